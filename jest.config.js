@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // PGlite start-up (WASM initdb) takes seconds; integration tests spawn the CLI.
+  testTimeout: 60000,
+  // Each integration file opens its own embedded store; two at a time suits the 2-core CI machine.
+  maxWorkers: 2,
+};

@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { GatewayError } from '../../errors/gateway-error';
+import { awaitSettled } from '../../pipeline/await-settled';
+import { requestReplay } from '../../pipeline/replay';
+import { getContent, getEvents, getMessage, listMessages, type MessageStatus } from '../../store/messages.repo';
+import { withRuntime } from '../context';
+import { isoSeconds, printJson, table } from '../format';
+
+const STATUSES: MessageStatus[] = ['received', 'processing', 'retrying', 'done', 'exception', 'duplicate'];
+
+function messageId(value: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(value)) throw new GatewayError('USAGE', `'${value}' is not a message id (a positive whole number)`);
+  return Number(value);
+}
+
+export function registerMessages(program: Command): void {
+  const messages = program.command('messages').description('the message log: list, show, replay');
+
+  messages
+    .command('list')
+    .description('stored messages, newest first')
+    .option('--status <status>', `only messages in this status (${STATUSES.join(', ')})`)
+    .option('--partner <id>', 'only messages of this partner')
+    .option('--direction <dir>', 'in or out')
+    .option('--limit <n>', 'at most this many', '100')
+    .option('--json', 'print JSON')
+    .action(async (opts: { status?: string; partner?: string; direction?: string; limit: string; json?: boolean }, cmd: Command) => {
+      if (opts.status && !STATUSES.includes(opts.status as MessageStatus)) {
+        throw new GatewayError('USAGE', `--status ${opts.status}: expected one of ${STATUSES.join(', ')}`);
+      }
+      if (opts.direction && !['in', 'out'].includes(opts.direction)) throw new GatewayError('USAGE', `--direction ${opts.direction}: expected in or out`);
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new GatewayError('USAGE', `--limit ${opts.limit}: expected a positive whole number`);
+      const rows = await withRuntime(cmd, { role: 'cli', needsPartners: false }, (rt) => listMessages(rt.store.knex, {
+        status: opts.status as MessageStatus | undefined, partnerId: opts.partner, direction: opts.direction as 'in' | 'out' | undefined, limit,
+      }));
+      if (opts.json) return printJson(rows);
+      process.stdout.write(table(['ID', 'DIR', 'PARTNER', 'TRANSPORT', 'FILE', 'BYTES', 'STATUS', 'STAGE', 'CODE', 'RECEIVED'],
+        rows.map((m) => [m.id, m.direction, m.partnerId ?? '-', m.transport, m.filename ?? '', m.sizeBytes, m.status, m.stage,
+          m.errorCode ?? '', isoSeconds(m.createdAt)])));
+    });
+
+  messages
+    .command('show')
+    .description('one message: its facts and audit trail')
+    .argument('<id>', 'message id')
+    .option('--json', 'print JSON')
+    .option('--raw', 'write the stored bytes, exactly as received, to stdout')
+    .action(async (id: string, opts: { json?: boolean; raw?: boolean }, cmd: Command) => {
+      const n = messageId(id);
+      const found = await withRuntime(cmd, { role: 'cli', needsPartners: false }, async (rt) => {
+        const m = await getMessage(rt.store.knex, n);
+        if (!m) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${n} is not in the store`);
+        return { message: m, events: await getEvents(rt.store.knex, n), content: opts.raw ? await getContent(rt.store.knex, n) : undefined };
+      });
+      if (opts.raw) return void process.stdout.write(found.content ?? Buffer.alloc(0));
+      if (opts.json) return printJson({ ...found.message, events: found.events });
+      const m = found.message;
+      const facts: [string, unknown][] = [
+        ['id', m.id], ['direction', m.direction], ['partner', m.partnerId ?? '-'], ['transport', m.transport],
+        ['file', m.filename ?? ''], ['bytes', m.sizeBytes], ['sha256', m.sha256], ['received', isoSeconds(m.createdAt)],
+        ['status', m.status], ['stage', m.stage], ...(m.duplicateOf ? [['duplicate of', m.duplicateOf] as [string, unknown]] : []),
+        ...(m.errorCode ? [['error', `${m.errorCode}: ${m.errorMessage}`] as [string, unknown]] : []),
+      ];
+      process.stdout.write(facts.map(([k, v]) => `${k.padEnd(13)}${v}`).join('\n') + '\n\n');
+      process.stdout.write(table(['AT', 'STAGE', 'OUTCOME', 'CODE', 'DETAIL'],
+        found.events.map((e) => [isoSeconds(e.at), e.stage, e.outcome, e.code ?? '', e.detail ?? ''])));
+    });
+
+  messages
+    .command('replay')
+    .description('run a stored message through the inbound pipeline again, from its stored bytes')
+    .argument('<id>', 'message id')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      const n = messageId(id);
+      const m = await withRuntime(cmd, { role: 'cli', needsPartners: true }, async (rt) => {
+        rt.workInbound();
+        await requestReplay(rt.store.knex, rt.queue, n);
+        await awaitSettled(rt.store.knex, [n]);
+        return getMessage(rt.store.knex, n);
+      });
+      if (!m) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${n} is not in the store`);
+      if (opts.json) printJson(m);
+      else process.stdout.write(`message ${m.id}: ${m.status}${m.errorCode ? ` (${m.errorCode}: ${m.errorMessage})` : ''}\n`);
+      if (m.status === 'exception') process.exitCode = 1;
+    });
+}

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load-config';
+import type { GatewayConfig } from '../config/gateway.config';
+import { openRuntime, type Runtime, type RuntimeOptions } from '../daemon/runtime';
+import { createLogger, type Logger } from '../log/logger';
+
+export interface GlobalOptions {
+  config?: string;
+  profiles?: string;
+  verbose?: boolean;
+}
+
+/** The config and logger every command starts from, from the global options. */
+export function commandContext(cmd: Command, logTo: 'stdout' | 'stderr' = 'stderr'): { config: GatewayConfig; log: Logger } {
+  const opts = cmd.optsWithGlobals<GlobalOptions>();
+  const config = loadConfig({ file: opts.config, profilesDir: opts.profiles });
+  // CLI commands keep stdout for their output and log only warnings, unless asked.
+  const level = logTo === 'stdout' ? config.log.level : opts.verbose ? 'debug' : 'warn';
+  return { config, log: createLogger({ level, destination: logTo === 'stdout' ? 1 : 2 }) };
+}
+
+/** Opens the runtime for the duration of fn, and always closes it. */
+export async function withRuntime<T>(cmd: Command, options: RuntimeOptions, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  const { config, log } = commandContext(cmd);
+  const rt = await openRuntime(config, log, options);
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}

@@ -1,0 +1,15 @@
+/** A plain text table: header row, then rows, columns padded to their widest cell. */
+export function table(header: string[], rows: (string | number | null | undefined)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+export function isoSeconds(d: Date | string | null | undefined): string {
+  if (!d) return '';
+  return new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

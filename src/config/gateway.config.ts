@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/** One X12 identity: ISA qualifier + id, and the GS application id. */
+export const X12IdentitySchema = z.strictObject({
+  qualifier: z.string().regex(/^[A-Z0-9]{2}$/, 'an ISA id qualifier is two letters or digits, e.g. ZZ, 01, 12'),
+  id: z.string().min(1).max(15),
+  gsId: z.string().min(2).max(15),
+});
+/** One EDIFACT identity: UNB 0004/0010 id and its code qualifier (0007), e.g. 14 for a GLN. */
+export const EdifactIdentitySchema = z.strictObject({
+  id: z.string().min(1).max(35),
+  qualifier: z.string().max(4).optional(),
+});
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * gateway.yaml. Every field can be set by environment variable (see env.ts); secrets
+ * (databaseUrl, odoo.apiKey) only by environment or *_FILE, never in the file.
+ */
+export const GatewayConfigSchema = z.strictObject({
+  home: z.string().min(1).default('./data'),
+  profilesDir: z.string().min(1).default('./partner-profiles'),
+  databaseUrl: z.string().url().optional(),
+  self: z.strictObject({
+    x12: X12IdentitySchema.default({ qualifier: 'ZZ', id: 'ODOODIST', gsId: 'ODOODIST' }),
+    edifact: EdifactIdentitySchema.default({ id: '5790000000001', qualifier: '14' }),
+  }).prefault({}),
+  http: z.strictObject({ port: port.default(8080) }).prefault({}),
+  odoo: z.strictObject({
+    url: z.string().url().optional(),
+    db: z.string().optional(),
+    user: z.string().optional(),
+    apiKey: z.string().optional(),
+  }).prefault({}),
+  sandboxOdoo: z.strictObject({ port: port.default(18069) }).prefault({}),
+  queue: z.strictObject({
+    /** How often an idle worker looks for jobs made by other processes; jobs made here wake it at once. */
+    pollIntervalMs: positiveInt.min(100).default(1000),
+    batchSize: positiveInt.max(1000).default(50),
+    concurrency: positiveInt.max(64).default(4),
+    retryLimit: z.coerce.number().int().min(0).max(50).default(5),
+    retryDelaySeconds: positiveInt.default(5),
+  }).prefault({}),
+  folder: z.strictObject({
+    pollSeconds: z.coerce.number().positive().default(2),
+    /** A file is taken only once its size and mtime have not changed for this long. */
+    stableSeconds: z.coerce.number().min(0).default(1),
+    maxFilesPerPoll: positiveInt.default(500),
+  }).prefault({}),
+  log: z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  }).prefault({}),
+});
+
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+
+/** Paths of the fields that hold secrets: refused in gateway.yaml, redacted in logs. */
+export const SECRET_FIELDS: readonly string[][] = [['databaseUrl'], ['odoo', 'apiKey']];

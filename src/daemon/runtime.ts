@@ -1,0 +1,66 @@
+import type { GatewayConfig } from '../config/gateway.config';
+import { receive, type Receipt, type ReceiveResult } from '../inbox/inbox';
+import type { Logger } from '../log/logger';
+import type { PartnerRegistry } from '../partners/partner-registry';
+import { requireProfiles } from '../partners/require-profiles';
+import { inboundProcessor } from '../pipeline/inbound-processor';
+import { DEFAULT_INBOUND_STAGES, type InboundStage } from '../pipeline/inbound-stages';
+import { JobQueue, QUEUES } from '../queue/job-queue';
+import type { StoreRole } from '../store/embedded-pglite';
+import { openStore, type Store } from '../store/store';
+
+/** The parts every gateway process shares: store, queue, partners, and the inbox into them. */
+export interface Runtime {
+  config: GatewayConfig;
+  log: Logger;
+  store: Store;
+  queue: JobQueue;
+  partners(): PartnerRegistry;
+  receive(r: Receipt): Promise<ReceiveResult>;
+  /** Starts the worker that carries inbound messages through their stages. */
+  workInbound(stages?: readonly InboundStage[]): void;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  role: StoreRole;
+  /** Load partner profiles (and fail on a bad one). Reading the message log does not need them. */
+  needsPartners: boolean;
+}
+
+export async function openRuntime(config: GatewayConfig, log: Logger, options: RuntimeOptions): Promise<Runtime> {
+  // Profiles first: a bad profile should stop us before anything is opened.
+  let registry = options.needsPartners ? requireProfiles(config.profilesDir) : undefined;
+  const partners = () => (registry ??= requireProfiles(config.profilesDir));
+
+  const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, role: options.role, log });
+  const queue = new JobQueue({
+    connection: store.connection,
+    log,
+    retryLimit: config.queue.retryLimit,
+    retryDelaySeconds: config.queue.retryDelaySeconds,
+    supervise: options.role === 'daemon',
+    worker: { pollIntervalMs: config.queue.pollIntervalMs, batchSize: config.queue.batchSize, concurrency: config.queue.concurrency },
+  });
+  try {
+    await queue.start();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const inbox = { knex: store.knex, queue, partners, log };
+
+  return {
+    config, log, store, queue, partners,
+    receive: (r) => receive(inbox, r),
+    workInbound(stages = DEFAULT_INBOUND_STAGES) {
+      const processor = inboundProcessor({ knex: store.knex, partners, log, stages });
+      const worker = queue.work(QUEUES.inbound, processor.handle);
+      worker.onFailure = processor.onFailure;
+    },
+    async close() {
+      await queue.stop();
+      await store.close();
+    },
+  };
+}

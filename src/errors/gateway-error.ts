@@ -1,0 +1,65 @@
+/**
+ * Errors are data: a stable code, a message a person can act on, and whether a retry can help.
+ * Whether a code is retryable is decided once, in ERROR_CODES, never by scattered ifs.
+ */
+export const ERROR_CODES = {
+  // Bad input or configuration: a retry cannot help.
+  USAGE: { retryable: false, exit: 2 },
+  FILE_UNREADABLE: { retryable: false, exit: 2 },
+  CONFIG_INVALID: { retryable: false, exit: 2 },
+  PROFILE_INVALID: { retryable: false, exit: 2 },
+  PATH_OUTSIDE_FOLDER: { retryable: false, exit: 2 },
+  MESSAGE_NOT_FOUND: { retryable: false, exit: 2 },
+  STORE_BUSY: { retryable: false, exit: 2 },
+  // A message that cannot be processed as it is: parked as an exception for a person.
+  FORMAT_UNKNOWN: { retryable: false, exit: 1 },
+  ENVELOPE_INVALID: { retryable: false, exit: 1 },
+  PARTNER_UNKNOWN: { retryable: false, exit: 1 },
+  PARTNER_MISMATCH: { retryable: false, exit: 1 },
+  // Infrastructure hiccups: retried with backoff, parked when the retries run out.
+  STORE_UNAVAILABLE: { retryable: true, exit: 1 },
+  TRANSPORT_UNAVAILABLE: { retryable: true, exit: 1 },
+  INTERNAL: { retryable: true, exit: 1 },
+} as const satisfies Record<string, { retryable: boolean; exit: 0 | 1 | 2 }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GatewayError';
+    this.code = code;
+    this.retryable = ERROR_CODES[code].retryable;
+    this.details = details;
+  }
+
+  get exitCode(): 0 | 1 | 2 {
+    return ERROR_CODES[this.code].exit;
+  }
+}
+
+/** Node system errors that mean "the other side is down or busy", worth a retry. */
+const TRANSIENT_SYSTEM_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EBUSY', 'EMFILE',
+]);
+/** PostgreSQL SQLSTATE classes that a retry can cure: serialization, deadlock, connection, resources. */
+const TRANSIENT_SQLSTATE = /^(40001|40P01|08...|53...|57P0[1-3])$/;
+
+/** Turns anything thrown into a GatewayError once, at the edge where it was caught. */
+export function coerceError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  if (code && TRANSIENT_SYSTEM_CODES.has(code)) {
+    return new GatewayError('TRANSPORT_UNAVAILABLE', message, { cause: code }, { cause: err });
+  }
+  if (code && TRANSIENT_SQLSTATE.test(code)) {
+    return new GatewayError('STORE_UNAVAILABLE', message, { sqlstate: code }, { cause: err });
+  }
+  return new GatewayError('INTERNAL', message, undefined, { cause: err });
+}

@@ -1,0 +1,35 @@
+import pino, { type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+/** Keys that may hold secrets wherever they appear in a log object. */
+const REDACT = [
+  'apiKey', '*.apiKey', '*.*.apiKey', 'password', '*.password', '*.*.password',
+  'databaseUrl', '*.databaseUrl', 'connectionString', '*.connectionString',
+  'authorization', '*.authorization', 'headers.authorization', 'token', '*.token', 'privateKey', '*.privateKey',
+];
+
+export interface LoggerOptions {
+  level?: string;
+  /** Where lines go: the daemon logs to stdout, CLI commands to stderr so stdout stays data. */
+  destination?: DestinationStream | number;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { service: 'edi-gateway' },
+      redact: { paths: REDACT, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    typeof options.destination === 'number' || options.destination === undefined
+      ? pino.destination({ fd: options.destination ?? 1, sync: true })
+      : options.destination,
+  );
+}
+
+/** One child logger per message, so every line of its journey carries the same ids. */
+export function messageLogger(log: Logger, m: { messageId: number; partnerId?: string | null; stage?: string }): Logger {
+  return log.child({ messageId: m.messageId, partnerId: m.partnerId ?? undefined, stage: m.stage });
+}

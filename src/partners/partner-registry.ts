@@ -1,0 +1,31 @@
+import type { Sniffed } from '../parsers/sniff';
+import type { PartnerProfile } from './profile.schema';
+
+/** Finds the partner behind an interchange's sender (or, for what we send, receiver) ids. */
+export class PartnerRegistry {
+  private readonly byId = new Map<string, PartnerProfile>();
+
+  constructor(readonly profiles: readonly PartnerProfile[]) {
+    for (const p of profiles) this.byId.set(p.id, p);
+  }
+
+  get(id: string): PartnerProfile | undefined {
+    return this.byId.get(id);
+  }
+
+  byX12(qualifier: string, id: string): PartnerProfile | undefined {
+    return this.profiles.find((p) => p.identifiers.x12.some((i) => i.qualifier === qualifier && i.id === id));
+  }
+
+  /** The qualifier is optional in UNB; when the interchange gives one it must match. */
+  byEdifact(id: string, qualifier?: string): PartnerProfile | undefined {
+    return this.profiles.find((p) => p.identifiers.edifact.some(
+      (i) => i.id === id && (!qualifier || !i.qualifier || i.qualifier === qualifier)));
+  }
+
+  senderOf(s: Sniffed): PartnerProfile | undefined {
+    if (s.standard === 'X12') return this.byX12(s.sender.qualifier, s.sender.id);
+    if (s.standard === 'EDIFACT') return this.byEdifact(s.sender.id, s.sender.qualifier);
+    return undefined;
+  }
+}

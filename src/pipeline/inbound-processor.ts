@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+import { coerceError, GatewayError } from '../errors/gateway-error';
+import { messageLogger, type Logger } from '../log/logger';
+import type { PartnerRegistry } from '../partners/partner-registry';
+import type { FailureHook, JobHandler } from '../queue/queue-worker';
+import { getContent, getMessage, recordStage } from '../store/messages.repo';
+import type { InboundContext, InboundStage } from './inbound-stages';
+
+/** A stage's error, keeping its code and retryable flag, labelled with the stage it came from. */
+class StageFailure extends GatewayError {
+  constructor(stage: string, err: unknown) {
+    const inner = coerceError(err);
+    super(inner.code, inner.message, { ...inner.details, stage }, { cause: err });
+  }
+}
+
+export interface InboundJob {
+  messageId: number;
+}
+
+export interface ProcessorDeps {
+  knex: Knex;
+  partners: () => PartnerRegistry;
+  log: Logger;
+  stages: readonly InboundStage[];
+}
+
+/** The job that carries one stored message through the inbound stages, recording each. */
+export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<InboundJob>; onFailure: FailureHook<InboundJob> } {
+  const handle: JobHandler<InboundJob> = async ({ messageId }, job) => {
+    const message = await getMessage(deps.knex, messageId);
+    if (!message) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} is not in the store`);
+    // A job can run twice (at-least-once delivery): a finished message is left as it is.
+    if (message.status === 'done' || message.status === 'duplicate') return;
+    const content = await getContent(deps.knex, messageId);
+    if (!content) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} has no stored content`);
+    const log = messageLogger(deps.log, { messageId, partnerId: message.partnerId });
+    const ctx: InboundContext = { message, content, partners: deps.partners(), log };
+
+    await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'info', status: 'processing', countAttempt: true,
+      detail: job.attempt ? `attempt ${job.attempt + 1}` : undefined });
+    for (const stage of deps.stages) {
+      ctx.log = log.child({ stage: stage.name });
+      let note: string | void;
+      try {
+        note = await stage.run(ctx);
+      } catch (err) {
+        throw new StageFailure(stage.name, err);
+      }
+      await recordStage(deps.knex, messageId, { stage: stage.name, outcome: 'ok', detail: note || null });
+    }
+    await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'ok', status: 'done' });
+    log.info('message processed');
+  };
+
+  const onFailure: FailureHook<InboundJob> = async ({ messageId }, err, job) => {
+    const stage = err.details?.stage as string | undefined ?? 'process';
+    await recordStage(deps.knex, messageId, {
+      stage,
+      outcome: job.willRetry ? 'retrying' : 'failed',
+      status: job.willRetry ? 'retrying' : 'exception',
+      code: err.code,
+      detail: err.message,
+      data: job.willRetry ? { attempt: job.attempt + 1 } : undefined,
+    });
+  };
+  return { handle, onFailure };
+}

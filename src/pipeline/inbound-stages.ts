@@ -1,0 +1,59 @@
+import { GatewayError } from '../errors/gateway-error';
+import type { Logger } from '../log/logger';
+import { sniff, type Sniffed } from '../parsers/sniff';
+import type { PartnerRegistry } from '../partners/partner-registry';
+import type { PartnerProfile } from '../partners/profile.schema';
+import type { MessageRow } from '../store/messages.repo';
+
+/** What the stages of one inbound message share. Stages add what they learn. */
+export interface InboundContext {
+  message: MessageRow;
+  content: Buffer;
+  partners: PartnerRegistry;
+  log: Logger;
+  sniffed?: Sniffed;
+  profile?: PartnerProfile;
+}
+
+/** One step of the inbound path. Returns a line for the audit trail; throws a GatewayError to stop. */
+export interface InboundStage {
+  name: string;
+  run(ctx: InboundContext): Promise<string | void> | string | void;
+}
+
+export const identifyStage: InboundStage = {
+  name: 'identify',
+  run(ctx) {
+    const s = sniff(ctx.content);
+    if (s.standard === 'unknown') throw new GatewayError('FORMAT_UNKNOWN', s.reason);
+    ctx.sniffed = s;
+    return `${s.standard} interchange ${s.controlNumber} from ${s.sender.qualifier ?? ''}${s.sender.qualifier ? ':' : ''}${s.sender.id}`;
+  },
+};
+
+export const routeStage: InboundStage = {
+  name: 'route',
+  run(ctx) {
+    const s = ctx.sniffed;
+    if (!s || s.standard === 'unknown') throw new GatewayError('INTERNAL', 'route ran before identify');
+    const bySender = ctx.partners.senderOf(s);
+    const sender = `${s.standard} sender ${s.sender.qualifier ? `${s.sender.qualifier}:` : ''}${s.sender.id}`;
+    if (ctx.message.partnerId) {
+      const expected = ctx.partners.get(ctx.message.partnerId);
+      if (!expected) throw new GatewayError('PARTNER_UNKNOWN', `partner '${ctx.message.partnerId}' has no profile`);
+      if (bySender && bySender.id !== expected.id) {
+        throw new GatewayError('PARTNER_MISMATCH',
+          `${sender} belongs to partner '${bySender.id}', but the file came through '${expected.id}'`);
+      }
+      if (!bySender) throw new GatewayError('PARTNER_UNKNOWN', `${sender} is not an identifier of partner '${expected.id}'`);
+      ctx.profile = expected;
+    } else {
+      if (!bySender) throw new GatewayError('PARTNER_UNKNOWN', `${sender} is not in any partner profile`);
+      ctx.profile = bySender;
+    }
+    return `partner ${ctx.profile.id}`;
+  },
+};
+
+/** The inbound path in order. Parsing, validation, acks, translation and Odoo join here. */
+export const DEFAULT_INBOUND_STAGES: readonly InboundStage[] = [identifyStage, routeStage];

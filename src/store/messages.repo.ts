@@ -1,0 +1,187 @@
+import type { Knex } from 'knex';
+
+/** The mutable "where is this message now"; the audit trail in message_events says how it got there. */
+export type MessageStatus = 'received' | 'processing' | 'retrying' | 'done' | 'exception' | 'duplicate';
+export type EventOutcome = 'ok' | 'failed' | 'retrying' | 'duplicate' | 'info';
+
+export interface NewMessage {
+  direction: 'in' | 'out';
+  transport: string;
+  transportRef?: string | null;
+  partnerId?: string | null;
+  filename?: string | null;
+  content: Buffer;
+  sha256: string;
+}
+
+export interface MessageRow {
+  id: number;
+  direction: 'in' | 'out';
+  transport: string;
+  transportRef: string | null;
+  partnerId: string | null;
+  filename: string | null;
+  sha256: string;
+  sizeBytes: number;
+  duplicateOf: number | null;
+  createdAt: Date;
+  status: MessageStatus;
+  stage: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+  attempts: number;
+  updatedAt: Date;
+}
+
+export interface MessageEvent {
+  id: number;
+  stage: string;
+  outcome: EventOutcome;
+  code: string | null;
+  detail: string | null;
+  data: unknown;
+  at: Date;
+}
+
+export type InsertResult =
+  | { outcome: 'stored'; messageId: number }
+  | { outcome: 'duplicate'; messageId: number; duplicateOf: number }
+  /** This very receipt (same transport reference) was stored before: nothing new is written. */
+  | { outcome: 'already-stored'; messageId: number };
+
+const COLUMNS = `m.id, m.direction, m.transport, m.transport_ref AS "transportRef", m.partner_id AS "partnerId",
+  m.filename, m.sha256, m.size_bytes AS "sizeBytes", m.duplicate_of AS "duplicateOf", m.created_at AS "createdAt",
+  s.status, s.stage, s.error_code AS "errorCode", s.error_message AS "errorMessage", s.attempts,
+  s.updated_at AS "updatedAt"`;
+
+export interface StageRecord {
+  stage: string;
+  outcome: EventOutcome;
+  code?: string | null;
+  detail?: string | null;
+  data?: unknown;
+  /** The message's new status; omit to leave it as it is (an 'info' event, say). */
+  status?: MessageStatus;
+  countAttempt?: boolean;
+}
+
+/** Appends to the audit trail and moves the message's state, in the caller's transaction. */
+export async function recordStage(db: Knex | Knex.Transaction, messageId: number, r: StageRecord): Promise<void> {
+  await db('message_events').insert({
+    message_id: messageId,
+    stage: r.stage,
+    outcome: r.outcome,
+    code: r.code ?? null,
+    detail: r.detail ?? null,
+    data: r.data === undefined ? null : JSON.stringify(r.data),
+  });
+  if (r.status) {
+    const failed = r.outcome === 'failed' || r.outcome === 'retrying';
+    await db.raw(
+      `INSERT INTO message_state (message_id, status, stage, error_code, error_message, attempts)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (message_id) DO UPDATE SET status = EXCLUDED.status, stage = EXCLUDED.stage,
+         error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
+         attempts = message_state.attempts + EXCLUDED.attempts, updated_at = clock_timestamp()`,
+      [messageId, r.status, r.stage, failed ? r.code ?? null : null, failed ? r.detail ?? null : null, r.countAttempt ? 1 : 0],
+    );
+  }
+}
+
+/**
+ * Stores one received message, or recognises it. The unique indexes decide, so two processes
+ * receiving the same bytes at once still end with one original and one duplicate receipt.
+ */
+export async function insertInbound(trx: Knex.Transaction, m: NewMessage): Promise<InsertResult> {
+  const row = {
+    direction: m.direction,
+    transport: m.transport,
+    transport_ref: m.transportRef ?? null,
+    partner_id: m.partnerId ?? null,
+    filename: m.filename ?? null,
+    sha256: m.sha256,
+    size_bytes: m.content.length,
+  };
+  const inserted = await trx('messages').insert({ ...row, content: m.content }).onConflict().ignore().returning('id');
+  if (inserted.length) {
+    const messageId = inserted[0].id as number;
+    await recordStage(trx, messageId, {
+      stage: 'received', outcome: 'ok', status: 'received',
+      detail: `${m.content.length} bytes via ${m.transport}${m.filename ? ` (${m.filename})` : ''}`,
+    });
+    return { outcome: 'stored', messageId };
+  }
+  if (m.transportRef) {
+    const same = await trx('messages').where({ transport: m.transport, transport_ref: m.transportRef }).first('id');
+    if (same) return { outcome: 'already-stored', messageId: same.id };
+  }
+  const original = await trx('messages')
+    .where({ direction: m.direction, sha256: m.sha256 })
+    .whereNull('duplicate_of')
+    .whereRaw(`coalesce(partner_id, '') = ?`, [m.partnerId ?? ''])
+    .first('id');
+  if (!original) throw new Error(`message ${m.sha256}: conflict on insert but no original found`);
+  const [dup] = await trx('messages').insert({ ...row, duplicate_of: original.id }).returning('id');
+  await recordStage(trx, dup.id, {
+    stage: 'received', outcome: 'duplicate', status: 'duplicate', code: 'DUPLICATE_RECEIPT',
+    detail: `same bytes (sha256 ${m.sha256.slice(0, 12)}…) already received from this partner as message ${original.id}`,
+    data: { duplicateOf: original.id },
+  });
+  return { outcome: 'duplicate', messageId: dup.id, duplicateOf: original.id };
+}
+
+export async function getMessage(db: Knex, id: number): Promise<MessageRow | undefined> {
+  const { rows } = await db.raw(`SELECT ${COLUMNS} FROM messages m JOIN message_state s ON s.message_id = m.id WHERE m.id = ?`, [id]);
+  return rows[0];
+}
+
+/** The stored bytes; a duplicate receipt's are its original's. */
+export async function getContent(db: Knex, id: number): Promise<Buffer | undefined> {
+  const { rows } = await db.raw(
+    `SELECT coalesce(m.content, o.content) AS content FROM messages m
+       LEFT JOIN messages o ON o.id = m.duplicate_of WHERE m.id = ?`, [id]);
+  return rows[0]?.content;
+}
+
+export interface ListFilter {
+  status?: MessageStatus;
+  partnerId?: string;
+  direction?: 'in' | 'out';
+  limit?: number;
+  /** Only messages with an id below this: for paging back through the log. */
+  beforeId?: number;
+}
+
+export async function listMessages(db: Knex, f: ListFilter = {}): Promise<MessageRow[]> {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (f.status) { where.push('s.status = ?'); args.push(f.status); }
+  if (f.partnerId) { where.push('m.partner_id = ?'); args.push(f.partnerId); }
+  if (f.direction) { where.push('m.direction = ?'); args.push(f.direction); }
+  if (f.beforeId) { where.push('m.id < ?'); args.push(f.beforeId); }
+  args.push(f.limit ?? 100);
+  const { rows } = await db.raw(
+    `SELECT ${COLUMNS} FROM messages m JOIN message_state s ON s.message_id = m.id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY m.id DESC LIMIT ?`, args);
+  return rows;
+}
+
+export async function getEvents(db: Knex, messageId: number): Promise<MessageEvent[]> {
+  return db('message_events').where({ message_id: messageId }).orderBy('id')
+    .select('id', 'stage', 'outcome', 'code', 'detail', 'data', 'at');
+}
+
+export interface ExceptionRow {
+  messageId: number;
+  partnerId: string | null;
+  stage: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+  failedAt: Date;
+}
+
+export async function listExceptions(db: Knex, limit = 100): Promise<ExceptionRow[]> {
+  return db('message_exceptions').orderBy('message_id', 'desc').limit(limit).select(
+    'message_id as messageId', 'partner_id as partnerId', 'stage', 'error_code as errorCode',
+    'error_message as errorMessage', 'failed_at as failedAt');
+}

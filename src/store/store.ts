@@ -1,0 +1,74 @@
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { coerceError } from '../errors/gateway-error';
+import type { Logger } from '../log/logger';
+import { openEmbeddedDatabase, type StoreRole } from './embedded-pglite';
+import { migrationSource } from './migrations';
+
+// int8 ids and counts come back as numbers; ours stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export type Backend = 'pglite' | 'postgres';
+
+export interface Store {
+  knex: Knex;
+  backend: Backend;
+  /** How to reach the same database with a plain pg pool (the job queue uses it). */
+  connection: pg.ClientConfig;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  home: string;
+  databaseUrl?: string;
+  role: StoreRole;
+  log: Logger;
+  poolMax?: number;
+}
+
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const embedded = options.databaseUrl
+    ? undefined
+    : await openEmbeddedDatabase(options.home, { role: options.role, log: options.log });
+  const connection: pg.ClientConfig = embedded?.connection ?? { connectionString: options.databaseUrl };
+  const knex = knexFactory({
+    client: 'pg',
+    connection: connection as Knex.PgConnectionConfig,
+    pool: { min: 0, max: options.poolMax ?? 5 },
+    acquireConnectionTimeout: 30_000,
+  });
+  try {
+    await knex.migrate.latest({ migrationSource, tableName: 'knex_migrations' });
+  } catch (err) {
+    await knex.destroy();
+    await embedded?.close();
+    throw coerceError(err);
+  }
+  return {
+    knex,
+    backend: embedded ? 'pglite' : 'postgres',
+    connection,
+    close: async () => {
+      await knex.destroy();
+      await embedded?.close();
+    },
+  };
+}
+
+/**
+ * A `{ executeSql }` for libraries that speak plain SQL (pg-boss), running on the connection that
+ * `k` holds: inside a knex transaction this puts the library's statements in that transaction.
+ */
+export function sqlExecutor(k: Knex | Knex.Transaction) {
+  return {
+    async executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }> {
+      const client = k.client as { acquireConnection(): Promise<pg.Client>; releaseConnection(c: pg.Client): Promise<void> };
+      const conn = await client.acquireConnection();
+      try {
+        return await conn.query(text, values as any[]);
+      } finally {
+        await client.releaseConnection(conn);
+      }
+    },
+  };
+}
