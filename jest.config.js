@@ -9,3 +9,7 @@ module.exports = {
   // Each integration file opens its own embedded store; two at a time suits the 2-core CI machine.
   maxWorkers: 2,
 };
+// .ci/run reads jest's own counts from this file for its closing line.
+if (process.env.JEST_JSON) {
+  module.exports.reporters = ['default', ['<rootDir>/test/json-summary-reporter.js', { file: process.env.JEST_JSON }]];
+}

@@ -41,7 +41,7 @@ export const GatewayConfigSchema = z.strictObject({
     batchSize: positiveInt.max(1000).default(50),
     concurrency: positiveInt.max(64).default(4),
     retryLimit: z.coerce.number().int().min(0).max(50).default(5),
-    retryDelaySeconds: positiveInt.default(5),
+    retryDelaySeconds: z.coerce.number().int().min(0).default(5),
   }).prefault({}),
   folder: z.strictObject({
     pollSeconds: z.coerce.number().positive().default(2),

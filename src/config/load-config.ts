@@ -3,6 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { GatewayError } from '../errors/gateway-error';
+import { yamlErrorAt } from '../lib/yaml-error';
 import { GatewayConfigSchema, SECRET_FIELDS, type GatewayConfig } from './gateway.config';
 
 type Env = Record<string, string | undefined>;
@@ -91,11 +92,10 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig & { c
     } catch (err) {
       throw new GatewayError('CONFIG_INVALID', `${file}: cannot read config: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    const doc = YAML.parseDocument(text, { prettyErrors: false });
+    const doc = YAML.parseDocument(text);
     if (doc.errors.length) {
-      const e = doc.errors[0];
-      const at = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
-      throw new GatewayError('CONFIG_INVALID', `${file}${at}: ${e.message.split('\n')[0]}`);
+      const e = yamlErrorAt(doc.errors[0]);
+      throw new GatewayError('CONFIG_INVALID', `${file}:${e.line}:${e.col}: ${e.message}`);
     }
     const parsed = doc.toJS() ?? {};
     if (typeof parsed !== 'object' || Array.isArray(parsed)) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { LineCounter, isNode } from 'yaml';
+import { yamlErrorAt } from '../lib/yaml-error';
 import { PartnerProfileSchema, type PartnerProfile } from './profile.schema';
 
 /** One problem in one profile file, placed where an analyst's editor can jump to it. */
@@ -42,14 +43,8 @@ export function findProfileFiles(dir: string): string[] {
 /** Parses and validates one profile file: a profile, or the issues with line and column. */
 export function parseProfile(file: string, text: string): { profile?: PartnerProfile; issues: ProfileIssue[] } {
   const lineCounter = new LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length) {
-    return {
-      issues: doc.errors.map((e) => ({
-        file, line: e.linePos?.[0]?.line ?? 1, col: e.linePos?.[0]?.col ?? 1, path: '', message: e.message.split('\n')[0],
-      })),
-    };
-  }
+  const doc = YAML.parseDocument(text, { lineCounter });
+  if (doc.errors.length) return { issues: doc.errors.map((e) => ({ file, path: '', ...yamlErrorAt(e) })) };
   const result = PartnerProfileSchema.safeParse(doc.toJS());
   if (result.success) return { profile: result.data, issues: [] };
   return {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { coerceError } from '../../errors/gateway-error';
+import { failpoint } from '../../lib/failpoint';
 import type { Logger } from '../../log/logger';
 import type { InboundTransport, OutboundTransport, PollSummary, ReceiveFn } from '../transport';
 import type { FolderSettings } from './folder.config';
@@ -141,6 +142,7 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
       this.moveToError(name, `${err.code}: ${err.message}`);
       return false;
     }
+    failpoint('folder.after-store');
     // Stored: only now does the source go. A crash before this line leaves the file in in/, and
     // the next poll sees the same transport reference and just moves it.
     this.moveAside(file, this.settings.archiveDir, `${messageId}-${name}`);

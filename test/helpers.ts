@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { GatewayConfigSchema, type GatewayConfig } from '../src/config/gateway.config';
+import { openRuntime, type Runtime } from '../src/daemon/runtime';
+import { createLogger } from '../src/log/logger';
+import type { StoreRole } from '../src/store/embedded-pglite';
+
+export const REPO = path.resolve(__dirname, '..');
+export const PROFILES = path.join(REPO, 'partner-profiles');
+
+/**
+ * The store backends a test runs on: always the embedded PGlite; PostgreSQL too when
+ * TEST_DATABASE_URL names a server (.ci/run starts one).
+ */
+export type BackendName = 'pglite' | 'postgres';
+export const BACKENDS: BackendName[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export const silentLog = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', destination: 2 });
+
+export function tempDir(prefix = 'edi-gw-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A fresh, empty PostgreSQL database on the test server; its URL. */
+export async function freshDatabase(): Promise<string> {
+  const admin = process.env.TEST_DATABASE_URL!;
+  const name = `edi_test_${crypto.randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function testConfig(backend: BackendName, overrides: Record<string, any> = {}): Promise<GatewayConfig> {
+  return GatewayConfigSchema.parse({
+    home: tempDir(),
+    profilesDir: PROFILES,
+    databaseUrl: backend === 'postgres' ? await freshDatabase() : undefined,
+    ...overrides,
+    queue: { pollIntervalMs: 200, retryDelaySeconds: 0, retryLimit: 2, ...overrides.queue },
+    folder: { pollSeconds: 0.2, stableSeconds: 0, ...overrides.folder },
+  });
+}
+
+export async function testRuntime(backend: BackendName, overrides: Record<string, any> = {}, role: StoreRole = 'daemon'): Promise<Runtime> {
+  return openRuntime(await testConfig(backend, overrides), silentLog, { role, needsPartners: true });
+}
+
+/** Waits until check() returns a truthy value, or fails the test after timeoutMs. */
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A small but well-formed X12 850 interchange from the given ISA sender. */
+export function x12Interchange(sender = 'ACMERETAIL', control = '000000417', po = 'PO1'): Buffer {
+  const isa = `ISA*00*          *00*          *ZZ*${sender.padEnd(15)}*ZZ*ODOODIST       *261127*1200*U*00401*${control}*0*P*>~`;
+  const body = `GS*PO*${sender}*ODOODIST*20261127*1200*417*X*004010~ST*850*0001~BEG*00*SA*${po}**20261127~SE*3*0001~GE*1*417~IEA*1*${control}~\n`;
+  return Buffer.from(isa + body, 'latin1');
+}

@@ -1,0 +1,79 @@
+import crypto from 'node:crypto';
+import type { Runtime } from '../../src/daemon/runtime';
+import { getContent, getEvents, getMessage, listExceptions, listMessages, recordStage } from '../../src/store/messages.repo';
+import { BACKENDS, testRuntime, x12Interchange } from '../helpers';
+
+describe.each(BACKENDS)('store on %s', (backend) => {
+  let rt: Runtime;
+  beforeAll(async () => { rt = await testRuntime(backend); });
+  afterAll(async () => { await rt?.close(); });
+
+  it('migrates to the message log tables and view', async () => {
+    const { rows } = await rt.store.knex.raw(`SELECT table_name FROM information_schema.tables
+      WHERE table_schema = 'public' AND table_name IN ('messages', 'message_events', 'message_state', 'message_exceptions') ORDER BY 1`);
+    expect(rows.map((r: { table_name: string }) => r.table_name)).toEqual(['message_events', 'message_exceptions', 'message_state', 'messages']);
+  });
+
+  it('keeps raw bytes exactly as received, every byte value included', async () => {
+    const content = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), crypto.randomBytes(70_000)]);
+    const r = await rt.receive({ content, transport: 'test', partnerId: 'acme-retail', filename: 'bytes.bin' });
+    expect(r.outcome).toBe('stored');
+    const back = await getContent(rt.store.knex, r.messageId);
+    expect(back!.equals(content)).toBe(true);
+    const m = await getMessage(rt.store.knex, r.messageId);
+    expect(m).toMatchObject({ sizeBytes: content.length, direction: 'in', transport: 'test', partnerId: 'acme-retail',
+      sha256: crypto.createHash('sha256').update(content).digest('hex') });
+  });
+
+  it('refuses to change or delete a stored message or its audit trail', async () => {
+    const r = await rt.receive({ content: Buffer.from('immutable'), transport: 'test', partnerId: 'acme-retail' });
+    await expect(rt.store.knex('messages').where({ id: r.messageId }).update({ content: Buffer.from('changed') }))
+      .rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(rt.store.knex('messages').where({ id: r.messageId }).del()).rejects.toThrow(/append-only: DELETE refused/);
+    await expect(rt.store.knex('message_events').where({ message_id: r.messageId }).del()).rejects.toThrow(/append-only/);
+    expect((await getContent(rt.store.knex, r.messageId))!.toString()).toBe('immutable');
+  });
+
+  it('records the same bytes from the same partner as a duplicate receipt, pointing at the original', async () => {
+    const content = x12Interchange('ACMERETAIL', '000000901');
+    const first = await rt.receive({ content, transport: 'folder', transportRef: 'acme/a.edi@1', partnerId: 'acme-retail' });
+    const second = await rt.receive({ content, transport: 'folder', transportRef: 'acme/a.edi@2', partnerId: 'acme-retail' });
+    expect(first.outcome).toBe('stored');
+    expect(second).toMatchObject({ outcome: 'duplicate', duplicateOf: first.messageId });
+    const dup = await getMessage(rt.store.knex, second.messageId);
+    expect(dup).toMatchObject({ status: 'duplicate', duplicateOf: first.messageId });
+    expect((await getContent(rt.store.knex, second.messageId))!.equals(content)).toBe(true);
+    const events = await getEvents(rt.store.knex, second.messageId);
+    expect(events).toEqual([expect.objectContaining({ stage: 'received', outcome: 'duplicate', code: 'DUPLICATE_RECEIPT' })]);
+    // The same bytes from another partner are that partner's own message.
+    const other = await rt.receive({ content, transport: 'folder', transportRef: 'swift/a.edi@1', partnerId: 'swift-3pl' });
+    expect(other.outcome).toBe('stored');
+  });
+
+  it('recognises the very same receipt (same transport reference) and stores nothing new', async () => {
+    const content = Buffer.from('same receipt');
+    const first = await rt.receive({ content, transport: 'folder', transportRef: 'acme/b.edi@7', partnerId: 'acme-retail' });
+    const before = (await listMessages(rt.store.knex, { limit: 1000 })).length;
+    const again = await rt.receive({ content, transport: 'folder', transportRef: 'acme/b.edi@7', partnerId: 'acme-retail' });
+    expect(again).toMatchObject({ outcome: 'already-stored', messageId: first.messageId });
+    expect((await listMessages(rt.store.knex, { limit: 1000 })).length).toBe(before);
+  });
+
+  it('keeps one original when the same bytes arrive twice at the same moment', async () => {
+    const content = crypto.randomBytes(512);
+    const results = await Promise.all([1, 2, 3, 4].map((n) =>
+      rt.receive({ content, transport: 'as2', transportRef: `msg-${n}@${content.toString('hex', 0, 6)}`, partnerId: 'summit-grocers' })));
+    expect(results.filter((r) => r.outcome === 'stored')).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(3);
+  });
+
+  it('lists exceptions from the last failed stage of each message', async () => {
+    const r = await rt.receive({ content: Buffer.from('x'), transport: 'test', partnerId: 'acme-retail' });
+    await recordStage(rt.store.knex, r.messageId, { stage: 'validate', outcome: 'failed', status: 'exception', code: 'X12_BAD', detail: 'bad' });
+    let found = (await listExceptions(rt.store.knex)).find((e) => e.messageId === r.messageId);
+    expect(found).toMatchObject({ stage: 'validate', errorCode: 'X12_BAD', errorMessage: 'bad' });
+    await recordStage(rt.store.knex, r.messageId, { stage: 'validate', outcome: 'ok', status: 'done' });
+    found = (await listExceptions(rt.store.knex)).find((e) => e.messageId === r.messageId);
+    expect(found).toBeUndefined();
+  });
+});
