@@ -6,6 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // PGlite start-up (WASM initdb) takes seconds; integration tests spawn the CLI.
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/global-setup.js',
   // Each integration file opens its own embedded store; two at a time suits the 2-core CI machine.
   maxWorkers: 2,
 };

@@ -1,0 +1,36 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO, tempDir } from './helpers';
+
+export const BIN = path.join(REPO, 'bin', 'edi-gateway.js');
+
+/** A working folder as a user would have: the example profiles, a data folder of its own. */
+export function workspace(): { cwd: string; home: string; env: NodeJS.ProcessEnv } {
+  const cwd = tempDir('edi-gw-cli-');
+  fs.cpSync(path.join(REPO, 'partner-profiles'), path.join(cwd, 'partner-profiles'), { recursive: true });
+  const home = path.join(cwd, 'data');
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, EDI_GATEWAY_FOLDER_POLL_SECONDS: '0.2',
+    EDI_GATEWAY_FOLDER_STABLE_SECONDS: '0', EDI_GATEWAY_QUEUE_POLL_INTERVAL_MS: '200' };
+  return { cwd, home, env };
+}
+
+export interface CliResult { status: number | null; stdout: string; stderr: string }
+
+export function cli(ws: { cwd: string; env: NodeJS.ProcessEnv }, args: string[], extraEnv: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ws.cwd, env: { ...ws.env, ...extraEnv }, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function startDaemon(ws: { cwd: string; env: NodeJS.ProcessEnv }, extraEnv: NodeJS.ProcessEnv = {}): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, [BIN, 'run'], { cwd: ws.cwd, env: { ...ws.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  return Object.assign(child, { output: () => out });
+}
+
+export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { cli, workspace } from '../cli-helpers';
+import { x12Interchange } from '../helpers';
+
+/** One line on stderr, no stack trace. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  return lines[0];
+}
+
+describe('CLI', () => {
+  const ws = workspace();
+
+  it('ingests a file, lists it, shows it, and stores nothing new the second time', () => {
+    const file = path.join(ws.cwd, 'po-417.edi');
+    fs.writeFileSync(file, x12Interchange('ACMERETAIL', '000000417'));
+    const first = cli(ws, ['ingest', file, '--json']);
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    const [row] = JSON.parse(first.stdout);
+    expect(row).toMatchObject({ receipt: 'stored', partnerId: 'acme-retail', status: 'done' });
+
+    const again = cli(ws, ['ingest', file, '--json']);
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)[0]).toMatchObject({ receipt: 'already-stored', messageId: row.messageId });
+
+    const list = cli(ws, ['messages', 'list', '--json']);
+    expect(JSON.parse(list.stdout).map((m: { id: number }) => m.id)).toEqual([row.messageId]);
+    const table = cli(ws, ['messages', 'list']).stdout;
+    expect(table).toMatch(new RegExp(`^${row.messageId}\\s+in\\s+acme-retail\\s+cli\\s+po-417.edi`, 'm'));
+
+    const show = cli(ws, ['messages', 'show', String(row.messageId)]);
+    expect(show.status).toBe(0);
+    expect(show.stdout).toContain('status       done');
+    expect(show.stdout).toMatch(/route\s+ok\s+partner acme-retail/);
+    const raw = cli(ws, ['messages', 'show', String(row.messageId), '--raw']);
+    expect(raw.stdout).toBe(fs.readFileSync(file, 'latin1'));
+  });
+
+  it('exits 1 when the input was processed and rejected, and shows why', () => {
+    const file = path.join(ws.cwd, 'junk.txt');
+    fs.writeFileSync(file, 'hello, this is not EDI');
+    const r = cli(ws, ['ingest', file, '--partner', 'acme-retail']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/junk\.txt\s+\d+\s+acme-retail\s+stored\s+exception\s+FORMAT_UNKNOWN\s+neither an X12/);
+    const id = r.stdout.split('\n')[1].split(/\s+/)[1];
+    const replay = cli(ws, ['messages', 'replay', id]);
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toContain(`message ${id}: exception (FORMAT_UNKNOWN`);
+    expect(cli(ws, ['messages', 'list', '--status', 'exception', '--json']).stdout).toContain('"errorCode": "FORMAT_UNKNOWN"');
+  });
+
+  it('exits 2 with one line naming a missing file, and stores nothing', () => {
+    const r = cli(ws, ['ingest', 'does-not-exist.edi']);
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toBe('edi-gateway: does-not-exist.edi: no such file');
+  });
+
+  it('exits 2 with one line naming an unreadable file', () => {
+    fs.mkdirSync(path.join(ws.cwd, 'a-folder'), { recursive: true });
+    const r = cli(ws, ['ingest', 'a-folder']);
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toBe('edi-gateway: a-folder: is a directory, not a file');
+  });
+
+  it('exits 2 with one line naming the bad config field, and a stack trace only with --verbose', () => {
+    fs.writeFileSync(path.join(ws.cwd, 'bad.yaml'), 'queue:\n  concurrency: 0\n');
+    const r = cli(ws, ['--config', 'bad.yaml', 'messages', 'list']);
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^edi-gateway: .*bad\.yaml: queue\.concurrency \(or EDI_GATEWAY_QUEUE_CONCURRENCY\): /);
+    const v = cli(ws, ['--config', 'bad.yaml', '--verbose', 'messages', 'list']);
+    expect(v.status).toBe(2);
+    expect(v.stderr).toMatch(/\n\s+at /);
+    const env = cli(ws, ['messages', 'list'], { EDI_GATEWAY_QUEUE_BATCH_SIZE: 'many' });
+    expect(env.status).toBe(2);
+    expect(oneLine(env.stderr)).toContain('queue.batchSize (or EDI_GATEWAY_QUEUE_BATCH_SIZE)');
+  });
+
+  it('exits 2 on a bad partner profile, naming file, line and field', () => {
+    const bad = workspace();
+    const file = path.join(bad.cwd, 'partner-profiles', 'acme-retail', 'profile.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('mode: production', 'mode: sometimes'));
+    const r = cli(bad, ['ingest', file]);
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/profile\.yaml:\d+:7 mode: /);
+  });
+
+  it('exits 2 on usage errors', () => {
+    expect(cli(ws, ['no-such-command']).status).toBe(2);
+    const r = cli(ws, ['messages', 'show', 'abc']);
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toBe("edi-gateway: 'abc' is not a message id (a positive whole number)");
+    const missing = cli(ws, ['messages', 'show', '424242']);
+    expect(missing.status).toBe(2);
+    expect(oneLine(missing.stderr)).toBe('edi-gateway: message 424242 is not in the store');
+    expect(cli(ws, ['ingest', 'x', '--partner', 'nobody']).status).toBe(2);
+  });
+});
