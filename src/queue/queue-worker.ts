@@ -77,7 +77,13 @@ export class QueueWorker<T extends object> {
         log.error({ err }, 'fetching jobs failed');
       }
       if (jobs.length) {
-        await this.runBatch(jobs, log);
+        try {
+          await this.runBatch(jobs, log);
+        } catch (err) {
+          // Completing or failing the batch did not reach the queue: its jobs will expire and run again.
+          log.error({ err }, 'settling a batch of jobs failed');
+          await new Promise((r) => setTimeout(r, this.options.pollIntervalMs));
+        }
         continue;
       }
       if (this.pendingWake || this.stopping) continue;

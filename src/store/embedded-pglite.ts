@@ -4,19 +4,18 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { GatewayError } from '../errors/gateway-error';
 import type { Logger } from '../log/logger';
+import { PGliteServer } from './pglite-server';
 
 /**
  * The embedded store: PGlite (PostgreSQL in WASM) under $EDI_GATEWAY_HOME/store.
  *
  * PGlite is one in-process database that only its opening process may touch. The process that
- * opens it (the owner) serves it on a Unix socket with pglite-socket, and every user of the store,
+ * opens it (the owner) serves it on a Unix socket (PGliteServer), and every user of the store,
  * the owner included, connects with the ordinary `pg` driver. So the store and queue code is the
  * same on PGlite and PostgreSQL, and a CLI command run while the daemon is up attaches to the
- * daemon's socket instead of opening the files a second time. The socket server keeps each
- * connection's transaction whole: statements of other connections wait until it ends.
+ * daemon's socket instead of opening the files a second time.
  */
 export type StoreRole = 'daemon' | 'cli';
 
@@ -150,8 +149,8 @@ async function tryBecomeOwner(
     const socketPath = path.join(socketDir, `.s.PGSQL.${PORT}`);
     fs.rmSync(socketPath, { force: true }); // left by an owner that was killed
     db = await PGlite.create(dataDir);
-    const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 64 });
-    await server.start();
+    const server = new PGliteServer(db);
+    await server.listen(socketPath);
     fs.chmodSync(socketPath, 0o600);
     const record: OwnerRecord = { pid: process.pid, role: options.role, socketDir, startedAt: new Date().toISOString() };
     fs.writeSync(fd, JSON.stringify(record));
@@ -168,8 +167,8 @@ async function tryBecomeOwner(
         closed = true;
         // Other processes may be attached: let them finish before the database goes away.
         const until = Date.now() + 30_000;
-        while (server.getStats().activeConnections > 0 && Date.now() < until) await sleep(50);
-        await server.stop();
+        while (server.connections > 0 && Date.now() < until) await sleep(50);
+        await server.close();
         await opened.close();
         fs.rmSync(lockFile, { force: true });
         fs.rmSync(socketPath, { force: true });

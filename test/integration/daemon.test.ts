@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { cli, exited, startDaemon, workspace } from '../cli-helpers';
+import { eventually, x12Interchange } from '../helpers';
+
+interface Listed { id: number; status: string; filename: string; transport: string }
+
+function list(ws: ReturnType<typeof workspace>): Listed[] {
+  const r = cli(ws, ['messages', 'list', '--json']);
+  if (r.status !== 0) throw new Error(`messages list failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+describe('daemon', () => {
+  it('picks up a dropped file, archives it, and the CLI reads the log while it runs', async () => {
+    const ws = workspace();
+    const daemon = startDaemon(ws);
+    try {
+      const inDir = path.join(ws.home, 'partners', 'acme-retail', 'in');
+      await eventually(() => fs.existsSync(inDir), 30_000, 'the daemon to create the partner folders');
+      fs.writeFileSync(path.join(inDir, 'po-1.edi'), x12Interchange('ACMERETAIL', '000000501'));
+      const archive = path.join(ws.home, 'partners', 'acme-retail', 'archive');
+      await eventually(() => fs.readdirSync(archive).length === 1, 30_000, 'the file to be archived');
+      // The CLI attaches to the daemon's store instead of opening it a second time.
+      const [m] = await eventually(() => {
+        const rows = list(ws);
+        return rows.length && rows[0].status === 'done' ? rows : undefined;
+      }, 30_000, 'the message to be processed');
+      expect(m).toMatchObject({ filename: 'po-1.edi', transport: 'folder' });
+      expect(fs.readdirSync(inDir)).toEqual([]);
+      // A second daemon on the same home is refused.
+      const second = cli(ws, ['run']);
+      expect(second.status).toBe(2);
+      expect(second.stderr).toMatch(/a gateway daemon \(pid \d+\) already runs/);
+    } finally {
+      daemon.kill('SIGTERM');
+    }
+    const { code } = await exited(daemon);
+    expect(code).toBe(0);
+    expect(daemon.output()).toContain('"msg":"gateway stopped"');
+    expect(fs.existsSync(path.join(ws.home, 'store', 'owner.json'))).toBe(false);
+  });
+
+  it('killed with SIGKILL right after storing a file, loses nothing and stores nothing twice on restart', async () => {
+    const ws = workspace();
+    const inDir = path.join(ws.home, 'partners', 'swift-3pl', 'in');
+    fs.mkdirSync(inDir, { recursive: true });
+    fs.writeFileSync(path.join(inDir, 'advice-1.edi'), x12Interchange('SWIFT3PL', '000000601'));
+
+    const crashing = startDaemon(ws, { EDI_GATEWAY_FAILPOINT: 'folder.after-store' });
+    const { signal } = await exited(crashing);
+    expect(signal).toBe('SIGKILL');
+    // Stored, but the source was not yet moved: the file is still in in/.
+    expect(fs.readdirSync(inDir)).toEqual(['advice-1.edi']);
+
+    const daemon = startDaemon(ws);
+    try {
+      const archive = path.join(ws.home, 'partners', 'swift-3pl', 'archive');
+      await eventually(() => fs.existsSync(archive) && fs.readdirSync(archive).length === 1, 30_000, 'the file to be archived');
+      const rows = await eventually(() => {
+        const r = list(ws);
+        return r.length && r.every((m) => m.status === 'done') ? r : undefined;
+      }, 30_000, 'the message to be processed after the restart');
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ filename: 'advice-1.edi', transport: 'folder' });
+      expect(fs.readdirSync(archive)).toEqual([`${rows[0].id}-advice-1.edi`]);
+    } finally {
+      daemon.kill('SIGTERM');
+    }
+    expect((await exited(daemon)).code).toBe(0);
+  });
+
+  it('stops gracefully on SIGTERM with files in flight, and a restart finishes the rest', async () => {
+    const ws = workspace();
+    const inDir = path.join(ws.home, 'partners', 'acme-retail', 'in');
+    fs.mkdirSync(inDir, { recursive: true });
+    const names = Array.from({ length: 40 }, (_, i) => `po-${String(i).padStart(2, '0')}.edi`);
+    names.forEach((n, i) => fs.writeFileSync(path.join(inDir, n), x12Interchange('ACMERETAIL', String(700 + i).padStart(9, '0'), `PO${i}`)));
+    const daemon = startDaemon(ws);
+    const archive = path.join(ws.home, 'partners', 'acme-retail', 'archive');
+    await eventually(() => fs.existsSync(archive) && fs.readdirSync(archive).length > 0, 30_000, 'the first file to be archived');
+    daemon.kill('SIGTERM');
+    expect((await exited(daemon)).code).toBe(0);
+
+    const restarted = startDaemon(ws);
+    try {
+      await eventually(() => fs.readdirSync(archive).length === names.length, 60_000, 'every file to be archived');
+      const rows = await eventually(() => {
+        const r = list(ws);
+        return r.length === names.length && r.every((m) => m.status === 'done') ? r : undefined;
+      }, 60_000, 'every message to be processed');
+      expect(rows.map((m) => m.filename).sort()).toEqual(names);
+    } finally {
+      restarted.kill('SIGTERM');
+    }
+    expect((await exited(restarted)).code).toBe(0);
+    expect(fs.readdirSync(inDir)).toEqual([]);
+  });
+});
