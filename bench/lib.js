@@ -1,0 +1,46 @@
+'use strict';
+// Shared helpers for the benchmarks: JSON lines out, peak RSS sampling, a runtime on a fresh home.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { GatewayConfigSchema } = require('../dist/config/gateway.config');
+const { openRuntime } = require('../dist/daemon/runtime');
+const { createLogger } = require('../dist/log/logger');
+
+const results = [];
+
+function report(figure) {
+  results.push(figure);
+  process.stdout.write(`${JSON.stringify(figure)}\n`);
+}
+
+/** Samples this process's RSS every 50 ms; returns a function giving the peak in MB. */
+function peakRss() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+  timer.unref();
+  return () => { clearInterval(timer); return Math.round(Math.max(peak, process.memoryUsage().rss) / 1e5) / 10; };
+}
+
+async function benchRuntime(databaseUrl, queue = {}) {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-bench-'));
+  const config = GatewayConfigSchema.parse({
+    home, profilesDir: path.join(__dirname, '..', 'partner-profiles'), databaseUrl,
+    queue: { pollIntervalMs: 200, batchSize: 100, concurrency: 4, ...queue },
+  });
+  const rt = await openRuntime(config, createLogger({ level: 'silent', destination: 2 }), { role: 'daemon', needsPartners: true });
+  return { rt, home };
+}
+
+/** A 850 interchange of about `bytes` bytes, unique by n. */
+function x12Order(n, bytes = 1800) {
+  const ctl = String(n % 1e9).padStart(9, '0');
+  const head = `ISA*00*          *00*          *ZZ*ACMERETAIL     *ZZ*ODOODIST       *261127*1200*U*00401*${ctl}*0*P*>~` +
+    `GS*PO*ACMERETAIL*ODOODIST*20261127*1200*${n}*X*004010~ST*850*0001~BEG*00*SA*PO${n}**20261127~`;
+  let lines = '';
+  let i = 0;
+  while (head.length + lines.length < bytes - 60) lines += `PO1*${++i}*12*EA*9.99**UP*0${String(n * 100 + i).padStart(11, '0')}~`;
+  return Buffer.from(`${head}${lines}CTT*${i}~SE*${i + 4}*0001~GE*1*${n}~IEA*1*${ctl}~\n`);
+}
+
+module.exports = { report, results, peakRss, benchRuntime, x12Order };

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+'use strict';
+// npm run bench [-- NAME...]: runs the benchmarks, prints one JSON line per figure, and rewrites
+// BENCHMARKS.md. BENCH_SIZE=full for the long runs (default: small, as in CI);
+// BENCH_DATABASE_URL to measure on a PostgreSQL server as well as the embedded store.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const { results } = require('./lib');
+
+const BENCHES = {
+  inbox: require('./inbox.bench'),
+  queue: require('./queue.bench'),
+};
+
+/** Each benchmark on each backend runs in a process of its own, so peak RSS is its own. */
+function runChild(name, backend) {
+  const r = spawnSync(process.execPath, [__filename, '--child', name, backend], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`benchmark ${name} on ${backend} failed (exit ${r.status})`);
+  for (const line of r.stdout.split('\n').filter(Boolean)) {
+    results.push(JSON.parse(line));
+    process.stdout.write(`${line}\n`);
+  }
+}
+
+async function main() {
+  const size = process.env.BENCH_SIZE === 'full' ? 'full' : 'small';
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  if (process.argv[2] === '--child') {
+    const [name, backend] = process.argv.slice(3);
+    return BENCHES[name]({ size, databaseUrl: backend === 'postgres' ? databaseUrl : undefined, backend });
+  }
+  const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  for (const n of names) if (!BENCHES[n]) throw new Error(`unknown benchmark '${n}'; have: ${Object.keys(BENCHES).join(', ')}`);
+  for (const name of names.length ? names : Object.keys(BENCHES)) {
+    for (const backend of databaseUrl ? ['pglite', 'postgres'] : ['pglite']) runChild(name, backend);
+  }
+
+  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const rows = results.map((r) => `| ${r.bench} | ${r.metric} | ${r.value} ${r.unit} | ${r.input ?? ''} | ${r.peer ? `${r.peer.name}: ${r.peer.value} ${r.unit}` : ''} |`);
+  fs.writeFileSync(path.join(__dirname, '..', 'BENCHMARKS.md'), [
+    '# Benchmarks', '', `Written by \`npm run bench\` (size: ${size}) on ${new Date().toISOString().slice(0, 10)}.`, '',
+    `Machine: ${machine}.`, '', '| bench | metric | value | input | peer |', '|---|---|---|---|---|', ...rows, '',
+  ].join('\n'));
+}
+
+main().then(() => process.exit(0), (err) => { console.error(`bench: ${err.stack ?? err}`); process.exit(1); });
