@@ -5,7 +5,7 @@ const { report, peakRss, benchRuntime, x12Order } = require('./lib');
 const { awaitSettled } = require('../dist/pipeline/await-settled');
 
 module.exports = async function inboxBench({ size, databaseUrl, backend }) {
-  const n = size === 'full' ? 20_000 : 1_000;
+  const n = size === 'full' ? 100_000 : 1_000;
   {
     const peak = peakRss();
     const { rt } = await benchRuntime(databaseUrl);

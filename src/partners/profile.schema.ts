@@ -24,14 +24,23 @@ const DocumentSchema = z.discriminatedUnion('standard', [
   }),
 ]);
 
+const regex = z.string().refine((v) => {
+  try {
+    new RegExp(v);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
 const FolderTransportSchema = z.strictObject({
   /** Overrides the gateway's folder.pollSeconds for this partner. */
   pollSeconds: z.number().positive().optional(),
   stableSeconds: z.number().min(0).optional(),
   /** Only file names matching this regular expression are taken (Camel's `include`). */
-  include: z.string().optional(),
+  include: regex.optional(),
   /** File names matching this are left alone (Camel's `exclude`); dot files always are. */
-  exclude: z.string().optional(),
+  exclude: regex.optional(),
 });
 
 export const AckKindSchema = z.enum(['TA1', '997', '999', 'CONTRL']);

@@ -51,3 +51,11 @@ describe('partner profiles', () => {
     expect(loadProfiles(dir).issues[0].message).toContain("must match its folder or file name 'acme'");
   });
 });
+
+describe('partner profile transports', () => {
+  it('refuses an include pattern that is not a regular expression', () => {
+    const text = 'id: acme\nname: Acme\nmode: test\nidentifiers:\n  x12: [{ qualifier: ZZ, id: A, gsId: AA }]\ndocuments: {}\ntransports:\n  folder:\n    include: "*.edi"\n';
+    const [issue] = parseProfile('p.yaml', text).issues;
+    expect(issue).toMatchObject({ line: 9, col: 14, path: 'transports.folder.include', message: 'not a valid regular expression' });
+  });
+});
