@@ -1,0 +1,153 @@
+import { isAscii, isUtf8 } from 'node:buffer';
+import { delimitersFromIsa, type X12Delimiters } from './delimiters';
+
+/**
+ * One segment as written, without its terminator. Elements are split on first use: a validator
+ * that walks `text` itself never pays for an array of strings per segment.
+ */
+export class RawSegment {
+  readonly kind = 'segment';
+  private split?: string[];
+
+  constructor(
+    readonly text: string,
+    /** Character offset of the segment in the input (the byte offset, for ASCII input). */
+    readonly offset: number,
+    /** The delimiters of this segment's interchange. */
+    readonly delimiters: X12Delimiters,
+  ) {}
+
+  get tag(): string {
+    const i = this.text.indexOf(this.delimiters.element);
+    return i < 0 ? this.text : this.text.slice(0, i);
+  }
+
+  /** elements[0] is the tag, elements[n] element n as written (composites and repeats unsplit). */
+  get elements(): string[] {
+    return (this.split ??= this.text.split(this.delimiters.element));
+  }
+}
+
+/** Input the reader could not make into segments: outside an interchange, or an unreadable ISA. */
+export interface ReaderError {
+  kind: 'error';
+  offset: number;
+  reason: string;
+}
+
+export type ReaderItem = RawSegment | ReaderError;
+
+/** Length of buf without a UTF-8 sequence cut off at its end. */
+function completeUtf8Length(buf: Buffer): number {
+  for (let back = 1; back <= 3 && back <= buf.length; back++) {
+    const b = buf[buf.length - back];
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? buf.length - back : buf.length;
+  }
+  return buf.length;
+}
+
+/**
+ * Splits X12 input into segments, chunk by chunk, holding only the unfinished tail: memory stays
+ * flat whatever the file size. Delimiters are read from each ISA, so interchanges with different
+ * delimiters can follow one another. CR/LF after a terminator is skipped; a newline terminator
+ * is accepted with CRLF. Text is ASCII in the main, UTF-8 where partners agreed to it, Latin-1
+ * from older systems: each chunk is decoded as the first of those that fits.
+ */
+export class X12SegmentReader {
+  private text = '';
+  /** Input offset of text[0]. */
+  private base = 0;
+  private pendingBytes: Buffer = Buffer.alloc(0);
+  private delimiters?: X12Delimiters;
+  private started = false;
+
+  push(chunk: Buffer, out: ReaderItem[]): void {
+    this.text += this.decode(chunk);
+    this.scan(out, false);
+  }
+
+  end(out: ReaderItem[]): void {
+    if (this.pendingBytes.length) this.text += this.pendingBytes.toString('latin1');
+    this.pendingBytes = Buffer.alloc(0);
+    this.scan(out, true);
+    const rest = this.text.trim();
+    if (rest) {
+      const at = this.base + this.text.indexOf(rest[0]);
+      out.push({ kind: 'error', offset: at, reason: this.delimiters
+        ? `the input ends inside a segment with no terminator '${this.delimiters.segment}': ${JSON.stringify(rest.slice(0, 40))}`
+        : `not X12: expected an ISA segment, found ${JSON.stringify(rest.slice(0, 40))}` });
+    }
+    this.base += this.text.length;
+    this.text = '';
+  }
+
+  private decode(chunk: Buffer): string {
+    let buf = this.pendingBytes.length ? Buffer.concat([this.pendingBytes, chunk]) : chunk;
+    this.pendingBytes = Buffer.alloc(0);
+    if (!this.started) {
+      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+      this.started = buf.length >= 3;
+    }
+    if (isAscii(buf)) return buf.toString('latin1');
+    const cut = completeUtf8Length(buf);
+    this.pendingBytes = Buffer.from(buf.subarray(cut));
+    const whole = buf.subarray(0, cut);
+    return isUtf8(whole) ? whole.toString('utf8') : whole.toString('latin1');
+  }
+
+  private scan(out: ReaderItem[], final: boolean): void {
+    const s = this.text;
+    const len = s.length;
+    let pos = 0;
+    for (;;) {
+      while (pos < len) {
+        const c = s.charCodeAt(pos);
+        if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) pos++;
+        else break;
+      }
+      if (pos >= len) break;
+      if (!this.delimiters) {
+        if (len - pos < 3 && !final) break;
+        if (!s.startsWith('ISA', pos)) {
+          const next = s.indexOf('ISA', pos + 1);
+          if (next < 0 && !final) break;
+          const stop = next < 0 ? len : next;
+          out.push({ kind: 'error', offset: this.base + pos,
+            reason: `not X12: expected an ISA segment, found ${JSON.stringify(s.slice(pos, Math.min(stop, pos + 40)))}` });
+          pos = stop;
+          continue;
+        }
+        const found = delimitersFromIsa(s.slice(pos, pos + 512));
+        if (!found.ok) {
+          if (found.need && !final) break;
+          out.push({ kind: 'error', offset: this.base + pos, reason: found.reason });
+          const next = s.indexOf('ISA', pos + 3);
+          pos = next < 0 ? len : next;
+          continue;
+        }
+        this.delimiters = found.delimiters;
+      }
+      const d = this.delimiters;
+      const end = s.indexOf(d.segment, pos);
+      if (end < 0) break; // unfinished: wait for more input (end() reports a cut-off segment)
+      const stop = d.segment === '\n' && end > pos && s.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
+      const seg = new RawSegment(s.slice(pos, stop), this.base + pos, d);
+      out.push(seg);
+      pos = end + 1;
+      if (seg.text.startsWith('IEA') && (seg.text.length === 3 || seg.text[3] === d.element)) this.delimiters = undefined;
+    }
+    this.text = pos < len ? s.slice(pos) : '';
+    this.base += pos;
+  }
+}
+
+/** Reads a whole buffer (small files, tests) into segments. */
+export function readSegments(bytes: Buffer): ReaderItem[] {
+  const reader = new X12SegmentReader();
+  const out: ReaderItem[] = [];
+  reader.push(bytes, out);
+  reader.end(out);
+  return out;
+}
