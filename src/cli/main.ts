@@ -4,6 +4,7 @@ import { registerIngest } from './commands/ingest';
 import { registerMessages } from './commands/messages';
 import { registerPartners } from './commands/partners';
 import { registerRun } from './commands/run';
+import { registerValidate } from './commands/validate';
 
 export function buildProgram(): Command {
   const program = new Command('edi-gateway')
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerValidate(program);
   registerIngest(program);
   registerMessages(program);
   registerPartners(program);

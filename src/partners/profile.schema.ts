@@ -66,6 +66,10 @@ export const PartnerProfileSchema = z.strictObject({
     expect: z.array(AckKindSchema).default([]),
     expectWithinHours: z.number().positive().default(24),
   }).prefault({}),
+  validation: z.strictObject({
+    /** An interchange control number seen again from this partner within this many days is a duplicate. */
+    duplicateWindowDays: z.number().int().positive().default(365),
+  }).prefault({}),
   transports: z.strictObject({
     /** Every partner has the folder pair $EDI_GATEWAY_HOME/partners/<id>/{in,out}. */
     folder: FolderTransportSchema.prefault({}),

@@ -11,6 +11,7 @@ export interface X12Delimiters {
   segment: string;
 }
 
+/** isaLength counts the ISA with its terminator: 106 when every field has its fixed width. */
 export type DelimiterResult = { ok: true; delimiters: X12Delimiters; isaLength: number } | { ok: false; reason: string; need?: boolean };
 
 const isAlnum = (c: string) => /[A-Za-z0-9]/.test(c);
@@ -48,5 +49,5 @@ export function delimitersFromIsa(text: string): DelimiterResult {
   const version = fields[12]?.trim() ?? '';
   const rep = fields[11] ?? '';
   const repetition = version >= '00501' && rep.length === 1 && !isAlnum(rep) && rep !== element ? rep : undefined;
-  return { ok: true, delimiters: { element, component, repetition, segment }, isaLength: pos + 2 };
+  return { ok: true, delimiters: { element, component, repetition, segment }, isaLength: pos + 3 };
 }

@@ -1,0 +1,115 @@
+import type { PartnerProfile } from '../partners/profile.schema';
+import type { GroupDetail, InterchangeDetail } from '../parsers/x12/x12-validator';
+import { writeInterchange, type SetSpec, type X12Party } from '../parsers/x12/serializer';
+import type { SetResult } from '../parsers/x12/set-validator';
+import type { X12Delimiters } from '../parsers/x12/delimiters';
+
+/** TA104 / AK501 / AK901 acknowledgment codes. */
+const ACK = { accepted: 'A', errors: 'E', partial: 'P', rejected: 'R' } as const;
+
+export interface AckOptions {
+  /** Us, as the ack's sender. */
+  self: X12Party;
+  partner?: PartnerProfile;
+  /** Control numbers for the ack's ISA13 and GS06 (from the store's per-partner sequence). */
+  controlNumbers: { interchange: number; group: number };
+  now: Date;
+  /** Delimiters and line ending of the ack; the incoming interchange's own by default. */
+  delimiters?: X12Delimiters;
+  lineEnding?: string;
+}
+
+export interface X12Acks {
+  /** The interchange to send back (TA1 and/or 997/999), or undefined when nothing is owed. */
+  text?: string;
+  ta1?: { code: string; status: string };
+  functional?: '997' | '999';
+}
+
+/** TA1 when asked for (ISA14 = 1), when the partner always wants one, or when we reject the interchange. */
+function wantsTa1(ic: InterchangeDetail, partner?: PartnerProfile): boolean {
+  return ic.report.ackRequested || ic.report.status === 'rejected' || ic.report.duplicate || !!partner?.acknowledgments.send.includes('TA1');
+}
+
+function functionalKind(group: GroupDetail, partner?: PartnerProfile): '997' | '999' | undefined {
+  if (group.gs.functionalId === 'FA') return undefined; // an acknowledgment is never acknowledged
+  const wants = partner ? partner.acknowledgments.send : (group.gs.version >= '005010' ? ['999'] : ['997']);
+  // 999 is a 005010 set: a 004010 group gets a 997 even from a partner that prefers 999.
+  if (wants.includes('999') && group.gs.version >= '005010') return '999';
+  if (wants.includes('997') || wants.includes('999')) return '997';
+  return undefined;
+}
+
+function ta1Segment(ic: InterchangeDetail): { segment: string[]; code: string; status: string } {
+  const r = ic.report;
+  const code = r.duplicate ? '025' : r.errors[0]?.code ?? '000';
+  const status = r.status === 'rejected' || r.duplicate ? ACK.rejected : ACK.accepted;
+  return { segment: ['TA1', ic.isa.controlNumber, ic.isa.date, ic.isa.time, status, code], code, status };
+}
+
+function setAckCode(s: SetResult): string {
+  return s.status === 'rejected' ? ACK.rejected : s.status === 'accepted_with_errors' ? ACK.errors : ACK.accepted;
+}
+
+/** The body of one 997 or 999 acknowledging one functional group. */
+export function functionalAckBody(group: GroupDetail, kind: '997' | '999', d: X12Delimiters): string[][] {
+  const body: string[][] = [];
+  const gs = group.gs;
+  body.push(kind === '999' ? ['AK1', gs.functionalId, gs.controlNumber, gs.version] : ['AK1', gs.functionalId, gs.controlNumber]);
+  for (const s of group.sets) {
+    body.push(kind === '999' && s.convention ? ['AK2', s.type, s.controlNumber, s.convention] : ['AK2', s.type, s.controlNumber]);
+    for (const seg of s.segmentErrors.slice(0, 99_999)) {
+      body.push([kind === '999' ? 'IK3' : 'AK3', seg.segment, String(seg.position), seg.loop ?? '', seg.code]);
+      for (const e of seg.elements) {
+        const at = [String(e.element), e.component ? String(e.component) : '', kind === '999' && e.repetition ? String(e.repetition) : ''];
+        while (at.length > 1 && at[at.length - 1] === '') at.pop();
+        const copy = e.value !== undefined && !/[\x00-\x1f]/.test(e.value) ? e.value.slice(0, 99) : '';
+        body.push([kind === '999' ? 'IK4' : 'AK4', at.join(d.component), e.ref ?? '', e.code, copy]);
+      }
+    }
+    const codes = s.setErrors.map((e) => e.code).slice(0, 5);
+    body.push([kind === '999' ? 'IK5' : 'AK5', setAckCode(s), ...codes]);
+  }
+  const r = group.report;
+  const groupCode = r.status === 'accepted' ? ACK.accepted : r.status === 'partially_accepted' ? ACK.partial : ACK.rejected;
+  // AK902: the sets the GE says the group holds; AK903: the sets received.
+  body.push(['AK9', groupCode, String(group.declaredCount ?? r.setCount), String(r.setCount), String(r.acceptedCount), ...r.errors.map((e) => e.code).slice(0, 5)]);
+  return body;
+}
+
+/**
+ * The acknowledgments owed for one received interchange: a TA1 when asked for or when the
+ * interchange is rejected, and a 997 or 999 per functional group as the partner's profile says.
+ * Pure: control numbers and time come in.
+ */
+export function buildX12Acks(ic: InterchangeDetail, o: AckOptions): X12Acks {
+  const d = o.delimiters ?? ic.isa.delimiters;
+  const leading: string[][] = [];
+  const out: X12Acks = {};
+  if (wantsTa1(ic, o.partner)) {
+    const t = ta1Segment(ic);
+    leading.push(t.segment);
+    out.ta1 = { code: t.code, status: t.status };
+  }
+  const sets: SetSpec[] = [];
+  let groupVersion = '';
+  if (ic.report.status === 'accepted' && !ic.report.duplicate) {
+    for (const g of ic.groups) {
+      const kind = functionalKind(g, o.partner);
+      if (!kind) continue;
+      out.functional = kind;
+      groupVersion = kind === '999' ? '005010X231A1' : ic.isa.version >= '00501' ? '005010' : '004010';
+      sets.push({ type: kind, controlNumber: String(sets.length + 1).padStart(4, '0'),
+        convention: kind === '999' ? '005010X231A1' : undefined, body: functionalAckBody(g, kind, d) });
+    }
+  }
+  if (!leading.length && !sets.length) return out;
+  const partnerId = o.partner?.identifiers.x12.find((i) => i.qualifier === ic.isa.senderQualifier && i.id === ic.isa.senderId);
+  const receiver: X12Party = { qualifier: ic.isa.senderQualifier, id: ic.isa.senderId, gsId: partnerId?.gsId ?? ic.groups[0]?.gs.senderCode ?? ic.isa.senderId };
+  out.text = writeInterchange({
+    sender: o.self, receiver, version: ic.isa.version === '00501' ? '00501' : '00401', controlNumber: o.controlNumbers.interchange,
+    usage: ic.isa.usage === 'T' ? 'T' : 'P', date: o.now, leading,
+    groups: sets.length ? [{ functionalId: 'FA', version: groupVersion, controlNumber: o.controlNumbers.group, sets }] : [],
+  }, { delimiters: d, lineEnding: o.lineEnding ?? '\n' });
+  return out;
+}

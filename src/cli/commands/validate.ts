@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { buildX12Acks } from '../../acks/x12-acks';
+import { GatewayError } from '../../errors/gateway-error';
+import { sniff } from '../../parsers/sniff';
+import type { ValidationError, ValidationReport } from '../../parsers/validation-report';
+import { validateX12Stream } from '../../parsers/x12/validate-stream';
+import type { X12ValidationResult } from '../../parsers/x12/x12-validator';
+import { flagX12Duplicates, x12Context } from '../../pipeline/x12-inspect';
+import { peekControlNumber } from '../../store/control-numbers.repo';
+import { withRuntime } from '../context';
+import { printJson } from '../format';
+
+/** Checks every file can be opened before any is read: one bad name stops the command (exit 2). */
+function checkReadable(files: string[]): void {
+  for (const file of files) {
+    let fd: number | undefined;
+    try {
+      if (fs.statSync(file).isDirectory()) throw new GatewayError('FILE_UNREADABLE', `${file}: is a directory, not a file`);
+      fd = fs.openSync(file, 'r');
+    } catch (err) {
+      if (err instanceof GatewayError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new GatewayError('FILE_UNREADABLE', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+}
+
+function head(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function errorLine(e: ValidationError): string {
+  const where = [e.segment, e.position !== undefined ? `@${e.position}` : '', e.element !== undefined ? ` ${e.segment ?? ''}${String(e.element).padStart(2, '0')}` : '']
+    .join('').trim();
+  return `${where ? `${where}  ` : ''}code ${e.code}  ${e.message}`;
+}
+
+/** The human report: one line per interchange, group and set, errors indented under them. */
+export function formatReport(file: string, r: ValidationReport): string {
+  const lines: string[] = [];
+  for (const e of r.errors) lines.push(`${file}: ${errorLine(e)}`);
+  for (const ic of r.interchanges) {
+    lines.push(`${file}  ${ic.standard} ${ic.version}  ${ic.senderId} -> ${ic.receiverId}  interchange ${ic.controlNumber}  partner ${ic.partnerId ?? '(unknown)'}  ${ic.duplicate ? 'DUPLICATE ' : ''}${ic.status}`);
+    for (const e of ic.errors) lines.push(`    ${errorLine(e)}`);
+    for (const g of ic.groups) {
+      lines.push(`  group ${g.functionalId} ${g.controlNumber}  ${g.status} (${g.acceptedCount} of ${g.setCount} sets accepted)`);
+      for (const e of g.errors) lines.push(`      ${errorLine(e)}`);
+      for (const s of g.sets) {
+        lines.push(`    ${s.type} ${s.controlNumber}  ${s.status}`);
+        for (const e of s.errors) lines.push(`        ${errorLine(e)}`);
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+interface Checked { file: string; result?: X12ValidationResult; report: ValidationReport }
+
+/** Validates each file against the profiles and the store's interchange history; stores nothing. */
+async function checkFiles(cmd: Command, files: string[], after?: (rt: Parameters<Parameters<typeof withRuntime>[2]>[0], checked: Checked[]) => Promise<void>): Promise<Checked[]> {
+  checkReadable(files);
+  return withRuntime(cmd, { role: 'cli', needsPartners: true }, async (rt) => {
+    const ctx = x12Context(rt.config, rt.partners());
+    const checked: Checked[] = [];
+    for (const file of files) {
+      const s = sniff(head(file));
+      if (s.standard === 'EDIFACT') {
+        throw new GatewayError('USAGE', `${file}: EDIFACT validation is not available yet (the EDIFACT engine is issue 4)`);
+      }
+      if (s.standard === 'unknown') {
+        checked.push({ file, report: { ok: false, file, errors: [{ code: '022', message: `${file}: ${s.reason}` }], interchanges: [] } });
+        continue;
+      }
+      const result = await validateX12Stream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), ctx);
+      await flagX12Duplicates(rt.store.knex, result, rt.partners());
+      checked.push({ file, result, report: { ...result.report, file } });
+    }
+    await after?.(rt, checked);
+    return checked;
+  });
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('envelope, syntax and profile validation of EDI files; stores nothing')
+    .argument('<file...>', 'EDI files')
+    .option('--json', 'print the validation report as JSON')
+    .action(async (files: string[], opts: { json?: boolean }, cmd: Command) => {
+      const checked = await checkFiles(cmd, files);
+      if (opts.json) printJson(checked.length === 1 ? checked[0].report : checked.map((c) => c.report));
+      else process.stdout.write(checked.map((c) => formatReport(c.file, c.report)).join(''));
+      if (checked.some((c) => !c.report.ok)) process.exitCode = 1;
+    });
+
+  program
+    .command('ack')
+    .description('the acknowledgments the gateway would send back (TA1, 997 or 999, as each partner asks); stores nothing')
+    .argument('<file...>', 'EDI files')
+    .action(async (files: string[], _opts: unknown, cmd: Command) => {
+      const texts: string[] = [];
+      let rejected = false;
+      await checkFiles(cmd, files, async (rt, checked) => {
+        for (const c of checked) {
+          if (!c.report.ok) rejected = true;
+          for (const ic of c.result?.interchanges ?? []) {
+            const partner = ic.report.partnerId ? rt.partners().get(ic.report.partnerId) : undefined;
+            const key = partner?.id ?? `${ic.isa.senderQualifier}:${ic.isa.senderId}`;
+            const acks = buildX12Acks(ic, {
+              self: rt.config.self.x12, partner, now: new Date(),
+              controlNumbers: { interchange: await peekControlNumber(rt.store.knex, key, 'isa'), group: await peekControlNumber(rt.store.knex, key, 'gs') },
+            });
+            if (acks.text) texts.push(acks.text);
+          }
+        }
+      });
+      process.stdout.write(texts.join(''));
+      if (rejected) process.exitCode = 1;
+    });
+}

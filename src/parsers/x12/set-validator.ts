@@ -1,0 +1,190 @@
+import type { StructureNode, TransactionSetDef } from './definition.schema';
+import type { X12Dictionary } from './definitions';
+import type { RawSegment } from './segment-reader';
+import { validateElements, type ElementError } from './segment-validator';
+
+/** AK3 / IK3 segment syntax error codes (element 720 / 620). */
+export const SEGMENT_ERRORS = {
+  UNRECOGNIZED: '1',
+  UNEXPECTED: '2',
+  MANDATORY_MISSING: '3',
+  LOOP_OVER_MAX: '4',
+  SEGMENT_OVER_MAX: '5',
+  NOT_IN_SET: '6',
+  OUT_OF_SEQUENCE: '7',
+  HAS_ELEMENT_ERRORS: '8',
+} as const;
+
+/** AK5 / IK5 transaction set syntax error codes (element 718). */
+export const SET_ERRORS = {
+  NOT_SUPPORTED: '1',
+  TRAILER_MISSING: '2',
+  CONTROL_MISMATCH: '3',
+  COUNT_MISMATCH: '4',
+  SEGMENTS_IN_ERROR: '5',
+  BAD_SET_ID: '6',
+  BAD_CONTROL_NUMBER: '7',
+  CONTROL_NOT_UNIQUE: '23',
+} as const;
+
+export interface SegmentError {
+  segment: string;
+  /** Ordinal in the transaction set, ST = 1. */
+  position: number;
+  /** The loop the segment is in (AK303), when it is in one. */
+  loop?: string;
+  code: string;
+  message: string;
+  elements: ElementError[];
+}
+
+export interface SetIssue {
+  code: string;
+  message: string;
+}
+
+export type SetStatus = 'accepted' | 'accepted_with_errors' | 'rejected';
+
+export interface SetResult {
+  type: string;
+  controlNumber: string;
+  /** ST03, the implementation convention reference (005010). */
+  convention?: string;
+  status: SetStatus;
+  setErrors: SetIssue[];
+  segmentErrors: SegmentError[];
+  segmentCount: number;
+}
+
+interface Frame {
+  nodes: StructureNode[];
+  index: number;
+  /** Uses of each node in this frame's current iteration. */
+  counts: number[];
+  loop?: string;
+}
+
+/** Depth-first ordinal of every structure node, to tell "out of sequence" from "unexpected". */
+function ordinals(def: TransactionSetDef): { of: Map<StructureNode, number>; byTag: Map<string, number[]> } {
+  const of = new Map<StructureNode, number>();
+  const byTag = new Map<string, number[]>();
+  let n = 0;
+  const walk = (nodes: StructureNode[]) => {
+    for (const node of nodes) {
+      of.set(node, n++);
+      if ('segment' in node) byTag.set(node.segment, [...(byTag.get(node.segment) ?? []), n - 1]);
+      else walk(node.children);
+    }
+  };
+  walk(def.structure);
+  return { of, byTag };
+}
+const ordinalCache = new WeakMap<TransactionSetDef, ReturnType<typeof ordinals>>();
+
+const triggerOf = (node: StructureNode): string => ('segment' in node ? node.segment : triggerOf(node.children[0]));
+const maxOf = (node: StructureNode): number => (node.max === 'unbounded' ? Infinity : node.max);
+const nameOf = (node: StructureNode): string => ('segment' in node ? node.segment : `loop ${node.loop}`);
+
+/**
+ * Places each segment of one transaction set (ST..SE) in the set's structure and checks each
+ * segment's elements. Reports what AK3/AK4/AK5 (or IK3/IK4/IK5) need. Pure.
+ */
+export function validateSet(segments: readonly RawSegment[], def: TransactionSetDef, dict: X12Dictionary): SetResult {
+  const st = segments[0].elements;
+  const result: SetResult = {
+    type: st[1] ?? '', controlNumber: st[2] ?? '', convention: st[3] || undefined,
+    status: 'accepted', setErrors: [], segmentErrors: [], segmentCount: segments.length,
+  };
+  const ords = ordinalCache.get(def) ?? ordinals(def);
+  ordinalCache.set(def, ords);
+  const stack: Frame[] = [{ nodes: def.structure, index: 0, counts: def.structure.map(() => 0) }];
+  let lastOrdinal = -1;
+
+  const missing = (frame: Frame, from: number, to: number, position: number, at: string) => {
+    for (let k = from; k < to; k++) {
+      const node = frame.nodes[k];
+      // A missing SE is the envelope's finding (trailer missing), not a segment error.
+      if (node.req === 'M' && frame.counts[k] === 0 && triggerOf(node) !== 'SE') {
+        result.segmentErrors.push({ segment: triggerOf(node), position, loop: frame.loop, code: SEGMENT_ERRORS.MANDATORY_MISSING,
+          message: `mandatory ${nameOf(node)} is missing${frame.loop ? ` in loop ${frame.loop}` : ''} (expected before ${at} at position ${position})`,
+          elements: [] });
+      }
+    }
+  };
+  const closeAbove = (depth: number, position: number, at: string) => {
+    while (stack.length - 1 > depth) {
+      const f = stack.pop()!;
+      missing(f, f.index, f.nodes.length, position, at);
+    }
+  };
+
+  segments.forEach((seg, i) => {
+    const position = i + 1;
+    const tag = seg.tag;
+    let placed: { loop?: string } | undefined;
+    let structural: SegmentError | undefined;
+
+    search: for (let depth = stack.length - 1; depth >= 0; depth--) {
+      const frame = stack[depth];
+      for (let j = frame.index; j < frame.nodes.length; j++) {
+        const node = frame.nodes[j];
+        if (triggerOf(node) !== tag) continue;
+        closeAbove(depth, position, tag);
+        missing(frame, frame.index, j, position, tag);
+        // A node seen again at the same index is another use of it; a later node starts at one.
+        if (j !== frame.index) frame.counts.fill(0, frame.index + 1, j + 1);
+        frame.index = j;
+        frame.counts[j]++;
+        lastOrdinal = ords.of.get(node)!;
+        if ('segment' in node) {
+          if (frame.counts[j] > maxOf(node)) {
+            structural = { segment: tag, position, loop: frame.loop, code: SEGMENT_ERRORS.SEGMENT_OVER_MAX,
+              message: `${tag} is used ${frame.counts[j]} times${frame.loop ? ` in loop ${frame.loop}` : ''}; at most ${node.max}`, elements: [] };
+          }
+          placed = { loop: frame.loop };
+        } else {
+          if (frame.counts[j] > maxOf(node)) {
+            structural = { segment: tag, position, loop: node.loop, code: SEGMENT_ERRORS.LOOP_OVER_MAX,
+              message: `loop ${node.loop} occurs ${frame.counts[j]} times; at most ${node.max}`, elements: [] };
+          }
+          stack.push({ nodes: node.children, index: 0, counts: node.children.map((_, k) => (k === 0 ? 1 : 0)), loop: node.loop });
+          lastOrdinal = ords.of.get(node.children[0])!;
+          placed = { loop: node.loop };
+        }
+        break search;
+      }
+    }
+
+    if (!placed) {
+      const loop = stack[stack.length - 1].loop;
+      if (!/^[A-Z][A-Z0-9]{1,2}$/.test(tag) || !dict.segments[tag]) {
+        structural = { segment: tag, position, loop, code: SEGMENT_ERRORS.UNRECOGNIZED, message: `unrecognized segment ID '${tag}'`, elements: [] };
+      } else if (!ords.byTag.has(tag)) {
+        structural = { segment: tag, position, loop, code: SEGMENT_ERRORS.NOT_IN_SET, message: `${tag} is not a segment of transaction set ${def.id}`, elements: [] };
+      } else if (ords.byTag.get(tag)!.some((o) => o < lastOrdinal)) {
+        structural = { segment: tag, position, loop, code: SEGMENT_ERRORS.OUT_OF_SEQUENCE, message: `${tag} is not in its proper sequence`, elements: [] };
+      } else {
+        structural = { segment: tag, position, loop, code: SEGMENT_ERRORS.UNEXPECTED, message: `${tag} is not expected here (its loop has not started)`, elements: [] };
+      }
+      result.segmentErrors.push(structural);
+      return;
+    }
+
+    const elementErrors = validateElements(tag, seg.elements, seg.delimiters, dict);
+    if (structural) {
+      structural.elements = elementErrors;
+      result.segmentErrors.push(structural);
+    } else if (elementErrors.length) {
+      result.segmentErrors.push({ segment: tag, position, loop: placed.loop, code: SEGMENT_ERRORS.HAS_ELEMENT_ERRORS,
+        message: elementErrors.map((e) => e.message).join('; '), elements: elementErrors });
+    }
+  });
+  // Whatever is still open at the end lacks its mandatory rest (SE itself is checked by the envelope).
+  closeAbove(0, segments.length, 'the end of the set');
+  missing(stack[0], stack[0].index, stack[0].nodes.length, segments.length, 'the end of the set');
+
+  if (result.segmentErrors.length) {
+    result.setErrors.push({ code: SET_ERRORS.SEGMENTS_IN_ERROR, message: `${result.segmentErrors.length} segment error(s)` });
+  }
+  return result;
+}

@@ -1,0 +1,96 @@
+import { delimitersFromIsa } from '../../src/parsers/x12/delimiters';
+import { readSegments, X12SegmentReader, type RawSegment, type ReaderItem } from '../../src/parsers/x12/segment-reader';
+
+const ISA4010 = 'ISA*00*          *00*          *ZZ*ACMERETAIL     *ZZ*ODOODIST       *261127*1200*U*00401*000000417*0*P*>~';
+const ISA5010 = 'ISA|00|          |00|          |ZZ|SUMMITGROC     |ZZ|ODOODIST       |261127|1200|^|00501|000000001|1|T|:~';
+
+const segs = (items: ReaderItem[]) => items.filter((i): i is RawSegment => i.kind === 'segment');
+const tags = (items: ReaderItem[]) => segs(items).map((s) => s.tag);
+
+describe('X12 delimiters', () => {
+  it('reads element, component and segment separators from the ISA, and no repetition before 00501', () => {
+    expect(delimitersFromIsa(ISA4010)).toEqual({ ok: true, isaLength: 106, delimiters: { element: '*', component: '>', segment: '~', repetition: undefined } });
+  });
+
+  it('takes ISA11 as the repetition separator from 00501', () => {
+    expect(delimitersFromIsa(ISA5010)).toMatchObject({ ok: true, delimiters: { element: '|', component: ':', segment: '~', repetition: '^' } });
+  });
+
+  it('accepts a newline as segment terminator and ISA fields not padded to width', () => {
+    const r = delimitersFromIsa('ISA*00**00**ZZ*A*ZZ*B*261127*1200*U*00401*000000001*0*P*>\nGS');
+    expect(r).toMatchObject({ ok: true, delimiters: { segment: '\n', component: '>' } });
+  });
+
+  it('refuses delimiters that cannot work', () => {
+    expect(delimitersFromIsa('ISA1001')).toMatchObject({ ok: false, reason: expect.stringContaining('must not be a letter') });
+    expect(delimitersFromIsa(ISA4010.replace('>~', '>A'))).toMatchObject({ ok: false, reason: expect.stringContaining('must not be a letter or digit') });
+  });
+});
+
+describe('X12 segment reader', () => {
+  it('splits segments and tolerates a BOM, leading blank lines and CR/LF after terminators', () => {
+    const text = `\uFEFF\r\n  ${ISA4010}\r\nGS*PO*ACMERETAIL*ODOODIST*20261127*1200*417*X*004010~\r\nST*850*0001~\r\nSE*2*0001~\r\nGE*1*417~\r\nIEA*1*000000417~\r\n`;
+    const items = readSegments(Buffer.from(text));
+    expect(tags(items)).toEqual(['ISA', 'GS', 'ST', 'SE', 'GE', 'IEA']);
+    expect(segs(items)[2].elements).toEqual(['ST', '850', '0001']);
+  });
+
+  it('reads newline-only terminators, with CRLF too', () => {
+    const isa = ISA4010.replace(/~$/, '');
+    for (const nl of ['\n', '\r\n']) {
+      const items = readSegments(Buffer.from([isa, 'GS*PO*A*B*20261127*1200*1*X*004010', 'ST*850*0001', 'SE*2*0001', 'GE*1*1', 'IEA*1*000000417', ''].join(nl)));
+      expect(segs(items).map((s) => s.text.endsWith('\r'))).not.toContain(true);
+      expect(tags(items)).toEqual(['ISA', 'GS', 'ST', 'SE', 'GE', 'IEA']);
+    }
+  });
+
+  it.each(['|', '^', '!'])('reads the element separator %j', (sep) => {
+    const isa = ISA4010.replace(/\*/g, sep);
+    const items = readSegments(Buffer.from(`${isa}GS${sep}PO${sep}A${sep}B~IEA${sep}1${sep}000000417~`));
+    expect(segs(items)[1].elements).toEqual(['GS', 'PO', 'A', 'B']);
+  });
+
+  it('reads a component separator of ~ when the terminator is something else', () => {
+    const isa = ISA4010.replace('*>~', '*~\'');
+    const items = readSegments(Buffer.from(`${isa}GS*PO*A*B'IEA*1*000000417'`));
+    expect(segs(items)[0].delimiters).toMatchObject({ component: '~', segment: "'" });
+    expect(tags(items)).toEqual(['ISA', 'GS', 'IEA']);
+  });
+
+  it('gives the same segments whatever the chunk boundaries, byte by byte included', () => {
+    const text = Buffer.from(`${ISA4010}\nGS*PO*A*B*20261127*1200*1*X*004010~ST*850*0001~N1*ST*CAFÉ MÜNCHEN~SE*3*0001~GE*1*1~IEA*1*000000417~`);
+    const whole = segs(readSegments(text)).map((s) => s.text);
+    for (const size of [1, 2, 3, 7, 64]) {
+      const r = new X12SegmentReader();
+      const out: ReaderItem[] = [];
+      for (let i = 0; i < text.length; i += size) r.push(text.subarray(i, i + size), out);
+      r.end(out);
+      expect(segs(out).map((s) => s.text)).toEqual(whole);
+    }
+    expect(whole).toContain('N1*ST*CAFÉ MÜNCHEN');
+  });
+
+  it('decodes Latin-1 text that is not UTF-8', () => {
+    const text = Buffer.concat([Buffer.from(`${ISA4010}N1*ST*CAF`), Buffer.from([0xc9]), Buffer.from(' DE PARIS~IEA*0*000000417~')]);
+    expect(segs(readSegments(text))[1].text).toBe('N1*ST*CAFÉ DE PARIS');
+  });
+
+  it('reads several interchanges with different delimiters in one file', () => {
+    const second = ISA5010.replace('~', '\n');
+    const items = readSegments(Buffer.from(`${ISA4010}IEA*0*000000417~\n${second}IEA|0|000000001\n`));
+    expect(segs(items).map((s) => [s.tag, s.delimiters.element])).toEqual([['ISA', '*'], ['IEA', '*'], ['ISA', '|'], ['IEA', '|']]);
+  });
+
+  it('reports what is not X12 and a file cut off inside a segment', () => {
+    const notX12 = readSegments(Buffer.from('hello world\n'));
+    expect(notX12).toEqual([expect.objectContaining({ kind: 'error', reason: expect.stringContaining('expected an ISA segment') })]);
+    const cut = readSegments(Buffer.from(`${ISA4010}GS*PO*A*B*2026`));
+    expect(cut.at(-1)).toMatchObject({ kind: 'error', reason: expect.stringContaining('ends inside a segment') });
+  });
+
+  it('keeps byte offsets of ASCII input', () => {
+    const text = `${ISA4010}\nGS*PO~`;
+    const gs = segs(readSegments(Buffer.from(text)))[1];
+    expect(gs.offset).toBe(text.indexOf('GS'));
+  });
+});
