@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Runtime } from '../../src/daemon/runtime';
+import { nextControlNumber, peekControlNumber } from '../../src/store/control-numbers.repo';
 import { getContent, getEvents, getMessage, listExceptions, listMessages, recordStage } from '../../src/store/messages.repo';
 import { BACKENDS, testRuntime, x12Interchange } from '../helpers';
 
@@ -75,5 +76,27 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     await recordStage(rt.store.knex, r.messageId, { stage: 'validate', outcome: 'ok', status: 'done' });
     found = (await listExceptions(rt.store.knex)).find((e) => e.messageId === r.messageId);
     expect(found).toBeUndefined();
+  });
+
+  it('hands out control numbers once each, even to many callers at once', async () => {
+    const other = await import('knex').then((k) => k.default({ client: 'pg', connection: rt.store.connection as any, pool: { min: 0, max: 4 } }));
+    try {
+      expect(await peekControlNumber(rt.store.knex, 'acme-retail', 'isa')).toBe(1);
+      const got = await Promise.all(Array.from({ length: 200 }, (_, i) => nextControlNumber(i % 2 ? other : rt.store.knex, 'acme-retail', 'isa')));
+      expect(new Set(got).size).toBe(200);
+      expect(Math.min(...got)).toBe(1);
+      expect(Math.max(...got)).toBe(200);
+      expect(await peekControlNumber(rt.store.knex, 'acme-retail', 'isa')).toBe(201);
+      expect(await nextControlNumber(rt.store.knex, 'acme-retail', 'gs')).toBe(1); // sequences are per kind
+      expect(await nextControlNumber(rt.store.knex, 'nordmart', 'isa')).toBe(1); // and per partner
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it('starts a sequence again at 1 after its largest value', async () => {
+    await rt.store.knex('control_numbers').insert({ partner_id: 'swift-3pl', kind: 'isa', last_value: 999_999_998 });
+    expect(await nextControlNumber(rt.store.knex, 'swift-3pl', 'isa')).toBe(999_999_999);
+    expect(await nextControlNumber(rt.store.knex, 'swift-3pl', 'isa')).toBe(1);
   });
 });
