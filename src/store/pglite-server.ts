@@ -93,8 +93,14 @@ export class PGliteServer {
       work = work.then(async () => {
         await this.turn.take(me);
         if (socket.destroyed) return this.turn.leave(me);
-        const reply = await this.db.execProtocolRaw(new Uint8Array(messages.buffer, messages.byteOffset, messages.length));
-        if (!socket.destroyed && reply.length) socket.write(reply);
+        // The stream form: execProtocolRaw keeps every reply in PGlite's result list, which grew
+        // the heap by ~0.6 KB a statement (measured: 100k messages took the daemon to 1.7 GB).
+        await this.db.execProtocolRawStream(new Uint8Array(messages.buffer, messages.byteOffset, messages.length), {
+          onRawData: (data) => {
+            // data is a view of WASM memory: copy it before the next statement overwrites it.
+            if (!socket.destroyed && data.length) socket.write(Buffer.from(data));
+          },
+        });
         if (endsTurn && !this.db.isInTransaction()) this.turn.give(me);
       }).catch((err) => {
         socket.destroy(err);
