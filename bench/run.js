@@ -12,6 +12,7 @@ const { results } = require('./lib');
 const BENCHES = {
   inbox: require('./inbox.bench'),
   queue: require('./queue.bench'),
+  x12: require('./x12.bench'),
 };
 
 /** Each benchmark on each backend runs in a process of its own, so peak RSS is its own. */
@@ -34,7 +35,9 @@ async function main() {
   const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   for (const n of names) if (!BENCHES[n]) throw new Error(`unknown benchmark '${n}'; have: ${Object.keys(BENCHES).join(', ')}`);
   for (const name of names.length ? names : Object.keys(BENCHES)) {
-    for (const backend of databaseUrl ? ['pglite', 'postgres'] : ['pglite']) runChild(name, backend);
+    // Store-bound benchmarks run on each backend; the parsers need none.
+    const backends = name === 'x12' ? ['none'] : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+    for (const backend of backends) runChild(name, backend);
   }
 
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;

@@ -66,9 +66,10 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
   }
 }
 
-/** A small but well-formed X12 850 interchange from the given ISA sender. */
+/** A small, valid X12 004010 850 interchange from the given ISA sender. */
 export function x12Interchange(sender = 'ACMERETAIL', control = '000000417', po = 'PO1'): Buffer {
   const isa = `ISA*00*          *00*          *ZZ*${sender.padEnd(15)}*ZZ*ODOODIST       *261127*1200*U*00401*${control}*0*P*>~`;
-  const body = `GS*PO*${sender}*ODOODIST*20261127*1200*417*X*004010~ST*850*0001~BEG*00*SA*${po}**20261127~SE*3*0001~GE*1*417~IEA*1*${control}~\n`;
+  const set = ['ST*850*0001', `BEG*00*SA*${po}**20261127`, 'PO1*1*10*EA*9.99**UP*012345678905', 'CTT*1', 'SE*5*0001'];
+  const body = `GS*PO*${sender}*ODOODIST*20261127*1200*417*X*004010~${set.join('~')}~GE*1*417~IEA*1*${control}~\n`;
   return Buffer.from(isa + body, 'latin1');
 }

@@ -12,6 +12,7 @@ export interface Daemon {
 /** The gateway daemon: inbound workers plus every partner's transports, polling. */
 export function startDaemon(rt: Runtime): Daemon {
   rt.workInbound();
+  rt.workOutbound();
   const transports: InboundTransport[] = rt.partners().profiles.map(
     (profile) => new FolderTransport(folderSettings(rt.config, profile), rt.receive, rt.log.child({ transport: 'folder' })),
   );

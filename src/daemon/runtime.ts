@@ -6,6 +6,8 @@ import { requireProfiles } from '../partners/require-profiles';
 import { inboundProcessor } from '../pipeline/inbound-processor';
 import { DEFAULT_INBOUND_STAGES, type InboundStage } from '../pipeline/inbound-stages';
 import { JobQueue, QUEUES } from '../queue/job-queue';
+import { outboundSender } from '../pipeline/outbound-sender';
+import { x12ValidateStage } from '../pipeline/x12-validate.stage';
 import type { StoreRole } from '../store/embedded-pglite';
 import { openStore, type Store } from '../store/store';
 
@@ -17,8 +19,12 @@ export interface Runtime {
   queue: JobQueue;
   partners(): PartnerRegistry;
   receive(r: Receipt): Promise<ReceiveResult>;
+  /** The inbound path in order: identify, route, validate and acknowledge (translation and Odoo join here). */
+  inboundStages(): InboundStage[];
   /** Starts the worker that carries inbound messages through their stages. */
   workInbound(stages?: readonly InboundStage[]): void;
+  /** Starts the worker that sends outbound messages. */
+  workOutbound(): void;
   close(): Promise<void>;
 }
 
@@ -49,14 +55,21 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
     throw err;
   }
   const inbox = { knex: store.knex, queue, partners, log };
+  const inboundStages = () => [...DEFAULT_INBOUND_STAGES, x12ValidateStage({ knex: store.knex, queue, config })];
 
   return {
     config, log, store, queue, partners,
     receive: (r) => receive(inbox, r),
-    workInbound(stages = DEFAULT_INBOUND_STAGES) {
+    inboundStages,
+    workInbound(stages = inboundStages()) {
       const processor = inboundProcessor({ knex: store.knex, partners, log, stages });
       const worker = queue.work(QUEUES.inbound, processor.handle);
       worker.onFailure = processor.onFailure;
+    },
+    workOutbound() {
+      const sender = outboundSender({ knex: store.knex, config, partners, log });
+      const worker = queue.work(QUEUES.outbound, sender.handle);
+      worker.onFailure = sender.onFailure;
     },
     async close() {
       await queue.stop();

@@ -4,6 +4,7 @@ import { sniff, type Sniffed } from '../parsers/sniff';
 import type { PartnerRegistry } from '../partners/partner-registry';
 import type { PartnerProfile } from '../partners/profile.schema';
 import type { MessageRow } from '../store/messages.repo';
+import type { X12ValidationResult } from '../parsers/x12/x12-validator';
 
 /** What the stages of one inbound message share. Stages add what they learn. */
 export interface InboundContext {
@@ -13,6 +14,8 @@ export interface InboundContext {
   log: Logger;
   sniffed?: Sniffed;
   profile?: PartnerProfile;
+  /** The X12 validation result, once the validate stage has run. */
+  x12?: X12ValidationResult;
 }
 
 /** One step of the inbound path. Returns a line for the audit trail; throws a GatewayError to stop. */
@@ -55,5 +58,5 @@ export const routeStage: InboundStage = {
   },
 };
 
-/** The inbound path in order. Parsing, validation, acks, translation and Odoo join here. */
+/** The stages that need nothing but the message: what every inbound path starts with. */
 export const DEFAULT_INBOUND_STAGES: readonly InboundStage[] = [identifyStage, routeStage];

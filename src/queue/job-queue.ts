@@ -16,6 +16,7 @@ import { QueueWorker, type JobHandler, type WorkerOptions } from './queue-worker
  */
 export const QUEUES = {
   inbound: 'inbound-process',
+  outbound: 'outbound-send',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

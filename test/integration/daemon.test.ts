@@ -43,9 +43,9 @@ describe('daemon', () => {
 
   it('killed with SIGKILL right after storing a file, loses nothing and stores nothing twice on restart', async () => {
     const ws = workspace();
-    const inDir = path.join(ws.home, 'partners', 'swift-3pl', 'in');
+    const inDir = path.join(ws.home, 'partners', 'acme-retail', 'in');
     fs.mkdirSync(inDir, { recursive: true });
-    fs.writeFileSync(path.join(inDir, 'advice-1.edi'), x12Interchange('SWIFT3PL', '000000601'));
+    fs.writeFileSync(path.join(inDir, 'advice-1.edi'), x12Interchange('ACMERETAIL', '000000601'));
 
     const crashing = startDaemon(ws, { EDI_GATEWAY_FAILPOINT: 'folder.after-store' });
     const { signal } = await exited(crashing);
@@ -55,7 +55,7 @@ describe('daemon', () => {
 
     const daemon = startDaemon(ws);
     try {
-      const archive = path.join(ws.home, 'partners', 'swift-3pl', 'archive');
+      const archive = path.join(ws.home, 'partners', 'acme-retail', 'archive');
       await eventually(() => fs.existsSync(archive) && fs.readdirSync(archive).length === 1, 30_000, 'the file to be archived');
       const rows = await eventually(() => {
         const r = list(ws);

@@ -41,6 +41,7 @@ export function registerIngest(program: Command): void {
           throw new GatewayError('USAGE', `--partner ${opts.partner}: no such partner in ${rt.config.profilesDir}`);
         }
         rt.workInbound();
+        rt.workOutbound();
         const receipts = [];
         for (const input of inputs) {
           const sha256 = crypto.createHash('sha256').update(input.content).digest('hex');

@@ -76,6 +76,7 @@ export function registerMessages(program: Command): void {
       const n = messageId(id);
       const m = await withRuntime(cmd, { role: 'cli', needsPartners: true }, async (rt) => {
         rt.workInbound();
+        rt.workOutbound();
         await requestReplay(rt.store.knex, rt.queue, n);
         await awaitSettled(rt.store.knex, [n]);
         return getMessage(rt.store.knex, n);

@@ -8,6 +8,7 @@ import { validateX12Stream } from '../../parsers/x12/validate-stream';
 import type { X12ValidationResult } from '../../parsers/x12/x12-validator';
 import { flagX12Duplicates, x12Context } from '../../pipeline/x12-inspect';
 import { peekControlNumber } from '../../store/control-numbers.repo';
+import type { Runtime } from '../../daemon/runtime';
 import { withRuntime } from '../context';
 import { printJson } from '../format';
 
@@ -66,7 +67,7 @@ export function formatReport(file: string, r: ValidationReport): string {
 interface Checked { file: string; result?: X12ValidationResult; report: ValidationReport }
 
 /** Validates each file against the profiles and the store's interchange history; stores nothing. */
-async function checkFiles(cmd: Command, files: string[], after?: (rt: Parameters<Parameters<typeof withRuntime>[2]>[0], checked: Checked[]) => Promise<void>): Promise<Checked[]> {
+async function checkFiles(cmd: Command, files: string[], after?: (rt: Runtime, checked: Checked[]) => Promise<void>): Promise<Checked[]> {
   checkReadable(files);
   return withRuntime(cmd, { role: 'cli', needsPartners: true }, async (rt) => {
     const ctx = x12Context(rt.config, rt.partners());

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import type { Knex } from 'knex';
+import type { GatewayConfig } from '../config/gateway.config';
+import { GatewayError } from '../errors/gateway-error';
+import type { Logger } from '../log/logger';
+import type { PartnerRegistry } from '../partners/partner-registry';
+import type { FailureHook, JobHandler } from '../queue/queue-worker';
+import { getContent, getMessage, recordStage } from '../store/messages.repo';
+import { folderSettings } from '../transports/folder/folder.config';
+import { FolderTransport } from '../transports/folder/folder.transport';
+import { safeJoin } from '../transports/folder/safe-path';
+
+export interface OutboundJob {
+  messageId: number;
+}
+
+/**
+ * Sends a stored outbound message on the partner's transport. Partners whose production transport
+ * is not configured yet get the file in their folder's out/ (CONTRACTS.md).
+ */
+export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partners: () => PartnerRegistry; log: Logger }):
+  { handle: JobHandler<OutboundJob>; onFailure: FailureHook<OutboundJob> } {
+  const handle: JobHandler<OutboundJob> = async ({ messageId }) => {
+    const m = await getMessage(deps.knex, messageId);
+    if (!m) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} is not in the store`);
+    if (m.status === 'done') return;
+    const profile = m.partnerId ? deps.partners().get(m.partnerId) : undefined;
+    if (!profile) throw new GatewayError('PARTNER_UNKNOWN', `outbound message ${messageId} is for partner '${m.partnerId}', which has no profile`);
+    const content = (await getContent(deps.knex, messageId))!;
+    const settings = folderSettings(deps.config, profile);
+    const name = m.filename ?? `${messageId}.edi`;
+    const transport = new FolderTransport(settings, async () => { throw new Error('outbound only'); }, deps.log);
+    try {
+      await transport.send({ name, content });
+    } catch (err) {
+      // Written by an attempt that died before recording it: the same bytes there are a success.
+      const existing = (err as NodeJS.ErrnoException).code === 'EEXIST' ? fs.readFileSync(safeJoin(settings.outDir, name)) : undefined;
+      if (!existing?.equals(content)) throw err;
+    }
+    await recordStage(deps.knex, messageId, { stage: 'sent', outcome: 'ok', status: 'done', detail: `folder ${settings.outDir}/${name}` });
+  };
+  const onFailure: FailureHook<OutboundJob> = async ({ messageId }, err, job) => {
+    await recordStage(deps.knex, messageId, { stage: 'sent', outcome: job.willRetry ? 'retrying' : 'failed',
+      status: job.willRetry ? 'retrying' : 'exception', code: err.code, detail: err.message });
+  };
+  return { handle, onFailure };
+}
