@@ -1,6 +1,6 @@
 import type { PartnerProfile } from '../partners/profile.schema';
 import type { GroupDetail, InterchangeDetail } from '../parsers/x12/x12-validator';
-import { writeInterchange, type SetSpec, type X12Party } from '../parsers/x12/serializer';
+import { writeInterchange, type InterchangeSpec, type SetSpec, type X12Party } from '../parsers/x12/serializer';
 import type { SetResult } from '../parsers/x12/set-validator';
 import type { X12Delimiters } from '../parsers/x12/delimiters';
 
@@ -22,6 +22,8 @@ export interface AckOptions {
 export interface X12Acks {
   /** The interchange to send back (TA1 and/or 997/999), or undefined when nothing is owed. */
   text?: string;
+  /** What was written, for the record of what we sent. */
+  spec?: InterchangeSpec;
   ta1?: { code: string; status: string };
   functional?: '997' | '999';
 }
@@ -106,10 +108,11 @@ export function buildX12Acks(ic: InterchangeDetail, o: AckOptions): X12Acks {
   if (!leading.length && !sets.length) return out;
   const partnerId = o.partner?.identifiers.x12.find((i) => i.qualifier === ic.isa.senderQualifier && i.id === ic.isa.senderId);
   const receiver: X12Party = { qualifier: ic.isa.senderQualifier, id: ic.isa.senderId, gsId: partnerId?.gsId ?? ic.groups[0]?.gs.senderCode ?? ic.isa.senderId };
-  out.text = writeInterchange({
+  out.spec = {
     sender: o.self, receiver, version: ic.isa.version === '00501' ? '00501' : '00401', controlNumber: o.controlNumbers.interchange,
     usage: ic.isa.usage === 'T' ? 'T' : 'P', date: o.now, leading,
     groups: sets.length ? [{ functionalId: 'FA', version: groupVersion, controlNumber: o.controlNumbers.group, sets }] : [],
-  }, { delimiters: d, lineEnding: o.lineEnding ?? '\n' });
+  };
+  out.text = writeInterchange(out.spec, { delimiters: d, lineEnding: o.lineEnding ?? '\n' });
   return out;
 }

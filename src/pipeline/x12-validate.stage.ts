@@ -3,13 +3,54 @@ import { buildX12Acks } from '../acks/x12-acks';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GatewayError } from '../errors/gateway-error';
 import { validateX12Bytes } from '../parsers/x12/validate-stream';
-import type { X12ValidationResult } from '../parsers/x12/x12-validator';
+import type { InterchangeDetail, X12ValidationResult } from '../parsers/x12/x12-validator';
+import type { RawSegment } from '../parsers/x12/segment-reader';
+import { readFunctionalAck, readTa1 } from '../acks/read-x12-acks';
+import { applyGroupAck, applyTa1, recordOutbound } from '../store/outbound-acks.repo';
+import { recordStage } from '../store/messages.repo';
 import type { JobQueue } from '../queue/job-queue';
 import { nextControlNumber } from '../store/control-numbers.repo';
 import { recordInterchange } from '../store/interchanges.repo';
 import type { InboundStage } from './inbound-stages';
 import { enqueueOutbound } from './outbox';
 import { flagX12Duplicates, x12Context } from './x12-inspect';
+
+/**
+ * Matches the TA1s and accepted 997/999s of a received message to what we sent, and turns a
+ * partner's rejection into an exception on our outbound message. Returns notes for the trail.
+ */
+async function applyReceivedAcks(trx: Knex.Transaction, messageId: number, result: X12ValidationResult,
+  functionalAcks: { ic: InterchangeDetail; segments: readonly RawSegment[]; accepted: boolean }[]): Promise<string[]> {
+  const notes: string[] = [];
+  for (const ic of result.interchanges) {
+    const partnerId = ic.report.partnerId;
+    if (!partnerId || ic.report.status !== 'accepted') continue;
+    for (const seg of ic.ta1s) {
+      const ta1 = readTa1(seg);
+      const outbound = await applyTa1(trx, partnerId, ta1, messageId);
+      if (outbound === undefined) { notes.push(`TA1 for interchange ${ta1.controlNumber} matches nothing we sent`); continue; }
+      notes.push(`TA1 ${ta1.status} ${ta1.noteCode} for our message ${outbound}`);
+      await recordStage(trx, outbound, ta1.status === 'R'
+        ? { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED', detail: `the partner's TA1 rejected interchange ${ta1.controlNumber} with note code ${ta1.noteCode} (message ${messageId})` }
+        : { stage: 'acknowledged', outcome: 'info', detail: `TA1 ${ta1.status} ${ta1.noteCode} (message ${messageId})` });
+    }
+  }
+  for (const fa of functionalAcks) {
+    const partnerId = fa.ic.report.partnerId;
+    if (!partnerId || !fa.accepted || fa.ic.report.status !== 'accepted') continue;
+    const ack = readFunctionalAck(fa.segments);
+    if (!ack) continue;
+    const match = await applyGroupAck(trx, partnerId, ack, messageId);
+    if (!match) { notes.push(`acknowledgment of ${ack.functionalId} group ${ack.groupControl} matches nothing we sent`); continue; }
+    notes.push(`${ack.functionalId} group ${ack.groupControl} acknowledged ${ack.status} (our message ${match.messageId})`);
+    const rejected = !['A', 'E'].includes(ack.status) || match.rejectedSets.length > 0;
+    await recordStage(trx, match.messageId, rejected
+      ? { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED',
+        detail: `the partner rejected group ${ack.groupControl} (AK9 ${ack.status}${ack.errorCodes.length ? ` ${ack.errorCodes.join(',')}` : ''})${match.rejectedSets.map((s) => `; set ${s.type} ${s.controlNumber}: ${s.detail}`).join('')} (message ${messageId})` }
+      : { stage: 'acknowledged', outcome: 'info', detail: `group ${ack.groupControl} acknowledged ${ack.status} (message ${messageId})` });
+  }
+  return notes;
+}
 
 export interface X12StageDeps {
   knex: Knex;
@@ -42,10 +83,19 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
     name: 'validate',
     async run(ctx) {
       if (ctx.sniffed?.standard !== 'X12') return 'not X12: left to the EDIFACT engine';
-      const result = validateX12Bytes(ctx.content, x12Context(deps.config, ctx.partners));
+      // 997/999 sets are kept whole: they acknowledge what we sent.
+      const functionalAcks: { ic: InterchangeDetail; segments: readonly RawSegment[]; accepted: boolean }[] = [];
+      const result = validateX12Bytes(ctx.content, {
+        ...x12Context(deps.config, ctx.partners),
+        onSet: (set, segments, _g, ic) => {
+          if (set.type === '997' || set.type === '999') functionalAcks.push({ ic, segments, accepted: set.status !== 'rejected' });
+        },
+      });
       await flagX12Duplicates(deps.knex, result, ctx.partners, ctx.message.id);
       const now = new Date();
+      const notes: string[] = [];
       await deps.knex.transaction(async (trx) => {
+        notes.push(...await applyReceivedAcks(trx, ctx.message.id, result, functionalAcks));
         for (const [ordinal, ic] of result.interchanges.entries()) {
           const r = ic.report;
           await recordInterchange(trx, { messageId: ctx.message.id, ordinal, direction: 'in', standard: 'X12',
@@ -59,11 +109,12 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
           });
           if (!acks.text) continue;
           const kinds = [acks.ta1 ? 'TA1' : '', acks.functional ?? ''].filter(Boolean).join('+');
-          await enqueueOutbound(trx, deps.queue, {
+          const ackId = await enqueueOutbound(trx, deps.queue, {
             partnerId: partner.id, content: Buffer.from(acks.text, 'latin1'),
             filename: `${kinds.replace('+', '-')}-${r.controlNumber}-${ctx.message.id}.edi`,
             description: `${kinds} for interchange ${r.controlNumber} (message ${ctx.message.id})`,
           });
+          await recordOutbound(trx, { messageId: ackId, partnerId: partner.id, spec: acks.spec! });
         }
       });
       ctx.x12 = result;
@@ -71,7 +122,7 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
       if (ics.some((i) => i.duplicate)) throw new GatewayError('INTERCHANGE_DUPLICATE', firstProblems(result, 1));
       if (!result.report.ok) throw new GatewayError('INTERCHANGE_REJECTED', firstProblems(result));
       const sets = ics.reduce((n, i) => n + i.groups.reduce((m, g) => m + g.setCount, 0), 0);
-      return `${ics.length} interchange(s), ${sets} transaction set(s) accepted`;
+      return [`${ics.length} interchange(s), ${sets} transaction set(s) accepted`, ...notes].join('; ');
     },
   };
 }

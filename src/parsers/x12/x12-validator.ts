@@ -29,6 +29,8 @@ export interface InterchangeDetail {
   report: InterchangeReport;
   isa: IsaHeader;
   groups: GroupDetail[];
+  /** TA1 segments the interchange carries (a partner acknowledging one of ours). */
+  ta1s: RawSegment[];
 }
 
 export interface X12ValidationResult {
@@ -72,6 +74,7 @@ export class X12Validator {
     if (tag === 'IEA') return this.endInterchange(item);
     if (tag === 'GS') return this.startGroup(item);
     if (tag === 'GE') return this.endGroup(item);
+    if (tag === 'TA1' && !this.set && !this.group) return this.readTa1(item);
     if (tag === 'ST') {
       if (this.set) this.closeSet(false);
       if (!this.group) this.icError({ code: TA1_CODES.BAD_CONTENT, segment: 'ST', message: 'ST segment outside a functional group (no GS before it)' });
@@ -116,7 +119,7 @@ export class X12Validator {
       partnerId: partner?.id ?? null, status: 'accepted', duplicate: false, ackRequested: isa.ackRequested === '1', usage: isa.usage,
       errors: [], groups: [],
     };
-    this.ic = { report, isa, groups: [], groupControls: new Set() };
+    this.ic = { report, isa, groups: [], ta1s: [], groupControls: new Set() };
     for (const issue of checkIsa(seg.elements, isa)) this.icError({ segment: 'ISA', ...issue });
     const self = this.ctx.self;
     if (isa.receiverId && (isa.receiverQualifier !== self.qualifier || isa.receiverId !== self.id)) {
@@ -154,6 +157,18 @@ export class X12Validator {
     this.result.report.interchanges.push(ic.report);
     this.result.interchanges.push(ic);
     this.ic = undefined;
+  }
+
+  /** A TA1 stands between ISA and the first GS; its fields are fixed by the standard. */
+  private readTa1(seg: RawSegment): void {
+    const [, control, date, time, status, note] = seg.elements;
+    const bad = !/^\d{9}$/.test(control ?? '') ? 'TA101 must be a 9-digit interchange control number'
+      : !/^\d{6}$/.test(date ?? '') ? 'TA102 must be a YYMMDD date'
+        : !/^\d{4}$/.test(time ?? '') ? 'TA103 must be an HHMM time'
+          : !['A', 'E', 'R'].includes(status ?? '') ? 'TA104 must be A, E or R'
+            : !/^\d{3}$/.test(note ?? '') ? 'TA105 must be a 3-digit note code' : undefined;
+    if (bad) this.icError({ code: TA1_CODES.BAD_CONTENT, segment: 'TA1', message: `${bad}: '${seg.text}'` });
+    else this.ic!.ta1s.push(seg);
   }
 
   private startGroup(seg: RawSegment): void {

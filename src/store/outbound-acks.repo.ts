@@ -1,0 +1,88 @@
+import type { Knex } from 'knex';
+import type { ReceivedGroupAck, ReceivedTa1 } from '../acks/read-x12-acks';
+import type { InterchangeSpec } from '../parsers/x12/serializer';
+import { recordInterchange } from './interchanges.repo';
+
+export interface OutboundRecord {
+  messageId: number;
+  partnerId: string;
+  spec: InterchangeSpec;
+  /** The functional acknowledgment the partner owes for each group, and within how many hours. */
+  expectAck?: { kind: '997' | '999'; withinHours: number };
+}
+
+/** Records an interchange we send, with its groups and sets, so that acknowledgments can be matched. */
+export async function recordOutbound(trx: Knex.Transaction, o: OutboundRecord): Promise<void> {
+  const s = o.spec;
+  await recordInterchange(trx, { messageId: o.messageId, ordinal: 0, direction: 'out', standard: 'X12',
+    senderQualifier: s.sender.qualifier, senderId: s.sender.id, receiverQualifier: s.receiver.qualifier, receiverId: s.receiver.id,
+    controlNumber: String(s.controlNumber).padStart(9, '0'), partnerId: o.partnerId, status: 'sent' });
+  const ic = await trx('interchanges').where({ message_id: o.messageId, ordinal: 0 }).first('id');
+  for (const g of s.groups) {
+    // Acknowledgments are never acknowledged.
+    const expect = g.functionalId === 'FA' ? undefined : o.expectAck;
+    const [row] = await trx('outbound_groups').insert({
+      interchange_id: ic.id, message_id: o.messageId, partner_id: o.partnerId, functional_id: g.functionalId,
+      control_number: String(g.controlNumber), set_count: g.sets.length, ack_expected: expect?.kind ?? null,
+      ack_due_at: expect ? new Date(s.date.getTime() + expect.withinHours * 3_600_000) : null,
+    }).returning('id');
+    if (g.sets.length) {
+      await trx('outbound_sets').insert(g.sets.map((set) => ({ group_id: row.id, type: set.type, control_number: set.controlNumber })));
+    }
+  }
+}
+
+export interface AckMatch {
+  /** The outbound message the acknowledgment is about. */
+  messageId: number;
+  functionalId: string;
+  groupControl: string;
+  status: string;
+  rejectedSets: { type: string; controlNumber: string; detail: string }[];
+}
+
+/** Applies a received 997/999 group acknowledgment to what we sent; undefined when nothing matches. */
+export async function applyGroupAck(trx: Knex.Transaction, partnerId: string, ack: ReceivedGroupAck, ackMessageId: number): Promise<AckMatch | undefined> {
+  const group = await trx('outbound_groups')
+    .where({ partner_id: partnerId, functional_id: ack.functionalId, control_number: String(Number(ack.groupControl)) })
+    .orderBy('id', 'desc').first('id', 'message_id');
+  if (!group) return undefined;
+  await trx('outbound_groups').where({ id: group.id }).update({
+    ack_status: ack.status, ack_codes: ack.errorCodes.join(',') || null, ack_message_id: ackMessageId, acked_at: trx.fn.now(),
+  });
+  const rejectedSets: AckMatch['rejectedSets'] = [];
+  for (const s of ack.sets) {
+    const detail = [s.errorCodes.length ? `codes ${s.errorCodes.join(',')}` : '', ...s.details].filter(Boolean).join('; ');
+    await trx('outbound_sets').where({ group_id: group.id, control_number: s.controlNumber })
+      .update({ ack_status: s.status, ack_detail: detail || null });
+    if (!['A', 'E'].includes(s.status)) rejectedSets.push({ type: s.type, controlNumber: s.controlNumber, detail });
+  }
+  // A group acknowledged without AK2 lines speaks for all its sets.
+  if (!ack.sets.length) await trx('outbound_sets').where({ group_id: group.id }).update({ ack_status: ack.status });
+  return { messageId: group.message_id, functionalId: ack.functionalId, groupControl: ack.groupControl, status: ack.status, rejectedSets };
+}
+
+/** Applies a received TA1 to the interchange we sent; the outbound message id, or undefined. */
+export async function applyTa1(trx: Knex.Transaction, partnerId: string, ta1: ReceivedTa1, ackMessageId: number): Promise<number | undefined> {
+  const ic = await trx('interchanges').where({ direction: 'out', partner_id: partnerId, control_number: ta1.controlNumber })
+    .orderBy('id', 'desc').first('id', 'message_id');
+  if (!ic) return undefined;
+  await trx('interchanges').where({ id: ic.id }).update({ ta1_status: ta1.status, ta1_code: ta1.noteCode, ta1_message_id: ackMessageId });
+  return ic.message_id;
+}
+
+export interface OverdueAck {
+  messageId: number;
+  partnerId: string;
+  functionalId: string;
+  controlNumber: string;
+  ackExpected: string;
+  dueAt: Date;
+}
+
+/** Groups whose acknowledgment is late. */
+export async function listOverdueAcks(db: Knex, now = new Date()): Promise<OverdueAck[]> {
+  return db('outbound_groups').whereNotNull('ack_expected').whereNull('ack_status').where('ack_due_at', '<', now).orderBy('ack_due_at')
+    .select('message_id as messageId', 'partner_id as partnerId', 'functional_id as functionalId', 'control_number as controlNumber',
+      'ack_expected as ackExpected', 'ack_due_at as dueAt');
+}
