@@ -27,8 +27,16 @@ describe('CLI', () => {
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout)[0]).toMatchObject({ receipt: 'already-stored', messageId: row.messageId });
 
-    const list = cli(ws, ['messages', 'list', '--json']);
+    const list = cli(ws, ['messages', 'list', '--direction', 'in', '--json']);
     expect(JSON.parse(list.stdout).map((m: { id: number }) => m.id)).toEqual([row.messageId]);
+    // The 997 acme-retail's profile asks for went out through its folder.
+    const [ack] = JSON.parse(cli(ws, ['messages', 'list', '--direction', 'out', '--json']).stdout);
+    expect(ack).toMatchObject({ partnerId: 'acme-retail', status: 'done', filename: `997-000000417-${row.messageId}.edi` });
+    const sent = fs.readFileSync(path.join(ws.home, 'partners', 'acme-retail', 'out', ack.filename), 'latin1');
+    expect(sent).toMatch(/^ISA\*00\*          \*00\*          \*ZZ\*ODOODIST       \*ZZ\*ACMERETAIL     \*/);
+    expect(sent).toContain('AK1*PO*417~');
+    expect(sent).toContain('AK5*A~');
+    expect(sent).toContain('AK9*A*1*1*1~');
     const table = cli(ws, ['messages', 'list']).stdout;
     expect(table).toMatch(new RegExp(`^${row.messageId}\\s+in\\s+acme-retail\\s+cli\\s+po-417.edi`, 'm'));
 

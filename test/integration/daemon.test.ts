@@ -6,7 +6,7 @@ import { eventually, x12Interchange } from '../helpers';
 interface Listed { id: number; status: string; filename: string; transport: string }
 
 function list(ws: ReturnType<typeof workspace>): Listed[] {
-  const r = cli(ws, ['messages', 'list', '--json']);
+  const r = cli(ws, ['messages', 'list', '--direction', 'in', '--json']);
   if (r.status !== 0) throw new Error(`messages list failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }

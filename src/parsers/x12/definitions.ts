@@ -17,7 +17,8 @@ export interface X12Dictionary {
   tagsBySet: Map<string, Set<string>>;
 }
 
-export const DEFINITIONS_DIR = path.join(__dirname, 'definitions');
+// Data files stay in src/: this resolves the same from src/parsers/x12 and from dist/parsers/x12.
+export const DEFINITIONS_DIR = path.resolve(__dirname, '..', '..', '..', 'src', 'parsers', 'x12', 'definitions');
 const cache = new Map<string, X12Dictionary | null>();
 
 function readJson(file: string): unknown {

@@ -83,7 +83,12 @@ export function readIsa(elements: readonly string[], delimiters: X12Delimiters):
 const ID_QUALIFIERS = new Set(['01', '02', '03', '04', '07', '08', '09', '10', '11', '12', '13', '14', '15', '16', '17', '18',
   '19', '20', '21', '22', '23', '24', '25', '26', '27', '28', '29', '30', '31', '32', '33', '34', '35', '36', '37', '38', 'AM', 'NR',
   'SA', 'SN', 'ZZ']);
-export const SUPPORTED_ISA_VERSIONS = new Set(['00401', '00501']);
+/**
+ * ISA12 is the version of the interchange control structures, which has the same layout from
+ * 00200 on; from 00501 ISA11 carries the repetition separator. The transaction sets' own
+ * version is GS08's, checked against the definitions we have.
+ */
+const ISA_VERSION = /^00[2-6]\d\d$/;
 
 /**
  * Checks an ISA's fields as the standard fixes them: sizes (each field has a fixed width), code
@@ -109,9 +114,9 @@ export function checkIsa(elements: readonly string[], isa: IsaHeader): EnvelopeI
   if (!isa.receiverId) out.push({ code: TA1_CODES.BAD_RECEIVER_ID, element: 8, message: 'ISA08 interchange receiver id is empty' });
   if (isa.date.length !== 6 || !isValidDate(isa.date)) out.push({ code: TA1_CODES.BAD_DATE, element: 9, message: `ISA09 interchange date '${isa.date}' is not a valid YYMMDD date` });
   if (isa.time.length !== 4 || !isValidTime(isa.time)) out.push({ code: TA1_CODES.BAD_TIME, element: 10, message: `ISA10 interchange time '${isa.time}' is not a valid HHMM time` });
-  if (!SUPPORTED_ISA_VERSIONS.has(isa.version)) {
+  if (!ISA_VERSION.test(isa.version)) {
     out.push({ code: /^\d{5}$/.test(isa.version) ? TA1_CODES.VERSION_NOT_SUPPORTED : TA1_CODES.BAD_VERSION, element: 12,
-      message: `ISA12 version '${isa.version}' is not supported (00401 and 00501 are)` });
+      message: `ISA12 interchange control version '${isa.version}' is not supported (00200 to 00699 are)` });
   } else if (isa.version < '00501' && isa.standardsOrRepetition !== 'U') {
     out.push({ code: TA1_CODES.BAD_STANDARDS_ID, element: 11, message: `ISA11 standards identifier '${isa.standardsOrRepetition}' must be U in version ${isa.version}` });
   } else if (isa.version >= '00501' && !isa.delimiters.repetition) {

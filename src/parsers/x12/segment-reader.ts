@@ -72,7 +72,13 @@ export class X12SegmentReader {
     if (this.pendingBytes.length) this.text += this.pendingBytes.toString('latin1');
     this.pendingBytes = Buffer.alloc(0);
     this.scan(out, true);
-    const rest = this.text.trim();
+    let rest = this.text.trim();
+    // Many files end without a terminator after their last IEA: take it as written.
+    if (this.delimiters && /^IEA/.test(rest) && !rest.includes(this.delimiters.segment)) {
+      out.push(new RawSegment(rest, this.base + this.text.indexOf(rest), this.delimiters));
+      this.delimiters = undefined;
+      rest = '';
+    }
     if (rest) {
       const at = this.base + this.text.indexOf(rest[0]);
       out.push({ kind: 'error', offset: at, reason: this.delimiters

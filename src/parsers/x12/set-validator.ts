@@ -126,7 +126,8 @@ export function validateSet(segments: readonly RawSegment[], def: TransactionSet
 
     search: for (let depth = stack.length - 1; depth >= 0; depth--) {
       const frame = stack[depth];
-      for (let j = frame.index; j < frame.nodes.length; j++) {
+      // A loop's first segment starts a new repeat of the loop: that is its parent's match to make.
+      for (let j = Math.max(frame.index, frame.loop ? 1 : 0); j < frame.nodes.length; j++) {
         const node = frame.nodes[j];
         if (triggerOf(node) !== tag) continue;
         closeAbove(depth, position, tag);

@@ -6,8 +6,8 @@ import type { ReaderItem, RawSegment } from './segment-reader';
 import { SET_ERRORS, validateSet, type SetResult } from './set-validator';
 
 export interface X12ValidationContext {
-  /** Our own ISA identity: interchanges to anyone else are refused (TA1 009). */
-  self: { qualifier: string; id: string };
+  /** Our own ISA identity: interchanges to anyone else are refused (TA1 009). Absent: not checked. */
+  self?: { qualifier: string; id: string };
   partners?: PartnerRegistry;
   /** Keep accepted sets in the report (a huge file's report would otherwise hold millions). */
   keepAcceptedSets?: boolean;
@@ -75,6 +75,8 @@ export class X12Validator {
     if (tag === 'GS') return this.startGroup(item);
     if (tag === 'GE') return this.endGroup(item);
     if (tag === 'TA1' && !this.set && !this.group) return this.readTa1(item);
+    // Interchange-level security segments (005010 ISB/ISE) carry nothing we act on.
+    if ((tag === 'ISB' || tag === 'ISE') && !this.set && !this.group) return;
     if (tag === 'ST') {
       if (this.set) this.closeSet(false);
       if (!this.group) this.icError({ code: TA1_CODES.BAD_CONTENT, segment: 'ST', message: 'ST segment outside a functional group (no GS before it)' });
@@ -122,7 +124,7 @@ export class X12Validator {
     this.ic = { report, isa, groups: [], ta1s: [], groupControls: new Set() };
     for (const issue of checkIsa(seg.elements, isa)) this.icError({ segment: 'ISA', ...issue });
     const self = this.ctx.self;
-    if (isa.receiverId && (isa.receiverQualifier !== self.qualifier || isa.receiverId !== self.id)) {
+    if (self && isa.receiverId && (isa.receiverQualifier !== self.qualifier || isa.receiverId !== self.id)) {
       this.icError({ code: TA1_CODES.UNKNOWN_RECEIVER, segment: 'ISA', element: 8,
         message: `ISA07/08 receiver ${isa.receiverQualifier}:${isa.receiverId} is not us (${self.qualifier}:${self.id})` });
     }
