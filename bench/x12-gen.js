@@ -4,7 +4,7 @@
 const fs = require('fs');
 
 function set850(n) {
-  const ctl = String(n % 10000).padStart(4, '0');
+  const ctl = String(n).padStart(4, '0');
   const segs = [
     `ST*850*${ctl}`, `BEG*00*SA*PO${n}**20261127`, 'REF*DP*038', 'DTM*002*20261214',
     'N1*ST*XYZ RETAIL STORE 42*92*0042', 'N3*31875 SOLON RD', 'N4*SOLON*OH*44139',

@@ -22,7 +22,7 @@ async function ours(file) {
 async function nodeX12(file) {
   const { X12Parser } = require('node-x12');
   let sets = 0;
-  await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), new X12Parser(true), new Writable({
+  await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), new X12Parser(false), new Writable({
     objectMode: true,
     write(seg, _enc, done) { if (seg.tag === 'ST') sets++; done(); },
   }));

@@ -61,7 +61,27 @@ export function isValidTime(v: string): boolean {
  * the standard counts it (signs and decimal points do not count for N and R), dates, times and
  * code lists. Returns the first problem, or undefined.
  */
-export function checkValue(value: string, def: ElementDef, codes: Set<string> | undefined, name: string): ElementProblem | undefined {
+export function checkValue(value: string, def: ElementDef, codes: Set<string> | undefined, label: string | (() => string)): ElementProblem | undefined {
+  // The name is built only for a message: this runs for every element of every file.
+  const problem = checkValueCode(value, def, codes);
+  if (!problem) return undefined;
+  const name = typeof label === 'string' ? label : label();
+  return { code: problem, message: MESSAGES[problem](name, value, def) };
+}
+
+const MESSAGES: Record<string, (name: string, value: string, def: ElementDef) => string> = {
+  '4': (n, v, d) => `${n} '${v}' is too short: at least ${d.min} characters`,
+  '5': (n, v, d) => `${n} '${v}' is too long: at most ${d.max} characters`,
+  '6': (n, v, d) => d.type === 'R' ? `${n} '${v}' is not a decimal number`
+    : d.type[0] === 'N' ? `${n} '${v}' must be digits only (type ${d.type}, ${d.type === 'N0' ? 'a whole number' : `${d.type[1]} implied decimal places`})`
+      : `${n} contains a control character`,
+  '7': (n, v) => `${n} '${v}' is not a valid code`,
+  '8': (n, v, d) => `${n} '${v}' is not a valid date (${d.max === 6 ? 'YYMMDD' : 'CCYYMMDD'})`,
+  '9': (n, v) => `${n} '${v}' is not a valid time (HHMM[SS[d..]])`,
+};
+
+/** The AK4 code of the first problem with a value, or undefined. */
+function checkValueCode(value: string, def: ElementDef, codes: Set<string> | undefined): string | undefined {
   let length = value.length;
   switch (def.type) {
     case 'R': {
@@ -72,36 +92,36 @@ export function checkValue(value: string, def: ElementDef, codes: Set<string> | 
         const c = value.charCodeAt(i);
         if (DIGIT(c)) digits++;
         else if (c === 0x2e && points === 0) points++;
-        else return { code: '6', message: `${name} '${value}' is not a decimal number` };
+        else return '6';
       }
-      if (digits === 0) return { code: '6', message: `${name} '${value}' is not a decimal number` };
+      if (digits === 0) return '6';
       length = digits;
       break;
     }
     case 'N0': case 'N1': case 'N2': case 'N3': case 'N4': case 'N5': case 'N6': case 'N7': case 'N8': case 'N9': {
       const start = value.charCodeAt(0) === 0x2d ? 1 : 0;
-      if (start === value.length) return { code: '6', message: `${name} '${value}' is not a number` };
+      if (start === value.length) return '6';
       for (let i = start; i < value.length; i++) {
         if (!DIGIT(value.charCodeAt(i))) {
-          return { code: '6', message: `${name} '${value}' must be digits only (type ${def.type}, ${def.type === 'N0' ? 'a whole number' : `${def.type[1]} implied decimal places`})` };
+          return '6';
         }
       }
       length -= start;
       break;
     }
     case 'DT':
-      if (!isValidDate(value)) return { code: '8', message: `${name} '${value}' is not a valid date (${def.max === 6 ? 'YYMMDD' : 'CCYYMMDD'})` };
+      if (!isValidDate(value)) return '8';
       break;
     case 'TM':
-      if (!isValidTime(value)) return { code: '9', message: `${name} '${value}' is not a valid time (HHMM[SS[d..]])` };
+      if (!isValidTime(value)) return '9';
       break;
     default:
-      if (hasControl(value)) return { code: '6', message: `${name} contains a control character` };
+      if (hasControl(value)) return '6';
   }
-  if (length < def.min) return { code: '4', message: `${name} '${value}' is too short: at least ${def.min} characters` };
-  if (length > def.max) return { code: '5', message: `${name} '${value}' is too long: at most ${def.max} characters` };
+  if (length < def.min) return '4';
+  if (length > def.max) return '5';
   if (def.type === 'ID' && codes && !codes.has(value)) {
-    return { code: '7', message: `${name} '${value}' is not a valid code` };
+    return '7';
   }
   return undefined;
 }

@@ -17,9 +17,14 @@ export class RawSegment {
     readonly delimiters: X12Delimiters,
   ) {}
 
+  private cachedTag?: string;
+
   get tag(): string {
-    const i = this.text.indexOf(this.delimiters.element);
-    return i < 0 ? this.text : this.text.slice(0, i);
+    if (this.cachedTag === undefined) {
+      const i = this.text.indexOf(this.delimiters.element);
+      this.cachedTag = i < 0 ? this.text : this.text.slice(0, i);
+    }
+    return this.cachedTag;
   }
 
   /** elements[0] is the tag, elements[n] element n as written (composites and repeats unsplit). */

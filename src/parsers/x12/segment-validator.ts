@@ -23,40 +23,60 @@ const pos = (n: number) => String(n).padStart(2, '0');
 /** Whether element n (1-based) of a segment or composite has a value. */
 type Present = (n: number) => boolean;
 
+interface CompiledNote {
+  note: string;
+  kind: string;
+  positions: number[];
+}
+const compiled = new Map<string, CompiledNote>();
+
+/** Parses a syntax note once: "C040506" -> kind C, positions 4, 5, 6. */
+function compile(note: string): CompiledNote {
+  let c = compiled.get(note);
+  if (!c) {
+    c = { note, kind: note[0], positions: note.slice(1).match(/\d\d/g)!.map(Number) };
+    compiled.set(note, c);
+  }
+  return c;
+}
+
 /**
  * Checks the syntax notes (relational conditions) of a segment or composite.
  * P0102: all or none; R0102: at least one; E0102: at most one;
  * C0102: if the first, then all the others; L010203: if the first, then at least one other.
+ * Messages are built only for a violation: this runs for every segment of every file.
  */
 export function checkSyntaxNotes(notes: readonly string[], present: Present, label: (n: number) => string):
   { position: number; code: string; message: string }[] {
-  const out: { position: number; code: string; message: string }[] = [];
-  for (const note of notes) {
-    const kind = note[0];
-    const ps = note.slice(1).match(/\d\d/g)!.map(Number);
-    const has = ps.map(present);
-    const names = ps.map(label).join(', ');
-    const first = has[0];
-    const count = has.filter(Boolean).length;
-    if (kind === 'P' && count > 0 && count < ps.length) {
-      for (let i = 0; i < ps.length; i++) {
-        if (!has[i]) out.push({ position: ps[i], code: E.CONDITIONAL_MISSING, message: `${label(ps[i])} is required when any of ${names} is present (syntax note ${note})` });
+  let out: { position: number; code: string; message: string }[] | undefined;
+  const add = (position: number, code: string, message: () => string) => (out ??= []).push({ position, code, message: message() });
+  for (const raw of notes) {
+    const { note, kind, positions: ps } = compile(raw);
+    let count = 0;
+    for (const p of ps) if (present(p)) count++;
+    if (count === 0) {
+      if (kind === 'R') add(ps[0], E.CONDITIONAL_MISSING, () => `at least one of ${ps.map(label).join(', ')} is required (syntax note ${note})`);
+      continue;
+    }
+    const first = present(ps[0]);
+    if (kind === 'P' && count < ps.length) {
+      for (const p of ps) {
+        if (!present(p)) add(p, E.CONDITIONAL_MISSING, () => `${label(p)} is required when any of ${ps.map(label).join(', ')} is present (syntax note ${note})`);
       }
-    } else if (kind === 'R' && count === 0) {
-      out.push({ position: ps[0], code: E.CONDITIONAL_MISSING, message: `at least one of ${names} is required (syntax note ${note})` });
     } else if (kind === 'E' && count > 1) {
-      const second = ps.filter((_, i) => has[i])[1];
-      out.push({ position: second, code: E.EXCLUSION_VIOLATED, message: `only one of ${names} may be present (syntax note ${note})` });
+      const second = ps.filter((p) => present(p))[1];
+      add(second, E.EXCLUSION_VIOLATED, () => `only one of ${ps.map(label).join(', ')} may be present (syntax note ${note})`);
     } else if (kind === 'C' && first) {
       for (let i = 1; i < ps.length; i++) {
-        if (!has[i]) out.push({ position: ps[i], code: E.CONDITIONAL_MISSING, message: `${label(ps[i])} is required when ${label(ps[0])} is present (syntax note ${note})` });
+        if (!present(ps[i])) add(ps[i], E.CONDITIONAL_MISSING, () => `${label(ps[i])} is required when ${label(ps[0])} is present (syntax note ${note})`);
       }
     } else if (kind === 'L' && first && count === 1) {
-      out.push({ position: ps[1], code: E.CONDITIONAL_MISSING, message: `one of ${ps.slice(1).map(label).join(', ')} is required when ${label(ps[0])} is present (syntax note ${note})` });
+      add(ps[1], E.CONDITIONAL_MISSING, () => `one of ${ps.slice(1).map(label).join(', ')} is required when ${label(ps[0])} is present (syntax note ${note})`);
     }
   }
-  return out;
+  return out ?? NONE;
 }
+const NONE: never[] = [];
 
 /**
  * Validates the data elements of one segment against the dictionary: count, mandatory elements,
@@ -64,51 +84,61 @@ export function checkSyntaxNotes(notes: readonly string[], present: Present, lab
  */
 export function validateElements(tag: string, elements: readonly string[], d: X12Delimiters, dict: X12Dictionary): ElementError[] {
   const def = dict.segments[tag];
-  if (!def) return [];
-  const errors: ElementError[] = [];
+  if (!def) return NONE;
+  let errors: ElementError[] | undefined;
+  const push = (e: ElementError) => (errors ??= []).push(e);
   // Trailing empty elements are not "present"; a segment may end early.
   let last = elements.length - 1;
   while (last > 0 && elements[last] === '') last--;
   if (last > def.elements.length) {
-    errors.push({ element: def.elements.length + 1, code: E.TOO_MANY_ELEMENTS,
-      message: `${tag} has ${last} elements; the standard defines ${def.elements.length}` });
+    push({ element: def.elements.length + 1, code: E.TOO_MANY_ELEMENTS, message: `${tag} has ${last} elements; the standard defines ${def.elements.length}` });
   }
-  for (let i = 1; i <= def.elements.length; i++) {
-    const spec = def.elements[i - 1];
+  const defs = def.elements;
+  for (let i = 1; i <= defs.length; i++) {
+    const spec = defs[i - 1];
     const raw = i <= last ? elements[i] : '';
-    const name = `${tag}${pos(i)}`;
     if (raw === '') {
-      if (spec.req === 'M') {
-        errors.push({ element: i, ref: spec.ref, code: E.MANDATORY_MISSING, message: `${name} (${describe(spec.ref, dict)}) is required` });
-      }
+      if (spec.req === 'M') push({ element: i, ref: spec.ref, code: E.MANDATORY_MISSING, message: `${tag}${pos(i)} (${describe(spec.ref, dict)}) is required` });
       continue;
     }
-    const repeats = d.repetition && (spec.repeat ?? 1) > 1 ? raw.split(d.repetition) : [raw];
-    if (d.repetition && repeats.length > (spec.repeat ?? 1)) {
-      errors.push({ element: i, ref: spec.ref, code: E.TOO_MANY_REPETITIONS, message: `${name} repeats ${repeats.length} times; at most ${spec.repeat ?? 1}` });
+    const maxRepeat = spec.repeat ?? 1;
+    if (d.repetition && maxRepeat > 1 && raw.includes(d.repetition)) {
+      const repeats = raw.split(d.repetition);
+      if (repeats.length > maxRepeat) {
+        push({ element: i, ref: spec.ref, code: E.TOO_MANY_REPETITIONS, message: `${tag}${pos(i)} repeats ${repeats.length} times; at most ${maxRepeat}` });
+      }
+      repeats.forEach((value, r) => checkOne(tag, i, spec.ref, value, d, dict, push, r + 1));
+    } else {
+      checkOne(tag, i, spec.ref, raw, d, dict, push);
     }
-    repeats.forEach((value, r) => {
-      const at = repeats.length > 1 ? { repetition: r + 1 } : {};
-      const composite = dict.composites[spec.ref];
-      if (composite) {
-        errors.push(...validateComposite(name, spec.ref, value, d, dict).map((e) => ({ element: i, ...at, ...e })));
-        return;
-      }
-      const el = dict.elements[spec.ref];
-      if (!el) return;
-      if (value.includes(d.component) && el.type !== 'AN') {
-        errors.push({ element: i, ...at, ref: spec.ref, code: E.TOO_MANY_COMPONENTS, message: `${name} is a simple element but holds components`, value });
-        return;
-      }
-      const problem = checkValue(value, el, dict.codes.get(spec.ref), `${name} (${spec.ref} ${el.name.toLowerCase()})`);
-      if (problem) errors.push({ element: i, ...at, ref: spec.ref, ...problem, value });
-    });
   }
-  const present = (n: number) => n <= last && elements[n] !== '';
-  for (const e of checkSyntaxNotes(def.syntax, present, (n) => `${tag}${pos(n)}`)) {
-    errors.push({ element: e.position, ref: def.elements[e.position - 1]?.ref, code: e.code, message: e.message });
+  if (def.syntax.length) {
+    const present = (n: number) => n <= last && elements[n] !== '';
+    for (const e of checkSyntaxNotes(def.syntax, present, (n) => `${tag}${pos(n)}`)) {
+      push({ element: e.position, ref: defs[e.position - 1]?.ref, code: e.code, message: e.message });
+    }
   }
+  if (!errors) return NONE;
   return errors.sort((a, b) => a.element - b.element || (a.component ?? 0) - (b.component ?? 0));
+}
+
+/** One value of element i: a composite's components, or a simple element's type, length and code. */
+function checkOne(tag: string, i: number, ref: string, value: string, d: X12Delimiters, dict: X12Dictionary,
+  push: (e: ElementError) => void, repetition?: number): void {
+  const at = repetition ? { repetition } : {};
+  const composite = dict.composites[ref];
+  if (composite) {
+    for (const e of validateComposite(`${tag}${pos(i)}`, ref, value, d, dict)) push({ element: i, ...at, ...e });
+    return;
+  }
+  const el = dict.elements[ref];
+  if (!el) return;
+  if (el.type !== 'AN' && value.includes(d.component)) {
+    push({ element: i, ...at, ref, code: E.TOO_MANY_COMPONENTS, message: `${tag}${pos(i)} is a simple element but holds components`, value });
+    return;
+  }
+  const problem = checkValue(value, el, dict.codes.get(ref), () => `${tag}${pos(i)} (${ref} ${el.name.toLowerCase()})`);
+  if (problem) push({ element: i, ...at, ref, ...problem, value });
 }
 
 function describe(ref: string, dict: X12Dictionary): string {
@@ -136,7 +166,7 @@ function validateComposite(name: string, ref: string, value: string, d: X12Delim
     }
     const el = dict.elements[spec.ref];
     if (!el) return;
-    const problem = checkValue(v, el, dict.codes.get(spec.ref), `${cname} (${spec.ref} ${el.name.toLowerCase()})`);
+    const problem = checkValue(v, el, dict.codes.get(spec.ref), () => `${cname} (${spec.ref} ${el.name.toLowerCase()})`);
     if (problem) out.push({ component: c + 1, ref: spec.ref, ...problem, value: v });
   });
   const present = (n: number) => n - 1 <= last && parts[n - 1] !== '';

@@ -81,7 +81,30 @@ function ordinals(def: TransactionSetDef): { of: Map<StructureNode, number>; byT
 }
 const ordinalCache = new WeakMap<TransactionSetDef, ReturnType<typeof ordinals>>();
 
-const triggerOf = (node: StructureNode): string => ('segment' in node ? node.segment : triggerOf(node.children[0]));
+const triggers = new WeakMap<StructureNode, string>();
+/** The tag that starts a node: its segment, or its loop's first segment. Cached: asked per segment per node. */
+const triggerOf = (node: StructureNode): string => {
+  let t = triggers.get(node);
+  if (t === undefined) {
+    t = 'segment' in node ? node.segment : triggerOf(node.children[0]);
+    triggers.set(node, t);
+  }
+  return t;
+};
+const tagIndexes = new WeakMap<StructureNode[], Map<string, number[]>>();
+/** For one level of a structure: each starting tag and the positions of the nodes it starts, in order. */
+function indexOfTags(nodes: StructureNode[]): Map<string, number[]> {
+  let m = tagIndexes.get(nodes);
+  if (!m) {
+    m = new Map();
+    nodes.forEach((node, j) => {
+      const t = triggerOf(node);
+      m!.set(t, [...(m!.get(t) ?? []), j]);
+    });
+    tagIndexes.set(nodes, m);
+  }
+  return m;
+}
 const maxOf = (node: StructureNode): number => (node.max === 'unbounded' ? Infinity : node.max);
 const nameOf = (node: StructureNode): string => ('segment' in node ? node.segment : `loop ${node.loop}`);
 
@@ -127,9 +150,12 @@ export function validateSet(segments: readonly RawSegment[], def: TransactionSet
     search: for (let depth = stack.length - 1; depth >= 0; depth--) {
       const frame = stack[depth];
       // A loop's first segment starts a new repeat of the loop: that is its parent's match to make.
-      for (let j = Math.max(frame.index, frame.loop ? 1 : 0); j < frame.nodes.length; j++) {
+      const start = Math.max(frame.index, frame.loop ? 1 : 0);
+      const candidates = indexOfTags(frame.nodes).get(tag);
+      if (!candidates) continue;
+      for (const j of candidates) {
+        if (j < start) continue;
         const node = frame.nodes[j];
-        if (triggerOf(node) !== tag) continue;
         closeAbove(depth, position, tag);
         missing(frame, frame.index, j, position, tag);
         // A node seen again at the same index is another use of it; a later node starts at one.
