@@ -23,15 +23,6 @@ export interface ElementProblem {
 
 const DIGIT = (c: number) => c >= 0x30 && c <= 0x39;
 
-/** Characters a value may never hold: control characters (the delimiters cannot appear at all). */
-function hasControl(v: string): boolean {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
-
 function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
@@ -82,14 +73,21 @@ const MESSAGES: Record<string, (name: string, value: string, def: ElementDef) =>
 
 /** The AK4 code of the first problem with a value, or undefined. */
 function checkValueCode(value: string, def: ElementDef, codes: Set<string> | undefined): string | undefined {
-  let length = value.length;
+  return checkRange(value, 0, value.length, def, codes);
+}
+
+/**
+ * The AK4 code of the first problem with text[start, end), or undefined. Works on the segment's
+ * own text, so that a valid element costs no substring (codes and dates excepted).
+ */
+export function checkRange(text: string, start: number, end: number, def: ElementDef, codes: Set<string> | undefined): string | undefined {
+  let length = end - start;
   switch (def.type) {
     case 'R': {
-      let i = value.charCodeAt(0) === 0x2d ? 1 : 0;
       let digits = 0;
       let points = 0;
-      for (; i < value.length; i++) {
-        const c = value.charCodeAt(i);
+      for (let i = text.charCodeAt(start) === 0x2d ? start + 1 : start; i < end; i++) {
+        const c = text.charCodeAt(i);
         if (DIGIT(c)) digits++;
         else if (c === 0x2e && points === 0) points++;
         else return '6';
@@ -99,29 +97,31 @@ function checkValueCode(value: string, def: ElementDef, codes: Set<string> | und
       break;
     }
     case 'N0': case 'N1': case 'N2': case 'N3': case 'N4': case 'N5': case 'N6': case 'N7': case 'N8': case 'N9': {
-      const start = value.charCodeAt(0) === 0x2d ? 1 : 0;
-      if (start === value.length) return '6';
-      for (let i = start; i < value.length; i++) {
-        if (!DIGIT(value.charCodeAt(i))) {
-          return '6';
-        }
-      }
-      length -= start;
+      const from = text.charCodeAt(start) === 0x2d ? start + 1 : start;
+      if (from === end) return '6';
+      for (let i = from; i < end; i++) if (!DIGIT(text.charCodeAt(i))) return '6';
+      length = end - from;
       break;
     }
     case 'DT':
-      if (!isValidDate(value)) return '8';
+      if (!isValidDate(text.slice(start, end))) return '8';
       break;
     case 'TM':
-      if (!isValidTime(value)) return '9';
+      if (!isValidTime(text.slice(start, end))) return '9';
       break;
     default:
-      if (hasControl(value)) return '6';
+      for (let i = start; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c < 0x20 || c === 0x7f) return '6';
+      }
   }
   if (length < def.min) return '4';
   if (length > def.max) return '5';
-  if (def.type === 'ID' && codes && !codes.has(value)) {
-    return '7';
-  }
+  if (def.type === 'ID' && codes && !codes.has(text.slice(start, end))) return '7';
   return undefined;
+}
+
+/** The message for a code checkRange returned. */
+export function problemMessage(code: string, name: string, value: string, def: ElementDef): string {
+  return MESSAGES[code](name, value, def);
 }

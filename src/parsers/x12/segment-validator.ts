@@ -1,6 +1,8 @@
 import type { X12Delimiters } from './delimiters';
+import type { ElementDef, SegmentDef } from './definition.schema';
 import type { X12Dictionary } from './definitions';
-import { checkValue, ELEMENT_ERRORS as E } from './element-checks';
+import { checkRange, checkValue, ELEMENT_ERRORS as E, problemMessage } from './element-checks';
+import type { RawSegment } from './segment-reader';
 
 /** One data element error, as AK4 / IK4 reports it. */
 export interface ElementError {
@@ -78,44 +80,107 @@ export function checkSyntaxNotes(notes: readonly string[], present: Present, lab
 }
 const NONE: never[] = [];
 
+// Element boundaries of the segment in hand, reused: validation runs for every segment of every file.
+const MAX_ELEMENTS = 255;
+const STARTS = new Int32Array(MAX_ELEMENTS + 1);
+const ENDS = new Int32Array(MAX_ELEMENTS + 1);
+
 /**
  * Validates the data elements of one segment against the dictionary: count, mandatory elements,
- * composites, repetitions, types, lengths, codes and syntax notes. Pure.
+ * composites, repetitions, types, lengths, codes and syntax notes. Works on the segment's text
+ * with element boundaries, without splitting it. Pure.
  */
-export function validateElements(tag: string, elements: readonly string[], d: X12Delimiters, dict: X12Dictionary): ElementError[] {
+interface CompiledPosition {
+  ref: string;
+  mandatory: boolean;
+  repeat: number;
+  el?: ElementDef;
+  composite: boolean;
+  codes?: Set<string>;
+}
+const compiledSegments = new WeakMap<SegmentDef, CompiledPosition[]>();
+
+/** A segment definition with its element definitions and code lists looked up once. */
+function compileSegment(def: SegmentDef, dict: X12Dictionary): CompiledPosition[] {
+  let c = compiledSegments.get(def);
+  if (!c) {
+    c = def.elements.map((spec) => ({
+      ref: spec.ref, mandatory: spec.req === 'M', repeat: spec.repeat ?? 1, el: dict.elements[spec.ref],
+      composite: !!dict.composites[spec.ref], codes: dict.codes.get(spec.ref),
+    }));
+    compiledSegments.set(def, c);
+  }
+  return c;
+}
+
+export function validateSegment(seg: RawSegment, dict: X12Dictionary): ElementError[] {
+  const tag = seg.tag;
   const def = dict.segments[tag];
   if (!def) return NONE;
+  const text = seg.text;
+  const d = seg.delimiters;
+  let n = 0;
+  for (let p = text.indexOf(d.element); p >= 0 && n < MAX_ELEMENTS;) {
+    const q = text.indexOf(d.element, p + 1);
+    n++;
+    STARTS[n] = p + 1;
+    ENDS[n] = q < 0 ? text.length : q;
+    p = q;
+  }
+  // Trailing empty elements are not "present"; a segment may end early.
+  let last = n;
+  while (last > 0 && ENDS[last] === STARTS[last]) last--;
   let errors: ElementError[] | undefined;
   const push = (e: ElementError) => (errors ??= []).push(e);
-  // Trailing empty elements are not "present"; a segment may end early.
-  let last = elements.length - 1;
-  while (last > 0 && elements[last] === '') last--;
-  if (last > def.elements.length) {
-    push({ element: def.elements.length + 1, code: E.TOO_MANY_ELEMENTS, message: `${tag} has ${last} elements; the standard defines ${def.elements.length}` });
+  const defs = compileSegment(def, dict);
+  if (last > defs.length) {
+    push({ element: defs.length + 1, code: E.TOO_MANY_ELEMENTS, message: `${tag} has ${last} elements; the standard defines ${defs.length}` });
   }
-  const defs = def.elements;
-  for (let i = 1; i <= defs.length; i++) {
+  const upTo = Math.min(defs.length, last);
+  for (let i = upTo + 1; i <= defs.length; i++) {
+    if (defs[i - 1].mandatory) push({ element: i, ref: defs[i - 1].ref, code: E.MANDATORY_MISSING, message: `${tag}${pos(i)} (${describe(defs[i - 1].ref, dict)}) is required` });
+  }
+  for (let i = 1; i <= upTo; i++) {
     const spec = defs[i - 1];
-    const raw = i <= last ? elements[i] : '';
-    if (raw === '') {
-      if (spec.req === 'M') push({ element: i, ref: spec.ref, code: E.MANDATORY_MISSING, message: `${tag}${pos(i)} (${describe(spec.ref, dict)}) is required` });
+    const s = STARTS[i];
+    const e = ENDS[i];
+    if (s === e) {
+      if (spec.mandatory) push({ element: i, ref: spec.ref, code: E.MANDATORY_MISSING, message: `${tag}${pos(i)} (${describe(spec.ref, dict)}) is required` });
       continue;
     }
-    const maxRepeat = spec.repeat ?? 1;
-    if (d.repetition && maxRepeat > 1 && raw.includes(d.repetition)) {
-      const repeats = raw.split(d.repetition);
-      if (repeats.length > maxRepeat) {
-        push({ element: i, ref: spec.ref, code: E.TOO_MANY_REPETITIONS, message: `${tag}${pos(i)} repeats ${repeats.length} times; at most ${maxRepeat}` });
+    if (spec.repeat > 1 && d.repetition) {
+      const rep = text.indexOf(d.repetition, s);
+      if (rep >= 0 && rep < e) {
+        const repeats = text.slice(s, e).split(d.repetition);
+        if (repeats.length > spec.repeat) {
+          push({ element: i, ref: spec.ref, code: E.TOO_MANY_REPETITIONS, message: `${tag}${pos(i)} repeats ${repeats.length} times; at most ${spec.repeat}` });
+        }
+        repeats.forEach((value, r) => checkOne(tag, i, spec.ref, value, d, dict, push, r + 1));
+        continue;
       }
-      repeats.forEach((value, r) => checkOne(tag, i, spec.ref, value, d, dict, push, r + 1));
-    } else {
-      checkOne(tag, i, spec.ref, raw, d, dict, push);
+    }
+    const el = spec.el;
+    if (!el) {
+      if (spec.composite) checkOne(tag, i, spec.ref, text.slice(s, e), d, dict, push);
+      continue;
+    }
+    if (el.type !== 'AN') {
+      const comp = text.indexOf(d.component, s);
+      if (comp >= 0 && comp < e) {
+        push({ element: i, ref: spec.ref, code: E.TOO_MANY_COMPONENTS, message: `${tag}${pos(i)} is a simple element but holds components`, value: text.slice(s, e) });
+        continue;
+      }
+    }
+    const code = checkRange(text, s, e, el, spec.codes);
+    if (code) {
+      const value = text.slice(s, e);
+      push({ element: i, ref: spec.ref, code, value, message: problemMessage(code, `${tag}${pos(i)} (${spec.ref} ${el.name.toLowerCase()})`, value, el) });
     }
   }
   if (def.syntax.length) {
-    const present = (n: number) => n <= last && elements[n] !== '';
-    for (const e of checkSyntaxNotes(def.syntax, present, (n) => `${tag}${pos(n)}`)) {
-      push({ element: e.position, ref: defs[e.position - 1]?.ref, code: e.code, message: e.message });
+    const present = (k: number) => k <= last && ENDS[k] > STARTS[k];
+    for (const x of checkSyntaxNotes(def.syntax, present, (k) => `${tag}${pos(k)}`)) {
+      push({ element: x.position, ref: defs[x.position - 1]?.ref, code: x.code, message: x.message });
     }
   }
   if (!errors) return NONE;

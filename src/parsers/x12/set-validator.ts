@@ -1,7 +1,7 @@
 import type { StructureNode, TransactionSetDef } from './definition.schema';
 import type { X12Dictionary } from './definitions';
 import type { RawSegment } from './segment-reader';
-import { validateElements, type ElementError } from './segment-validator';
+import { validateSegment, type ElementError } from './segment-validator';
 
 /** AK3 / IK3 segment syntax error codes (element 720 / 620). */
 export const SEGMENT_ERRORS = {
@@ -197,7 +197,7 @@ export function validateSet(segments: readonly RawSegment[], def: TransactionSet
       return;
     }
 
-    const elementErrors = validateElements(tag, seg.elements, seg.delimiters, dict);
+    const elementErrors = validateSegment(seg, dict);
     if (structural) {
       structural.elements = elementErrors;
       result.segmentErrors.push(structural);
