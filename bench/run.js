@@ -41,10 +41,19 @@ async function main() {
   }
 
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
-  const rows = results.map((r) => `| ${r.bench} | ${r.metric} | ${r.value} ${r.unit} | ${r.input ?? ''} | ${r.peer ? `${r.peer.name}: ${r.peer.value} ${r.unit}` : ''} |`);
-  fs.writeFileSync(path.join(__dirname, '..', 'BENCHMARKS.md'), [
-    '# Benchmarks', '', `Written by \`npm run bench\` (size: ${size}) on ${new Date().toISOString().slice(0, 10)}.`, '',
-    `Machine: ${machine}.`, '', '| bench | metric | value | input | peer |', '|---|---|---|---|---|', ...rows, '',
+  const date = new Date().toISOString().slice(0, 10);
+  const ran = new Set(results.map((r) => r.bench));
+  // Rows of benchmarks not run this time are kept, so `npm run bench -- x12` rewrites only its own.
+  const file = path.join(__dirname, '..', 'BENCHMARKS.md');
+  const kept = fs.existsSync(file)
+    ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^\| [a-z0-9-]+ \|/.test(l) && !l.startsWith('| bench |') && !ran.has(l.split('|')[1].trim()))
+    : [];
+  const rows = results.map((r) => `| ${r.bench} | ${r.metric} | ${r.value} ${r.unit} | ${r.input ?? ''} | ${r.peer && r.peer.value !== undefined ? `${r.peer.name}: ${r.peer.value} ${r.unit}` : ''} | ${size}, ${date} |`);
+  fs.writeFileSync(file, [
+    '# Benchmarks', '',
+    'Written by `npm run bench` (`BENCH_SIZE=full` for the long runs, `BENCH_DATABASE_URL=postgres://...` to add PostgreSQL;',
+    '`npm run bench -- NAME` reruns one and keeps the other rows).', '',
+    `Last run on: ${machine}.`, '', '| bench | metric | value | input | peer | run |', '|---|---|---|---|---|---|', ...kept, ...rows, '',
   ].join('\n'));
 }
 
