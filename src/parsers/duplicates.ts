@@ -4,12 +4,17 @@ import type { InterchangeReport } from './validation-report';
 const DUPLICATE_CODE = { X12: '025', EDIFACT: '26' } as const;
 
 /** Marks an interchange seen before: rejected, never translated or written again, kept for audit. */
-export function markDuplicate(ic: InterchangeReport, prior: { messageId: number; recordedAt: Date }): void {
+export function markDuplicate(ic: InterchangeReport, prior: { messageId: number; recordedAt: Date; sameFile?: boolean }): void {
   ic.duplicate = true;
   ic.status = 'rejected';
+  const sender = `${ic.senderQualifier ? `${ic.senderQualifier}:` : ''}${ic.senderId}`;
+  if (prior.sameFile) {
+    ic.errors.push({ code: DUPLICATE_CODE[ic.standard], message: `duplicate interchange: ${sender} control number ${ic.controlNumber} appears twice in this file` });
+    return;
+  }
   const when = new Date(prior.recordedAt).toISOString().slice(0, 19).replace('T', ' ');
   ic.errors.push({
     code: DUPLICATE_CODE[ic.standard],
-    message: `duplicate interchange: ${ic.senderQualifier ? `${ic.senderQualifier}:` : ''}${ic.senderId} control number ${ic.controlNumber} was received before (message ${prior.messageId}, ${when} UTC)`,
+    message: `duplicate interchange: ${sender} control number ${ic.controlNumber} was received before (message ${prior.messageId}, ${when} UTC)`,
   });
 }

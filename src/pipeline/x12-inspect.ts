@@ -15,8 +15,16 @@ export function x12Context(config: GatewayConfig, partners: PartnerRegistry) {
  * the sender's duplicate window. `messageId` is the message being checked, which does not count.
  */
 export async function flagX12Duplicates(knex: Knex, result: X12ValidationResult, partners: PartnerRegistry, messageId?: number, now = new Date()): Promise<void> {
+  const inThisFile = new Set<string>();
   for (const ic of result.report.interchanges) {
     if (!ic.controlNumber) continue;
+    // The same interchange twice in one file is a duplicate too.
+    const key = `${ic.senderQualifier}:${ic.senderId}:${ic.controlNumber}`;
+    if (inThisFile.has(key)) {
+      markDuplicate(ic, { messageId: messageId ?? 0, recordedAt: now, sameFile: true });
+      continue;
+    }
+    inThisFile.add(key);
     const days = (ic.partnerId ? partners.get(ic.partnerId)?.validation.duplicateWindowDays : undefined) ?? 365;
     const prior = await findPriorInterchange(knex, {
       standard: 'X12', senderQualifier: ic.senderQualifier ?? '', senderId: ic.senderId, controlNumber: ic.controlNumber,

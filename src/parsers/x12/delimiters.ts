@@ -1,17 +1,20 @@
 /**
  * X12 delimiters are declared by the ISA segment itself: the element separator is the byte after
  * "ISA", the component separator is ISA16, the segment terminator is the byte after ISA16, and
- * from version 00501 ISA11 is the repetition separator.
+ * from version 00402 ISA11 is the repetition separator.
  */
 export interface X12Delimiters {
   element: string;
   component: string;
-  /** Absent before 00501, where ISA11 is the standards identifier ("U"). */
+  /** Absent before 00402, where ISA11 is the standards identifier ("U"). */
   repetition?: string;
   segment: string;
 }
 
 /** isaLength counts the ISA with its terminator: 106 when every field has its fixed width. */
+/** ISA11 is the repetition separator from control version 00402 on (the standards identifier "U" before). */
+export const REPETITION_FROM = '00402';
+
 export type DelimiterResult = { ok: true; delimiters: X12Delimiters; isaLength: number } | { ok: false; reason: string; need?: boolean };
 
 const isAlnum = (c: string) => /[A-Za-z0-9]/.test(c);
@@ -48,6 +51,6 @@ export function delimitersFromIsa(text: string): DelimiterResult {
   const fields = text.slice(0, pos + 1).split(element);
   const version = fields[12]?.trim() ?? '';
   const rep = fields[11] ?? '';
-  const repetition = version >= '00501' && rep.length === 1 && !isAlnum(rep) && rep !== element ? rep : undefined;
+  const repetition = version >= REPETITION_FROM && rep.length === 1 && !isAlnum(rep) && rep !== element ? rep : undefined;
   return { ok: true, delimiters: { element, component, repetition, segment }, isaLength: pos + 3 };
 }

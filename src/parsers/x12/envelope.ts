@@ -1,5 +1,5 @@
 import { isValidDate, isValidTime } from './element-checks';
-import type { X12Delimiters } from './delimiters';
+import { REPETITION_FROM, type X12Delimiters } from './delimiters';
 
 /** TA1 interchange note codes (TA105, element I18). */
 export const TA1_CODES = {
@@ -61,7 +61,7 @@ export interface IsaHeader {
   receiverId: string;
   date: string;
   time: string;
-  /** ISA11: the repetition separator from 00501, the standards identifier ("U") before. */
+  /** ISA11: the repetition separator from 00402, the standards identifier ("U") before. */
   standardsOrRepetition: string;
   version: string;
   controlNumber: string;
@@ -85,7 +85,7 @@ const ID_QUALIFIERS = new Set(['01', '02', '03', '04', '07', '08', '09', '10', '
   'SA', 'SN', 'ZZ']);
 /**
  * ISA12 is the version of the interchange control structures, which has the same layout from
- * 00200 on; from 00501 ISA11 carries the repetition separator. The transaction sets' own
+ * 00200 on; from 00402 ISA11 carries the repetition separator. The transaction sets' own
  * version is GS08's, checked against the definitions we have.
  */
 const ISA_VERSION = /^00[2-6]\d\d$/;
@@ -117,9 +117,9 @@ export function checkIsa(elements: readonly string[], isa: IsaHeader): EnvelopeI
   if (!ISA_VERSION.test(isa.version)) {
     out.push({ code: /^\d{5}$/.test(isa.version) ? TA1_CODES.VERSION_NOT_SUPPORTED : TA1_CODES.BAD_VERSION, element: 12,
       message: `ISA12 interchange control version '${isa.version}' is not supported (00200 to 00699 are)` });
-  } else if (isa.version < '00501' && isa.standardsOrRepetition !== 'U') {
+  } else if (isa.version < REPETITION_FROM && isa.standardsOrRepetition !== 'U') {
     out.push({ code: TA1_CODES.BAD_STANDARDS_ID, element: 11, message: `ISA11 standards identifier '${isa.standardsOrRepetition}' must be U in version ${isa.version}` });
-  } else if (isa.version >= '00501' && !isa.delimiters.repetition) {
+  } else if (isa.version >= REPETITION_FROM && !isa.delimiters.repetition) {
     out.push({ code: TA1_CODES.BAD_CONTENT, element: 11, message: `ISA11 repetition separator '${isa.standardsOrRepetition}' must be a single special character distinct from the other delimiters` });
   }
   if (!/^\d{9}$/.test(isa.controlNumber)) out.push({ code: TA1_CODES.BAD_CONTROL_NUMBER, element: 13, message: `ISA13 control number '${isa.controlNumber}' must be 9 digits` });

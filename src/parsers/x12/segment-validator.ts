@@ -63,7 +63,7 @@ export function checkSyntaxNotes(notes: readonly string[], present: Present, lab
     const first = present(ps[0]);
     if (kind === 'P' && count < ps.length) {
       for (const p of ps) {
-        if (!present(p)) add(p, E.CONDITIONAL_MISSING, () => `${label(p)} is required when any of ${ps.map(label).join(', ')} is present (syntax note ${note})`);
+        if (!present(p)) add(p, E.CONDITIONAL_MISSING, () => `${label(p)} is required when ${ps.filter(present).map(label).join(', ')} ${ps.filter(present).length > 1 ? 'are' : 'is'} present (syntax note ${note}: all or none)`);
       }
     } else if (kind === 'E' && count > 1) {
       const second = ps.filter((p) => present(p))[1];

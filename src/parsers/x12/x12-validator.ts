@@ -143,7 +143,9 @@ export class X12Validator {
     if (this.group) this.endGroup(undefined);
     const [, count, control] = seg.elements;
     if (control !== ic.isa.controlNumber) {
-      this.icError({ code: TA1_CODES.CONTROL_MISMATCH, segment: 'IEA', element: 2, message: `IEA02 '${control ?? ''}' does not match ISA13 '${ic.isa.controlNumber}'` });
+      const message = /^\d{9}$/.test(control ?? '') ? `IEA02 '${control}' does not match ISA13 '${ic.isa.controlNumber}'`
+        : `IEA02 '${control ?? ''}' must repeat ISA13 '${ic.isa.controlNumber}' exactly (9 digits)`;
+      this.icError({ code: TA1_CODES.CONTROL_MISMATCH, segment: 'IEA', element: 2, message });
     }
     if (Number(count) !== ic.groups.length || !/^\d{1,5}$/.test(count ?? '')) {
       this.icError({ code: TA1_CODES.BAD_GROUP_COUNT, segment: 'IEA', element: 1, message: `IEA01 says ${count ?? '(nothing)'} group(s); the interchange has ${ic.groups.length}` });
