@@ -22,8 +22,18 @@ export function cli(ws: { cwd: string; env: NodeJS.ProcessEnv }, args: string[],
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills every daemon a test started and did not stop (a timed-out test never reaches its finally). */
+export function killDaemons(): void {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  running.clear();
+}
+
 export function startDaemon(ws: { cwd: string; env: NodeJS.ProcessEnv }, extraEnv: NodeJS.ProcessEnv = {}): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, [BIN, 'run'], { cwd: ws.cwd, env: { ...ws.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { cli, exited, startDaemon, workspace } from '../cli-helpers';
+import { cli, exited, killDaemons, startDaemon, workspace } from '../cli-helpers';
 import { eventually, x12Interchange } from '../helpers';
 
 interface Listed { id: number; status: string; filename: string; transport: string }
@@ -12,6 +12,8 @@ function list(ws: ReturnType<typeof workspace>): Listed[] {
 }
 
 describe('daemon', () => {
+  afterAll(killDaemons);
+
   it('picks up a dropped file, archives it, and the CLI reads the log while it runs', async () => {
     const ws = workspace();
     const daemon = startDaemon(ws);
