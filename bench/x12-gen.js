@@ -19,13 +19,21 @@ async function writeX12File(file, sets) {
   const out = fs.createWriteStream(file);
   const write = (s) => (out.write(s) ? undefined : new Promise((r) => out.once('drain', r)));
   await write('ISA*00*          *00*          *ZZ*ACMERETAIL     *ZZ*ODOODIST       *261127*1200*U*00401*000000417*0*P*>~\n');
-  await write(`GS*PO*ACMERETAIL*ODOODIST*20261127*1200*417*X*004010~\n`);
-  let chunk = '';
-  for (let i = 1; i <= sets; i++) {
-    chunk += set850(i);
-    if (chunk.length > 1 << 20) { await write(chunk); chunk = ''; }
+  // GE01 holds at most 6 digits: a big file is split into groups of 100,000 sets.
+  const perGroup = 100_000;
+  const groups = Math.ceil(sets / perGroup);
+  for (let g = 1; g <= groups; g++) {
+    await write(`GS*PO*ACMERETAIL*ODOODIST*20261127*1200*${g}*X*004010~\n`);
+    const from = (g - 1) * perGroup + 1;
+    const to = Math.min(sets, g * perGroup);
+    let chunk = '';
+    for (let i = from; i <= to; i++) {
+      chunk += set850(i);
+      if (chunk.length > 1 << 20) { await write(chunk); chunk = ''; }
+    }
+    await write(`${chunk}GE*${to - from + 1}*${g}~\n`);
   }
-  await write(`${chunk}GE*${sets}*417~\nIEA*1*000000417~\n`);
+  await write(`IEA*${groups}*000000417~\n`);
   await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
   return fs.statSync(file).size;
 }

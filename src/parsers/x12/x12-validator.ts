@@ -210,6 +210,8 @@ export class X12Validator {
     }
     r.status = r.errors.length || r.acceptedCount === 0 && r.setCount > 0 ? 'rejected'
       : r.acceptedCount < r.setCount ? 'partially_accepted' : 'accepted';
+    // The group's control numbers were only for uniqueness inside it: let them go (a 1 GB file has millions).
+    g.controlNumbers.clear();
     this.ic!.groups.push(g);
     this.ic!.report.groups.push(r);
     this.group = undefined;
