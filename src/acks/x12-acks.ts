@@ -65,7 +65,9 @@ export function functionalAckBody(group: GroupDetail, kind: '997' | '999', d: X1
       for (const e of seg.elements) {
         const at = [String(e.element), e.component ? String(e.component) : '', kind === '999' && e.repetition ? String(e.repetition) : ''];
         while (at.length > 1 && at[at.length - 1] === '') at.pop();
-        const copy = e.value !== undefined && !/[\x00-\x1f]/.test(e.value) ? e.value.slice(0, 99) : '';
+        // AK404 copies the bad value, unless it holds a delimiter (X12 cannot escape one) or a control character.
+        const unsafe = (v: string) => /[\x00-\x1f]/.test(v) || [d.element, d.segment, d.component, d.repetition].some((c) => c && v.includes(c));
+        const copy = e.value !== undefined && !unsafe(e.value) ? e.value.slice(0, 99) : '';
         body.push([kind === '999' ? 'IK4' : 'AK4', at.join(d.component), e.ref ?? '', e.code, copy]);
       }
     }

@@ -94,6 +94,25 @@ describe('997 for 004010 (acme-retail asks for 997)', () => {
     expect(acks(noSe).lines).toContain('AK5*R*2');
   });
 
+  it('AK4 3 too many elements, 13 components in a simple element', () => {
+    expect(acks(interchange([po(['BEG*00*SA*PO-1**20261127********X', GOOD[1]])])).lines).toContain('AK4*13**3');
+    expect(acks(interchange([po([GOOD[0], 'PO1*1*10>5*EA*9.99'])])).lines).toContain('AK4*2*330*13'); // no AK404 copy: the value holds the component separator
+  });
+
+  it('AK5 6: a set in the wrong kind of group; AK5 23: an ST02 used twice in a 005010 group', () => {
+    const wrongGroup = interchange([po(GOOD)], { gs: 'GS*IN*ACMERETAIL*ODOODIST*20261127*1200*417*X*004010' });
+    expect(acks(wrongGroup).lines).toContain('AK5*R*6');
+    const twice = interchange([po(GOOD, '0001'), po(GOOD, '0001')], { sender: 'SUMMITGROC', version: '00501' });
+    expect(acks(twice).lines).toContain('IK5*R*23');
+  });
+
+  it('AK9 2 for a version we have no definitions for, 3 for a missing GE', () => {
+    const old = interchange([po(GOOD)], { gs: 'GS*PO*ACMERETAIL*ODOODIST*20261127*1200*417*X*003010' });
+    expect(acks(old).lines).toContain('AK9*R*1*1*0*2');
+    const noGe = Buffer.from(interchange([po(GOOD)]).toString('latin1').replace('GE*1*417~\n', ''));
+    expect(acks(noGe).lines).toContain('AK9*R*1*1*1*3');
+  });
+
   it('AK5 1: a set the partner does not send, or that we have no definition for', () => {
     const asn = ['ST*856*0001', 'BSN*00*SHIP1*20261127*1200', 'HL*1**S', 'SE*4*0001'];
     const { report, lines } = acks(interchange([asn], { gs: 'GS*SH*ACMERETAIL*ODOODIST*20261127*1200*417*X*004010' }));
