@@ -94,6 +94,9 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
       await flagX12Duplicates(deps.knex, result, ctx.partners, ctx.message.id);
       const now = new Date();
       const notes: string[] = [];
+      // Acknowledgments are sent once per run of the message: a job run again sends nothing twice,
+      // a replay (a person's decision) sends them again.
+      const replays = Number((await deps.knex('message_events').where({ message_id: ctx.message.id, stage: 'replay' }).count('* as n'))[0].n);
       await deps.knex.transaction(async (trx) => {
         notes.push(...await applyReceivedAcks(trx, ctx.message.id, result, functionalAcks));
         for (const [ordinal, ic] of result.interchanges.entries()) {
@@ -103,14 +106,16 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
             controlNumber: r.controlNumber, partnerId: r.partnerId, status: r.duplicate ? 'duplicate' : r.status });
           const partner = r.partnerId ? ctx.partners.get(r.partnerId) : undefined;
           if (!partner) continue; // nobody to send an acknowledgment to
+          const key = `ack:${ctx.message.id}:${ordinal}:${replays}`;
+          if (await trx('messages').where({ transport: 'outbox', transport_ref: key }).first('id')) continue;
           const acks = buildX12Acks(ic, {
             self: deps.config.self.x12, partner, now,
             controlNumbers: { interchange: await nextControlNumber(trx, partner.id, 'isa'), group: await nextControlNumber(trx, partner.id, 'gs') },
           });
           if (!acks.text) continue;
           const kinds = [acks.ta1 ? 'TA1' : '', acks.functional ?? ''].filter(Boolean).join('+');
-          const ackId = await enqueueOutbound(trx, deps.queue, {
-            partnerId: partner.id, content: Buffer.from(acks.text, 'latin1'),
+          const { messageId: ackId } = await enqueueOutbound(trx, deps.queue, {
+            partnerId: partner.id, content: Buffer.from(acks.text, 'latin1'), key,
             filename: `${kinds.replace('+', '-')}-${r.controlNumber}-${ctx.message.id}.edi`,
             description: `${kinds} for interchange ${r.controlNumber} (message ${ctx.message.id})`,
           });

@@ -4,6 +4,7 @@ import type { Runtime } from '../../src/daemon/runtime';
 import { getEvents, getMessage, listMessages } from '../../src/store/messages.repo';
 import { listOverdueAcks, recordOutbound } from '../../src/store/outbound-acks.repo';
 import { enqueueOutbound } from '../../src/pipeline/outbox';
+import { requestReplay } from '../../src/pipeline/replay';
 import { cli, workspace } from '../cli-helpers';
 import { BACKENDS, eventually, testRuntime, x12Interchange } from '../helpers';
 
@@ -34,6 +35,20 @@ describe.each(BACKENDS)('X12 inbound pipeline on %s', (backend) => {
     expect(fs.readFileSync(path.join(out, file), 'latin1')).toContain('AK9*A*1*1*1~');
   });
 
+  it('sends the 997 once when the job runs again, and again only on a replay', async () => {
+    const r = await rt.receive({ content: x12Interchange('ACMERETAIL', '000000804'), transport: 'test' });
+    expect((await settled(rt, r.messageId)).status).toBe('done');
+    const acksFor = async () => (await rt.store.knex('messages').where({ direction: 'out' }).where('transport_ref', 'like', `ack:${r.messageId}:%`)).length;
+    expect(await acksFor()).toBe(1);
+    // As if the process died after the stage committed and before the job was marked complete.
+    await rt.store.knex('message_state').where({ message_id: r.messageId }).update({ status: 'processing' });
+    await rt.queue.send('inbound-process', { messageId: r.messageId });
+    await settled(rt, r.messageId);
+    expect(await acksFor()).toBe(1);
+    await requestReplay(rt.store.knex, rt.queue, r.messageId);
+    await eventually(async () => (await acksFor()) === 2, 20_000, 'the replay to acknowledge again');
+  });
+
   it('flags the same interchange control number from the same sender as a duplicate, never processed again', async () => {
     const first = await rt.receive({ content: x12Interchange('ACMERETAIL', '000000802', 'PO-A'), transport: 'test' });
     expect((await settled(rt, first.messageId)).status).toBe('done');
@@ -60,7 +75,7 @@ describe.each(BACKENDS)('X12 inbound pipeline on %s', (backend) => {
       groups: [{ functionalId: 'SH', version: '004010', controlNumber: 5001, sets: [{ type: '856', controlNumber: '0001', body: [] }, { type: '856', controlNumber: '0002', body: [] }] }],
     };
     const outboundId = await rt.store.knex.transaction(async (trx) => {
-      const id = await enqueueOutbound(trx, rt.queue, { partnerId: 'acme-retail', filename: 'ASN-5001.edi', content: Buffer.from('(asn)'), description: 'test 856' });
+      const { messageId: id } = await enqueueOutbound(trx, rt.queue, { partnerId: 'acme-retail', filename: 'ASN-5001.edi', content: Buffer.from('(asn)'), description: 'test 856' });
       await recordOutbound(trx, { messageId: id, partnerId: 'acme-retail', spec, expectAck: { kind: '997', withinHours: 24 } });
       return id;
     });
