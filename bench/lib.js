@@ -22,7 +22,24 @@ function peakRss() {
   return () => { clearInterval(timer); return Math.round(Math.max(peak, process.memoryUsage().rss) / 1e5) / 10; };
 }
 
-async function benchRuntime(databaseUrl, queue = {}) {
+/** A new, empty database on the given server, so that no run sees the rows of an earlier one. */
+async function freshDatabase(adminUrl) {
+  const pg = require('pg');
+  const name = `edi_bench_${Date.now()}_${process.pid}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function benchRuntime(adminUrl, queue = {}) {
+  const databaseUrl = adminUrl ? await freshDatabase(adminUrl) : undefined;
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-bench-'));
   const config = GatewayConfigSchema.parse({
     home, profilesDir: path.join(__dirname, '..', 'partner-profiles'), databaseUrl,
