@@ -108,7 +108,7 @@ describe('997 for 004010 (acme-retail asks for 997)', () => {
 
   it('AK9 2 for a version we have no definitions for, 3 for a missing GE', () => {
     const old = interchange([po(GOOD)], { gs: 'GS*PO*ACMERETAIL*ODOODIST*20261127*1200*417*X*003010' });
-    expect(acks(old).lines).toContain('AK9*R*1*1*0*2');
+    expect(acks(old).lines).toContain('AK9*R*1*1*0*1*2'); // 1: GS04 is YYMMDD in 003010; 2: no 003010 definitions
     const noGe = Buffer.from(interchange([po(GOOD)]).toString('latin1').replace('GE*1*417~\n', ''));
     expect(acks(noGe).lines).toContain('AK9*R*1*1*1*3');
   });

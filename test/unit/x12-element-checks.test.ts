@@ -27,6 +27,8 @@ describe('X12 element value checks (AK4 codes)', () => {
     expect(checkValue('20261340', el('DT', 8, 8), undefined, 'DTM02')).toMatchObject({ code: '8' });
     expect(checkValue('2561', el('TM', 4, 8), undefined, 'X')).toMatchObject({ code: '9' });
     expect(checkValue('bell\u0007', el('AN', 1, 30), undefined, 'X')).toMatchObject({ code: '6' });
+    // A line break in a value is shown escaped: a message stays on one line.
+    expect(checkValue('1\n305', el('AN', 1, 30), undefined, 'ST02')).toMatchObject({ code: '6', message: "ST02 '1\\n305' contains a control character" });
   });
 });
 

@@ -23,7 +23,8 @@ describe('X12 delimiters', () => {
 
   it('refuses delimiters that cannot work', () => {
     expect(delimitersFromIsa('ISA1001')).toMatchObject({ ok: false, reason: expect.stringContaining('must not be a letter') });
-    expect(delimitersFromIsa(ISA4010.replace('>~', '>A'))).toMatchObject({ ok: false, reason: expect.stringContaining('must not be a letter or digit') });
+    expect(delimitersFromIsa(ISA4010.replace('>~', '>A'))).toMatchObject({ ok: false, code: '004', reason: expect.stringContaining('must not be a letter, digit or space') });
+    expect(delimitersFromIsa(ISA4010.replace('>~', '> '))).toMatchObject({ ok: false, code: '004' });
   });
 });
 

@@ -15,7 +15,9 @@ export interface X12Delimiters {
 /** ISA11 is the repetition separator from control version 00402 on (the standards identifier "U" before). */
 export const REPETITION_FROM = '00402';
 
-export type DelimiterResult = { ok: true; delimiters: X12Delimiters; isaLength: number } | { ok: false; reason: string; need?: boolean };
+export type DelimiterResult = { ok: true; delimiters: X12Delimiters; isaLength: number }
+  /** code: the TA1 note code (026 element separator, 027 component separator, 004 terminator). */
+  | { ok: false; reason: string; need?: boolean; code?: string };
 
 const isAlnum = (c: string) => /[A-Za-z0-9]/.test(c);
 
@@ -28,7 +30,7 @@ export function delimitersFromIsa(text: string): DelimiterResult {
   if (text.length < 4) return { ok: false, reason: 'ISA segment is cut short', need: true };
   const element = text[3];
   if (isAlnum(element) || element === ' ') {
-    return { ok: false, reason: `ISA element separator '${element}' must not be a letter, digit or space` };
+    return { ok: false, code: '026', reason: `ISA element separator '${element}' must not be a letter, digit or space` };
   }
   let pos = 3;
   for (let n = 1; n <= 16; n++) {
@@ -45,9 +47,11 @@ export function delimitersFromIsa(text: string): DelimiterResult {
   const segment = text[pos + 2];
   if (component === undefined || segment === undefined) return { ok: false, reason: 'ISA segment is cut short', need: true };
   if (segment === element || segment === component) {
-    return { ok: false, reason: `ISA16 must be one character followed by the segment terminator; found '${component}${segment}'` };
+    return { ok: false, code: '027', reason: `ISA16 must be one character followed by the segment terminator; found '${component}${segment}'` };
   }
-  if (isAlnum(segment)) return { ok: false, reason: `segment terminator '${segment}' after ISA16 must not be a letter or digit` };
+  if (isAlnum(segment) || segment === ' ') {
+    return { ok: false, code: '004', reason: `segment terminator ${JSON.stringify(segment)} after ISA16 must not be a letter, digit or space` };
+  }
   const fields = text.slice(0, pos + 1).split(element);
   const version = fields[12]?.trim() ?? '';
   const rep = fields[11] ?? '';

@@ -60,15 +60,20 @@ export function checkValue(value: string, def: ElementDef, codes: Set<string> | 
   return { code: problem, message: MESSAGES[problem](name, value, def) };
 }
 
+/** A value quoted for a message, control characters shown escaped so a message stays one line. */
+export function quote(v: string): string {
+  return `'${v.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1))}'`;
+}
+
 const MESSAGES: Record<string, (name: string, value: string, def: ElementDef) => string> = {
-  '4': (n, v, d) => `${n} '${v}' is too short: at least ${d.min} characters`,
-  '5': (n, v, d) => `${n} '${v}' is too long: at most ${d.max} characters`,
-  '6': (n, v, d) => d.type === 'R' ? `${n} '${v}' is not a decimal number`
-    : d.type[0] === 'N' ? `${n} '${v}' must be digits only (type ${d.type}, ${d.type === 'N0' ? 'a whole number' : `${d.type[1]} implied decimal places`})`
-      : `${n} contains a control character`,
-  '7': (n, v) => `${n} '${v}' is not a valid code`,
-  '8': (n, v, d) => `${n} '${v}' is not a valid date (${d.max === 6 ? 'YYMMDD' : 'CCYYMMDD'})`,
-  '9': (n, v) => `${n} '${v}' is not a valid time (HHMM[SS[d..]])`,
+  '4': (n, v, d) => `${n} ${quote(v)} is too short: at least ${d.min} characters`,
+  '5': (n, v, d) => `${n} ${quote(v)} is too long: at most ${d.max} characters`,
+  '6': (n, v, d) => d.type === 'R' ? `${n} ${quote(v)} is not a decimal number`
+    : d.type[0] === 'N' ? `${n} ${quote(v)} must be digits only (type ${d.type}, ${d.type === 'N0' ? 'a whole number' : `${d.type[1]} implied decimal places`})`
+      : `${n} ${quote(v)} contains a control character`,
+  '7': (n, v) => `${n} ${quote(v)} is not a valid code`,
+  '8': (n, v, d) => `${n} ${quote(v)} is not a valid date (${d.max === 6 ? 'YYMMDD' : 'CCYYMMDD'})`,
+  '9': (n, v) => `${n} ${quote(v)} is not a valid time (HHMM[SS[d..]])`,
 };
 
 /** The AK4 code of the first problem with a value, or undefined. */

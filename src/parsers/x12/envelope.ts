@@ -152,7 +152,11 @@ export function checkGs(gs: GsHeader): EnvelopeIssue[] {
   if (!/^[A-Z]{2}$/.test(gs.functionalId)) out.push({ code: GROUP_ERRORS.NOT_SUPPORTED, element: 1, message: `GS01 functional identifier '${gs.functionalId}' is not valid` });
   if (gs.senderCode.length < 2 || gs.senderCode.length > 15) out.push({ code: GROUP_ERRORS.NOT_SUPPORTED, element: 2, message: `GS02 application sender code '${gs.senderCode}' must be 2-15 characters` });
   if (gs.receiverCode.length < 2 || gs.receiverCode.length > 15) out.push({ code: GROUP_ERRORS.NOT_SUPPORTED, element: 3, message: `GS03 application receiver code '${gs.receiverCode}' must be 2-15 characters` });
-  if (gs.date.length !== 8 || !isValidDate(gs.date)) out.push({ code: GROUP_ERRORS.NOT_SUPPORTED, element: 4, message: `GS04 date '${gs.date}' is not a valid CCYYMMDD date` });
+  // GS04 has been CCYYMMDD since 004010; the 002xxx and 003xxx versions wrote YYMMDD.
+  const dateLength = gs.version !== '' && gs.version < '004' ? 6 : 8;
+  if (gs.date.length !== dateLength || !isValidDate(gs.date)) {
+    out.push({ code: GROUP_ERRORS.NOT_SUPPORTED, element: 4, message: `GS04 date '${gs.date}' is not a valid ${dateLength === 6 ? 'YYMMDD' : 'CCYYMMDD'} date` });
+  }
   if (!isValidTime(gs.time)) out.push({ code: GROUP_ERRORS.NOT_SUPPORTED, element: 5, message: `GS05 time '${gs.time}' is not a valid time` });
   if (!/^\d{1,9}$/.test(gs.controlNumber)) out.push({ code: GROUP_ERRORS.BAD_CONTROL_NUMBER, element: 6, message: `GS06 group control number '${gs.controlNumber}' must be 1-9 digits` });
   if (!['X', 'T'].includes(gs.agency)) out.push({ code: GROUP_ERRORS.NOT_SUPPORTED, element: 7, message: `GS07 responsible agency '${gs.agency}' must be X` });

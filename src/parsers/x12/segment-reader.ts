@@ -38,6 +38,8 @@ export interface ReaderError {
   kind: 'error';
   offset: number;
   reason: string;
+  /** The TA1 note code, when the problem is one of the ISA's delimiters. */
+  code?: string;
 }
 
 export type ReaderItem = RawSegment | ReaderError;
@@ -133,7 +135,7 @@ export class X12SegmentReader {
         const found = delimitersFromIsa(s.slice(pos, pos + 512));
         if (!found.ok) {
           if (found.need && !final) break;
-          out.push({ kind: 'error', offset: this.base + pos, reason: found.reason });
+          out.push({ kind: 'error', offset: this.base + pos, reason: found.reason, code: found.code });
           const next = s.indexOf('ISA', pos + 3);
           pos = next < 0 ? len : next;
           continue;

@@ -60,7 +60,7 @@ export class X12Validator {
 
   push(item: ReaderItem): void {
     if (item.kind === 'error') {
-      const err = { code: TA1_CODES.BAD_CONTROL_STRUCTURE, message: item.reason };
+      const err = { code: item.code ?? TA1_CODES.BAD_CONTROL_STRUCTURE, message: item.reason };
       if (this.ic) this.icError(err);
       else this.result.report.errors.push(err);
       return;
