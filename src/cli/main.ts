@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { GatewayError, coerceError } from '../errors/gateway-error';
+import { registerAcks } from './commands/acks';
 import { registerIngest } from './commands/ingest';
 import { registerMessages } from './commands/messages';
 import { registerPartners } from './commands/partners';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerIngest(program);
   registerMessages(program);
+  registerAcks(program);
   registerPartners(program);
   registerRun(program);
   for (const cmd of program.commands) cmd.exitOverride();

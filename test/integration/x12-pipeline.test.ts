@@ -6,7 +6,8 @@ import { listOverdueAcks, recordOutbound } from '../../src/store/outbound-acks.r
 import { enqueueOutbound } from '../../src/pipeline/outbox';
 import { requestReplay } from '../../src/pipeline/replay';
 import { cli, workspace } from '../cli-helpers';
-import { BACKENDS, eventually, testRuntime, x12Interchange } from '../helpers';
+import { openRuntime } from '../../src/daemon/runtime';
+import { BACKENDS, eventually, silentLog, testConfig, testRuntime, x12Interchange } from '../helpers';
 
 async function settled(rt: Runtime, id: number) {
   return eventually(async () => {
@@ -134,6 +135,31 @@ describe('validate and ack commands', () => {
     expect(r.stdout).toContain('AK4*2*373*8*20261340~');
     expect(r.stdout).toContain('AK9*R*1*1*0~');
     expect(JSON.parse(cli(ws, ['messages', 'list', '--json']).stdout)).toEqual([]);
+  });
+
+  it('acks overdue lists nothing, and exits 0, when nothing is owed', () => {
+    const r = cli(ws, ['acks', 'overdue', '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+
+  it('acks overdue lists a late 997 and exits 1', async () => {
+    const config = await testConfig('pglite', { home: ws.home });
+    const rt = await openRuntime(config, silentLog, { role: 'cli', needsPartners: true });
+    try {
+      await rt.store.knex.transaction(async (trx) => {
+        const { messageId } = await enqueueOutbound(trx, rt.queue, { partnerId: 'acme-retail', filename: 'INV-9.edi', content: Buffer.from('(810)'), description: 'test 810' });
+        await recordOutbound(trx, { messageId, partnerId: 'acme-retail', expectAck: { kind: '997', withinHours: 1 }, spec: {
+          sender: { qualifier: 'ZZ', id: 'ODOODIST', gsId: 'ODOODIST' }, receiver: { qualifier: 'ZZ', id: 'ACMERETAIL', gsId: 'ACMERETAIL' },
+          version: '00401', controlNumber: 9001, usage: 'P', date: new Date(Date.now() - 2 * 3_600_000),
+          groups: [{ functionalId: 'IN', version: '004010', controlNumber: 9001, sets: [{ type: '810', controlNumber: '0001', body: [] }] }] } });
+      });
+    } finally {
+      await rt.close();
+    }
+    const r = cli(ws, ['acks', 'overdue']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/acme-retail\s+IN\s+9001\s+997/);
   });
 
   it('exits 2 naming a file it cannot read', () => {
