@@ -152,7 +152,7 @@ export function checkGs(gs: GsHeader): EnvelopeIssue[] {
   if (!/^[A-Z]{2}$/.test(gs.functionalId)) out.push({ code: GROUP_ERRORS.NOT_SUPPORTED, element: 1, message: `GS01 functional identifier '${gs.functionalId}' is not valid` });
   if (gs.senderCode.length < 2 || gs.senderCode.length > 15) out.push({ code: GROUP_ERRORS.NOT_SUPPORTED, element: 2, message: `GS02 application sender code '${gs.senderCode}' must be 2-15 characters` });
   if (gs.receiverCode.length < 2 || gs.receiverCode.length > 15) out.push({ code: GROUP_ERRORS.NOT_SUPPORTED, element: 3, message: `GS03 application receiver code '${gs.receiverCode}' must be 2-15 characters` });
-  // GS04 has been CCYYMMDD since 004010; the 002xxx and 003xxx versions wrote YYMMDD.
+  // GS04 has been CCYYMMDD since 004010; the versions 002 and 003 before it wrote YYMMDD.
   const dateLength = gs.version !== '' && gs.version < '004' ? 6 : 8;
   if (gs.date.length !== dateLength || !isValidDate(gs.date)) {
     out.push({ code: GROUP_ERRORS.NOT_SUPPORTED, element: 4, message: `GS04 date '${gs.date}' is not a valid ${dateLength === 6 ? 'YYMMDD' : 'CCYYMMDD'} date` });
