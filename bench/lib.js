@@ -6,6 +6,7 @@ const path = require('path');
 const { GatewayConfigSchema } = require('../dist/config/gateway.config');
 const { openRuntime } = require('../dist/daemon/runtime');
 const { createLogger } = require('../dist/log/logger');
+const { createScratchDatabase } = require('../dist/store/scratch-database');
 
 const results = [];
 
@@ -22,24 +23,8 @@ function peakRss() {
   return () => { clearInterval(timer); return Math.round(Math.max(peak, process.memoryUsage().rss) / 1e5) / 10; };
 }
 
-/** A new, empty database on the given server, so that no run sees the rows of an earlier one. */
-async function freshDatabase(adminUrl) {
-  const pg = require('pg');
-  const name = `edi_bench_${Date.now()}_${process.pid}`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function benchRuntime(adminUrl, queue = {}) {
-  const databaseUrl = adminUrl ? await freshDatabase(adminUrl) : undefined;
+  const databaseUrl = adminUrl ? await createScratchDatabase(adminUrl, 'edi_bench') : undefined;
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-bench-'));
   const config = GatewayConfigSchema.parse({
     home, profilesDir: path.join(__dirname, '..', 'partner-profiles'), databaseUrl,

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import crypto from 'node:crypto';
-import pg from 'pg';
 import { GatewayConfigSchema, type GatewayConfig } from '../src/config/gateway.config';
 import { openRuntime, type Runtime } from '../src/daemon/runtime';
 import { createLogger } from '../src/log/logger';
+import { createScratchDatabase } from '../src/store/scratch-database';
 import type { StoreRole } from '../src/store/embedded-pglite';
 
 export const REPO = path.resolve(__dirname, '..');
@@ -25,19 +24,8 @@ export function tempDir(prefix = 'edi-gw-'): string {
 }
 
 /** A fresh, empty PostgreSQL database on the test server; its URL. */
-export async function freshDatabase(): Promise<string> {
-  const admin = process.env.TEST_DATABASE_URL!;
-  const name = `edi_test_${crypto.randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
+export function freshDatabase(): Promise<string> {
+  return createScratchDatabase(process.env.TEST_DATABASE_URL!, 'edi_test');
 }
 
 export async function testConfig(backend: BackendName, overrides: Record<string, any> = {}): Promise<GatewayConfig> {
