@@ -76,7 +76,8 @@ export const MessageDefSchema = z.strictObject({
   association: z.string().optional(),
   /**
    * Segment-level overrides a subset makes (EANCOM marks conditional elements required and
-   * narrows code lists): tag -> element position (1-based) -> usage or allowed codes.
+   * narrows code lists): tag -> position -> usage or allowed codes. A position is the 1-based data element
+   * ("2") or data element and component ("1.1"). A tag applies wherever the segment appears.
    */
   overrides: z.record(z.string(), z.record(z.string(), z.strictObject({
     req: UsageSchema.optional(),
