@@ -5,6 +5,7 @@ import { registerIngest } from './commands/ingest';
 import { registerMessages } from './commands/messages';
 import { registerPartners } from './commands/partners';
 import { registerRun } from './commands/run';
+import { registerTranslate } from './commands/translate';
 import { registerValidate } from './commands/validate';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerValidate(program);
+  registerTranslate(program);
   registerIngest(program);
   registerMessages(program);
   registerAcks(program);

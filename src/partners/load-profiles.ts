@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { LineCounter, isNode } from 'yaml';
 import { yamlErrorAt } from '../lib/yaml-error';
+import { loadCrossReferences } from './cross-references';
 import { PartnerProfileSchema, type PartnerProfile } from './profile.schema';
 
 /** One problem in one profile file, placed where an analyst's editor can jump to it. */
@@ -85,8 +86,15 @@ export function loadProfiles(dir: string): LoadedProfiles {
       issues.push({ file, line: 1, col: 1, path: 'id', message: `id '${parsed.profile.id}' must match its folder or file name '${expectedId}'` });
       continue;
     }
-    profiles.push(parsed.profile);
-    fileOf.set(parsed.profile, file);
+    const xrefIssues: { file: string; line: number; col: number; message: string }[] = [];
+    const profile = {
+      ...parsed.profile,
+      files: { profile: file, dir: path.dirname(file) },
+      xref: loadCrossReferences(file, parsed.profile.crossReferences, xrefIssues),
+    };
+    issues.push(...xrefIssues.map((i) => ({ ...i, path: i.file === file ? 'crossReferences' : '' })));
+    profiles.push(profile);
+    fileOf.set(profile, file);
   }
 
   const claims = new Map<string, PartnerProfile>();

@@ -1,5 +1,7 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 import { EdifactIdentitySchema, X12IdentitySchema } from '../config/gateway.config';
+import type { CrossReferences } from './cross-references';
 
 /**
  * The partner profile: one YAML file per partner, written by EDI analysts. This is the one schema;
@@ -43,6 +45,96 @@ const FolderTransportSchema = z.strictObject({
   exclude: regex.optional(),
 });
 
+const cronExpression = z.string().refine((v) => cron.validate(v), 'not a valid cron expression (minute hour day month weekday, e.g. "*/15 * * * *")');
+
+/** An element reference as analysts write it: segment tag and two-digit position, e.g. PO107 or NAD0201 (component 1). */
+const elementRef = z.string().regex(/^[A-Z][A-Z0-9]{1,2}\d{2}(\d{2})?$/, 'a segment tag and element position, e.g. PO107, or with a component, e.g. NAD0201');
+const segmentTag = z.string().regex(/^[A-Z][A-Z0-9]{1,2}$/, 'a segment tag, e.g. DTM');
+const documentType = z.string().regex(/^(\d{3}|[A-Z]{6})$/, 'a document type, e.g. 850 or ORDERS');
+
+export const ITEM_ID_KINDS = ['upc', 'gtin', 'ean', 'buyerItem', 'vendorItem', 'sku'] as const;
+export const ItemIdKindSchema = z.enum(ITEM_ID_KINDS);
+
+/** Mapping choices: how this partner's values become ours and back. */
+const MappingSchema = z.strictObject({
+  /** Which id finds our product, first match wins. vendorItem and sku are our default_code, upc/gtin/ean our barcode. */
+  productId: z.array(ItemIdKindSchema).min(1).default(['vendorItem', 'upc', 'gtin', 'ean', 'buyerItem', 'sku']),
+  /** Party id qualifiers that carry the store (location) number: N103 (X12), NAD 3055 or 1131 (EDIFACT). */
+  storeNumberQualifiers: z.array(z.string()).default(['92', '91', 'UL', '9']),
+  /** Partner unit -> ours, with how many of ours one of theirs is (CA -> EA x 12). */
+  uom: z.record(z.string(), z.strictObject({ uom: z.string().min(1), factor: z.number().positive().default(1) })).default({}),
+  /** What an item missing from the cross-reference does: an error naming it, or pass its ids on for Odoo to match. */
+  unknownItems: z.enum(['error', 'pass']).default('error'),
+  /** Same for a store number missing from the locations table. */
+  unknownLocations: z.enum(['error', 'pass']).default('error'),
+}).prefault({});
+
+/** CSV tables beside the profile, paths relative to the profile file. */
+const CrossReferenceFilesSchema = z.strictObject({
+  /** Columns: product_code and one or more of upc, gtin, ean, buyer_item, vendor_item, sku (optional uom). */
+  items: z.string().optional(),
+  /** Columns: store_number, delivery_ref (our delivery address reference), optional name. */
+  locations: z.string().optional(),
+}).prefault({});
+
+const X12EnvelopeSchema = z.strictObject({
+  elementSeparator: z.string().length(1).default('*'),
+  segmentTerminator: z.string().length(1).default('~'),
+  componentSeparator: z.string().length(1).default('>'),
+  /** ISA11 for 00501 and later. */
+  repetitionSeparator: z.string().length(1).default('^'),
+  lineEnding: z.enum(['none', 'lf', 'crlf']).default('lf'),
+  /** ISA14: ask the partner for a TA1. */
+  requestTa1: z.boolean().default(false),
+}).prefault({}).refine((e) => new Set([e.elementSeparator, e.segmentTerminator, e.componentSeparator, e.repetitionSeparator]).size === 4,
+  'the four X12 delimiters must all differ');
+
+const EdifactEnvelopeSchema = z.strictObject({
+  /** Syntax identifier and version (UNB 0001/0002). */
+  syntax: z.enum(['UNOA', 'UNOB', 'UNOC', 'UNOD', 'UNOE', 'UNOF', 'UNOW', 'UNOY']).default('UNOC'),
+  syntaxVersion: z.enum(['3', '4']).default('3'),
+  /** UNA service string advice: always written, or only when the delimiters differ from the defaults. */
+  una: z.enum(['always', 'when-needed']).default('always'),
+  lineEnding: z.enum(['none', 'lf', 'crlf']).default('lf'),
+  /** UNB 0031: ask the partner for a CONTRL. */
+  requestAck: z.boolean().default(false),
+}).prefault({});
+
+/** How we write to this partner. */
+const OutboundSchema = z.strictObject({
+  x12: X12EnvelopeSchema,
+  edifact: EdifactEnvelopeSchema,
+  /** 856 hierarchy: shipment-order-pack-item (pick and pack) or shipment-order-item. */
+  shipmentStructure: z.enum(['SOPI', 'SOI']).default('SOPI'),
+  /** GS1 company prefix for the SSCC-18 of our packs (7 to 10 digits). */
+  gs1CompanyPrefix: z.string().regex(/^\d{7,10}$/, 'a GS1 company prefix is 7 to 10 digits').optional(),
+}).prefault({});
+
+/** Odoo settings for this partner's documents (the Odoo connector reads these). */
+const OdooSettingsSchema = z.strictObject({
+  /** The customer (res.partner): its ref, its external id (module.name) or its exact name. */
+  customer: z.string().min(1).optional(),
+  /** stock.warehouse code orders ship from. */
+  warehouse: z.string().optional(),
+  /** product.pricelist name. */
+  pricelist: z.string().optional(),
+  /** Order line prices: the partner's price as sent, or Odoo's pricelist. */
+  priceSource: z.enum(['partner', 'pricelist']).default('partner'),
+  /** Confirm sale orders on arrival. */
+  autoConfirm: z.boolean().default(false),
+  /** A ship-to with no delivery address in Odoo is created as a child contact (else an exception). */
+  createDeliveryAddresses: z.boolean().default(false),
+  /** A 945 that ships less than ordered leaves a backorder (else the rest is cancelled). */
+  backorders: z.boolean().default(true),
+}).prefault({});
+
+const SchedulesSchema = z.strictObject({
+  /** When outbound documents for this partner are sent (cron, gateway time zone). */
+  outbound: cronExpression.optional(),
+  /** When the partner's SFTP or folder is polled, when not every pollSeconds. */
+  poll: cronExpression.optional(),
+}).prefault({});
+
 export const AckKindSchema = z.enum(['TA1', '997', '999', 'CONTRL']);
 
 export const PartnerProfileSchema = z.strictObject({
@@ -69,7 +161,18 @@ export const PartnerProfileSchema = z.strictObject({
   validation: z.strictObject({
     /** An interchange control number seen again from this partner within this many days is a duplicate. */
     duplicateWindowDays: z.number().int().positive().default(365),
+    /** Segments this partner always sends, per document type (beyond the standard's mandatory ones). */
+    requireSegments: z.record(documentType, z.array(segmentTag)).default({}),
+    /** Elements this partner always fills, per document type, e.g. { '850': [PO107] }. */
+    requireElements: z.record(documentType, z.array(elementRef)).default({}),
+    /** Code subsets this partner allows, per document type, e.g. { '850': { BEG01: ['00', '01'] } }. */
+    allowCodes: z.record(documentType, z.record(elementRef, z.array(z.string().min(1)).min(1))).default({}),
   }).prefault({}),
+  mapping: MappingSchema,
+  crossReferences: CrossReferenceFilesSchema,
+  outbound: OutboundSchema,
+  odoo: OdooSettingsSchema,
+  schedules: SchedulesSchema,
   transports: z.strictObject({
     /** Every partner has the folder pair $EDI_GATEWAY_HOME/partners/<id>/{in,out}. */
     folder: FolderTransportSchema.prefault({}),
@@ -78,5 +181,12 @@ export const PartnerProfileSchema = z.strictObject({
   }).prefault({}),
 });
 
-export type PartnerProfile = z.infer<typeof PartnerProfileSchema>;
+/**
+ * A loaded profile: the file's content, and what the loader read beside it (the cross-reference
+ * tables). `files` is absent for profiles built in code (tests, `partners new`).
+ */
+export type PartnerProfile = z.infer<typeof PartnerProfileSchema> & {
+  files?: { profile: string; dir: string };
+  xref?: CrossReferences;
+};
 export type PartnerDocument = z.infer<typeof DocumentSchema>;

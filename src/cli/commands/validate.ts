@@ -5,39 +5,13 @@ import { GatewayError } from '../../errors/gateway-error';
 import { sniff } from '../../parsers/sniff';
 import type { ValidationError, ValidationReport } from '../../parsers/validation-report';
 import { validateX12Stream } from '../../parsers/x12/validate-stream';
-import type { X12ValidationResult } from '../../parsers/x12/x12-validator';
+import type { X12ValidationContext, X12ValidationResult } from '../../parsers/x12/x12-validator';
 import { flagX12Duplicates, x12Context } from '../../pipeline/x12-inspect';
 import { peekControlNumber } from '../../store/control-numbers.repo';
 import type { Runtime } from '../../daemon/runtime';
 import { withRuntime } from '../context';
 import { printJson } from '../format';
-
-/** Checks every file can be opened before any is read: one bad name stops the command (exit 2). */
-function checkReadable(files: string[]): void {
-  for (const file of files) {
-    let fd: number | undefined;
-    try {
-      if (fs.statSync(file).isDirectory()) throw new GatewayError('FILE_UNREADABLE', `${file}: is a directory, not a file`);
-      fd = fs.openSync(file, 'r');
-    } catch (err) {
-      if (err instanceof GatewayError) throw err;
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new GatewayError('FILE_UNREADABLE', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
-    } finally {
-      if (fd !== undefined) fs.closeSync(fd);
-    }
-  }
-}
-
-function head(file: string): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(4096);
-    return buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0));
-  } finally {
-    fs.closeSync(fd);
-  }
-}
+import { checkReadable, head } from '../read-input';
 
 function errorLine(e: ValidationError): string {
   const where = [e.segment, e.position !== undefined ? `@${e.position}` : '', e.element !== undefined ? ` ${e.segment ?? ''}${String(e.element).padStart(2, '0')}` : '']
@@ -64,10 +38,10 @@ export function formatReport(file: string, r: ValidationReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-interface Checked { file: string; result?: X12ValidationResult; report: ValidationReport }
+export interface Checked { file: string; result?: X12ValidationResult; report: ValidationReport }
 
 /** Validates each file against the profiles and the store's interchange history; stores nothing. */
-async function checkFiles(cmd: Command, files: string[], after?: (rt: Runtime, checked: Checked[]) => Promise<void>): Promise<Checked[]> {
+export async function checkFiles(cmd: Command, files: string[], after?: (rt: Runtime, checked: Checked[]) => Promise<void>, extraCtx: Partial<X12ValidationContext> = {}): Promise<Checked[]> {
   checkReadable(files);
   return withRuntime(cmd, { role: 'cli', needsPartners: true }, async (rt) => {
     const ctx = x12Context(rt.config, rt.partners());
@@ -81,7 +55,7 @@ async function checkFiles(cmd: Command, files: string[], after?: (rt: Runtime, c
         checked.push({ file, report: { ok: false, file, errors: [{ code: '022', message: `${file}: ${s.reason}` }], interchanges: [] } });
         continue;
       }
-      const result = await validateX12Stream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), ctx);
+      const result = await validateX12Stream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { ...ctx, ...extraCtx });
       await flagX12Duplicates(rt.store.knex, result, rt.partners());
       checked.push({ file, result, report: { ...result.report, file } });
     }

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import type { CanonicalDocument } from '../../canonical';
+import { collectAcceptedSets, translateX12, type PendingX12Set } from '../../translators/translate-x12';
+import { printJson } from '../format';
+import { checkFiles } from './validate';
+
+/**
+ * `translate FILE...`: accepted transaction sets -> canonical documents (CONTRACTS.md), stores
+ * nothing. Sets that fail validation or translation are named on stderr and make the exit 1;
+ * the others are still printed.
+ */
+export function registerTranslate(program: Command): void {
+  program
+    .command('translate')
+    .description('accepted transaction sets -> canonical documents (JSON); stores nothing')
+    .argument('<file...>', 'EDI files')
+    .option('--json', 'print JSON (the default and only format)')
+    .action(async (files: string[], _opts: unknown, cmd: Command) => {
+      const documents: CanonicalDocument[] = [];
+      let failed = false;
+      const pending: PendingX12Set[] = [];
+      await checkFiles(cmd, files, async (rt, checked) => {
+        for (const c of checked) {
+          if (!c.report.ok) {
+            failed = true;
+            process.stderr.write(`${c.file}: rejected by validation (run validate for the details); only its accepted sets are translated\n`);
+          }
+          const mine = pending.filter((p) => c.result?.interchanges.includes(p.interchange));
+          for (const t of translateX12(c.result?.interchanges ?? [], mine, rt.partners())) {
+            if (t.document) documents.push(t.document);
+            for (const issue of t.issues) {
+              failed = true;
+              process.stderr.write(`${c.file}: ${t.type} ${t.source.setControl}: ${issue.message}\n`);
+            }
+          }
+        }
+      }, { onSet: collectAcceptedSets(pending) });
+      printJson(documents);
+      if (failed) process.exitCode = 1;
+    });
+}
