@@ -179,6 +179,25 @@ export const PartnerProfileSchema = z.strictObject({
     /** Production transport; its settings are added by the SFTP/AS2 issue. */
     primary: z.enum(['folder', 'sftp', 'as2']).default('folder'),
   }).prefault({}),
+}).superRefine((p, ctx) => {
+  // What no single field shows: documents of a standard need an identity in that standard.
+  const docs = [...p.documents.inbound.map((d, i) => ['inbound', i, d] as const), ...p.documents.outbound.map((d, i) => ['outbound', i, d] as const)];
+  for (const [dir, i, d] of docs) {
+    if (d.standard === 'X12' && p.identifiers.x12.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['documents', dir, i], message: `an X12 ${d.type} needs an X12 identifier under identifiers.x12` });
+    }
+    if (d.standard === 'EDIFACT' && p.identifiers.edifact.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['documents', dir, i], message: `an EDIFACT ${d.type} needs an EDIFACT identifier under identifiers.edifact` });
+    }
+  }
+  const acks = { '997': 'X12', '999': 'X12', TA1: 'X12', CONTRL: 'EDIFACT' } as const;
+  for (const side of ['send', 'expect'] as const) {
+    p.acknowledgments[side].forEach((kind, i) => {
+      if (!docs.some(([, , d]) => d.standard === acks[kind])) {
+        ctx.addIssue({ code: 'custom', path: ['acknowledgments', side, i], message: `${kind} acknowledges ${acks[kind]} documents, and this partner exchanges none` });
+      }
+    });
+  }
 });
 
 /**

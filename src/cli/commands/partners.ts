@@ -1,10 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { GatewayError } from '../../errors/gateway-error';
+import { formatIssue, loadProfiles } from '../../partners/load-profiles';
+import type { PartnerProfile } from '../../partners/profile.schema';
 import { requireProfiles } from '../../partners/require-profiles';
+import { runPartnerSamples, sampleDir, type SampleOutcome } from '../../partners/sample-runner';
+import { scaffoldProfile } from '../../partners/scaffold-profile';
 import { commandContext } from '../context';
 import { printJson, table } from '../format';
 
+/** A profile as JSON: what the file says, without the loader's lookup tables. */
+function publicProfile({ xref: _xref, files, ...p }: PartnerProfile): Record<string, unknown> {
+  return { ...p, ...(files ? { file: files.profile } : {}) };
+}
+
+function formatOutcome(o: SampleOutcome): string {
+  const head = `${o.status === 'pass' ? 'PASS' : o.status === 'updated' ? 'UPDATED' : 'FAIL'}  ${o.sample}${o.expected ? ` -> ${o.expected}` : ''}`;
+  const body = [...o.problems.map((p) => `    ${p}`), ...(o.diff ? [o.diff.replace(/^/gm, '    ')] : [])];
+  return [head, ...body].join('\n');
+}
+
 export function registerPartners(program: Command): void {
-  const partners = program.command('partners').description('partner profiles');
+  const partners = program.command('partners').description('partner profiles: list, lint, test, new');
   partners
     .command('list')
     .description('the partners whose profiles load')
@@ -12,7 +30,7 @@ export function registerPartners(program: Command): void {
     .action((opts: { json?: boolean }, cmd: Command) => {
       const { config } = commandContext(cmd);
       const registry = requireProfiles(config.profilesDir);
-      if (opts.json) return printJson(registry.profiles);
+      if (opts.json) return printJson(registry.profiles.map(publicProfile));
       process.stdout.write(table(['ID', 'NAME', 'MODE', 'IDENTIFIERS', 'IN', 'OUT', 'ACKS'], registry.profiles.map((p) => [
         p.id, p.name, p.mode,
         [...p.identifiers.x12.map((i) => `X12 ${i.qualifier}:${i.id}`), ...p.identifiers.edifact.map((i) => `UNB ${i.id}${i.qualifier ? `:${i.qualifier}` : ''}`)].join(', '),
@@ -21,4 +39,69 @@ export function registerPartners(program: Command): void {
         p.acknowledgments.send.join(' '),
       ])));
     });
+
+  partners
+    .command('lint')
+    .description('check every profile (and its cross-reference tables); errors as file:line:col message')
+    .argument('[dir]', 'profiles folder (default: --profiles or ./partner-profiles)')
+    .action((dir: string | undefined, _opts: unknown, cmd: Command) => {
+      const { config } = commandContext(cmd);
+      const folder = dir ?? config.profilesDir;
+      if (!fs.existsSync(folder)) throw new GatewayError('USAGE', `${folder}: no such folder`);
+      const { profiles, issues } = loadProfiles(folder);
+      for (const i of issues) process.stdout.write(`${formatIssue(i)}\n`);
+      process.stderr.write(`${profiles.length} profile(s) OK, ${issues.length} problem(s) in ${folder}\n`);
+      if (issues.length) process.exitCode = 1;
+    });
+
+  partners
+    .command('test')
+    .description("run a partner's samples through validate, translate and ack; compare with the expected files")
+    .argument('<id>', 'partner id')
+    .option('--update', 'rewrite the expected files from the actual output')
+    .action((id: string, opts: { update?: boolean }, cmd: Command) => {
+      const { config } = commandContext(cmd);
+      const registry = requireProfiles(config.profilesDir);
+      const profile = registry.get(id);
+      if (!profile) throw new GatewayError('USAGE', `no partner '${id}' in ${config.profilesDir} (partners list shows them)`);
+      const outcomes = runPartnerSamples(profile, { config, partners: registry, update: opts.update });
+      if (!outcomes.length) throw new GatewayError('USAGE', `partner '${id}' has no samples: put EDI files in ${path.join(sampleDir(profile) ?? '<profile folder>/samples', 'inbound')}`);
+      process.stdout.write(`${outcomes.map(formatOutcome).join('\n')}\n`);
+      const failed = outcomes.filter((o) => o.status === 'fail' || o.status === 'missing').length;
+      process.stdout.write(`${outcomes.length - failed} passed, ${failed} failed\n`);
+      if (failed) process.exitCode = 1;
+    });
+
+  partners
+    .command('new')
+    .description('scaffold a partner profile that lints clean')
+    .argument('<id>', 'partner id: lower-case letters, digits and dashes')
+    .requiredOption('--standard <standard>', 'x12 or edifact')
+    .requiredOption('--version <version>', 'X12 004010 / 005010, or an EDIFACT directory such as D96A')
+    .option('--name <name>', 'the partner\'s name')
+    .option('--sender-id <id>', 'their ISA06 / UNB 0004 id')
+    .option('--qualifier <q>', 'their id qualifier (ZZ, 01, 14 ...)')
+    .action((id: string, opts: { standard: string; version: string; name?: string; senderId?: string; qualifier?: string }, cmd: Command) => {
+      const { config } = commandContext(cmd);
+      const standard = opts.standard.toLowerCase();
+      if (standard !== 'x12' && standard !== 'edifact') throw new GatewayError('USAGE', `--standard must be x12 or edifact, not '${opts.standard}'`);
+      if (standard === 'x12' && !['004010', '005010'].includes(opts.version)) throw new GatewayError('USAGE', `--version for X12 must be 004010 or 005010, not '${opts.version}'`);
+      if (standard === 'edifact' && !/^D\d\d[AB]$/.test(opts.version)) throw new GatewayError('USAGE', `--version for EDIFACT must be a directory such as D96A, not '${opts.version}'`);
+      const dir = path.join(config.profilesDir, id);
+      const file = path.join(dir, 'profile.yaml');
+      if (fs.existsSync(file)) throw new GatewayError('USAGE', `${file} already exists`);
+      const text = scaffoldProfile({ id, standard, version: opts.version, name: opts.name, senderId: opts.senderId, qualifier: opts.qualifier });
+      fs.mkdirSync(path.join(dir, 'samples', 'inbound'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'samples', 'outbound'), { recursive: true });
+      fs.writeFileSync(file, text);
+      // Refuse to leave a profile behind that the gateway would not load.
+      const { issues } = loadProfiles(config.profilesDir);
+      const mine = issues.filter((i) => i.file === file || i.message.includes(file));
+      if (mine.length) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw new GatewayError('USAGE', `the new profile would not load: ${formatIssue(mine[0])}`);
+      }
+      process.stdout.write(`${file}\n`);
+    });
 }
+

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { buildX12Acks } from '../acks/x12-acks';
+import type { GatewayConfig } from '../config/gateway.config';
+import { sniff } from '../parsers/sniff';
+import { validateX12Bytes } from '../parsers/x12/validate-stream';
+import { collectAcceptedSets, translateX12, type PendingX12Set } from '../translators/translate-x12';
+import type { PartnerRegistry } from './partner-registry';
+import type { PartnerProfile } from './profile.schema';
+
+/**
+ * `partners test ID`: every sample of a partner through the same validate, translate and ack code
+ * the gateway runs, compared with the expected files beside it. Samples live in
+ * `<profile dir>/samples/inbound/NAME.edi`, expectations in `NAME.expected.json` (what `translate`
+ * prints) and `NAME.expected-ack.edi` (what `ack` prints). The comparison is exact text, so a
+ * change anywhere in the output shows up as a diff an analyst can read.
+ */
+export interface SampleOutcome {
+  sample: string;
+  /** Which expected file this compares with. */
+  expected: string;
+  status: 'pass' | 'fail' | 'updated' | 'missing';
+  diff?: string;
+  /** Problems that are not a difference: validation or translation errors. */
+  problems: string[];
+}
+
+export interface SampleRunOptions {
+  config: GatewayConfig;
+  partners: PartnerRegistry;
+  /** Rewrite the expected files from the actual output. */
+  update?: boolean;
+}
+
+const EDI_FILE = /\.(edi|x12|txt|edifact)$/i;
+
+export function sampleDir(profile: PartnerProfile): string | undefined {
+  return profile.files ? path.join(profile.files.dir, 'samples') : undefined;
+}
+
+/** A readable unified diff, expected first: lines starting '-' are expected, '+' actual. */
+function diffText(name: string, expected: string, actual: string): string {
+  return createTwoFilesPatch(`${name} (expected)`, `${name} (actual)`, expected, actual, '', '', { context: 3 })
+    .split('\n').slice(1).join('\n');
+}
+
+function compare(file: string, actual: string, update: boolean | undefined, problems: string[], sample: string): SampleOutcome {
+  const expected = path.basename(file);
+  if (update) {
+    fs.writeFileSync(file, actual);
+    return { sample, expected, status: 'updated', problems };
+  }
+  if (!fs.existsSync(file)) return { sample, expected, status: 'missing', problems: [...problems, `${expected} does not exist yet (run with --update to write it)`] };
+  const want = fs.readFileSync(file, 'utf8');
+  if (want === actual && problems.length === 0) return { sample, expected, status: 'pass', problems };
+  return { sample, expected, status: 'fail', diff: want === actual ? undefined : diffText(expected, want, actual), problems };
+}
+
+/** The time an interchange says it was written, so the acks a sample expects never change. */
+function isaTime(date: string, time: string): Date {
+  const y = date.length === 6 ? `20${date.slice(0, 2)}` : date.slice(0, 4);
+  const md = date.slice(-4);
+  return new Date(Date.UTC(Number(y), Number(md.slice(0, 2)) - 1, Number(md.slice(2)), Number(time.slice(0, 2)) || 0, Number(time.slice(2, 4)) || 0));
+}
+
+/** One inbound sample: validate, translate, acknowledge; compare the documents and the acks. */
+export function runInboundSample(file: string, profile: PartnerProfile, o: SampleRunOptions): SampleOutcome[] {
+  const bytes = fs.readFileSync(file);
+  const name = path.basename(file);
+  const base = file.replace(EDI_FILE, '');
+  const s = sniff(bytes);
+  if (s.standard !== 'X12') {
+    return [{ sample: name, expected: '', status: 'fail', problems: [s.standard === 'unknown' ? s.reason : `${s.standard} samples are not supported by partners test yet`] }];
+  }
+  const pending: PendingX12Set[] = [];
+  const result = validateX12Bytes(bytes, {
+    self: { qualifier: o.config.self.x12.qualifier, id: o.config.self.x12.id }, partners: o.partners, onSet: collectAcceptedSets(pending),
+  });
+  const problems: string[] = [];
+  const senders = result.report.interchanges.map((ic) => ic.partnerId);
+  if (senders.some((p) => p !== profile.id)) problems.push(`the sample's sender is ${senders.map((p) => p ?? 'unknown').join(', ')}, not ${profile.id}`);
+  const translated = translateX12(result.interchanges, pending, o.partners);
+  for (const t of translated) for (const i of t.issues) problems.push(`${t.type} ${t.source.setControl}: ${i.message}`);
+  const documents = translated.flatMap((t) => (t.document ? [t.document] : []));
+  const outcomes = [compare(`${base}.expected.json`, `${JSON.stringify(documents, null, 2)}\n`, o.update, problems, name)];
+
+  // Acks: only when the partner gets any, and compared whatever the verdict (a rejection sample tests its 997).
+  if (profile.acknowledgments.send.length) {
+    const acks = result.interchanges.map((ic) => buildX12Acks(ic, {
+      self: o.config.self.x12, partner: profile, controlNumbers: { interchange: 1, group: 1 }, now: isaTime(ic.isa.date, ic.isa.time),
+    }).text ?? '').join('');
+    outcomes.push(compare(`${base}.expected-ack.edi`, acks, o.update, [], name));
+  }
+  return outcomes;
+}
+
+/** Every sample of one partner. */
+export function runPartnerSamples(profile: PartnerProfile, o: SampleRunOptions): SampleOutcome[] {
+  const dir = sampleDir(profile);
+  const inbound = dir ? path.join(dir, 'inbound') : undefined;
+  if (!inbound || !fs.existsSync(inbound)) return [];
+  return fs.readdirSync(inbound).filter((f) => EDI_FILE.test(f) && !f.includes('.expected')).sort()
+    .flatMap((f) => runInboundSample(path.join(inbound, f), profile, o));
+}
