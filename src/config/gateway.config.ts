@@ -22,6 +22,8 @@ const positiveInt = z.coerce.number().int().positive();
 export const GatewayConfigSchema = z.strictObject({
   home: z.string().min(1).default('./data'),
   profilesDir: z.string().min(1).default('./partner-profiles'),
+  /** How often the daemon looks for changed profiles (and their tables) to reload them; 0 never. */
+  profileReloadSeconds: z.coerce.number().min(0).default(5),
   databaseUrl: z.string().url().optional(),
   self: z.strictObject({
     x12: X12IdentitySchema.default({ qualifier: 'ZZ', id: 'ODOODIST', gsId: 'ODOODIST' }),

@@ -1,31 +1,59 @@
+import { ProfileWatcher } from '../partners/profile-watcher';
+import type { PartnerRegistry } from '../partners/partner-registry';
 import { folderSettings } from '../transports/folder/folder.config';
 import { FolderTransport } from '../transports/folder/folder.transport';
 import type { InboundTransport } from '../transports/transport';
 import type { Runtime } from './runtime';
 
 export interface Daemon {
-  transports: InboundTransport[];
+  transports(): InboundTransport[];
   /** Graceful: transports finish the file in hand, workers the jobs in hand, then the store closes. */
   stop(): Promise<void>;
 }
 
-/** The gateway daemon: inbound workers plus every partner's transports, polling. */
+/** The gateway daemon: inbound workers plus every partner's transports, polling; profiles reloaded when they change. */
 export function startDaemon(rt: Runtime): Daemon {
   rt.workInbound();
   rt.workOutbound();
-  const transports: InboundTransport[] = rt.partners().profiles.map(
-    (profile) => new FolderTransport(folderSettings(rt.config, profile), rt.receive, rt.log.child({ transport: 'folder' })),
-  );
-  for (const t of transports) t.start();
-  rt.log.info({ partners: transports.map((t) => t.partnerId), home: rt.config.home, store: rt.store.backend }, 'gateway started');
+  const transports = new Map<string, { transport: InboundTransport; settings: string }>();
+  const folderLog = rt.log.child({ transport: 'folder' });
+
+  /** Starts transports for new partners, restarts changed ones, stops those whose profile is gone. */
+  const sync = async (registry: PartnerRegistry) => {
+    const wanted = new Map(registry.profiles.map((p) => [p.id, folderSettings(rt.config, p)]));
+    for (const [id, t] of [...transports]) {
+      const next = wanted.get(id);
+      if (!next || JSON.stringify(next) !== t.settings) {
+        transports.delete(id);
+        await t.transport.stop();
+      }
+    }
+    for (const [id, settings] of wanted) {
+      if (transports.has(id)) continue;
+      const transport = new FolderTransport(settings, rt.receive, folderLog);
+      transports.set(id, { transport, settings: JSON.stringify(settings) });
+      transport.start();
+    }
+  };
+  void sync(rt.partners());
+  rt.log.info({ partners: [...transports.keys()], home: rt.config.home, store: rt.store.backend }, 'gateway started');
+
+  let syncing = Promise.resolve();
+  const watcher = new ProfileWatcher(rt.config.profilesDir, rt.log, (registry) => {
+    rt.setPartners(registry);
+    syncing = syncing.then(() => sync(registry)).catch((err) => rt.log.error({ err }, 'transports not updated after a profile reload'));
+  });
+  watcher.start(rt.config.profileReloadSeconds);
 
   let stopping: Promise<void> | undefined;
   return {
-    transports,
+    transports: () => [...transports.values()].map((t) => t.transport),
     stop() {
       stopping ??= (async () => {
         rt.log.info('gateway stopping');
-        await Promise.all(transports.map((t) => t.stop()));
+        watcher.stop();
+        await syncing;
+        await Promise.all([...transports.values()].map((t) => t.transport.stop()));
         await rt.close();
         rt.log.info('gateway stopped');
       })();

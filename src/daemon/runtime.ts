@@ -18,6 +18,8 @@ export interface Runtime {
   store: Store;
   queue: JobQueue;
   partners(): PartnerRegistry;
+  /** Swaps in a newly loaded set of profiles (the daemon's reload); work in hand keeps the old one. */
+  setPartners(registry: PartnerRegistry): void;
   receive(r: Receipt): Promise<ReceiveResult>;
   /** The inbound path in order: identify, route, validate and acknowledge (translation and Odoo join here). */
   inboundStages(): InboundStage[];
@@ -59,6 +61,7 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
 
   return {
     config, log, store, queue, partners,
+    setPartners(next) { registry = next; },
     receive: (r) => receive(inbox, r),
     inboundStages,
     workInbound(stages = inboundStages()) {
