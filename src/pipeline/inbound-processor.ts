@@ -35,7 +35,7 @@ export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<Inbo
     const content = await getContent(deps.knex, messageId);
     if (!content) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} has no stored content`);
     const log = messageLogger(deps.log, { messageId, partnerId: message.partnerId });
-    const ctx: InboundContext = { message, content, partners: deps.partners(), log };
+    const ctx: InboundContext = { message, content, partners: deps.partners(), log, problems: [] };
 
     await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'info', status: 'processing', countAttempt: true,
       detail: job.attempt ? `attempt ${job.attempt + 1}` : undefined });
@@ -48,6 +48,14 @@ export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<Inbo
         throw new StageFailure(stage.name, err);
       }
       await recordStage(deps.knex, messageId, { stage: stage.name, outcome: 'ok', detail: note || null });
+    }
+    if (ctx.problems.length) {
+      // The accepted part went through; what did not is left for a person, by name.
+      const [first] = ctx.problems;
+      const more = ctx.problems.length > 1 ? `; and ${ctx.problems.length - 1} more: ${ctx.problems.slice(1, 4).map((p) => p.message).join('; ')}` : '';
+      await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'failed', status: 'exception', code: first.code, detail: `${first.message}${more}` });
+      log.warn({ problems: ctx.problems.length }, 'message processed in part');
+      return;
     }
     await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'ok', status: 'done' });
     log.info('message processed');

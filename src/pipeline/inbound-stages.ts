@@ -5,6 +5,7 @@ import type { PartnerRegistry } from '../partners/partner-registry';
 import type { PartnerProfile } from '../partners/profile.schema';
 import type { MessageRow } from '../store/messages.repo';
 import type { X12ValidationResult } from '../parsers/x12/x12-validator';
+import type { PendingX12Set } from '../translators/translate-x12';
 
 /** What the stages of one inbound message share. Stages add what they learn. */
 export interface InboundContext {
@@ -16,6 +17,13 @@ export interface InboundContext {
   profile?: PartnerProfile;
   /** The X12 validation result, once the validate stage has run. */
   x12?: X12ValidationResult;
+  /** Accepted X12 sets the validate stage kept for translation. */
+  x12Sets?: PendingX12Set[];
+  /**
+   * Problems that do not stop the message: a rejected set beside accepted ones, a set that does not
+   * translate. The accepted rest goes on; the message ends as an exception naming these.
+   */
+  problems: GatewayError[];
 }
 
 /** One step of the inbound path. Returns a line for the audit trail; throws a GatewayError to stop. */

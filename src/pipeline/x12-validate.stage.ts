@@ -14,6 +14,7 @@ import { recordInterchange } from '../store/interchanges.repo';
 import type { InboundStage } from './inbound-stages';
 import { enqueueOutbound } from './outbox';
 import { flagX12Duplicates, x12Context } from './x12-inspect';
+import { collectAcceptedSets, type PendingX12Set } from '../translators/translate-x12';
 
 /**
  * Matches the TA1s and accepted 997/999s of a received message to what we sent, and turns a
@@ -85,10 +86,13 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
       if (ctx.sniffed?.standard !== 'X12') return 'not X12: left to the EDIFACT engine';
       // 997/999 sets are kept whole: they acknowledge what we sent.
       const functionalAcks: { ic: InterchangeDetail; segments: readonly RawSegment[]; accepted: boolean }[] = [];
+      const pending: PendingX12Set[] = [];
+      const keepForTranslation = collectAcceptedSets(pending);
       const result = validateX12Bytes(ctx.content, {
         ...x12Context(deps.config, ctx.partners),
-        onSet: (set, segments, _g, ic) => {
+        onSet: (set, segments, g, ic) => {
           if (set.type === '997' || set.type === '999') functionalAcks.push({ ic, segments, accepted: set.status !== 'rejected' });
+          keepForTranslation(set, segments, g, ic);
         },
       });
       await flagX12Duplicates(deps.knex, result, ctx.partners, ctx.message.id);
@@ -123,11 +127,19 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
         }
       });
       ctx.x12 = result;
+      ctx.x12Sets = pending;
       const ics = result.report.interchanges;
-      if (ics.some((i) => i.duplicate)) throw new GatewayError('INTERCHANGE_DUPLICATE', firstProblems(result, 1));
-      if (!result.report.ok) throw new GatewayError('INTERCHANGE_REJECTED', firstProblems(result));
-      const sets = ics.reduce((n, i) => n + i.groups.reduce((m, g) => m + g.setCount, 0), 0);
-      return [`${ics.length} interchange(s), ${sets} transaction set(s) accepted`, ...notes].join('; ');
+      const usable = result.interchanges.filter((i) => i.report.status === 'accepted' && !i.report.duplicate);
+      const accepted = usable.reduce((n, i) => n + i.report.groups.reduce((m, g) => m + g.acceptedCount, 0), 0);
+      const total = ics.reduce((n, i) => n + i.groups.reduce((m, g) => m + g.setCount, 0), 0);
+      // Nothing usable: the message stops here. Some sets accepted (and acknowledged as such): they
+      // go on, and the rest is left as an exception at the end.
+      const code = ics.some((i) => i.duplicate) ? 'INTERCHANGE_DUPLICATE' : 'INTERCHANGE_REJECTED';
+      if (!result.report.ok && (accepted === 0 && !usable.some((i) => i.ta1s.length))) {
+        throw new GatewayError(code, firstProblems(result, code === 'INTERCHANGE_DUPLICATE' ? 1 : 3));
+      }
+      if (!result.report.ok) ctx.problems.push(new GatewayError(code, firstProblems(result, code === 'INTERCHANGE_DUPLICATE' ? 1 : 3)));
+      return [`${ics.length} interchange(s), ${accepted} of ${total} transaction set(s) accepted`, ...notes].join('; ');
     },
   };
 }
