@@ -6,6 +6,8 @@ import type { Seg, TranslationIssue } from './segments';
 export interface TranslateContext {
   profile: PartnerProfile;
   source: Source;
+  /** EDIFACT: the decimal mark the interchange's UNA declared ('.' by default). */
+  decimalMark?: string;
 }
 
 /** A set's canonical document, or the issues that stop it (all of them, not only the first). */
