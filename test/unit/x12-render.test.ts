@@ -297,8 +297,8 @@ describe('what cannot be rendered fails with a clear error', () => {
   });
 
   it('a document the profile does not list as outbound, or for another partner', async () => {
-    await expect(render(warehouseOrder({ partnerId: 'acme-retail' }), acme)).rejects.toThrow(/acme-retail's profile lists no outbound X12 document for a warehouse_order/);
-    await expect(render(orderAck(), summit)).rejects.toThrow(/no outbound X12 document for a order_ack/);
+    await expect(render(warehouseOrder({ partnerId: 'acme-retail' }), acme)).rejects.toThrow(/acme-retail's profile lists no outbound X12 document for type warehouse_order/);
+    await expect(render(orderAck(), summit)).rejects.toThrow(/no outbound X12 document for type order_ack/);
     await expect(render(invoice({ partnerId: 'summit-grocers' }), acme)).rejects.toThrow(/invoice INV-9001 is for partner summit-grocers, not acme-retail/);
   });
 

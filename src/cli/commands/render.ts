@@ -58,9 +58,9 @@ a document cannot be written for the partner (a delimiter inside a value, a pack
       const partner = registry.get(opts.partner);
       if (!partner) throw new GatewayError('USAGE', `unknown partner '${opts.partner}': no profile with that id in ${config.profilesDir}`);
       for (const doc of docs) {
-        if (doc.partnerId !== partner.id) throw new GatewayError('USAGE', `${file}: a ${doc.type} for partner '${doc.partnerId}', not '${partner.id}'`);
+        if (doc.partnerId !== partner.id) throw new GatewayError('USAGE', `${file}: a document (type ${doc.type}) for partner '${doc.partnerId}', not '${partner.id}'`);
         if (!x12OutboundFor(partner, doc.type)) {
-          throw new GatewayError('USAGE', `${file}: ${partner.id}'s profile lists no outbound X12 document for a ${doc.type} (documents.outbound)`);
+          throw new GatewayError('USAGE', `${file}: ${partner.id}'s profile lists no outbound X12 document for type ${doc.type} (documents.outbound)`);
         }
       }
       const rendered = await renderX12(docs, partner, {

@@ -111,7 +111,7 @@ export async function renderX12(docs: CanonicalDocument | CanonicalDocument[], p
   const rendered: { functionalId: string; version: string; type: string; body: string[][] }[] = [];
   for (const doc of list) {
     const target = x12OutboundFor(profile, doc.type);
-    if (!target) throw renderError(`${profile.id}'s profile lists no outbound X12 document for a ${doc.type}`);
+    if (!target) throw renderError(`${profile.id}'s profile lists no outbound X12 document for type ${doc.type}`);
     const item = doc as Renderable;
     const label = describe(item);
     if (doc.partnerId !== profile.id) throw renderError(`${label} is for partner ${doc.partnerId}, not ${profile.id}`);
@@ -139,15 +139,18 @@ export async function renderX12(docs: CanonicalDocument | CanonicalDocument[], p
     }
   }
 
+  // Grouped first, numbered after: control numbers then rise in the order they are written.
+  const byGroup = new Map<string, typeof rendered>();
+  for (const r of rendered) {
+    const key = `${r.functionalId} ${r.version}`;
+    byGroup.set(key, [...(byGroup.get(key) ?? []), r]);
+  }
   const interchangeControl = await options.controlNumbers.next('isa');
   const groups: GroupSpec[] = [];
-  for (const r of rendered) {
-    let group = groups.find((g) => g.functionalId === r.functionalId && g.version === r.version);
-    if (!group) {
-      group = { functionalId: r.functionalId, version: r.version, controlNumber: await options.controlNumbers.next('gs'), sets: [] };
-      groups.push(group);
-    }
-    group.sets.push({ type: r.type, controlNumber: String(await options.controlNumbers.next('st')).padStart(4, '0'), body: r.body });
+  for (const members of byGroup.values()) {
+    const group: GroupSpec = { functionalId: members[0].functionalId, version: members[0].version, controlNumber: await options.controlNumbers.next('gs'), sets: [] };
+    for (const r of members) group.sets.push({ type: r.type, controlNumber: String(await options.controlNumbers.next('st')).padStart(4, '0'), body: r.body });
+    groups.push(group);
   }
   const spec: InterchangeSpec = {
     sender: options.self, receiver: { qualifier: receiver.qualifier, id: receiver.id, gsId: receiver.gsId },
