@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { CanonicalDocument } from '../canonical';
 import type { GatewayConfig } from '../config/gateway.config';
+import { GatewayError } from '../errors/gateway-error';
+import { reportErrorLines, validateOutbound } from '../parsers/x12/validate-outbound';
 import type { PartnerProfile } from '../partners/profile.schema';
 import type { JobQueue } from '../queue/job-queue';
 import { storeControlNumbers, storeSsccSerials } from '../store/control-numbers.repo';
@@ -19,7 +21,8 @@ export interface RenderedOutbound {
  * Renders canonical documents for a partner and queues the interchange, all in the caller's
  * transaction: the control numbers and SSCC serials it takes, the outbox message and the
  * acknowledgment it expects (recordOutbound, so an overdue 997/999 is noticed) commit together or
- * not at all. `key` names the documents once, so a job that runs again sends nothing twice.
+ * not at all. What fails our own validator is refused, not sent. `key` names the documents once,
+ * so a job that runs again sends nothing twice.
  */
 export async function enqueueRendered(trx: Knex.Transaction, queue: JobQueue, config: GatewayConfig, profile: PartnerProfile,
   docs: CanonicalDocument[], options: { key?: string; now?: Date } = {}): Promise<RenderedOutbound> {
@@ -30,6 +33,12 @@ export async function enqueueRendered(trx: Knex.Transaction, queue: JobQueue, co
   const rendered = await renderX12(docs, profile, {
     self: config.self.x12, controlNumbers: storeControlNumbers(trx, profile.id), ssccSerials: storeSsccSerials(trx), now: options.now ?? new Date(),
   });
+  // Never send what our own validator would reject (a name too long for N102, an unknown code ...).
+  const check = validateOutbound(rendered.text, profile, config.self.x12);
+  if (!check.report.ok) {
+    const errors = reportErrorLines(check.report);
+    throw new GatewayError('DOCUMENT_UNRENDERABLE', `the ${profile.id} interchange fails validation: ${errors.slice(0, 3).join('; ')}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''}`);
+  }
   const control = String(rendered.spec.controlNumber).padStart(9, '0');
   const types = [...new Set(rendered.spec.groups.flatMap((g) => g.sets.map((s) => s.type)))].join('-');
   const { messageId } = await enqueueOutbound(trx, queue, {

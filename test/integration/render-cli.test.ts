@@ -89,4 +89,12 @@ describe('CLI render', () => {
     expect(oneLine(r.stderr)).toMatch(/invoice INV-9001: BIG04: value "PO\*1" contains the delimiter '\*'/);
     expect(r.stdout).toBe('');
   });
+
+  it('exits 1 and names the errors when the interchange fails our own validation, printing it still', () => {
+    const long = invoice({ billTo: { name: 'N'.repeat(61) } });
+    const r = cli(ws, ['render', write('long.json', long), '--partner', 'acme-retail']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`N1*BT*${'N'.repeat(61)}~`);
+    expect(oneLine(r.stderr)).toMatch(/long\.json: 810 0001 N1@\d+ N102: .*too long.* \(code 5\)/);
+  });
 });

@@ -49,4 +49,12 @@ describe.each(BACKENDS)('rendered outbound documents on %s', (backend) => {
       .rejects.toMatchObject({ code: 'DOCUMENT_UNRENDERABLE' });
     expect(await rt.store.knex('control_numbers').where({ partner_id: 'acme-retail' }).select('kind', 'last_value').orderBy('kind')).toEqual(before);
   });
+
+  it('refuses, and does not queue, an interchange our own validator rejects', async () => {
+    const acme = rt.partners().get('acme-retail')!;
+    const before = await rt.store.knex('messages').count({ n: '*' }).first();
+    await expect(rt.store.knex.transaction((trx) => enqueueRendered(trx, rt.queue, rt.config, acme, [invoice({ billTo: { name: 'N'.repeat(61) } })], { now: NOW })))
+      .rejects.toMatchObject({ code: 'DOCUMENT_UNRENDERABLE', message: expect.stringMatching(/fails validation: 810 \d{4} N1@\d+ N102: /) });
+    expect(await rt.store.knex('messages').count({ n: '*' }).first()).toEqual(before);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CanonicalDocumentSchema, type CanonicalDocument } from '../../canonical';
 import { GatewayError } from '../../errors/gateway-error';
+import { reportErrorLines, validateOutbound } from '../../parsers/x12/validate-outbound';
 import { requireProfiles } from '../../partners/require-profiles';
 import { sequentialAllocator, sequentialSsccSerials } from '../../translators/x12/control-allocator';
 import { renderX12, x12OutboundFor } from '../../translators/x12/render-x12';
@@ -48,7 +49,8 @@ export function registerRender(program: Command): void {
 Control numbers (ISA13, GS06, ST02) count from 1 and packs without an SSCC get serial references
 counting from 1: a preview never reads or uses up the store's sequences. Exit 2 for an unknown
 partner, a bad document, or a document type the partner's profile does not list as outbound; 1 when
-a document cannot be written for the partner (a delimiter inside a value, a pack without SSCC ...).`)
+a document cannot be written for the partner (a delimiter inside a value, a pack without SSCC ...)
+or the interchange fails our own validation as the partner would read it (printed, errors on stderr).`)
     .action(async (file: string, opts: { partner: string; date?: string }, cmd: Command) => {
       const { config } = commandContext(cmd);
       const [{ content }] = readInputFiles([file]);
@@ -67,5 +69,9 @@ a document cannot be written for the partner (a delimiter inside a value, a pack
         self: config.self.x12, controlNumbers: sequentialAllocator(), ssccSerials: sequentialSsccSerials(), now,
       });
       process.stdout.write(rendered.text);
+      // The EDI is printed either way, to look at; what our validator rejects is named and fails the command.
+      const errors = reportErrorLines(validateOutbound(rendered.text, partner, config.self.x12).report);
+      for (const e of errors) process.stderr.write(`${file}: ${e}\n`);
+      if (errors.length) process.exitCode = 1;
     });
 }

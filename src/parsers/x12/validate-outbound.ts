@@ -1,5 +1,6 @@
 import { PartnerRegistry } from '../../partners/partner-registry';
 import { PartnerProfileSchema, type PartnerProfile } from '../../partners/profile.schema';
+import type { ValidationError, ValidationReport } from '../validation-report';
 import type { X12Party } from './serializer';
 import { validateX12Bytes } from './validate-stream';
 import type { X12ValidationResult } from './x12-validator';
@@ -32,4 +33,22 @@ export function validateOutbound(text: string | Buffer, partner: PartnerProfile,
     self: receiver ? { qualifier: receiver.qualifier, id: receiver.id } : undefined,
     partners: new PartnerRegistry([selfAsPartner(partner, self)]),
   });
+}
+
+/** Every error of a report as one line each, placed as `set control segment@position element`: for stderr and exceptions. */
+export function reportErrorLines(report: ValidationReport): string[] {
+  const line = (where: string, e: ValidationError) => {
+    const at = [e.segment ? `${e.segment}${e.position !== undefined ? `@${e.position}` : ''}` : '',
+      e.element !== undefined ? `${e.segment ?? ''}${String(e.element).padStart(2, '0')}` : ''].filter(Boolean).join(' ');
+    return `${where}${at ? ` ${at}` : ''}: ${e.message} (code ${e.code})`;
+  };
+  const out = report.errors.map((e) => line('input', e));
+  for (const ic of report.interchanges) {
+    out.push(...ic.errors.map((e) => line(`interchange ${ic.controlNumber}`, e)));
+    for (const g of ic.groups) {
+      out.push(...g.errors.map((e) => line(`group ${g.functionalId} ${g.controlNumber}`, e)));
+      for (const set of g.sets) out.push(...set.errors.map((e) => line(`${set.type} ${set.controlNumber}`, e)));
+    }
+  }
+  return out;
 }
