@@ -13,6 +13,8 @@ export const OrderAckLineSchema = z.object({
   unitPrice: z.number().optional(),
   ids: ItemIdsSchema,
   description: z.string().optional(),
+  /** Our product code: the renderer finds the partner's ids for it in the items table. */
+  productCode: z.string().optional(),
   scheduledDate: IsoDateSchema.optional(),
 });
 

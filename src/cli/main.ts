@@ -4,6 +4,7 @@ import { registerAcks } from './commands/acks';
 import { registerIngest } from './commands/ingest';
 import { registerMessages } from './commands/messages';
 import { registerPartners } from './commands/partners';
+import { registerRender } from './commands/render';
 import { registerRun } from './commands/run';
 import { registerTranslate } from './commands/translate';
 import { registerValidate } from './commands/validate';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerValidate(program);
   registerTranslate(program);
+  registerRender(program);
   registerIngest(program);
   registerMessages(program);
   registerAcks(program);

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   INTERCHANGE_DUPLICATE: { retryable: false, exit: 1 },
   PARTNER_REJECTED: { retryable: false, exit: 1 },
   TRANSLATION_FAILED: { retryable: false, exit: 1 },
+  /** A canonical document that cannot become the partner's EDI (a delimiter in a value, no SSCC prefix ...). */
+  DOCUMENT_UNRENDERABLE: { retryable: false, exit: 1 },
   // Infrastructure hiccups: retried with backoff, parked when the retries run out.
   STORE_UNAVAILABLE: { retryable: true, exit: 1 },
   TRANSPORT_UNAVAILABLE: { retryable: true, exit: 1 },

@@ -1,10 +1,14 @@
 import type { Knex } from 'knex';
+import type { ControlNumberAllocator, SsccSerialSource } from '../translators/x12/control-allocator';
 
-export type ControlKind = 'isa' | 'gs' | 'st' | 'unb' | 'ung' | 'unh';
+/** X12 and EDIFACT envelope sequences per partner, and SSCC serial references per GS1 company prefix. */
+export type ControlKind = 'isa' | 'gs' | 'st' | 'unb' | 'ung' | 'unh' | 'sscc';
 
 /** Largest value each control number may take before the sequence starts again at 1. */
 export const CONTROL_MAX: Record<ControlKind, number> = {
   isa: 999_999_999, gs: 999_999_999, st: 999_999_999, unb: 99_999_999_999_999, ung: 99_999_999_999_999, unh: 99_999_999_999_999,
+  // Never wraps in practice: buildSscc refuses a serial wider than the digits the prefix leaves.
+  sscc: 999_999_999,
 };
 
 /**
@@ -27,4 +31,17 @@ export async function peekControlNumber(db: Knex, partnerId: string, kind: Contr
   const row = await db('control_numbers').where({ partner_id: partnerId, kind }).first('last_value');
   if (!row) return 1;
   return Number(row.last_value) >= CONTROL_MAX[kind] ? 1 : Number(row.last_value) + 1;
+}
+
+/** The store's sequences as the renderers' allocator: every number handed out is used up. */
+export function storeControlNumbers(db: Knex | Knex.Transaction, partnerId: string): ControlNumberAllocator {
+  return { next: (kind) => nextControlNumber(db, partnerId, kind) };
+}
+
+/**
+ * SSCC serial references from the store. An SSCC must be unique for the company prefix whatever
+ * the partner, so the sequence is kept per prefix (under the pseudo partner `gs1:<prefix>`).
+ */
+export function storeSsccSerials(db: Knex | Knex.Transaction): SsccSerialSource {
+  return { next: (prefix) => nextControlNumber(db, `gs1:${prefix}`, 'sscc') };
 }
