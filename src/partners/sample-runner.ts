@@ -6,15 +6,22 @@ import type { GatewayConfig } from '../config/gateway.config';
 import { sniff } from '../parsers/sniff';
 import { validateX12Bytes } from '../parsers/x12/validate-stream';
 import { collectAcceptedSets, translateX12, type PendingX12Set } from '../translators/translate-x12';
+import { CanonicalDocumentSchema, type CanonicalDocument } from '../canonical';
+import { reportErrorLines, validateOutbound } from '../parsers/x12/validate-outbound';
+import { sequentialAllocator, sequentialSsccSerials } from '../translators/x12/control-allocator';
+import { renderX12 } from '../translators/x12/render-x12';
 import type { PartnerRegistry } from './partner-registry';
 import type { PartnerProfile } from './profile.schema';
 
 /**
- * `partners test ID`: every sample of a partner through the same validate, translate and ack code
- * the gateway runs, compared with the expected files beside it. Samples live in
- * `<profile dir>/samples/inbound/NAME.edi`, expectations in `NAME.expected.json` (what `translate`
- * prints) and `NAME.expected-ack.edi` (what `ack` prints). The comparison is exact text, so a
- * change anywhere in the output shows up as a diff an analyst can read.
+ * `partners test ID`: every sample of a partner through the same validate, translate, ack and
+ * render code the gateway runs, compared with the expected files beside it:
+ *   samples/inbound/NAME.edi    -> NAME.expected.json (what `translate` prints)
+ *                                  NAME.expected-ack.edi (what `ack` prints)
+ *   samples/outbound/NAME.json  -> NAME.expected.edi (what `render` prints), which our own
+ *                                  validator must also accept as the partner would receive it
+ * The comparison is exact text, so a change anywhere in the output shows up as a diff an analyst
+ * can read. Control numbers count from 1 and times come from the documents, so outputs are stable.
  */
 export interface SampleOutcome {
   sample: string;
@@ -95,11 +102,57 @@ export function runInboundSample(file: string, profile: PartnerProfile, o: Sampl
   return outcomes;
 }
 
-/** Every sample of one partner. */
-export function runPartnerSamples(profile: PartnerProfile, o: SampleRunOptions): SampleOutcome[] {
+/** A fixed time for a rendered sample: the document's own date, at noon UTC. */
+function documentTime(doc: CanonicalDocument): Date {
+  const d = doc.type === 'order_ack' ? doc.ackDate : doc.type === 'shipment' ? doc.shipDate : doc.type === 'invoice' ? doc.invoiceDate
+    : doc.type === 'warehouse_order' ? doc.requestedShip : undefined;
+  return new Date(`${d ?? '2026-01-01'}T12:00:00Z`);
+}
+
+/** One outbound sample: canonical JSON -> the partner's EDI, re-read by our validator, compared. */
+export async function runOutboundSample(file: string, profile: PartnerProfile, o: SampleRunOptions): Promise<SampleOutcome[]> {
+  const name = path.basename(file);
+  const base = file.replace(/\.json$/i, '');
+  let docs: CanonicalDocument[];
+  try {
+    const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    docs = (Array.isArray(raw) ? raw : [raw]).map((d) => CanonicalDocumentSchema.parse(d));
+  } catch (err) {
+    return [{ sample: name, expected: '', status: 'fail', problems: [`not a canonical document: ${(err as Error).message.split('\n')[0]}`] }];
+  }
+  try {
+    const rendered = await renderX12(docs, profile, {
+      self: o.config.self.x12, controlNumbers: sequentialAllocator(), ssccSerials: sequentialSsccSerials(), now: documentTime(docs[0]),
+    });
+    const check = validateOutbound(rendered.text, profile, o.config.self.x12);
+    const problems = check.report.ok ? [] : reportErrorLines(check.report).map((l) => `our validator rejects the output: ${l}`);
+    return [compare(`${base}.expected.edi`, rendered.text, o.update, problems, name)];
+  } catch (err) {
+    return [{ sample: name, expected: `${path.basename(base)}.expected.edi`, status: 'fail', problems: [(err as Error).message] }];
+  }
+}
+
+export interface Sample { direction: 'inbound' | 'outbound'; file: string }
+
+/** The samples of one partner, inbound EDI files and outbound canonical JSON files. */
+export function listSamples(profile: PartnerProfile): Sample[] {
   const dir = sampleDir(profile);
-  const inbound = dir ? path.join(dir, 'inbound') : undefined;
-  if (!inbound || !fs.existsSync(inbound)) return [];
-  return fs.readdirSync(inbound).filter((f) => EDI_FILE.test(f) && !f.includes('.expected')).sort()
-    .flatMap((f) => runInboundSample(path.join(inbound, f), profile, o));
+  if (!dir) return [];
+  const list = (sub: 'inbound' | 'outbound', match: RegExp): Sample[] => {
+    const d = path.join(dir, sub);
+    if (!fs.existsSync(d)) return [];
+    return fs.readdirSync(d).filter((f) => match.test(f) && !f.includes('.expected')).sort().map((f) => ({ direction: sub, file: path.join(d, f) }));
+  };
+  return [...list('inbound', EDI_FILE), ...list('outbound', /\.json$/i)];
+}
+
+export async function runSample(sample: Sample, profile: PartnerProfile, o: SampleRunOptions): Promise<SampleOutcome[]> {
+  return sample.direction === 'inbound' ? runInboundSample(sample.file, profile, o) : runOutboundSample(sample.file, profile, o);
+}
+
+/** Every sample of one partner. */
+export async function runPartnerSamples(profile: PartnerProfile, o: SampleRunOptions): Promise<SampleOutcome[]> {
+  const out: SampleOutcome[] = [];
+  for (const s of listSamples(profile)) out.push(...await runSample(s, profile, o));
+  return out;
 }

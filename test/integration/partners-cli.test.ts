@@ -41,7 +41,7 @@ describe('partners test', () => {
   it('passes on a shipped partner', () => {
     const ws = workspace();
     const r = cli(ws, ['partners', 'test', 'acme-retail']);
-    expect(r.stdout).toMatch(/6 passed, 0 failed/);
+    expect(r.stdout).toMatch(/9 passed, 0 failed/);
     expect(r.status).toBe(0);
   });
 
@@ -54,7 +54,7 @@ describe('partners test', () => {
     expect(r.stdout).toMatch(/FAIL  850-store-order\.edi -> 850-store-order\.expected\.json/);
     expect(r.stdout).toMatch(/^\s+-\s+"quantity": 25,$/m);
     expect(r.stdout).toMatch(/^\s+\+\s+"quantity": 24,$/m);
-    expect(r.stdout).toMatch(/5 passed, 1 failed/);
+    expect(r.stdout).toMatch(/8 passed, 1 failed/);
     expect(cli(ws, ['partners', 'test', 'acme-retail', '--update']).status).toBe(0);
     expect(cli(ws, ['partners', 'test', 'acme-retail']).status).toBe(0);
   });

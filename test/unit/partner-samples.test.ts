@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config/load-config';
 import { loadProfiles } from '../../src/partners/load-profiles';
 import { PartnerRegistry } from '../../src/partners/partner-registry';
 import { profileJsonSchemaText } from '../../src/partners/profile-json-schema';
-import { runPartnerSamples } from '../../src/partners/sample-runner';
+import { listSamples, runSample } from '../../src/partners/sample-runner';
 import { PROFILES, REPO } from '../helpers';
 import path from 'node:path';
 
@@ -12,12 +12,23 @@ const partners = new PartnerRegistry(profiles);
 const config = loadConfig({ profilesDir: PROFILES, env: {} });
 
 // The golden tests: every shipped partner's samples give exactly their expected documents and acks.
-describe.each(profiles.filter((p) => fs.existsSync(path.join(p.files!.dir, 'samples', 'inbound'))).map((p) => [p.id, p]))('partner %s', (_id, profile) => {
-  const outcomes = runPartnerSamples(profile, { config, partners });
-  it('has samples', () => expect(outcomes.length).toBeGreaterThan(0));
-  it.each(outcomes.map((o) => [`${o.sample} -> ${o.expected}`, o]))('%s', (_name, o) => {
-    expect({ status: o.status, problems: o.problems, diff: o.diff }).toEqual({ status: 'pass', problems: [], diff: undefined });
+describe.each(profiles.filter((p) => listSamples(p).length).map((p) => [p.id, p]))('partner %s', (_id, profile) => {
+  it.each(listSamples(profile).map((s) => [`${s.direction}/${path.basename(s.file)}`, s]))('%s', async (_name, sample) => {
+    const outcomes = await runSample(sample, profile, { config, partners });
+    expect(outcomes.length).toBeGreaterThan(0);
+    for (const o of outcomes) {
+      expect({ expected: o.expected, status: o.status, problems: o.problems, diff: o.diff }).toEqual({ expected: o.expected, status: 'pass', problems: [], diff: undefined });
+    }
   });
+});
+
+it('every example partner has samples for each document it exchanges', () => {
+  for (const p of profiles.filter((x) => x.identifiers.x12.length)) {
+    const names = listSamples(p).map((s) => path.basename(s.file));
+    for (const d of [...p.documents.inbound, ...p.documents.outbound].filter((x) => !['997', '999'].includes(x.type))) {
+      expect({ partner: p.id, type: d.type, found: names.some((n) => n.startsWith(`${d.type}-`)) }).toEqual({ partner: p.id, type: d.type, found: true });
+    }
+  }
 });
 
 describe('example profiles', () => {

@@ -59,13 +59,13 @@ export function registerPartners(program: Command): void {
     .description("run a partner's samples through validate, translate and ack; compare with the expected files")
     .argument('<id>', 'partner id')
     .option('--update', 'rewrite the expected files from the actual output')
-    .action((id: string, opts: { update?: boolean }, cmd: Command) => {
+    .action(async (id: string, opts: { update?: boolean }, cmd: Command) => {
       const { config } = commandContext(cmd);
       const registry = requireProfiles(config.profilesDir);
       const profile = registry.get(id);
       if (!profile) throw new GatewayError('USAGE', `no partner '${id}' in ${config.profilesDir} (partners list shows them)`);
-      const outcomes = runPartnerSamples(profile, { config, partners: registry, update: opts.update });
-      if (!outcomes.length) throw new GatewayError('USAGE', `partner '${id}' has no samples: put EDI files in ${path.join(sampleDir(profile) ?? '<profile folder>/samples', 'inbound')}`);
+      const outcomes = await runPartnerSamples(profile, { config, partners: registry, update: opts.update });
+      if (!outcomes.length) throw new GatewayError('USAGE', `partner '${id}' has no samples: put EDI files in ${path.join(sampleDir(profile) ?? '<profile folder>/samples', 'inbound')} or canonical JSON in outbound/`);
       process.stdout.write(`${outcomes.map(formatOutcome).join('\n')}\n`);
       const failed = outcomes.filter((o) => o.status === 'fail' || o.status === 'missing').length;
       process.stdout.write(`${outcomes.length - failed} passed, ${failed} failed\n`);
