@@ -1,0 +1,52 @@
+import type { AllowanceCharge, Invoice } from '../../canonical';
+import { dtm, lineIds, nad, num, units, type EdiSeg, type EdifactRenderContext } from './render-common';
+
+const DOC = { invoice: '380', credit_note: '381', debit_note: '383' } as const;
+
+function alc(a: AllowanceCharge): EdiSeg[] {
+  return [
+    ['ALC', a.kind === 'allowance' ? 'A' : 'C', '', '', '', [a.code, '', '', a.description ?? '']],
+    ...(a.percent !== undefined ? [['PCD', ['1', num(a.percent)]] as EdiSeg] : []),
+    ['MOA', ['8', num(a.amount)]],
+  ];
+}
+
+/**
+ * Invoice -> INVOIC body (D96A / EANCOM EAN008 shape): BGM 380/381/383, dates, order reference,
+ * parties, currency, terms, header allowances and charges, lines (LIN, PIA, IMD, QTY+47, MOA+203,
+ * PRI+AAA, TAX), then UNS and the totals: MOA+77 amount due, MOA+79 lines, MOA+176 tax.
+ */
+export function renderInvoic(doc: Invoice, ctx: EdifactRenderContext): EdiSeg[] {
+  const body: EdiSeg[] = [
+    ['BGM', DOC[doc.invoiceType], doc.invoiceNumber, '9'],
+    ...dtm('137', doc.invoiceDate),
+    ...dtm('35', doc.shipDate),
+  ];
+  if (doc.poNumber) body.push(['RFF', ['ON', doc.poNumber]], ...dtm('171', doc.poDate));
+  for (const r of doc.references.filter((x) => x.qualifier !== 'ON')) body.push(['RFF', [r.qualifier, r.value]]);
+  body.push(...nad('SU', doc.seller, ctx.self.id), ...nad('BY', doc.buyer, ctx.profile.identifiers.edifact[0]?.id),
+    ...nad('IV', doc.billTo), ...nad('DP', doc.shipTo));
+  if (doc.currency) body.push(['CUX', ['2', doc.currency, '4']]);
+  if (doc.terms?.netDays !== undefined) body.push(['PAT', '1', '', ['5', '3', 'D', String(doc.terms.netDays)]]);
+  if (doc.terms?.discountPercent !== undefined) body.push(['PAT', '22', '', ['5', '3', 'D', String(doc.terms.discountDays ?? 0)]], ['PCD', ['12', num(doc.terms.discountPercent)]]);
+  for (const a of doc.allowancesCharges) body.push(...alc(a));
+
+  let linesTotal = 0;
+  for (const line of doc.lines) {
+    const ids = lineIds(ctx.profile, line);
+    const u = units(ctx.profile, line.uom, [line.quantity], line.unitPrice, ids.uom);
+    const amount = line.amount ?? Number((line.quantity * line.unitPrice).toFixed(2));
+    linesTotal += amount;
+    body.push(['LIN', line.lineNumber, '', ids.lin], ...ids.pia);
+    if (line.description) body.push(['IMD', 'F', '', ['', '', '', line.description.slice(0, 35)]]);
+    body.push(['QTY', ['47', num(u.quantities[0]), u.uom]], ['MOA', ['203', num(amount)]], ['PRI', ['AAA', num(u.unitPrice ?? line.unitPrice)]]);
+    for (const t of line.taxes) body.push(['TAX', '7', [t.type === 'VA' ? 'VAT' : t.type], '', '', ['', '', '', t.percent === undefined ? '' : num(t.percent)], t.category ?? 'S'], ['MOA', ['124', num(t.amount)]]);
+    for (const a of line.allowancesCharges) body.push(...alc(a));
+  }
+  const tax = doc.taxes.reduce((n, t) => n + t.amount, 0);
+  body.push(['UNS', 'S'], ['CNT', ['2', String(doc.lines.length)]],
+    ['MOA', ['77', num(doc.totalAmount)]], ['MOA', ['79', num(Number(linesTotal.toFixed(2)))]]);
+  if (doc.taxes.length) body.push(['MOA', ['176', num(Number(tax.toFixed(2)))]]);
+  for (const t of doc.taxes) body.push(['TAX', '7', [t.type === 'VA' ? 'VAT' : t.type], '', '', ['', '', '', t.percent === undefined ? '' : num(t.percent)], t.category ?? 'S'], ['MOA', ['124', num(t.amount)]]);
+  return body;
+}
