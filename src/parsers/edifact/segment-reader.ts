@@ -1,0 +1,187 @@
+import { EdifactSegment, type ReaderItem } from './segment';
+import {
+  CHARACTER_SETS, DEFAULT_REPETITION, DEFAULT_SEPARATORS, LEVEL_B_CONTROL_SEPARATORS, readUna, UNKNOWN_CHARSET,
+  type Separators, type Syntax,
+} from './syntax';
+
+/**
+ * Splits EDIFACT input into segments, chunk by chunk, holding only the unfinished tail: memory
+ * stays flat whatever the file size.
+ *
+ * Why not the `edifact` package's parser, which the product definition names: measured on the
+ * same ORDERS files (BENCHMARKS.md, bench/edifact.bench.js), its event parser reads ~47 MB/s and
+ * its Reader ~7.5 MB/s with memory growing to 3 GB on 88 MB, while this reader and the whole
+ * validation behind it must reach 100 MB/s. It also works on JavaScript strings, so it cannot honour
+ * the declared character set (UNOC is ISO 8859-1, UNOE 8859-5: the bytes must be decoded after the
+ * UNB is read, not before), it throws at the first problem where we must report and go on, and it
+ * knows no envelopes. So the bytes are scanned here: the segment terminator is found with
+ * Buffer.indexOf (native), a terminator after an odd run of release characters is data, and a
+ * segment is decoded only when someone asks for its values.
+ *
+ * Service characters come from each interchange's UNA, or the ISO 9735 defaults; the UNB's
+ * syntax identifier picks the character set and, from syntax 4, the repetition separator. Line
+ * breaks are skipped between segments, and taken out inside one: no EDIFACT character set has them
+ * as data, and files hard-wrapped at 80 (or 50, or 15) columns are common.
+ */
+export class EdifactSegmentReader {
+  private tail: Buffer = Buffer.alloc(0);
+  /** Input offset of tail[0]. */
+  private base = 0;
+  private started = false;
+  /** The service characters the next UNB starts with (from a UNA, or the defaults). */
+  private pending: { separators: Separators; reserved: number; una: boolean } = { separators: DEFAULT_SEPARATORS, reserved: 0x20, una: false };
+  private syntax: Syntax = { separators: DEFAULT_SEPARATORS, charset: UNKNOWN_CHARSET, version: '', una: false };
+
+  push(chunk: Buffer, out: ReaderItem[]): void {
+    let buf = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
+    if (!this.started) {
+      if (buf.length < 3) { this.tail = Buffer.from(buf); return; }
+      this.started = true;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) { buf = buf.subarray(3); this.base += 3; }
+    }
+    this.scan(buf, out, false);
+  }
+
+  end(out: ReaderItem[]): void {
+    this.started = true;
+    this.scan(this.tail, out, true);
+  }
+
+  private scan(buf: Buffer, out: ReaderItem[], final: boolean): void {
+    const len = buf.length;
+    let pos = 0;
+    let lf = -1;
+    for (;;) {
+      while (pos < len) {
+        const b = buf[pos];
+        if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) pos++;
+        else break;
+      }
+      if (pos >= len) break;
+      // "UNA" and its six characters stand alone, without a terminator of their own.
+      if (buf[pos] === 0x55 && buf[pos + 1] === 0x4e && buf[pos + 2] === 0x41 || (len - pos < 3 && !final && isPrefixOf(buf, pos, 'UNA'))) {
+        if (len - pos < 9 && !final) break;
+        const una = readUna(buf, pos);
+        if (!una.ok) {
+          out.push({ kind: 'error', offset: this.base + pos, code: '22', reason: una.reason });
+          pos = Math.min(len, pos + 9);
+          continue;
+        }
+        this.pending = { separators: una.separators, reserved: una.reservedOrRepetition, una: true };
+        this.syntax = { separators: una.separators, charset: UNKNOWN_CHARSET, version: '', una: true };
+        pos += 9;
+        continue;
+      }
+      // Level B without a UNA uses the information separators IS1/IS3/IS4.
+      if (!this.pending.una && buf[pos] === 0x55 && buf[pos + 1] === 0x4e && buf[pos + 2] === 0x42 && buf[pos + 3] === 0x1d) {
+        this.pending = { separators: LEVEL_B_CONTROL_SEPARATORS, reserved: 0x20, una: false };
+        this.syntax = { ...this.syntax, separators: LEVEL_B_CONTROL_SEPARATORS };
+      }
+      const sep = this.syntax.separators;
+      const end = findTerminator(buf, pos, sep);
+      if (end < 0) {
+        if (!final) break;
+        out.push(this.cutOff(buf, pos));
+        pos = len;
+        break;
+      }
+      if (lf < pos && lf !== len) {
+        lf = buf.indexOf(0x0a, pos);
+        if (lf < 0) lf = len;
+      }
+      let seg: EdifactSegment;
+      if (lf < end) seg = this.unwrapped(buf, pos, end);
+      else seg = makeSegment(buf, pos, end, this.base + pos, this.syntax);
+      pos = end + 1;
+      if (seg.tag === 'UNB') this.startInterchange(seg);
+      out.push(seg);
+      // The next interchange starts afresh: its own UNA, or the defaults.
+      if (seg.tag === 'UNZ') {
+        this.pending = { separators: DEFAULT_SEPARATORS, reserved: 0x20, una: false };
+        this.syntax = { separators: DEFAULT_SEPARATORS, charset: UNKNOWN_CHARSET, version: '', una: false };
+      }
+    }
+    this.tail = pos < len ? Buffer.from(buf.subarray(pos)) : Buffer.alloc(0);
+    this.base += pos;
+  }
+
+  /** A segment with line breaks inside: a copy without them (wrapped files). */
+  private unwrapped(buf: Buffer, start: number, end: number): EdifactSegment {
+    const copy = Buffer.allocUnsafe(end - start);
+    let w = 0;
+    for (let i = start; i < end; i++) {
+      const b = buf[i];
+      if (b !== 0x0a && b !== 0x0d) copy[w++] = b;
+    }
+    return makeSegment(copy, 0, w, this.base + start, this.syntax);
+  }
+
+  /** The UNB's syntax identifier picks the character set and, in syntax 4, the repetition separator. */
+  private startInterchange(unb: EdifactSegment): void {
+    const [id = '', version = ''] = unb.elements[1] ?? [];
+    const p = this.pending;
+    let repetition = -1;
+    if (version === '4') repetition = p.una ? (p.reserved === 0x20 ? -1 : p.reserved) : DEFAULT_REPETITION;
+    const separators = repetition === p.separators.repetition ? p.separators : { ...p.separators, repetition };
+    this.syntax = { separators, charset: CHARACTER_SETS[id] ?? UNKNOWN_CHARSET, version, una: p.una };
+    unb.syntax = this.syntax;
+  }
+
+  private cutOff(buf: Buffer, pos: number): ReaderItem {
+    const rest = buf.toString('latin1', pos, Math.min(buf.length, pos + 4000));
+    const term = String.fromCharCode(this.syntax.separators.segment);
+    // Segments ended by line breaks instead of the terminator: the service characters are not the ones in force.
+    if (/[\r\n][ \t]*[A-Z]{3}[^A-Za-z0-9\s]/.test(rest)) {
+      return { kind: 'error', offset: this.base + pos, code: '22',
+        reason: `segments end with line breaks instead of the segment terminator ${JSON.stringify(term)} (starting ${JSON.stringify(rest.slice(0, 30))}); a newline terminator must be declared by a UNA` };
+    }
+    return { kind: 'error', offset: this.base + pos, code: '13',
+      reason: `the input ends inside a segment with no terminator ${JSON.stringify(term)}: ${JSON.stringify(rest.slice(0, 40))}` };
+  }
+}
+
+function isPrefixOf(buf: Buffer, pos: number, word: string): boolean {
+  for (let i = 0; pos + i < buf.length; i++) if (buf[pos + i] !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The segment terminator at or after pos that is not released (an odd run of release characters before it); -1 if none. */
+export function findTerminator(buf: Buffer, pos: number, sep: Separators): number {
+  let e = buf.indexOf(sep.segment, pos);
+  if (sep.release < 0) return e;
+  while (e > pos && buf[e - 1] === sep.release) {
+    let k = e - 1;
+    while (k >= pos && buf[k] === sep.release) k--;
+    if ((e - 1 - k) % 2 === 0) break;
+    e = buf.indexOf(sep.segment, e + 1);
+  }
+  return e;
+}
+
+const TAGS = new Map<number, string>();
+
+function makeSegment(buf: Buffer, start: number, end: number, offset: number, syntax: Syntax): EdifactSegment {
+  const sep = syntax.separators;
+  // Tags are almost always three letters: interned, so a segment costs no string until it is decoded.
+  if (end - start >= 3 && (end - start === 3 || buf[start + 3] === sep.element)) {
+    const key = (buf[start] << 16) | (buf[start + 1] << 8) | buf[start + 2];
+    let tag = TAGS.get(key);
+    if (tag === undefined) {
+      tag = buf.toString('latin1', start, start + 3);
+      if (TAGS.size < 10_000) TAGS.set(key, tag);
+    }
+    return new EdifactSegment(buf, start, end, offset, syntax, tag, start + 3);
+  }
+  let t = start;
+  while (t < end && buf[t] !== sep.element && buf[t] !== sep.component) t++;
+  return new EdifactSegment(buf, start, end, offset, syntax, buf.toString('latin1', start, t), t);
+}
+
+/** Reads a whole buffer (small files, tests) into segments. */
+export function readSegments(bytes: Buffer): ReaderItem[] {
+  const reader = new EdifactSegmentReader();
+  const out: ReaderItem[] = [];
+  reader.push(bytes, out);
+  reader.end(out);
+  return out;
+}
