@@ -63,7 +63,7 @@ export class EdifactSegmentReader {
         if (len - pos < 9 && !final) break;
         const una = readUna(buf, pos);
         if (!una.ok) {
-          out.push({ kind: 'error', offset: this.base + pos, code: '22', reason: una.reason });
+          out.push({ kind: 'error', offset: this.base + pos, code: '20', reason: una.reason });
           pos = Math.min(len, pos + 9);
           continue;
         }
