@@ -2,8 +2,8 @@
 'use strict';
 /**
  * Builds src/parsers/edifact/definitions/<DIR>/*.json from the transcriptions in
- * scripts/edifact-defs/source/ (see source/README.md for their notation and where the facts
- * come from). Run `node scripts/edifact-defs/build.js` and commit the JSON it writes: the
+ * scripts/edifact-defs/source/ (their notation is in each file's header; where the facts come
+ * from is in src/parsers/edifact/definitions/README.md). Run `node scripts/edifact-defs/build.js` and commit the JSON it writes: the
  * loader reads only the JSON.
  *
  * It fails, naming the line, when the transcription contradicts itself: an element with two

@@ -253,6 +253,29 @@ describe('EDIFACT definitions: D96A facts', () => {
     expect(position('D96A', 'MOA', 1).components).toEqual(['5025 M an..3', '5004 C n..18', '6345 C an..3', '6343 C an..3', '4405 C an..3']);
     expect(position('D96A', 'PRI', 1).components?.slice(0, 3)).toEqual(['5125 M an..3', '5118 C n..15', '5375 C an..3']);
   });
+  it('codes: the D96A lists hold the codes these messages live on', () => {
+    const has = (id: string, codes: string[]) => expect([id, codes.filter((c) => !files.D96A.codes[id]?.includes(c))]).toEqual([id, []]);
+    has('1001', ['220', '231', '351', '380', '381', '393']);
+    has('1225', ['1', '5', '9', '29', '31']);
+    has('2005', ['2', '4', '35', '137', '171']);
+    has('2379', ['102', '203', '718']);
+    has('3035', ['BY', 'SU', 'DP', 'IV', 'ST']);
+    has('6063', ['1', '12', '21', '47', '59']);
+    has('5125', ['AAA', 'AAB', 'CAL', 'INF']);
+    has('5025', ['79', '86', '124', '125', '203']);
+    has('1153', ['ON', 'DQ', 'VA', 'IV', 'AAK']);
+    has('7143', ['EN', 'IN', 'SA', 'BP', 'UP']);
+    has('4347', ['1', '5']);
+    has('5283', ['7']);
+    has('5305', ['S', 'E', 'Z']);
+    has('5463', ['A', 'C']);
+    has('3055', ['9', '91', '92', 'ZZZ']);
+    // Unknown codes stay unknown: a list is closed.
+    expect(files.D96A.codes['1001']).not.toContain('999');
+    expect(files.D96A.codes['5305']).not.toContain('X');
+    // Open or external lists are deliberately absent (see definitions/README.md).
+    for (const id of ['6345', '6411', '3207', '7065', '4053']) expect(files.D96A.codes[id]).toBeUndefined();
+  });
 });
 
 describe('EDIFACT definitions: D01B facts', () => {
