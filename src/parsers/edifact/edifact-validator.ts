@@ -183,7 +183,7 @@ export class EdifactValidator {
       this.icError({ code: E.GROUPS_AND_MESSAGES_MIXED, message: `interchange ${ic.unb.controlRef} has messages both inside and outside UNG groups` });
     }
     const first = ic.groups.flatMap((g) => g.messages)[0];
-    ic.report.version = first?.directory ?? (first ? `${first.header.version}${first.header.release}` : ic.report.syntax ?? '');
+    ic.report.version = first?.directory ?? (first ? `${first.header.version}:${first.header.release}` : ic.report.syntax ?? '');
     ic.messageRefs.clear();
     this.result.report.interchanges.push(ic.report);
     this.result.interchanges.push(ic);
