@@ -1,11 +1,15 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import { buildContrl } from '../../acks/edifact-acks';
 import { buildX12Acks } from '../../acks/x12-acks';
 import { GatewayError } from '../../errors/gateway-error';
 import { sniff } from '../../parsers/sniff';
 import type { ValidationError, ValidationReport } from '../../parsers/validation-report';
+import type { EdifactValidationResult } from '../../parsers/edifact/edifact-validator';
+import { validateEdifactStream } from '../../parsers/edifact/validate-stream';
 import { validateX12Stream } from '../../parsers/x12/validate-stream';
 import type { X12ValidationResult } from '../../parsers/x12/x12-validator';
+import { edifactContext, flagEdifactDuplicates } from '../../pipeline/edifact-inspect';
 import { flagX12Duplicates, x12Context } from '../../pipeline/x12-inspect';
 import { peekControlNumber } from '../../store/control-numbers.repo';
 import type { Runtime } from '../../daemon/runtime';
@@ -64,7 +68,7 @@ export function formatReport(file: string, r: ValidationReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-interface Checked { file: string; result?: X12ValidationResult; report: ValidationReport }
+interface Checked { file: string; result?: X12ValidationResult; edifact?: EdifactValidationResult; report: ValidationReport }
 
 /** Validates each file against the profiles and the store's interchange history; stores nothing. */
 async function checkFiles(cmd: Command, files: string[], after?: (rt: Runtime, checked: Checked[]) => Promise<void>): Promise<Checked[]> {
@@ -75,7 +79,10 @@ async function checkFiles(cmd: Command, files: string[], after?: (rt: Runtime, c
     for (const file of files) {
       const s = sniff(head(file));
       if (s.standard === 'EDIFACT') {
-        throw new GatewayError('USAGE', `${file}: EDIFACT validation is not available yet (the EDIFACT engine is issue 4)`);
+        const edifact = await validateEdifactStream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), edifactContext(rt.config, rt.partners()));
+        await flagEdifactDuplicates(rt.store.knex, edifact, rt.partners());
+        checked.push({ file, edifact, report: { ...edifact.report, file } });
+        continue;
       }
       if (s.standard === 'unknown') {
         checked.push({ file, report: { ok: false, file, errors: [{ code: '022', message: `${file}: ${s.reason}` }], interchanges: [] } });
@@ -105,7 +112,7 @@ export function registerValidate(program: Command): void {
 
   program
     .command('ack')
-    .description('the acknowledgments the gateway would send back (TA1, 997 or 999, as each partner asks); stores nothing')
+    .description('the acknowledgments the gateway would send back (TA1, 997 or 999, CONTRL, as each partner asks); stores nothing')
     .argument('<file...>', 'EDI files')
     .action(async (files: string[], _opts: unknown, cmd: Command) => {
       const texts: string[] = [];
@@ -121,6 +128,15 @@ export function registerValidate(program: Command): void {
               controlNumbers: { interchange: await peekControlNumber(rt.store.knex, key, 'isa'), group: await peekControlNumber(rt.store.knex, key, 'gs') },
             });
             if (acks.text) texts.push(acks.text);
+          }
+          for (const ic of c.edifact?.interchanges ?? []) {
+            const partner = ic.report.partnerId ? rt.partners().get(ic.report.partnerId) : undefined;
+            const key = partner?.id ?? `${ic.unb.senderQualifier}:${ic.unb.senderId}`;
+            const contrl = buildContrl(ic, {
+              self: rt.config.self.edifact, partner, now: new Date(),
+              controlNumbers: { interchange: await peekControlNumber(rt.store.knex, key, 'unb'), message: await peekControlNumber(rt.store.knex, key, 'unh') },
+            });
+            if (contrl.text) texts.push(contrl.text);
           }
         }
       });
