@@ -1,4 +1,5 @@
 import type { MessageDef, MessageNode } from './definition.schema';
+import { tagId } from './segment';
 import { SYNTAX_ERRORS as E } from './syntax-errors';
 
 /** One segment-level problem, as UCS reports it. */
@@ -10,53 +11,66 @@ export interface SegmentIssue {
   message: string;
 }
 
+/** A message structure compiled once: per level, the nodes and which of them each tag can start. */
+interface Level {
+  nodes: Node[];
+  /** Tag id (tagId()) -> the nodes that tag starts, in order. */
+  byTag: (number[] | undefined)[];
+  /** The indexes of the mandatory nodes: closing a repeat checks these, not every node. */
+  mandatory: number[];
+  group?: string;
+  /** Index of this level among its message's levels (for per-message counter arrays). */
+  id: number;
+}
+interface Node {
+  /** The segment, or the group's trigger (first) segment. */
+  tag: string;
+  mandatory: boolean;
+  max: number;
+  /** For a segment group: its level. */
+  children?: Level;
+  name: string;
+}
+
+function compileLevel(nodes: MessageNode[], group: string | undefined, ids: { next: number }): Level {
+  const id = ids.next++;
+  const compiled: Node[] = nodes.map((n) => {
+    if ('segment' in n) return { tag: n.segment, mandatory: n.req === 'M', max: n.max, name: n.segment };
+    const children = compileLevel(n.children, n.group, ids);
+    return { tag: children.nodes[0].tag, mandatory: n.req === 'M', max: n.max, children, name: `segment group ${n.group.slice(2)} (${children.nodes[0].tag})` };
+  });
+  const byTag: (number[] | undefined)[] = [];
+  compiled.forEach((n, j) => { const id = tagId(n.tag); byTag[id] = [...(byTag[id] ?? []), j]; });
+  return { nodes: compiled, byTag, mandatory: compiled.flatMap((n, j) => (n.mandatory && n.tag !== 'UNT' ? [j] : [])), group, id };
+}
+
+const compiledDefs = new WeakMap<MessageDef, { root: Level; tags: Set<string> }>();
+function compile(def: MessageDef): { root: Level; tags: Set<string> } {
+  let c = compiledDefs.get(def);
+  if (!c) {
+    const tags = new Set<string>();
+    const walk = (nodes: MessageNode[]) => { for (const n of nodes) { if ('segment' in n) tags.add(n.segment); else walk(n.children); } };
+    walk(def.structure);
+    c = { root: compileLevel(def.structure, undefined, { next: 0 }), tags };
+    compiledDefs.set(def, c);
+  }
+  return c;
+}
+
 interface Frame {
-  nodes: MessageNode[];
+  level: Level;
   index: number;
   /** Uses of each node in this frame's current repeat. */
   counts: number[];
-  group?: string;
 }
 
-const triggers = new WeakMap<MessageNode, string>();
-/** The tag that starts a node: its segment, or its group's first (trigger) segment. */
-function triggerOf(node: MessageNode): string {
-  let t = triggers.get(node);
-  if (t === undefined) {
-    t = 'segment' in node ? node.segment : triggerOf(node.children[0]);
-    triggers.set(node, t);
-  }
-  return t;
+function zeros(n: number): number[] {
+  const a: number[] = [];
+  for (let k = 0; k < n; k++) a.push(0);
+  return a;
 }
 
-const tagIndexes = new WeakMap<MessageNode[], Map<string, number[]>>();
-/** For one level of a structure: each starting tag and the positions of the nodes it starts. */
-function indexOfTags(nodes: MessageNode[]): Map<string, number[]> {
-  let m = tagIndexes.get(nodes);
-  if (!m) {
-    m = new Map();
-    nodes.forEach((node, j) => {
-      const t = triggerOf(node);
-      m!.set(t, [...(m!.get(t) ?? []), j]);
-    });
-    tagIndexes.set(nodes, m);
-  }
-  return m;
-}
-
-const allTags = new WeakMap<MessageDef, Set<string>>();
-function tagsOf(def: MessageDef): Set<string> {
-  let s = allTags.get(def);
-  if (!s) {
-    s = new Set();
-    const walk = (nodes: MessageNode[]) => { for (const n of nodes) { if ('segment' in n) s!.add(n.segment); else walk(n.children); } };
-    walk(def.structure);
-    allTags.set(def, s);
-  }
-  return s;
-}
-
-const nameOf = (node: MessageNode) => ('segment' in node ? node.segment : `segment group ${node.group.slice(2)} (${triggerOf(node)})`);
+const groupName = (g?: string) => (g ? ` in segment group ${g.slice(2)}` : '');
 
 /**
  * Places the segments of one message (UNH..UNT), one at a time, in its definition's structure of
@@ -66,53 +80,58 @@ const nameOf = (node: MessageNode) => ('segment' in node ? node.segment : `segme
  */
 export class MessageStructure {
   private readonly stack: Frame[];
+  private readonly tags: Set<string>;
   readonly issues: SegmentIssue[] = [];
+  /** One counter array per group level, reused for each repeat (a level is on the stack once at most). */
+  private readonly counters: number[][] = [];
 
   constructor(private readonly def: MessageDef) {
-    this.stack = [{ nodes: def.structure, index: 0, counts: def.structure.map(() => 0) }];
-  }
-
-  /** The group the last placed segment is in (for a message), or undefined at the top level. */
-  get group(): string | undefined {
-    return this.stack[this.stack.length - 1].group;
+    const c = compile(def);
+    this.tags = c.tags;
+    this.stack = [{ level: c.root, index: 0, counts: zeros(c.root.nodes.length) }];
   }
 
   /** Places one segment; returns false when it has no place here (reported as 15). */
-  place(tag: string, position: number): boolean {
+  place(tag: string, position: number, id = tagId(tag)): boolean {
     const stack = this.stack;
     for (let depth = stack.length - 1; depth >= 0; depth--) {
       const frame = stack[depth];
+      const candidates = frame.level.byTag[id];
+      if (candidates === undefined) continue;
       // A group's trigger segment starts a new repeat of the group: that is its parent's match to make.
-      const start = Math.max(frame.index, frame.group ? 1 : 0);
-      const candidates = indexOfTags(frame.nodes).get(tag);
-      if (!candidates) continue;
-      for (const j of candidates) {
+      const start = frame.index > 0 || !frame.level.group ? frame.index : 1;
+      for (let c = 0; c < candidates.length; c++) {
+        const j = candidates[c];
         if (j < start) continue;
-        const node = frame.nodes[j];
-        this.closeAbove(depth, position, tag);
-        this.missing(frame, frame.index, j, position, tag);
-        if (j !== frame.index) frame.counts.fill(0, frame.index + 1, j + 1);
-        frame.index = j;
-        frame.counts[j]++;
-        if ('segment' in node) {
-          if (frame.counts[j] > node.max) {
-            this.issues.push({ segment: tag, position, code: E.TOO_MANY_SEGMENT_REPETITIONS,
-              message: `${tag} occurs ${frame.counts[j]} times${frame.group ? ` in segment group ${frame.group.slice(2)}` : ''}; at most ${node.max}` });
-          }
-        } else {
-          if (frame.counts[j] > node.max) {
-            this.issues.push({ segment: tag, position, code: E.TOO_MANY_GROUP_REPETITIONS,
-              message: `segment group ${node.group.slice(2)} (${tag}) occurs ${frame.counts[j]} times; at most ${node.max}` });
-          }
-          stack.push({ nodes: node.children, index: 0, counts: node.children.map((_, k) => (k === 0 ? 1 : 0)), group: node.group });
+        const node = frame.level.nodes[j];
+        if (depth < stack.length - 1) this.closeAbove(depth, position, tag);
+        const counts = frame.counts;
+        if (j !== frame.index) {
+          this.missing(frame, frame.index, j, position, tag);
+          for (let k = frame.index + 1; k <= j; k++) counts[k] = 0;
+          frame.index = j;
+        }
+        const used = ++counts[j];
+        if (used > node.max) {
+          this.issues.push(node.children
+            ? { segment: tag, position, code: E.TOO_MANY_GROUP_REPETITIONS, message: `${node.name} occurs ${used} times; at most ${node.max}` }
+            : { segment: tag, position, code: E.TOO_MANY_SEGMENT_REPETITIONS, message: `${tag} occurs ${used} times${groupName(frame.level.group)}; at most ${node.max}` });
+        }
+        if (node.children) {
+          const level = node.children;
+          let childCounts = this.counters[level.id];
+          if (childCounts === undefined) this.counters[level.id] = childCounts = zeros(level.nodes.length);
+          else for (let k = 0; k < childCounts.length; k++) childCounts[k] = 0;
+          childCounts[0] = 1;
+          stack.push({ level: node.children, index: 0, counts: childCounts });
         }
         return true;
       }
     }
-    const where = this.group ? ` (in segment group ${this.group.slice(2)})` : '';
+    const group = stack[stack.length - 1].level.group;
     const why = !/^[A-Z]{3}$/.test(tag) ? `'${tag}' is not a segment tag`
-      : !tagsOf(this.def).has(tag) ? `${tag} is not a segment of ${this.def.id} ${this.def.directory}${this.def.association ? ` ${this.def.association}` : ''}`
-        : `${tag} is out of sequence${where}`;
+      : !this.tags.has(tag) ? `${tag} is not a segment of ${this.def.id} ${this.def.directory}${this.def.association ? ` ${this.def.association}` : ''}`
+        : `${tag} is out of sequence${group ? ` (in segment group ${group.slice(2)})` : ''}`;
     this.issues.push({ segment: tag, position, code: E.NOT_SUPPORTED_IN_POSITION, message: why });
     return false;
   }
@@ -121,25 +140,29 @@ export class MessageStructure {
   finish(position: number): SegmentIssue[] {
     this.closeAbove(0, position, 'the end of the message');
     const top = this.stack[0];
-    this.missing(top, top.index, top.nodes.length, position, 'the end of the message');
+    this.missing(top, top.index, top.level.nodes.length, position, 'the end of the message');
     return this.issues;
   }
 
   private closeAbove(depth: number, position: number, at: string): void {
     while (this.stack.length - 1 > depth) {
       const f = this.stack.pop()!;
-      this.missing(f, f.index, f.nodes.length, position, at);
+      this.missing(f, f.index, f.level.nodes.length, position, at);
     }
   }
 
+  /** Mandatory nodes from..to-1 never used in this repeat. */
   private missing(frame: Frame, from: number, to: number, position: number, at: string): void {
-    for (let k = from; k < to; k++) {
-      const node = frame.nodes[k];
-      // A missing UNT is the envelope's finding, not a segment error.
-      if (node.req === 'M' && frame.counts[k] === 0 && triggerOf(node) !== 'UNT') {
-        this.issues.push({ segment: triggerOf(node), position, code: E.MISSING,
-          message: `mandatory ${nameOf(node)} is missing${frame.group ? ` in segment group ${frame.group.slice(2)}` : ''} (expected before ${at === 'the end of the message' ? at : `${at} at position ${position}`})` });
-      }
+    const level = frame.level;
+    const mandatory = level.mandatory;
+    for (let m = 0; m < mandatory.length; m++) {
+      const k = mandatory[m];
+      if (k < from) continue;
+      if (k >= to) break;
+      if (frame.counts[k] !== 0) continue;
+      const node = level.nodes[k];
+      this.issues.push({ segment: node.tag, position, code: E.MISSING,
+        message: `mandatory ${node.name} is missing${groupName(level.group)} (expected before ${at === 'the end of the message' ? at : `${at} at position ${position}`})` });
     }
   }
 }

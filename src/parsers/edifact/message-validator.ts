@@ -4,7 +4,7 @@ import { directoryOf, edifactDirectory, messageDefinition } from './definitions'
 import { checkServiceSegment, readUnh, type UnhHeader } from './envelope';
 import { MessageStructure } from './message-structure';
 import type { EdifactSegment } from './segment';
-import { validateSegment, type Dictionary } from './segment-validator';
+import { compileSegment, validateCompiled, type CompiledSegment, type Dictionary } from './segment-validator';
 import { SYNTAX_ERRORS as E } from './syntax-errors';
 
 /** Where message definitions come from: the directories under definitions/, or a test's own. */
@@ -62,6 +62,14 @@ export function resolveDefinition(h: UnhHeader, syntaxVersion: string, source: D
   return { unsupported: `message version '${h.version}' release '${h.release}' is not a directory (D + release, e.g. D:96A)` };
 }
 
+const segmentDefCache = new WeakMap<MessageDef, (CompiledSegment | null)[]>();
+/** The compiled segment definitions of a message (with its subset's overrides) by tag id, filled as tags appear. */
+function segmentDefsOf(def: MessageDef): (CompiledSegment | null)[] {
+  let m = segmentDefCache.get(def);
+  if (!m) segmentDefCache.set(def, (m = []));
+  return m;
+}
+
 /**
  * Validates one message as its segments arrive (UNH first, UNT last): the UNH and UNT as ISO 9735
  * defines them, every other segment's place in the message structure and its data elements
@@ -76,6 +84,7 @@ export class MessageValidator {
   private readonly dict?: Dictionary;
   private readonly directory?: string;
   private position = 0;
+  private segmentDefs?: (CompiledSegment | null)[];
 
   constructor(unh: EdifactSegment, private readonly syntaxVersion: string, source: DefinitionSource, notAgreed?: string) {
     this.header = readUnh(unh);
@@ -92,6 +101,7 @@ export class MessageValidator {
       this.dict = r.dict;
       this.directory = r.directory;
       this.structure = new MessageStructure(r.def);
+      this.segmentDefs = segmentDefsOf(r.def);
     }
     this.segment(unh);
   }
@@ -101,12 +111,18 @@ export class MessageValidator {
     const position = ++this.position;
     const tag = seg.tag;
     const service = tag === 'UNH' || tag === 'UNT';
-    const placed = this.structure ? this.structure.place(tag, position) : true;
+    const placed = this.structure ? this.structure.place(tag, position, seg.tagId) : true;
     let issues;
     if (service) issues = checkServiceSegment(seg, this.syntaxVersion);
-    else if (this.dict && placed) issues = validateSegment(seg, this.dict.segments[tag], this.dict, this.def!.overrides[tag]);
-    else issues = validateSegment(seg, undefined, undefined);
-    for (const i of issues) this.errors.push({ segment: tag, position, ...i });
+    else if (this.segmentDefs && placed) {
+      let compiled = this.segmentDefs[seg.tagId];
+      if (compiled === undefined) {
+        const def = this.dict!.segments[tag];
+        this.segmentDefs[seg.tagId] = compiled = def ? compileSegment(def, this.dict!, this.def!.overrides[tag]) : null;
+      }
+      issues = validateCompiled(seg, compiled ?? undefined);
+    } else issues = validateCompiled(seg, undefined);
+    for (let i = 0; i < issues.length; i++) this.errors.push({ segment: tag, position, ...issues[i] });
   }
 
   /** Closes the message at its UNT (or without one when the input says otherwise). */
@@ -125,11 +141,13 @@ export class MessageValidator {
       }
     }
     const structural = this.structure ? this.structure.finish(this.position) : [];
-    // Message-level first (UCM), then the segment and element errors in segment order (UCS, UCD).
-    const segmentErrors: ValidationError[] = [...this.errors.filter((e) => e.position === undefined), ...this.errors.filter((e) => e.position !== undefined),
-      ...structural.map((s) => ({ segment: s.segment, position: s.position, code: s.code, message: s.message }))];
-    const errors = [...messageErrors, ...segmentErrors.filter((e) => e.position === undefined),
-      ...segmentErrors.filter((e) => e.position !== undefined).sort((a, b) => a.position! - b.position! || (a.element ?? 0) - (b.element ?? 0))];
+    let errors = messageErrors;
+    if (this.errors.length || structural.length) {
+      // Message-level first (UCM), then the segment and element errors in segment order (UCS, UCD).
+      const all: ValidationError[] = [...this.errors, ...structural.map((x) => ({ segment: x.segment, position: x.position, code: x.code, message: x.message }))];
+      errors = [...messageErrors, ...all.filter((e) => e.position === undefined),
+        ...all.filter((e) => e.position !== undefined).sort((a, b) => a.position! - b.position! || (a.element ?? 0) - (b.element ?? 0))];
+    }
     return {
       type: h.type, controlNumber: h.reference, header: h, directory: this.directory, association: h.association || undefined,
       status: errors.length ? 'rejected' : 'accepted', errors, segmentCount: this.position,

@@ -85,8 +85,11 @@ interface Slot {
   repeat: number;
   el?: ElementDef;
   codes?: Set<string>;
+  /** The same codes as numbers (length and up to three bytes), when all are that short: looked up without a string. */
+  codeKeys?: Set<number>;
   /** A subset's narrower list for this position (code 14 outside it). */
   subset?: Set<string>;
+  subsetKeys?: Set<number>;
   components?: Slot[];
 }
 
@@ -104,9 +107,11 @@ function compile(def: SegmentDef, dict: Dictionary, overrides: Overrides = NO_OV
     const o = overrides[at];
     const composite = dict.composites[ref];
     const el = dict.elements[ref];
+    const codes = dict.codes.get(ref);
+    const subset = o?.codes ? new Set(o.codes) : undefined;
     return {
       ref, name: (el ?? composite)?.name?.toLowerCase() ?? ref, mandatory: (o?.req ?? req) === 'M', repeat, el,
-      codes: dict.codes.get(ref), subset: o?.codes ? new Set(o.codes) : undefined,
+      codes, codeKeys: keysOf(codes), subset, subsetKeys: keysOf(subset),
       components: composite?.components.map((c, k) => slot(c.ref, c.req, `${at}.${k + 1}`)),
     };
   };
@@ -117,29 +122,83 @@ function compile(def: SegmentDef, dict: Dictionary, overrides: Overrides = NO_OV
 
 const NONE: ElementIssue[] = [];
 
+/** A code of up to three ASCII characters as one number: length in the top byte, then the bytes. */
+function keyOfText(code: string): number {
+  let k = code.length;
+  for (let i = 0; i < code.length; i++) k = k * 256 + code.charCodeAt(i);
+  return k;
+}
+function keysOf(codes: Set<string> | undefined): Set<number> | undefined {
+  if (!codes || [...codes].some((c) => c.length > 3 || /[^\x20-\x7e]/.test(c))) return undefined;
+  return new Set([...codes].map(keyOfText));
+}
+/** The key of token t's bytes, or -1 when it cannot have one (longer, or with release characters). */
+function keyOfToken(t: number): number {
+  const s = T_START[t];
+  const e = T_END[t];
+  if (e - s > 3 || T_FLAGS[t] & RELEASED) return -1;
+  let k = e - s;
+  for (let i = s; i < e; i++) k = k * 256 + SEG.buf[i];
+  return k;
+}
+
+// The segment in hand: module state rather than closures, because this runs for every segment of
+// every file and a closure or a label string per element costs more than the checks themselves.
+let SEG: EdifactSegment;
+let OUT: ElementIssue[] | undefined;
+let SLOTS: Slot[] | undefined;
+let DECIMAL = -1;
+let RELEASE = -1;
+
+function push(e: ElementIssue): void {
+  (OUT ??= []).push(e);
+}
+
+/** Token t's value as text, release characters resolved (for messages and code lists). */
+function text(t: number): string {
+  const v = decodeBytes(SEG.buf, T_START[t], T_END[t], SEG.syntax.charset);
+  return T_FLAGS[t] & RELEASED ? v.replace(new RegExp(`\\${String.fromCharCode(RELEASE)}(.)`, 'gs'), '$1') : v;
+}
+
+function where(element: number, component: number, repetition: number): Omit<ElementIssue, 'code' | 'message'> {
+  return { element, ...(component ? { component } : {}), ...(repetition > 1 ? { repetition } : {}) };
+}
+
+function label(element: number, component: number, slot: Slot): string {
+  return `${SEG.tag} element ${element}${component ? `.${component}` : ''} (${slot.ref} ${slot.name})`;
+}
+
 /**
  * Validates one segment's data elements against its definition (count, mandatory elements and
  * components, representation, length, code lists, the subset's overrides) and every data
  * character against the interchange's character set. Without a definition only the characters
- * are checked. Pure; works on the bytes in place.
+ * are checked. Pure (its scratch state is reset on each call); works on the bytes in place.
  */
 export function validateSegment(seg: EdifactSegment, def: SegmentDef | undefined, dict: Dictionary | undefined,
   overrides?: Overrides): ElementIssue[] {
+  return validateCompiled(seg, def && dict ? compileSegment(def, dict, overrides) : undefined);
+}
+
+/** A segment definition compiled for validateCompiled: look it up once per message type and tag. */
+export interface CompiledSegment {
+  name: string;
+  slots: Slot[];
+}
+
+export function compileSegment(def: SegmentDef, dict: Dictionary, overrides?: Overrides): CompiledSegment {
+  return { name: def.name, slots: compile(def, dict, overrides) };
+}
+
+/** validateSegment with the definition already compiled (undefined: characters only). */
+export function validateCompiled(seg: EdifactSegment, compiledDef: CompiledSegment | undefined): ElementIssue[] {
   const n = tokenize(seg);
-  let out: ElementIssue[] | undefined;
-  const push = (e: ElementIssue) => (out ??= []).push(e);
-  const tag = seg.tag;
+  SEG = seg;
+  OUT = undefined;
   const syntax = seg.syntax;
-  const decimal = syntax.version === '4' ? -1 : syntax.separators.decimal;
-  const rel = syntax.separators.release;
-  const text = (t: number) => {
-    const v = decodeBytes(seg.buf, T_START[t], T_END[t], syntax.charset);
-    return T_FLAGS[t] & RELEASED ? v.replace(new RegExp(`\\${String.fromCharCode(rel)}(.)`, 'gs'), '$1') : v;
-  };
-  const at = (t: number) => ({ element: T_EL[t], ...(T_COMP[t] > 1 || isComposite(t) ? { component: T_COMP[t] } : {}), ...(T_REP[t] > 1 ? { repetition: T_REP[t] } : {}) });
-  let slots: Slot[] | undefined;
-  const isComposite = (t: number) => !!slots?.[T_EL[t] - 1]?.components;
-  if (def && dict) slots = compile(def, dict, overrides);
+  DECIMAL = syntax.version === '4' ? -1 : syntax.separators.decimal;
+  RELEASE = syntax.separators.release;
+  SLOTS = compiledDef?.slots;
+  const tag = seg.tag;
   if (syntax.charset.multiByte && !isUtf8(seg.buf.subarray(seg.start, seg.end))) {
     push({ element: 1, code: E.INVALID_CHARACTER, message: `${tag} is not well-formed UTF-8, which ${syntax.charset.id} requires` });
   }
@@ -148,18 +207,20 @@ export function validateSegment(seg: EdifactSegment, def: SegmentDef | undefined
   // Character set first: it applies whether or not we know the segment.
   for (let t = 0; t < n; t++) {
     if (T_FLAGS[t] & BAD_CHAR) {
-      const value = text(t);
-      push({ ...at(t), code: E.INVALID_CHARACTER,
-        message: `${tag} element ${position(t)} ${quote(value)} has characters outside the ${syntax.charset.id || 'declared'} character set` });
+      const composite = T_COMP[t] > 1 || !!SLOTS?.[T_EL[t] - 1]?.components;
+      push({ ...where(T_EL[t], composite ? T_COMP[t] : 0, T_REP[t]), code: E.INVALID_CHARACTER,
+        message: `${tag} element ${T_EL[t]}${composite ? `.${T_COMP[t]}` : ''} ${quote(text(t))} has characters outside the ${syntax.charset.id || 'declared'} character set` });
     }
   }
-  if (!slots) return out ?? NONE;
+  const slots = SLOTS;
+  if (!slots) return OUT ?? NONE;
 
   // Trailing empty elements count as absent (many senders write them; ISO 9735 asks they be left out).
   let lastEl = 0;
   for (let t = 0; t < n; t++) if (T_END[t] > T_START[t] && T_EL[t] > lastEl) lastEl = T_EL[t];
   let t = 0;
-  for (let i = 1; i <= Math.max(lastEl, slots.length); i++) {
+  const count = lastEl > slots.length ? lastEl : slots.length;
+  for (let i = 1; i <= count; i++) {
     const slot = slots[i - 1];
     const first = t;
     let present = false;
@@ -170,16 +231,18 @@ export function validateSegment(seg: EdifactSegment, def: SegmentDef | undefined
       t++;
     }
     if (!slot) {
-      if (present) push({ element: i, code: E.TOO_MANY_CONSTITUENTS, message: `${tag} has ${lastEl} data elements; ${def!.name} (${tag}) defines ${slots.length}` });
-      if (present) break;
+      if (present) {
+        push({ element: i, code: E.TOO_MANY_CONSTITUENTS, message: `${tag} has ${lastEl} data elements; ${compiledDef!.name} (${tag}) defines ${slots.length}` });
+        break;
+      }
       continue;
     }
     if (!present) {
-      if (slot.mandatory) push({ element: i, code: E.MISSING, message: `${tag} element ${i} (${slot.ref} ${slot.name}) is mandatory and missing` });
+      if (slot.mandatory) push({ element: i, code: E.MISSING, message: `${label(i, 0, slot)} is mandatory and missing` });
       continue;
     }
     if (reps > slot.repeat) {
-      push({ element: i, repetition: slot.repeat + 1, code: E.TOO_MANY_CONSTITUENTS, message: `${tag} element ${i} (${slot.ref} ${slot.name}) occurs ${reps} times; at most ${slot.repeat}` });
+      push({ element: i, repetition: slot.repeat + 1, code: E.TOO_MANY_CONSTITUENTS, message: `${label(i, 0, slot)} occurs ${reps} times; at most ${slot.repeat}` });
     }
     // Each occurrence: tokens first..t-1 grouped by repetition.
     for (let r = first; r < t;) {
@@ -190,60 +253,60 @@ export function validateSegment(seg: EdifactSegment, def: SegmentDef | undefined
       r = stop;
     }
   }
-  return out ?? NONE;
+  return OUT ?? NONE;
+}
 
-  function position(tok: number): string {
-    return `${T_EL[tok]}${T_COMP[tok] > 1 || isComposite(tok) ? `.${T_COMP[tok]}` : ''}`;
+function checkOccurrence(from: number, to: number, i: number, slot: Slot): void {
+  const rep = T_REP[from];
+  if (!slot.components) {
+    if (to - from > 1) {
+      let last = to - 1;
+      while (last > from && T_END[last] === T_START[last]) last--;
+      if (last > from) {
+        push({ ...where(i, 2, rep), code: E.TOO_MANY_CONSTITUENTS, message: `${label(i, 0, slot)} is a simple data element but has components` });
+        return;
+      }
+    }
+    checkValue(from, slot, i, 0, rep);
+    return;
   }
-
-  function checkOccurrence(from: number, to: number, i: number, slot: Slot): void {
-    const repetition = T_REP[from] > 1 ? { repetition: T_REP[from] } : {};
-    if (!slot.components) {
-      if (to - from > 1) {
-        let last = to - 1;
-        while (last > from && T_END[last] === T_START[last]) last--;
-        if (last > from) {
-          push({ element: i, component: 2, ...repetition, code: E.TOO_MANY_CONSTITUENTS, message: `${tag} element ${i} (${slot.ref} ${slot.name}) is a simple data element but has components` });
-          return;
-        }
-      }
-      checkValue(from, slot, `${tag} element ${i} (${slot.ref} ${slot.name})`, { element: i, ...repetition });
-      return;
-    }
-    const comps = slot.components;
-    let lastComp = 0;
-    for (let k = from; k < to; k++) if (T_END[k] > T_START[k]) lastComp = T_COMP[k];
-    if (lastComp > comps.length) {
-      push({ element: i, component: comps.length + 1, ...repetition, code: E.TOO_MANY_CONSTITUENTS,
-        message: `${tag} element ${i} (${slot.ref} ${slot.name}) has ${lastComp} components; it defines ${comps.length}` });
-    }
-    for (let k = 0; k < comps.length; k++) {
-      const c = comps[k];
-      const tok = from + k < to && T_COMP[from + k] === k + 1 ? from + k : -1;
-      const name = `${tag} element ${i}.${k + 1} (${c.ref} ${c.name})`;
-      if (tok < 0 || T_END[tok] === T_START[tok]) {
-        if (c.mandatory) push({ element: i, component: k + 1, ...repetition, code: E.MISSING, message: `${name} is mandatory and missing` });
-        continue;
-      }
-      checkValue(tok, c, name, { element: i, component: k + 1, ...repetition });
-    }
+  const comps = slot.components;
+  let lastComp = 0;
+  for (let k = from; k < to; k++) if (T_END[k] > T_START[k]) lastComp = T_COMP[k];
+  if (lastComp > comps.length) {
+    push({ ...where(i, comps.length + 1, rep), code: E.TOO_MANY_CONSTITUENTS,
+      message: `${label(i, 0, slot)} has ${lastComp} components; it defines ${comps.length}` });
   }
-
-  function checkValue(tok: number, slot: Slot, name: string, where: Omit<ElementIssue, 'code' | 'message'>): void {
-    if (T_FLAGS[tok] & BAD_CHAR) return; // reported above
-    const el = slot.el;
-    if (!el) return;
-    const code = checkValueBytes(seg.buf, T_START[tok], T_END[tok], T_LEN[tok], el, rel, decimal);
-    if (code) {
-      push({ ...where, code, message: valueMessage(code, name, text(tok), el, decimal) });
-      return;
+  for (let k = 0; k < comps.length; k++) {
+    const c = comps[k];
+    const tok = from + k < to && T_COMP[from + k] === k + 1 ? from + k : -1;
+    if (tok < 0 || T_END[tok] === T_START[tok]) {
+      if (c.mandatory) push({ ...where(i, k + 1, rep), code: E.MISSING, message: `${label(i, k + 1, c)} is mandatory and missing` });
+      continue;
     }
-    if (slot.codes || slot.subset) {
-      const value = text(tok);
-      if (slot.codes && !slot.codes.has(value)) push({ ...where, code: E.INVALID_VALUE, message: `${name} ${quote(value)} is not a code of element ${slot.ref}` });
-      else if (slot.subset && !slot.subset.has(value)) {
-        push({ ...where, code: E.VALUE_NOT_SUPPORTED, message: `${name} ${quote(value)} is not one of the codes this message subset allows here (${[...slot.subset].slice(0, 12).join(', ')})` });
-      }
+    checkValue(tok, c, i, k + 1, rep);
+  }
+}
+
+function checkValue(tok: number, slot: Slot, element: number, component: number, rep: number): void {
+  if (T_FLAGS[tok] & BAD_CHAR) return; // reported above
+  const el = slot.el;
+  if (!el) return;
+  const code = checkValueBytes(SEG.buf, T_START[tok], T_END[tok], T_LEN[tok], el, RELEASE, DECIMAL);
+  if (code) {
+    push({ ...where(element, component, rep), code, message: valueMessage(code, label(element, component, slot), text(tok), el, DECIMAL) });
+    return;
+  }
+  if (slot.codes || slot.subset) {
+    // Most code lists hold codes of three characters or fewer: checked on the bytes, no string made.
+    const key = keyOfToken(tok);
+    if (key >= 0 && (!slot.codes || slot.codeKeys?.has(key)) && (!slot.subset || slot.subsetKeys?.has(key))) return;
+    const value = text(tok);
+    if (slot.codes && !slot.codes.has(value)) {
+      push({ ...where(element, component, rep), code: E.INVALID_VALUE, message: `${label(element, component, slot)} ${quote(value)} is not a code of element ${slot.ref}` });
+    } else if (slot.subset && !slot.subset.has(value)) {
+      push({ ...where(element, component, rep), code: E.VALUE_NOT_SUPPORTED,
+        message: `${label(element, component, slot)} ${quote(value)} is not one of the codes this message subset allows here (${[...slot.subset].slice(0, 12).join(', ')})` });
     }
   }
 }

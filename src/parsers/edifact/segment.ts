@@ -1,5 +1,18 @@
 import { decodeBytes, type Syntax } from './syntax';
 
+const TAG_IDS = new Map<string, number>();
+
+/** A small number for each segment tag seen (the same for the life of the process). */
+export const tagId = (tag: string): number => idOfTag(tag);
+export function idOfTag(tag: string): number {
+  let id = TAG_IDS.get(tag);
+  if (id === undefined) {
+    id = TAG_IDS.size < 65_536 ? TAG_IDS.size : 65_535;
+    if (TAG_IDS.size < 65_536) TAG_IDS.set(tag, id);
+  }
+  return id;
+}
+
 /** One element of a segment: its components (a simple data element has one). */
 export type EdifactElement = string[];
 
@@ -9,9 +22,10 @@ export type EdifactElement = string[];
  * The validator never asks: it checks the bytes in place.
  */
 export class EdifactSegment {
-  readonly kind = 'segment';
-  private decoded?: EdifactElement[];
-  private repeats?: Map<number, EdifactElement[]>;
+  // On the prototype, and the caches undeclared until used: a file has millions of segments.
+  declare readonly kind: 'segment';
+  declare private decoded?: EdifactElement[];
+  declare private repeats?: Map<number, EdifactElement[]>;
 
   constructor(
     /** Holds the segment's bytes from `start` to `end` (the terminator excluded). */
@@ -25,6 +39,8 @@ export class EdifactSegment {
     readonly tag: string,
     /** Where the tag ends (the first element separator, or `end`). */
     readonly tagEnd: number,
+    /** A small number for the tag (tagId()), so that the validator looks tags up in arrays, not maps. */
+    readonly tagId: number = idOfTag(tag),
   ) {}
 
   /**
@@ -114,6 +130,8 @@ export class EdifactSegment {
     this.decoded = elements;
   }
 }
+
+Object.defineProperty(EdifactSegment.prototype, 'kind', { value: 'segment' });
 
 /** Input the reader could not make into segments: an unusable UNA, a segment with no terminator. */
 export interface ReaderError {

@@ -11,11 +11,7 @@ export async function validateEdifactStream(source: Readable | AsyncIterable<Buf
   const reader = new EdifactSegmentReader();
   const validator = new EdifactValidator(ctx);
   const items: ReaderItem[] = [];
-  for await (const chunk of source as AsyncIterable<Buffer>) {
-    reader.push(chunk, items);
-    for (let i = 0; i < items.length; i++) validator.push(items[i]);
-    items.length = 0;
-  }
+  for await (const chunk of source as AsyncIterable<Buffer>) feed(chunk, reader, validator, items);
   reader.end(items);
   for (const item of items) validator.push(item);
   return validator.finish();
@@ -26,8 +22,22 @@ export function validateEdifactBytes(bytes: Buffer, ctx: EdifactValidationContex
   const reader = new EdifactSegmentReader();
   const validator = new EdifactValidator(ctx);
   const items: ReaderItem[] = [];
-  reader.push(bytes, items);
+  feed(bytes, reader, validator, items);
   reader.end(items);
   for (const item of items) validator.push(item);
   return validator.finish();
+}
+
+/**
+ * Hands the input to the reader in slices of 64 KiB: the segments of a slice are validated and
+ * dropped before the next is read, so they die young (a 1 MiB chunk's segments all at once would
+ * outlive the garbage collector's nursery and cost a full collection).
+ */
+const SLICE = 1 << 16;
+function feed(chunk: Buffer, reader: EdifactSegmentReader, validator: EdifactValidator, items: ReaderItem[]): void {
+  for (let at = 0; at < chunk.length; at += SLICE) {
+    reader.push(chunk.subarray(at, at + SLICE), items);
+    for (let i = 0; i < items.length; i++) validator.push(items[i]);
+    items.length = 0;
+  }
 }
