@@ -5,6 +5,7 @@ import type { PartnerRegistry } from '../partners/partner-registry';
 import type { PartnerProfile } from '../partners/profile.schema';
 import type { MessageRow } from '../store/messages.repo';
 import type { X12ValidationResult } from '../parsers/x12/x12-validator';
+import type { EdifactValidationResult } from '../parsers/edifact/edifact-validator';
 
 /** What the stages of one inbound message share. Stages add what they learn. */
 export interface InboundContext {
@@ -16,6 +17,8 @@ export interface InboundContext {
   profile?: PartnerProfile;
   /** The X12 validation result, once the validate stage has run. */
   x12?: X12ValidationResult;
+  /** The EDIFACT validation result, once the EDIFACT validate stage has run. */
+  edifact?: EdifactValidationResult;
 }
 
 /** One step of the inbound path. Returns a line for the audit trail; throws a GatewayError to stop. */
