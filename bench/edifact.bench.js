@@ -5,12 +5,12 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { spawnSync } = require('child_process');
 const { report, peakRss } = require('./lib');
 const { writeEdifactFile } = require('./edifact-gen');
-const { validateEdifactStream } = require('../dist/parsers/edifact/validate-stream');
 
 async function ours(file) {
-  const result = await validateEdifactStream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), {
+  const result = await ours.validate(fs.createReadStream(file, { highWaterMark: 1 << 20 }), {
     self: { id: '5790000000001', qualifier: '14' }, keepAcceptedSets: false,
   });
   if (!result.report.ok) throw new Error(`bench file did not validate: ${JSON.stringify(result.report).slice(0, 800)}`);
@@ -34,6 +34,27 @@ async function measure(fn, file) {
   return { messages, secs: Number(process.hrtime.bigint() - t) / 1e9 };
 }
 
+/**
+ * Each reader runs in a process of its own, so that its peak RSS is its own (not the generator's,
+ * nor what an earlier run left in the heap).
+ */
+function inChild(which, file) {
+  const r = spawnSync(process.execPath, [__filename, '--measure', which, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${which} on ${file} failed (exit ${r.status})`);
+  return JSON.parse(r.stdout);
+}
+
+if (process.argv[2] === '--measure') {
+  const [which, file] = process.argv.slice(3);
+  const { validateEdifactStream } = require('../dist/parsers/edifact/validate-stream');
+  ours.validate = validateEdifactStream;
+  const peak = peakRss();
+  measure(which === 'ours' ? ours : edifactPackage, file).then((m) => {
+    process.stdout.write(JSON.stringify({ ...m, rss: peak() }));
+    process.exit(0);
+  }, (err) => { console.error(err); process.exit(1); });
+}
+
 module.exports = async function edifactBench({ size }) {
   // 600,000 messages of ~1.7 kB: a 1 GB interchange.
   const counts = size === 'full' ? [1, 10_000, 100_000, 600_000] : [1, 10_000];
@@ -44,17 +65,16 @@ module.exports = async function edifactBench({ size }) {
       const bytes = await writeEdifactFile(file, n);
       const mb = bytes / 1e6;
       const input = `${n} x ORDERS in one interchange (${mb.toFixed(1)} MB)`;
-      const peak = peakRss();
-      const a = await measure(ours, file);
-      const rss = peak();
+      const a = inChild('ours', file);
+      const rss = a.rss;
       if (a.messages !== n) throw new Error(`validated ${a.messages} messages of ${n}`);
       // The peer is measured up to 100k messages, as for X12.
-      const b = n <= 100_000 ? await measure(edifactPackage, file) : undefined;
+      const b = n <= 100_000 ? inChild('edifact', file) : undefined;
       if (b && b.messages !== n) throw new Error(`edifact read ${b.messages} messages of ${n}`);
       const peer = (v) => (b ? { name: 'edifact event parser (no validation)', value: v } : undefined);
       report({ bench: 'edifact-validate', metric: 'throughput', value: +(mb / a.secs).toFixed(1), unit: 'MB/s', input, peer: peer(b && +(mb / b.secs).toFixed(1)) });
       report({ bench: 'edifact-validate', metric: 'messages', value: Math.round(n / a.secs), unit: 'messages/s', input, peer: peer(b && Math.round(b.messages / b.secs)) });
-      report({ bench: 'edifact-validate', metric: 'peak_rss', value: rss, unit: 'MB', input });
+      report({ bench: 'edifact-validate', metric: 'peak_rss', value: rss, unit: 'MB', input, peer: b && { name: 'edifact event parser (no validation)', value: b.rss } });
       fs.rmSync(file);
     }
   } finally {
