@@ -45,6 +45,8 @@ interface OpenInterchange extends InterchangeDetail {
   implicitCount: number;
   /** Messages directly in the interchange (no UNG): what UNZ counts then. */
   looseMessages: number;
+  /** The report's version: the first message's directory (D96A), kept even when accepted messages are not. */
+  firstVersion?: string;
 }
 
 const toSetReport = (m: MessageResult): SetReport => ({ type: m.type, controlNumber: m.controlNumber, status: m.status, errors: m.errors });
@@ -182,8 +184,7 @@ export class EdifactValidator {
     if (ic.ungCount > 0 && ic.implicitCount > 0) {
       this.icError({ code: E.GROUPS_AND_MESSAGES_MIXED, message: `interchange ${ic.unb.controlRef} has messages both inside and outside UNG groups` });
     }
-    const first = ic.groups.flatMap((g) => g.messages)[0];
-    ic.report.version = first?.directory ?? (first ? `${first.header.version}:${first.header.release}` : ic.report.syntax ?? '');
+    ic.report.version = ic.firstVersion ?? ic.report.syntax ?? '';
     ic.messageRefs.clear();
     this.result.report.interchanges.push(ic.report);
     this.result.interchanges.push(ic);
@@ -255,6 +256,7 @@ export class EdifactValidator {
     const g = this.group!;
     const ref = this.msg!.header.reference;
     const result = this.msg!.finish(unt, ic.messageRefs.has(ref));
+    ic.firstVersion ??= result.directory ?? `${result.header.version}:${result.header.release}`;
     ic.messageRefs.add(ref);
     const segments = this.msgSegments ?? [];
     this.msg = undefined;
