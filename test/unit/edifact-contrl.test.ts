@@ -1,5 +1,5 @@
 import { buildContrl } from '../../src/acks/edifact-acks';
-import { readContrl } from '../../src/acks/read-edifact-acks';
+import { readAperak, readContrl } from '../../src/acks/read-edifact-acks';
 import type { EdifactValidationContext } from '../../src/parsers/edifact/edifact-validator';
 import { readSegments } from '../../src/parsers/edifact/segment-reader';
 import type { EdifactSegment } from '../../src/parsers/edifact/segment';
@@ -175,5 +175,22 @@ describe('syntax 4', () => {
     const text = orders({ [UNB]: 'UNB+UNOC:4+5412345000013:14+5790000000001:14+20261127:1200+IC1', 'QTY+21:12': 'QTY+21:12*21:13' });
     const errors = errorsAt(text, 'element');
     expect(errors).toContainEqual(expect.objectContaining({ segment: 'QTY', element: 1, code: '16' }));
+  });
+});
+
+describe('APERAK and the partner profile', () => {
+  const aperak = (fn: string, erc: string) => readSegments(Buffer.from(
+    `UNH+1+APERAK:D:96A:UN'BGM+27+AP1+${fn}'DTM+137:20261127:102'RFF+ACW:D7'${erc}FTX+AAI+++BAD GTIN:LINE 3'UNT+7+1'`,
+  )).filter((s): s is EdifactSegment => s.kind === 'segment');
+
+  it('reads which of our messages an APERAK names (RFF+ACW) and whether it rejects it', () => {
+    expect(readAperak(aperak('27', "ERC+12'"))).toMatchObject({ messageRef: 'D7', function: '27', errorCodes: ['12'], rejected: true, texts: ['BAD GTIN LINE 3'] });
+    expect(readAperak(aperak('29', ''))).toMatchObject({ messageRef: 'D7', rejected: false });
+  });
+
+  it('17 for a message type the partner\'s profile does not list, though we hold its definition', () => {
+    const withInvoic = { ...TEST_DEFINITIONS, message: (d: string, t: string, a?: string) => TEST_DEFINITIONS.message(d, t === 'INVOIC' ? 'ORDERS' : t, a) };
+    const errors = errorsAt(orders({ 'UNH+M1+ORDERS:D:96A:UN': 'UNH+M1+INVOIC:D:96A:UN' }), 'message', { ...CTX, definitions: withInvoic });
+    expect(errors).toContainEqual(expect.objectContaining({ code: '17', message: "partner 'nordmart' does not send INVOIC (see its profile)" }));
   });
 });
