@@ -39,7 +39,8 @@ export interface EdifactValidationResult {
 }
 
 interface OpenInterchange extends InterchangeDetail {
-  messageRefs: Set<string>;
+  /** Message references seen, to find one used twice: numeric ones as numbers (a 1 GB interchange holds 600,000). */
+  messageRefs: Set<string | number>;
   groupRefs: Set<string>;
   ungCount: number;
   implicitCount: number;
@@ -255,9 +256,10 @@ export class EdifactValidator {
     const ic = this.ic!;
     const g = this.group!;
     const ref = this.msg!.header.reference;
-    const result = this.msg!.finish(unt, ic.messageRefs.has(ref));
+    const n = /^[1-9]\d{0,14}$/.test(ref) ? Number(ref) : ref;
+    const result = this.msg!.finish(unt, ic.messageRefs.has(n));
     ic.firstVersion ??= result.directory ?? `${result.header.version}:${result.header.release}`;
-    ic.messageRefs.add(ref);
+    ic.messageRefs.add(n);
     const segments = this.msgSegments ?? [];
     this.msg = undefined;
     this.msgSegments = undefined;

@@ -33,13 +33,33 @@ export class EdifactSegmentReader {
   private syntax: Syntax = { separators: DEFAULT_SEPARATORS, charset: UNKNOWN_CHARSET, version: '', una: false };
 
   push(chunk: Buffer, out: ReaderItem[]): void {
-    let buf = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
     if (!this.started) {
+      let buf = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
       if (buf.length < 3) { this.tail = Buffer.from(buf); return; }
       this.started = true;
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) { buf = buf.subarray(3); this.base += 3; }
+      this.scan(buf, out, false);
+      return;
     }
-    this.scan(buf, out, false);
+    if (!this.tail.length) {
+      this.scan(chunk, out, false);
+      return;
+    }
+    // The segment cut at the end of the last chunk is finished from the head of this one, then the
+    // chunk is read in place: no copy of the whole chunk, whose segments keep pointing into it.
+    const tail = this.tail;
+    const base = this.base;
+    const head = Buffer.concat([tail, chunk.subarray(0, Math.min(chunk.length, HEAD))]);
+    const reached = this.scan(head, out, false, tail.length);
+    if (reached >= tail.length) {
+      this.scan(chunk.subarray(reached - tail.length), out, false);
+    } else if (chunk.length > HEAD) {
+      // A segment longer than HEAD across the boundary: join it all.
+      out.length -= this.emitted;
+      this.tail = tail;
+      this.base = base;
+      this.scan(Buffer.concat([tail, chunk]), out, false);
+    }
   }
 
   end(out: ReaderItem[]): void {
@@ -47,10 +67,16 @@ export class EdifactSegmentReader {
     this.scan(this.tail, out, true);
   }
 
-  private scan(buf: Buffer, out: ReaderItem[], final: boolean): void {
+  /** Items the last scan added to `out`. */
+  private emitted = 0;
+
+  /** Reads segments from buf; with `stopAt`, stops at the first segment starting at or after it. Returns where it stopped. */
+  private scan(buf: Buffer, out: ReaderItem[], final: boolean, stopAt = -1): number {
     const len = buf.length;
     let pos = 0;
+    const before = out.length;
     for (;;) {
+      if (stopAt >= 0 && pos >= stopAt) break;
       while (pos < len) {
         const b = buf[pos];
         if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) pos++;
@@ -105,8 +131,10 @@ export class EdifactSegmentReader {
         this.syntax = { separators: DEFAULT_SEPARATORS, charset: UNKNOWN_CHARSET, version: '', una: false };
       }
     }
-    this.tail = pos < len ? Buffer.from(buf.subarray(pos)) : Buffer.alloc(0);
+    this.tail = pos < len ? Buffer.from(buf.subarray(pos)) : EMPTY;
     this.base += pos;
+    this.emitted = out.length - before;
+    return pos;
   }
 
   /** A segment with line breaks inside: a copy without them (wrapped files). */
@@ -143,6 +171,10 @@ export class EdifactSegmentReader {
       reason: `the input ends inside a segment with no terminator ${JSON.stringify(term)}: ${JSON.stringify(rest.slice(0, 40))}` };
   }
 }
+
+const EMPTY = Buffer.alloc(0);
+/** How much of a new chunk is joined to the cut segment before it (segments are rarely longer). */
+const HEAD = 4096;
 
 function isPrefixOf(buf: Buffer, pos: number, word: string): boolean {
   for (let i = 0; pos + i < buf.length; i++) if (buf[pos + i] !== word.charCodeAt(i)) return false;
