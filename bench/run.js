@@ -10,6 +10,7 @@ const { spawnSync } = require('child_process');
 const { results } = require('./lib');
 
 const BENCHES = {
+  edifact: require('./edifact.bench'),
   inbox: require('./inbox.bench'),
   queue: require('./queue.bench'),
   x12: require('./x12.bench'),
@@ -36,7 +37,7 @@ async function main() {
   for (const n of names) if (!BENCHES[n]) throw new Error(`unknown benchmark '${n}'; have: ${Object.keys(BENCHES).join(', ')}`);
   for (const name of names.length ? names : Object.keys(BENCHES)) {
     // Store-bound benchmarks run on each backend; the parsers need none.
-    const backends = name === 'x12' ? ['none'] : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+    const backends = name === 'x12' || name === 'edifact' ? ['none'] : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
     for (const backend of backends) runChild(name, backend);
   }
 

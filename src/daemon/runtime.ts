@@ -9,6 +9,7 @@ import { JobQueue, QUEUES } from '../queue/job-queue';
 import { outboundSender } from '../pipeline/outbound-sender';
 import { translateStage } from '../pipeline/translate.stage';
 import { x12ValidateStage } from '../pipeline/x12-validate.stage';
+import { edifactValidateStage } from '../pipeline/edifact-validate.stage';
 import type { StoreRole } from '../store/embedded-pglite';
 import { openStore, type Store } from '../store/store';
 
@@ -58,7 +59,8 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
     throw err;
   }
   const inbox = { knex: store.knex, queue, partners, log };
-  const inboundStages = () => [...DEFAULT_INBOUND_STAGES, x12ValidateStage({ knex: store.knex, queue, config }), translateStage({ knex: store.knex })];
+  const inboundStages = () => [...DEFAULT_INBOUND_STAGES, x12ValidateStage({ knex: store.knex, queue, config }),
+    edifactValidateStage({ knex: store.knex, queue, config }), translateStage({ knex: store.knex })];
 
   return {
     config, log, store, queue, partners,

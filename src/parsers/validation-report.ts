@@ -52,6 +52,8 @@ export const InterchangeReportSchema = z.object({
   /** The sender asked for an interchange acknowledgment (ISA14 = 1, UNB 0031 = 1). */
   ackRequested: z.boolean(),
   usage: z.string().optional(),
+  /** EDIFACT: the UNB syntax identifier and version, e.g. UNOC:3. */
+  syntax: z.string().optional(),
   errors: z.array(ValidationErrorSchema),
   groups: z.array(GroupReportSchema),
 });

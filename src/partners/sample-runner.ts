@@ -5,11 +5,15 @@ import { buildX12Acks } from '../acks/x12-acks';
 import type { GatewayConfig } from '../config/gateway.config';
 import { sniff } from '../parsers/sniff';
 import { validateX12Bytes } from '../parsers/x12/validate-stream';
-import { collectAcceptedSets, translateX12, type PendingX12Set } from '../translators/translate-x12';
+import { collectAcceptedSets, translateX12, type PendingX12Set, type TranslatedSet } from '../translators/translate-x12';
+import { buildContrl } from '../acks/edifact-acks';
+import { validateEdifactBytes } from '../parsers/edifact/validate-stream';
+import { edifactContext } from '../pipeline/edifact-inspect';
+import { collectAcceptedMessages, translateEdifact, type PendingEdifactMessage } from '../translators/translate-edifact';
 import { CanonicalDocumentSchema, type CanonicalDocument } from '../canonical';
-import { reportErrorLines, validateOutbound } from '../parsers/x12/validate-outbound';
+import { reportErrorLines } from '../parsers/x12/validate-outbound';
+import { renderForPartner } from '../translators/render-for-partner';
 import { sequentialAllocator, sequentialSsccSerials } from '../translators/x12/control-allocator';
-import { renderX12 } from '../translators/x12/render-x12';
 import type { PartnerRegistry } from './partner-registry';
 import type { PartnerProfile } from './profile.schema';
 
@@ -52,14 +56,14 @@ function diffText(name: string, expected: string, actual: string): string {
     .split('\n').slice(1).join('\n');
 }
 
-function compare(file: string, actual: string, update: boolean | undefined, problems: string[], sample: string): SampleOutcome {
+function compare(file: string, actual: string, update: boolean | undefined, problems: string[], sample: string, encoding: BufferEncoding = 'utf8'): SampleOutcome {
   const expected = path.basename(file);
   if (update) {
-    fs.writeFileSync(file, actual);
+    fs.writeFileSync(file, actual, encoding);
     return { sample, expected, status: 'updated', problems };
   }
   if (!fs.existsSync(file)) return { sample, expected, status: 'missing', problems: [...problems, `${expected} does not exist yet (run with --update to write it)`] };
-  const want = fs.readFileSync(file, 'utf8');
+  const want = fs.readFileSync(file, encoding);
   if (want === actual && problems.length === 0) return { sample, expected, status: 'pass', problems };
   return { sample, expected, status: 'fail', diff: want === actual ? undefined : diffText(expected, want, actual), problems };
 }
@@ -77,29 +81,44 @@ export function runInboundSample(file: string, profile: PartnerProfile, o: Sampl
   const name = path.basename(file);
   const base = file.replace(EDI_FILE, '');
   const s = sniff(bytes);
-  if (s.standard !== 'X12') {
-    return [{ sample: name, expected: '', status: 'fail', problems: [s.standard === 'unknown' ? s.reason : `${s.standard} samples are not supported by partners test yet`] }];
-  }
+  if (s.standard === 'unknown') return [{ sample: name, expected: '', status: 'fail', problems: [s.reason] }];
+  const run = s.standard === 'X12' ? inboundX12(bytes, profile, o) : inboundEdifact(bytes, profile, o);
+  const problems: string[] = [];
+  if (run.senders.some((p) => p !== profile.id)) problems.push(`the sample's sender is ${run.senders.map((p) => p ?? 'unknown').join(', ')}, not ${profile.id}`);
+  for (const t of run.translated) for (const i of t.issues) problems.push(`${t.type} ${t.source.setControl}: ${i.message}`);
+  const documents = run.translated.flatMap((t) => (t.document ? [t.document] : []));
+  const outcomes = [compare(`${base}.expected.json`, `${JSON.stringify(documents, null, 2)}\n`, o.update, problems, name)];
+  // Acks: only when the partner gets any, and compared whatever the verdict (a rejection sample tests its 997).
+  if (profile.acknowledgments.send.length) outcomes.push(compare(`${base}.expected-ack.edi`, run.acks, o.update, [], name));
+  return outcomes;
+}
+
+interface InboundRun { senders: (string | null)[]; translated: TranslatedSet[]; acks: string }
+
+function inboundX12(bytes: Buffer, profile: PartnerProfile, o: SampleRunOptions): InboundRun {
   const pending: PendingX12Set[] = [];
   const result = validateX12Bytes(bytes, {
     self: { qualifier: o.config.self.x12.qualifier, id: o.config.self.x12.id }, partners: o.partners, onSet: collectAcceptedSets(pending),
   });
-  const problems: string[] = [];
-  const senders = result.report.interchanges.map((ic) => ic.partnerId);
-  if (senders.some((p) => p !== profile.id)) problems.push(`the sample's sender is ${senders.map((p) => p ?? 'unknown').join(', ')}, not ${profile.id}`);
-  const translated = translateX12(result.interchanges, pending, o.partners);
-  for (const t of translated) for (const i of t.issues) problems.push(`${t.type} ${t.source.setControl}: ${i.message}`);
-  const documents = translated.flatMap((t) => (t.document ? [t.document] : []));
-  const outcomes = [compare(`${base}.expected.json`, `${JSON.stringify(documents, null, 2)}\n`, o.update, problems, name)];
-
-  // Acks: only when the partner gets any, and compared whatever the verdict (a rejection sample tests its 997).
-  if (profile.acknowledgments.send.length) {
-    const acks = result.interchanges.map((ic) => buildX12Acks(ic, {
+  return {
+    senders: result.report.interchanges.map((ic) => ic.partnerId),
+    translated: translateX12(result.interchanges, pending, o.partners),
+    acks: result.interchanges.map((ic) => buildX12Acks(ic, {
       self: o.config.self.x12, partner: profile, controlNumbers: { interchange: 1, group: 1 }, now: isaTime(ic.isa.date, ic.isa.time),
-    }).text ?? '').join('');
-    outcomes.push(compare(`${base}.expected-ack.edi`, acks, o.update, [], name));
-  }
-  return outcomes;
+    }).text ?? '').join(''),
+  };
+}
+
+function inboundEdifact(bytes: Buffer, profile: PartnerProfile, o: SampleRunOptions): InboundRun {
+  const pending: PendingEdifactMessage[] = [];
+  const result = validateEdifactBytes(bytes, { ...edifactContext(o.config, o.partners), onMessage: collectAcceptedMessages(pending) });
+  return {
+    senders: result.report.interchanges.map((ic) => ic.partnerId),
+    translated: translateEdifact(pending, o.partners),
+    acks: result.interchanges.map((ic) => buildContrl(ic, {
+      self: o.config.self.edifact, partner: profile, controlNumbers: { interchange: 1, message: 1 }, now: isaTime(ic.unb.date, ic.unb.time),
+    }).text ?? '').join(''),
+  };
 }
 
 /** A fixed time for a rendered sample: the document's own date, at noon UTC. */
@@ -121,12 +140,12 @@ export async function runOutboundSample(file: string, profile: PartnerProfile, o
     return [{ sample: name, expected: '', status: 'fail', problems: [`not a canonical document: ${(err as Error).message.split('\n')[0]}`] }];
   }
   try {
-    const rendered = await renderX12(docs, profile, {
-      self: o.config.self.x12, controlNumbers: sequentialAllocator(), ssccSerials: sequentialSsccSerials(), now: documentTime(docs[0]),
+    const rendered = await renderForPartner(docs, profile, {
+      self: o.config.self, controlNumbers: sequentialAllocator<'isa' | 'gs' | 'st' | 'unb' | 'unh'>(), ssccSerials: sequentialSsccSerials(), now: documentTime(docs[0]),
     });
-    const check = validateOutbound(rendered.text, profile, o.config.self.x12);
-    const problems = check.report.ok ? [] : reportErrorLines(check.report).map((l) => `our validator rejects the output: ${l}`);
-    return [compare(`${base}.expected.edi`, rendered.text, o.update, problems, name)];
+    const problems = rendered.report.ok ? [] : reportErrorLines(rendered.report).map((l) => `our validator rejects the output: ${l}`);
+    // Compared as the partner receives it: the bytes in the interchange's character set.
+    return [compare(`${base}.expected.edi`, rendered.bytes.toString('latin1'), o.update, problems, name, 'latin1')];
   } catch (err) {
     return [{ sample: name, expected: `${path.basename(base)}.expected.edi`, status: 'fail', problems: [(err as Error).message] }];
   }

@@ -6,6 +6,8 @@ import type { PartnerProfile } from '../partners/profile.schema';
 import type { MessageRow } from '../store/messages.repo';
 import type { X12ValidationResult } from '../parsers/x12/x12-validator';
 import type { PendingX12Set } from '../translators/translate-x12';
+import type { EdifactValidationResult } from '../parsers/edifact/edifact-validator';
+import type { PendingEdifactMessage } from '../translators/translate-edifact';
 
 /** What the stages of one inbound message share. Stages add what they learn. */
 export interface InboundContext {
@@ -24,6 +26,10 @@ export interface InboundContext {
    * translate. The accepted rest goes on; the message ends as an exception naming these.
    */
   problems: GatewayError[];
+  /** The EDIFACT validation result, once the EDIFACT validate stage has run. */
+  edifact?: EdifactValidationResult;
+  /** Accepted EDIFACT messages the validate stage kept for translation. */
+  edifactMessages?: PendingEdifactMessage[];
 }
 
 /** One step of the inbound path. Returns a line for the audit trail; throws a GatewayError to stop. */

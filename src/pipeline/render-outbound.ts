@@ -2,19 +2,20 @@ import type { Knex } from 'knex';
 import type { CanonicalDocument } from '../canonical';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GatewayError } from '../errors/gateway-error';
-import { reportErrorLines, validateOutbound } from '../parsers/x12/validate-outbound';
+import { reportErrorLines } from '../parsers/x12/validate-outbound';
+import { recordOutboundEdifact } from '../store/edifact-acks.repo';
+import { renderForPartner, type RenderedForPartner } from '../translators/render-for-partner';
 import type { PartnerProfile } from '../partners/profile.schema';
 import type { JobQueue } from '../queue/job-queue';
 import { storeControlNumbers, storeSsccSerials } from '../store/control-numbers.repo';
 import { recordOutbound } from '../store/outbound-acks.repo';
-import { renderX12, type RenderedX12 } from '../translators/x12/render-x12';
 import { enqueueOutbound } from './outbox';
 
 export interface RenderedOutbound {
   messageId: number;
   /** False when `key` named a document already queued: nothing was rendered or numbered again. */
   created: boolean;
-  rendered?: RenderedX12;
+  rendered?: RenderedForPartner;
 }
 
 /**
@@ -30,21 +31,23 @@ export async function enqueueRendered(trx: Knex.Transaction, queue: JobQueue, co
     const existing = await trx('messages').where({ transport: 'outbox', transport_ref: options.key }).first('id');
     if (existing) return { messageId: existing.id, created: false };
   }
-  const rendered = await renderX12(docs, profile, {
-    self: config.self.x12, controlNumbers: storeControlNumbers(trx, profile.id), ssccSerials: storeSsccSerials(trx), now: options.now ?? new Date(),
+  const rendered = await renderForPartner(docs, profile, {
+    self: config.self, controlNumbers: storeControlNumbers(trx, profile.id), ssccSerials: storeSsccSerials(trx), now: options.now ?? new Date(),
   });
   // Never send what our own validator would reject (a name too long for N102, an unknown code ...).
-  const check = validateOutbound(rendered.text, profile, config.self.x12);
-  if (!check.report.ok) {
-    const errors = reportErrorLines(check.report);
+  if (!rendered.report.ok) {
+    const errors = reportErrorLines(rendered.report);
     throw new GatewayError('DOCUMENT_UNRENDERABLE', `the ${profile.id} interchange fails validation: ${errors.slice(0, 3).join('; ')}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''}`);
   }
-  const control = String(rendered.spec.controlNumber).padStart(9, '0');
-  const types = [...new Set(rendered.spec.groups.flatMap((g) => g.sets.map((s) => s.type)))].join('-');
+  const control = rendered.standard === 'X12' ? String(rendered.spec.controlNumber).padStart(9, '0') : rendered.spec.controlRef;
+  const types = rendered.standard === 'X12'
+    ? [...new Set(rendered.spec.groups.flatMap((g) => g.sets.map((s) => s.type)))].join('-')
+    : [...new Set((rendered.spec.messages ?? []).map((m) => m.type))].join('-');
   const { messageId } = await enqueueOutbound(trx, queue, {
-    partnerId: profile.id, filename: `${types}-${control}.edi`, content: Buffer.from(rendered.text), key: options.key,
+    partnerId: profile.id, filename: `${types}-${control}.edi`, content: rendered.bytes, key: options.key,
     description: `${types} interchange ${control} (${docs.length} document${docs.length === 1 ? '' : 's'})`,
   });
-  await recordOutbound(trx, { messageId, partnerId: profile.id, spec: rendered.spec, expectAck: rendered.expectAck });
+  if (rendered.standard === 'X12') await recordOutbound(trx, { messageId, partnerId: profile.id, spec: rendered.spec, expectAck: rendered.expectAck });
+  else await recordOutboundEdifact(trx, { messageId, partnerId: profile.id, spec: rendered.spec, expectAck: rendered.expectAck });
   return { messageId, created: true, rendered };
 }

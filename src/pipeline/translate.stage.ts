@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { GatewayError } from '../errors/gateway-error';
 import { saveDocuments } from '../store/documents.repo';
+import { translateEdifact } from '../translators/translate-edifact';
 import { translateX12 } from '../translators/translate-x12';
 import type { InboundStage } from './inbound-stages';
 
@@ -13,8 +14,10 @@ export function translateStage(deps: { knex: Knex }): InboundStage {
   return {
     name: 'translate',
     async run(ctx) {
-      if (!ctx.x12) return 'nothing to translate';
-      const translated = translateX12(ctx.x12.interchanges, ctx.x12Sets ?? [], ctx.partners);
+      if (!ctx.x12 && !ctx.edifact) return 'nothing to translate';
+      const translated = ctx.x12
+        ? translateX12(ctx.x12.interchanges, ctx.x12Sets ?? [], ctx.partners)
+        : translateEdifact(ctx.edifactMessages ?? [], ctx.partners);
       const docs: Parameters<typeof saveDocuments>[2] = [];
       translated.forEach((t, ordinal) => {
         const control = [t.source.interchangeControl, t.source.groupControl, t.source.setControl].filter(Boolean).join('/');

@@ -1,8 +1,14 @@
 import type { Runtime } from '../../src/daemon/runtime';
-import { enqueueRendered } from '../../src/pipeline/render-outbound';
+import { enqueueRendered, type RenderedOutbound } from '../../src/pipeline/render-outbound';
 import { isValidSscc } from '../../src/translators/sscc';
 import { BACKENDS, testRuntime } from '../helpers';
 import { invoice, NOW, shipment } from '../render-fixtures';
+
+/** The ISA13 an X12 rendering used. */
+function x12Control(r: RenderedOutbound): number {
+  if (r.rendered?.standard !== 'X12') throw new Error('not an X12 rendering');
+  return r.rendered.spec.controlNumber;
+}
 
 describe.each(BACKENDS)('rendered outbound documents on %s', (backend) => {
   let rt: Runtime;
@@ -14,7 +20,7 @@ describe.each(BACKENDS)('rendered outbound documents on %s', (backend) => {
     const first = await rt.store.knex.transaction((trx) => enqueueRendered(trx, rt.queue, rt.config, acme, [invoice()], { key: 'invoice:INV-9001', now: NOW }));
     const second = await rt.store.knex.transaction((trx) => enqueueRendered(trx, rt.queue, rt.config, acme, [invoice({ invoiceNumber: 'INV-9002' })], { now: NOW }));
     expect(first.created && second.created).toBe(true);
-    expect([first.rendered!.spec.controlNumber, second.rendered!.spec.controlNumber]).toEqual([1, 2]);
+    expect([x12Control(first), x12Control(second)]).toEqual([1, 2]);
     expect(second.rendered!.text).toContain('ST*810*0002~');
 
     const message = await rt.store.knex('messages').where({ id: first.messageId }).first('direction', 'partner_id', 'filename');
@@ -27,7 +33,20 @@ describe.each(BACKENDS)('rendered outbound documents on %s', (backend) => {
     const again = await rt.store.knex.transaction((trx) => enqueueRendered(trx, rt.queue, rt.config, acme, [invoice()], { key: 'invoice:INV-9001', now: NOW }));
     expect(again).toEqual({ messageId: first.messageId, created: false });
     const third = await rt.store.knex.transaction((trx) => enqueueRendered(trx, rt.queue, rt.config, acme, [invoice({ invoiceNumber: 'INV-9003' })], { now: NOW }));
-    expect(third.rendered!.spec.controlNumber).toBe(3);
+    expect(x12Control(third)).toBe(3);
+  });
+
+  it('queues an EDIFACT partner\'s invoice as INVOIC in its character set and records the CONTRL it expects', async () => {
+    const nordmart = rt.partners().get('nordmart')!;
+    const doc = invoice({ partnerId: 'nordmart', currency: 'EUR', shipTo: { name: 'Nordmart DC Göteborg', gln: '5412345000020', code: '5412345000020', codeQualifier: '9' } });
+    const r = await rt.store.knex.transaction((trx) => enqueueRendered(trx, rt.queue, rt.config, nordmart, [doc], { key: 'invoice:nordmart:1', now: NOW }));
+    expect(r.rendered?.standard).toBe('EDIFACT');
+    const stored = await rt.store.knex('messages').where({ id: r.messageId }).first('filename', 'content');
+    expect(stored.filename).toBe('INVOIC-1.edi');
+    // UNOC is ISO 8859-1: the ö is one byte, 0xF6.
+    expect(Buffer.from(stored.content).includes(Buffer.from('G\xf6teborg', 'latin1'))).toBe(true);
+    const group = await rt.store.knex('outbound_groups').where({ message_id: r.messageId }).first('functional_id', 'ack_expected');
+    expect(group).toMatchObject({ ack_expected: 'CONTRL' });
   });
 
   it('gives packs SSCCs from one store sequence per GS1 company prefix, never the same twice', async () => {

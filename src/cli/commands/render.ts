@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { CanonicalDocumentSchema, type CanonicalDocument } from '../../canonical';
 import { GatewayError } from '../../errors/gateway-error';
-import { reportErrorLines, validateOutbound } from '../../parsers/x12/validate-outbound';
+import { reportErrorLines } from '../../parsers/x12/validate-outbound';
+import { outboundStandard, renderForPartner } from '../../translators/render-for-partner';
 import { requireProfiles } from '../../partners/require-profiles';
 import { sequentialAllocator, sequentialSsccSerials } from '../../translators/x12/control-allocator';
-import { renderX12, x12OutboundFor } from '../../translators/x12/render-x12';
 import { commandContext } from '../context';
 import { readInputFiles } from '../read-input';
 
@@ -46,7 +46,7 @@ export function registerRender(program: Command): void {
     .requiredOption('--partner <id>', 'the partner whose profile says the version, delimiters and mappings')
     .option('--date <iso>', 'the interchange date and time, e.g. 2026-11-28T14:05:00Z (UTC; default: now)')
     .addHelpText('after', `
-Control numbers (ISA13, GS06, ST02) count from 1 and packs without an SSCC get serial references
+Control numbers (ISA13, GS06, ST02; UNB 0020, UNH 0062) count from 1 and packs without an SSCC get serial references
 counting from 1: a preview never reads or uses up the store's sequences. Exit 2 for an unknown
 partner, a bad document, or a document type the partner's profile does not list as outbound; 1 when
 a document cannot be written for the partner (a delimiter inside a value, a pack without SSCC ...)
@@ -61,16 +61,17 @@ or the interchange fails our own validation as the partner would read it (printe
       if (!partner) throw new GatewayError('USAGE', `unknown partner '${opts.partner}': no profile with that id in ${config.profilesDir}`);
       for (const doc of docs) {
         if (doc.partnerId !== partner.id) throw new GatewayError('USAGE', `${file}: a document (type ${doc.type}) for partner '${doc.partnerId}', not '${partner.id}'`);
-        if (!x12OutboundFor(partner, doc.type)) {
-          throw new GatewayError('USAGE', `${file}: ${partner.id}'s profile lists no outbound X12 document for type ${doc.type} (documents.outbound)`);
+        if (!outboundStandard(partner, doc.type)) {
+          throw new GatewayError('USAGE', `${file}: ${partner.id}'s profile lists no outbound document for type ${doc.type} (documents.outbound)`);
         }
       }
-      const rendered = await renderX12(docs, partner, {
-        self: config.self.x12, controlNumbers: sequentialAllocator(), ssccSerials: sequentialSsccSerials(), now,
+      const rendered = await renderForPartner(docs, partner, {
+        self: config.self, controlNumbers: sequentialAllocator<'isa' | 'gs' | 'st' | 'unb' | 'unh'>(), ssccSerials: sequentialSsccSerials(), now,
       });
-      process.stdout.write(rendered.text);
+      // The bytes as the partner receives them (EDIFACT in its declared character set).
+      process.stdout.write(rendered.bytes);
       // The EDI is printed either way, to look at; what our validator rejects is named and fails the command.
-      const errors = reportErrorLines(validateOutbound(rendered.text, partner, config.self.x12).report);
+      const errors = reportErrorLines(rendered.report);
       for (const e of errors) process.stderr.write(`${file}: ${e}\n`);
       if (errors.length) process.exitCode = 1;
     });

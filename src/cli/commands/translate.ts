@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CanonicalDocument } from '../../canonical';
 import { collectAcceptedSets, translateX12, type PendingX12Set } from '../../translators/translate-x12';
+import { collectAcceptedMessages, translateEdifact, type PendingEdifactMessage } from '../../translators/translate-edifact';
 import { printJson } from '../format';
 import { checkFiles } from './validate';
 
@@ -19,14 +20,17 @@ export function registerTranslate(program: Command): void {
       const documents: CanonicalDocument[] = [];
       let failed = false;
       const pending: PendingX12Set[] = [];
+      const messages: PendingEdifactMessage[] = [];
       await checkFiles(cmd, files, async (rt, checked) => {
         for (const c of checked) {
           if (!c.report.ok) {
             failed = true;
             process.stderr.write(`${c.file}: rejected by validation (run validate for the details); only its accepted sets are translated\n`);
           }
-          const mine = pending.filter((p) => c.result?.interchanges.includes(p.interchange));
-          for (const t of translateX12(c.result?.interchanges ?? [], mine, rt.partners())) {
+          const translated = c.edifact
+            ? translateEdifact(messages.filter((m) => c.edifact!.interchanges.includes(m.interchange)), rt.partners())
+            : translateX12(c.result?.interchanges ?? [], pending.filter((p) => c.result?.interchanges.includes(p.interchange)), rt.partners());
+          for (const t of translated) {
             if (t.document) documents.push(t.document);
             for (const issue of t.issues) {
               failed = true;
@@ -34,7 +38,7 @@ export function registerTranslate(program: Command): void {
             }
           }
         }
-      }, { onSet: collectAcceptedSets(pending) });
+      }, { x12: { onSet: collectAcceptedSets(pending) }, edifact: { onMessage: collectAcceptedMessages(messages) } });
       printJson(documents);
       if (failed) process.exitCode = 1;
     });

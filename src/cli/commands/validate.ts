@@ -1,11 +1,16 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import { buildContrl } from '../../acks/edifact-acks';
 import { buildX12Acks } from '../../acks/x12-acks';
 import { GatewayError } from '../../errors/gateway-error';
 import { sniff } from '../../parsers/sniff';
 import type { ValidationError, ValidationReport } from '../../parsers/validation-report';
+import type { EdifactValidationResult } from '../../parsers/edifact/edifact-validator';
+import { validateEdifactStream } from '../../parsers/edifact/validate-stream';
+import type { EdifactValidationContext } from '../../parsers/edifact/edifact-validator';
 import { validateX12Stream } from '../../parsers/x12/validate-stream';
 import type { X12ValidationContext, X12ValidationResult } from '../../parsers/x12/x12-validator';
+import { edifactContext, flagEdifactDuplicates } from '../../pipeline/edifact-inspect';
 import { flagX12Duplicates, x12Context } from '../../pipeline/x12-inspect';
 import { peekControlNumber } from '../../store/control-numbers.repo';
 import type { Runtime } from '../../daemon/runtime';
@@ -38,10 +43,11 @@ export function formatReport(file: string, r: ValidationReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export interface Checked { file: string; result?: X12ValidationResult; report: ValidationReport }
+export interface Checked { file: string; result?: X12ValidationResult; edifact?: EdifactValidationResult; report: ValidationReport }
 
 /** Validates each file against the profiles and the store's interchange history; stores nothing. */
-export async function checkFiles(cmd: Command, files: string[], after?: (rt: Runtime, checked: Checked[]) => Promise<void>, extraCtx: Partial<X12ValidationContext> = {}): Promise<Checked[]> {
+export async function checkFiles(cmd: Command, files: string[], after?: (rt: Runtime, checked: Checked[]) => Promise<void>,
+  hooks: { x12?: Partial<X12ValidationContext>; edifact?: Partial<EdifactValidationContext> } = {}): Promise<Checked[]> {
   checkReadable(files);
   return withRuntime(cmd, { role: 'cli', needsPartners: true }, async (rt) => {
     const ctx = x12Context(rt.config, rt.partners());
@@ -49,13 +55,17 @@ export async function checkFiles(cmd: Command, files: string[], after?: (rt: Run
     for (const file of files) {
       const s = sniff(head(file));
       if (s.standard === 'EDIFACT') {
-        throw new GatewayError('USAGE', `${file}: EDIFACT validation is not available yet (the EDIFACT engine is issue 4)`);
+        // 256 KiB reads keep memory flat: a chunk is garbage once read, and V8 frees it only at its next collection.
+        const edifact = await validateEdifactStream(fs.createReadStream(file, { highWaterMark: 1 << 18 }), { ...edifactContext(rt.config, rt.partners()), ...hooks.edifact });
+        await flagEdifactDuplicates(rt.store.knex, edifact, rt.partners());
+        checked.push({ file, edifact, report: { ...edifact.report, file } });
+        continue;
       }
       if (s.standard === 'unknown') {
         checked.push({ file, report: { ok: false, file, errors: [{ code: '022', message: `${file}: ${s.reason}` }], interchanges: [] } });
         continue;
       }
-      const result = await validateX12Stream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { ...ctx, ...extraCtx });
+      const result = await validateX12Stream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { ...ctx, ...hooks.x12 });
       await flagX12Duplicates(rt.store.knex, result, rt.partners());
       checked.push({ file, result, report: { ...result.report, file } });
     }
@@ -79,7 +89,7 @@ export function registerValidate(program: Command): void {
 
   program
     .command('ack')
-    .description('the acknowledgments the gateway would send back (TA1, 997 or 999, as each partner asks); stores nothing')
+    .description('the acknowledgments the gateway would send back (TA1, 997 or 999, CONTRL, as each partner asks); stores nothing')
     .argument('<file...>', 'EDI files')
     .action(async (files: string[], _opts: unknown, cmd: Command) => {
       const texts: string[] = [];
@@ -95,6 +105,15 @@ export function registerValidate(program: Command): void {
               controlNumbers: { interchange: await peekControlNumber(rt.store.knex, key, 'isa'), group: await peekControlNumber(rt.store.knex, key, 'gs') },
             });
             if (acks.text) texts.push(acks.text);
+          }
+          for (const ic of c.edifact?.interchanges ?? []) {
+            const partner = ic.report.partnerId ? rt.partners().get(ic.report.partnerId) : undefined;
+            const key = partner?.id ?? `${ic.unb.senderQualifier}:${ic.unb.senderId}`;
+            const contrl = buildContrl(ic, {
+              self: rt.config.self.edifact, partner, now: new Date(),
+              controlNumbers: { interchange: await peekControlNumber(rt.store.knex, key, 'unb'), message: await peekControlNumber(rt.store.knex, key, 'unh') },
+            });
+            if (contrl.text) texts.push(contrl.text);
           }
         }
       });

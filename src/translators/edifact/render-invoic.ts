@@ -3,9 +3,16 @@ import { dtm, lineIds, nad, num, units, type EdiSeg, type EdifactRenderContext }
 
 const DOC = { invoice: '380', credit_note: '381', debit_note: '383' } as const;
 
+/**
+ * X12 SAC02 codes (four characters) that canonical documents often carry, as EDIFACT 7161 codes
+ * (an..3). Anything else of more than three characters is sent as text only (C214 7160).
+ */
+const SERVICE_CODES: Record<string, string> = { D240: 'FC', C310: 'DI', D500: 'HD', F050: 'ABK', B720: 'PC', H850: 'TX', I530: 'IN' };
+
 function alc(a: AllowanceCharge): EdiSeg[] {
+  const code = SERVICE_CODES[a.code] ?? (a.code.length <= 3 ? a.code : '');
   return [
-    ['ALC', a.kind === 'allowance' ? 'A' : 'C', '', '', '', [a.code, '', '', a.description ?? '']],
+    ['ALC', a.kind === 'allowance' ? 'A' : 'C', '', '', '', [code, '', '', (a.description ?? (code ? '' : a.code)).slice(0, 35)]],
     ...(a.percent !== undefined ? [['PCD', ['1', num(a.percent)]] as EdiSeg] : []),
     ['MOA', ['8', num(a.amount)]],
   ];

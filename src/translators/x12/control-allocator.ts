@@ -15,8 +15,8 @@ export interface SsccSerialSource {
 }
 
 /** Counts each kind from `start`: deterministic numbers for previews and tests. */
-export function sequentialAllocator(start = 1): ControlNumberAllocator {
-  const last = new Map<X12ControlKind, number>();
+export function sequentialAllocator<K extends string = X12ControlKind>(start = 1): { next(kind: K): Promise<number> } {
+  const last = new Map<K, number>();
   return {
     async next(kind) {
       const n = (last.get(kind) ?? start - 1) + 1;

@@ -1,0 +1,137 @@
+import type { Knex } from 'knex';
+import { buildContrl } from '../acks/edifact-acks';
+import { readAperak, readContrl } from '../acks/read-edifact-acks';
+import type { GatewayConfig } from '../config/gateway.config';
+import { GatewayError } from '../errors/gateway-error';
+import type { EdifactValidationResult, InterchangeDetail } from '../parsers/edifact/edifact-validator';
+import type { EdifactSegment } from '../parsers/edifact/segment';
+import { validateEdifactBytes } from '../parsers/edifact/validate-stream';
+import type { JobQueue } from '../queue/job-queue';
+import { nextControlNumber } from '../store/control-numbers.repo';
+import { applyAperak, applyContrl, recordOutboundEdifact } from '../store/edifact-acks.repo';
+import { recordInterchange } from '../store/interchanges.repo';
+import { recordStage } from '../store/messages.repo';
+import { edifactContext, flagEdifactDuplicates } from './edifact-inspect';
+import { collectAcceptedMessages, type PendingEdifactMessage } from '../translators/translate-edifact';
+import type { InboundStage } from './inbound-stages';
+import { enqueueOutbound } from './outbox';
+
+interface ReceivedAck { ic: InterchangeDetail; type: 'CONTRL' | 'APERAK'; segments: readonly EdifactSegment[] }
+
+/**
+ * Matches the CONTRL and APERAK messages of a received interchange to what we sent, and turns a
+ * partner's rejection into an exception on our outbound message. Returns notes for the trail.
+ */
+async function applyReceivedAcks(trx: Knex.Transaction, messageId: number, acks: ReceivedAck[]): Promise<string[]> {
+  const notes: string[] = [];
+  for (const a of acks) {
+    const partnerId = a.ic.report.partnerId;
+    if (!partnerId || a.ic.report.status !== 'accepted') continue;
+    if (a.type === 'CONTRL') {
+      const contrl = readContrl(a.segments);
+      if (!contrl) continue;
+      const match = await applyContrl(trx, partnerId, contrl, messageId);
+      if (!match) { notes.push(`CONTRL for interchange ${contrl.interchangeRef} matches nothing we sent`); continue; }
+      notes.push(`CONTRL ${contrl.action} for our interchange ${contrl.interchangeRef} (message ${match.messageId})`);
+      const rejected = contrl.action === '4' || match.rejectedMessages.length > 0;
+      await recordStage(trx, match.messageId, rejected
+        ? { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED',
+          detail: `the partner's CONTRL rejected interchange ${contrl.interchangeRef}${contrl.errorCode ? ` (code ${contrl.errorCode})` : ''}${match.rejectedMessages.map((m) => `; ${m.type} ${m.reference}: ${m.detail}`).join('')} (message ${messageId})` }
+        : { stage: 'acknowledged', outcome: 'info', detail: `CONTRL ${contrl.action} for interchange ${contrl.interchangeRef} (message ${messageId})` });
+    } else {
+      const aperak = readAperak(a.segments);
+      const match = await applyAperak(trx, partnerId, aperak);
+      if (!match) { notes.push(`APERAK for message ${aperak.messageRef ?? '(no RFF+ACW)'} matches nothing we sent`); continue; }
+      notes.push(`APERAK ${aperak.rejected ? 'rejecting' : 'accepting'} our ${match.type} ${match.reference} (message ${match.messageId})`);
+      await recordStage(trx, match.messageId, aperak.rejected
+        ? { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED',
+          detail: `the partner's APERAK rejected ${match.type} ${match.reference}${aperak.errorCodes.length ? ` (errors ${aperak.errorCodes.join(',')})` : ''}${aperak.texts.length ? `: ${aperak.texts.join(' ')}` : ''} (message ${messageId})` }
+        : { stage: 'acknowledged', outcome: 'info', detail: `APERAK for ${match.type} ${match.reference} (message ${messageId})` });
+    }
+  }
+  return notes;
+}
+
+function firstProblems(result: EdifactValidationResult, max = 3): string {
+  const out: string[] = [];
+  for (const ic of result.report.interchanges) {
+    for (const e of ic.errors) out.push(`UNB ${ic.controlNumber}: ${e.message} (UCI ${e.code})`);
+    for (const g of ic.groups) {
+      for (const e of g.errors) out.push(`UNG ${g.controlNumber}: ${e.message} (UCF ${e.code})`);
+      for (const s of g.sets) for (const e of s.errors) out.push(`${s.type} ${s.controlNumber}${e.segment && e.position ? ` ${e.segment}@${e.position}` : ''}: ${e.message} (code ${e.code})`);
+    }
+  }
+  for (const e of result.report.errors) out.push(e.message);
+  return out.slice(0, max).join('; ') + (out.length > max ? `; and ${out.length - max} more` : '');
+}
+
+export interface EdifactStageDeps {
+  knex: Knex;
+  queue: JobQueue;
+  config: GatewayConfig;
+}
+
+/**
+ * Validates an EDIFACT message, records its interchanges (duplicates flagged), applies the
+ * CONTRL/APERAK it carries to what we sent, and queues the CONTRL the partner is owed. A rejected
+ * or duplicate interchange stops the message here, as an exception that names the first problems.
+ */
+export function edifactValidateStage(deps: EdifactStageDeps): InboundStage {
+  return {
+    name: 'validate-edifact',
+    async run(ctx) {
+      if (ctx.sniffed?.standard !== 'EDIFACT') return 'not EDIFACT';
+      const received: ReceivedAck[] = [];
+      const pending: PendingEdifactMessage[] = [];
+      const keepForTranslation = collectAcceptedMessages(pending);
+      const result = validateEdifactBytes(ctx.content, {
+        ...edifactContext(deps.config, ctx.partners),
+        onMessage: (m, segments, g, ic) => {
+          if ((m.type === 'CONTRL' || m.type === 'APERAK') && m.status !== 'rejected') received.push({ ic, type: m.type, segments });
+          keepForTranslation(m, segments, g, ic);
+        },
+      });
+      await flagEdifactDuplicates(deps.knex, result, ctx.partners, ctx.message.id);
+      const now = new Date();
+      const notes: string[] = [];
+      // A CONTRL is sent once per run of the message: a job run again sends nothing twice, a replay sends it again.
+      const replays = Number((await deps.knex('message_events').where({ message_id: ctx.message.id, stage: 'replay' }).count('* as n'))[0].n);
+      await deps.knex.transaction(async (trx) => {
+        notes.push(...await applyReceivedAcks(trx, ctx.message.id, received));
+        for (const [ordinal, ic] of result.interchanges.entries()) {
+          const r = ic.report;
+          await recordInterchange(trx, { messageId: ctx.message.id, ordinal, direction: 'in', standard: 'EDIFACT',
+            senderQualifier: r.senderQualifier ?? '', senderId: r.senderId, receiverQualifier: r.receiverQualifier ?? '', receiverId: r.receiverId,
+            controlNumber: r.controlNumber, partnerId: r.partnerId, status: r.duplicate ? 'duplicate' : r.status });
+          const partner = r.partnerId ? ctx.partners.get(r.partnerId) : undefined;
+          if (!partner) continue; // nobody to send a CONTRL to
+          const key = `ack:${ctx.message.id}:${ordinal}:${replays}`;
+          if (await trx('messages').where({ transport: 'outbox', transport_ref: key }).first('id')) continue;
+          const contrl = buildContrl(ic, {
+            self: deps.config.self.edifact, partner, now,
+            controlNumbers: { interchange: await nextControlNumber(trx, partner.id, 'unb'), message: await nextControlNumber(trx, partner.id, 'unh') },
+          });
+          if (!contrl.bytes) continue;
+          const { messageId: ackId } = await enqueueOutbound(trx, deps.queue, {
+            partnerId: partner.id, content: contrl.bytes, key,
+            filename: `CONTRL-${r.controlNumber.replace(/[^A-Za-z0-9_-]/g, '_')}-${ctx.message.id}.edi`,
+            description: `CONTRL ${contrl.action} for interchange ${r.controlNumber} (message ${ctx.message.id})`,
+          });
+          await recordOutboundEdifact(trx, { messageId: ackId, partnerId: partner.id, spec: contrl.spec! });
+        }
+      });
+      ctx.edifact = result;
+      ctx.edifactMessages = pending;
+      const ics = result.report.interchanges;
+      const usable = ics.filter((i) => i.status === 'accepted' && !i.duplicate);
+      const accepted = usable.reduce((n, i) => n + i.groups.reduce((m, g) => m + g.acceptedCount, 0), 0);
+      const total = ics.reduce((n, i) => n + i.groups.reduce((m, g) => m + g.setCount, 0), 0);
+      // As for X12: nothing usable stops here; accepted messages beside rejected ones go on.
+      const code = ics.some((i) => i.duplicate) ? 'INTERCHANGE_DUPLICATE' : 'INTERCHANGE_REJECTED';
+      const problems = firstProblems(result, code === 'INTERCHANGE_DUPLICATE' ? 1 : 3);
+      if (!result.report.ok && accepted === 0) throw new GatewayError(code, problems);
+      if (!result.report.ok) ctx.problems.push(new GatewayError(code, problems));
+      return [`${ics.length} interchange(s), ${accepted} of ${total} message(s) accepted`, ...notes].join('; ');
+    },
+  };
+}
