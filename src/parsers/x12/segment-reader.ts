@@ -1,35 +1,61 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { delimitersFromIsa, type X12Delimiters } from './delimiters';
+import { NO_TAG, tagCode, tagCodeAt, tagName } from './tag-codes';
+
+const IEA = tagCode('IEA');
+/**
+ * Input is decoded and scanned this many bytes at a time: the reader's text then stays a young,
+ * cheaply collected string, where a whole 1 MB read would be a large object that only a full
+ * collection frees (and every segment cut from it would keep it alive).
+ */
+const PIECE = 1 << 16;
 
 /**
- * One segment as written, without its terminator. Elements are split on first use: a validator
- * that walks `text` itself never pays for an array of strings per segment.
+ * One segment as written, without its terminator: `src[start, end)` of the reader's text. The
+ * segment's own string and its elements are cut on first use: a validator that walks `src` by
+ * index never pays for a substring or an array of strings per segment.
  */
 export class RawSegment {
   readonly kind = 'segment';
+  private cachedText?: string;
   private split?: string[];
 
   constructor(
-    readonly text: string,
+    /** The reader's text this segment lies in (shared with its neighbours). */
+    readonly src: string,
+    readonly start: number,
+    readonly end: number,
     /** Character offset of the segment in the input (the byte offset, for ASCII input). */
     readonly offset: number,
     /** The delimiters of this segment's interchange. */
     readonly delimiters: X12Delimiters,
+    /** The tag as a number (tag-codes.ts), NO_TAG when it is not one to three letters or digits. */
+    readonly tagCode: number,
   ) {}
 
-  private cachedTag?: string;
+  /** A segment made from its text alone (tests, segments built in memory). */
+  static of(text: string, delimiters: X12Delimiters, offset = 0): RawSegment {
+    return new RawSegment(text, 0, text.length, offset, delimiters, tagCodeAt(text, 0, text.length, delimiters.element.charCodeAt(0)));
+  }
+
+  get text(): string {
+    return (this.cachedText ??= this.src.slice(this.start, this.end));
+  }
 
   get tag(): string {
-    if (this.cachedTag === undefined) {
-      const i = this.text.indexOf(this.delimiters.element);
-      this.cachedTag = i < 0 ? this.text : this.text.slice(0, i);
-    }
-    return this.cachedTag;
+    if (this.tagCode !== NO_TAG) return tagName(this.tagCode);
+    const i = this.src.indexOf(this.delimiters.element, this.start);
+    return this.src.slice(this.start, i < 0 || i > this.end ? this.end : i);
   }
 
   /** elements[0] is the tag, elements[n] element n as written (composites and repeats unsplit). */
   get elements(): string[] {
     return (this.split ??= this.text.split(this.delimiters.element));
+  }
+
+  /** Logs and JSON show the segment, not the reader's whole text it points into. */
+  toJSON(): { tag: string; text: string; offset: number } {
+    return { tag: this.tag, text: this.text, offset: this.offset };
   }
 }
 
@@ -71,8 +97,10 @@ export class X12SegmentReader {
   private started = false;
 
   push(chunk: Buffer, out: ReaderItem[]): void {
-    this.text += this.decode(chunk);
-    this.scan(out, false);
+    for (let i = 0; i < chunk.length; i += PIECE) {
+      this.text += this.decode(i === 0 && chunk.length <= PIECE ? chunk : chunk.subarray(i, i + PIECE));
+      this.scan(out, false);
+    }
   }
 
   end(out: ReaderItem[]): void {
@@ -82,7 +110,7 @@ export class X12SegmentReader {
     let rest = this.text.trim();
     // Many files end without a terminator after their last IEA: take it as written.
     if (this.delimiters && /^IEA/.test(rest) && !rest.includes(this.delimiters.segment)) {
-      out.push(new RawSegment(rest, this.base + this.text.indexOf(rest), this.delimiters));
+      out.push(RawSegment.of(rest, this.delimiters, this.base + this.text.indexOf(rest)));
       this.delimiters = undefined;
       rest = '';
     }
@@ -146,10 +174,10 @@ export class X12SegmentReader {
       const end = s.indexOf(d.segment, pos);
       if (end < 0) break; // unfinished: wait for more input (end() reports a cut-off segment)
       const stop = d.segment === '\n' && end > pos && s.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
-      const seg = new RawSegment(s.slice(pos, stop), this.base + pos, d);
-      out.push(seg);
+      const code = tagCodeAt(s, pos, stop, d.element.charCodeAt(0));
+      out.push(new RawSegment(s, pos, stop, this.base + pos, d, code));
       pos = end + 1;
-      if (seg.text.startsWith('IEA') && (seg.text.length === 3 || seg.text[3] === d.element)) this.delimiters = undefined;
+      if (code === IEA) this.delimiters = undefined;
     }
     this.text = pos < len ? s.slice(pos) : '';
     this.base += pos;
