@@ -1,27 +1,32 @@
+import { codesToString, type CharCodes } from './char-codes';
 import type { X12Delimiters } from './delimiters';
 import type { X12Dictionary } from './definitions';
 import { tagCode, TAG_CODES } from './tag-codes';
 
 /**
- * The fast half of element validation: says only whether a segment is clean, walking the reader's
- * text by index with each position's checks compiled once. It never builds a message: when it says
+ * The fast half of element validation: says only whether a segment is clean, in one pass over its
+ * char codes with each position's checks compiled once. It never builds a message: when it says
  * "not clean", validateSegment (segment-validator.ts) is run to say what is wrong, so codes and
  * messages have one source. It must never call clean what validateSegment would fault; it may, in
- * rare shapes (repeated elements), send a clean segment to validateSegment, which then finds nothing.
+ * rare shapes (repeated elements, odd delimiters), send a clean segment to validateSegment, which
+ * then finds nothing.
  */
 
 const enum Kind { AN, ID, N, R, DT, TM, COMPOSITE, UNDEFINED }
+
+/** A code list: a bit per code of one to three letters or digits (tag-codes.ts), and all its codes. */
+interface CodeList {
+  short: Uint8Array;
+  all: Set<string>;
+}
 
 interface CompiledValue {
   kind: Kind;
   min: number;
   max: number;
   mandatory: boolean;
-  codes: Set<string> | undefined;
-}
-
-interface CompiledPosition extends CompiledValue {
-  /** More than one repetition allowed (a 005010 repeated element). */
+  codes: CodeList | undefined;
+  /** More than one repetition allowed (a 005010 repeated element); false for components. */
   repeats: boolean;
   composite: CompiledComposite | undefined;
 }
@@ -33,12 +38,14 @@ interface CompiledNote {
 
 interface CompiledComposite {
   components: CompiledValue[];
+  /** mandatoryAfter[i]: a component after the i-th (1-based; 0 for all) is mandatory. */
+  mandatoryAfter: boolean[];
   notes: CompiledNote[];
 }
 
 export interface CompiledSegment {
-  positions: CompiledPosition[];
-  /** mandatoryFrom[i]: some position after i (1-based) is mandatory. */
+  positions: CompiledValue[];
+  /** mandatoryAfter[i]: a position after the i-th (1-based; 0 for all) is mandatory. */
   mandatoryAfter: boolean[];
   notes: CompiledNote[];
 }
@@ -48,10 +55,19 @@ export interface DelimiterCodes {
   element: number;
   component: number;
   repetition: number;
+  /**
+   * False when the component or repetition separator is a digit, '-' or '.': the checks below
+   * would take it for part of a number, so such interchanges are left to validateSegment.
+   */
+  usable: boolean;
 }
 
+const numeric = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+
 export function delimiterCodes(d: X12Delimiters): DelimiterCodes {
-  return { element: d.element.charCodeAt(0), component: d.component.charCodeAt(0), repetition: d.repetition ? d.repetition.charCodeAt(0) : -2 };
+  const component = d.component.charCodeAt(0);
+  const repetition = d.repetition ? d.repetition.charCodeAt(0) : -2;
+  return { element: d.element.charCodeAt(0), component, repetition, usable: !numeric(component) && !numeric(repetition) };
 }
 
 const NOTE_KINDS: Record<string, number> = { P: 0, R: 1, E: 2, C: 3, L: 4 };
@@ -67,11 +83,37 @@ function kindOf(type: string): Kind {
   }
 }
 
-function compileValue(ref: string, req: string, dict: X12Dictionary): CompiledValue {
+const codeLists = new WeakMap<Set<string>, CodeList>();
+function compileCodes(all: Set<string> | undefined): CodeList | undefined {
+  if (!all) return undefined;
+  let c = codeLists.get(all);
+  if (!c) {
+    const short = new Uint8Array((TAG_CODES >> 3) + 1);
+    for (const code of all) {
+      const k = /^[A-Z0-9]{1,3}$/.test(code) ? tagCode(code) : -1;
+      if (k >= 0) short[k >> 3] |= 1 << (k & 7);
+    }
+    codeLists.set(all, c = { short, all });
+  }
+  return c;
+}
+
+const mandatoryAfter = (values: CompiledValue[]) => values.map((_, i) => values.slice(i).some((v) => v.mandatory)).concat(false);
+
+function compileValue(ref: string, req: string, repeat: number, dict: X12Dictionary): CompiledValue {
   const el = dict.elements[ref];
-  return el
-    ? { kind: kindOf(el.type), min: el.min, max: el.max, mandatory: req === 'M', codes: el.type === 'ID' ? dict.codes.get(ref) : undefined }
-    : { kind: dict.composites[ref] ? Kind.COMPOSITE : Kind.UNDEFINED, min: 0, max: 0, mandatory: req === 'M', codes: undefined };
+  const composite = el ? undefined : dict.composites[ref];
+  let compiled: CompiledComposite | undefined;
+  if (composite) {
+    const components = composite.components.map((cs) => compileValue(cs.ref, cs.req, 1, dict));
+    compiled = { components, mandatoryAfter: mandatoryAfter(components), notes: composite.syntax.map(compileNote) };
+  }
+  return {
+    kind: el ? kindOf(el.type) : composite ? Kind.COMPOSITE : Kind.UNDEFINED,
+    min: el?.min ?? 0, max: el?.max ?? 0, mandatory: req === 'M',
+    codes: el?.type === 'ID' ? compileCodes(dict.codes.get(ref)) : undefined,
+    repeats: repeat > 1, composite: compiled,
+  };
 }
 
 const compiledDictionaries = new WeakMap<X12Dictionary, (CompiledSegment | null | undefined)[]>();
@@ -85,85 +127,67 @@ export function compiledSegment(dict: X12Dictionary, code: number): CompiledSegm
     c = null;
     for (const [tag, def] of Object.entries(dict.segments)) {
       if (tagCode(tag) !== code) continue;
-      const positions = def.elements.map((spec): CompiledPosition => {
-        const composite = dict.composites[spec.ref];
-        return {
-          ...compileValue(spec.ref, spec.req, dict), repeats: (spec.repeat ?? 1) > 1,
-          composite: composite && !dict.elements[spec.ref]
-            ? { components: composite.components.map((cs) => compileValue(cs.ref, cs.req, dict)), notes: composite.syntax.map(compileNote) }
-            : undefined,
-        };
-      });
-      const mandatoryAfter = positions.map((_, i) => positions.slice(i + 1).some((p) => p.mandatory));
-      c = { positions, mandatoryAfter: [positions.some((p) => p.mandatory), ...mandatoryAfter], notes: def.syntax.map(compileNote) };
+      const positions = def.elements.map((spec) => compileValue(spec.ref, spec.req, spec.repeat ?? 1, dict));
+      c = { positions, mandatoryAfter: mandatoryAfter(positions), notes: def.syntax.map(compileNote) };
     }
     byCode[code] = c;
   }
   return c;
 }
 
-// Element and component boundaries of the segment in hand, reused.
+// Which positions of the segment (or composite) in hand have a value, reused.
 const MAX_ELEMENTS = 255;
-const STARTS = new Int32Array(MAX_ELEMENTS + 1);
-const ENDS = new Int32Array(MAX_ELEMENTS + 1);
-const C_STARTS = new Int32Array(MAX_ELEMENTS + 1);
-const C_ENDS = new Int32Array(MAX_ELEMENTS + 1);
+const PRESENT = new Uint8Array(MAX_ELEMENTS + 2);
+const C_PRESENT = new Uint8Array(MAX_ELEMENTS + 2);
 
 /** Whether src[start, end) (a segment, tag included) passes every element check. */
-export function segmentIsClean(src: string, start: number, end: number, cs: CompiledSegment, dl: DelimiterCodes): boolean {
+export function segmentIsClean(src: CharCodes, start: number, end: number, cs: CompiledSegment, dl: DelimiterCodes): boolean {
+  if (!dl.usable) return false;
   const el = dl.element;
   let p = start;
-  while (p < end && src.charCodeAt(p) !== el) p++;
+  while (p < end && src[p] !== el) p++;
+  const positions = cs.positions;
+  const np = positions.length;
   let n = 0;
   while (p < end) {
     const s = p + 1;
-    let q = s;
-    while (q < end && src.charCodeAt(q) !== el) q++;
-    if (++n > MAX_ELEMENTS) return false;
-    STARTS[n] = s;
-    ENDS[n] = q;
-    p = q;
-  }
-  let last = n;
-  while (last > 0 && ENDS[last] === STARTS[last]) last--;
-  const positions = cs.positions;
-  if (last > positions.length) return false;
-  if (cs.mandatoryAfter[last]) return false;
-  for (let i = 1; i <= last; i++) {
-    const spec = positions[i - 1];
-    const s = STARTS[i];
-    const e = ENDS[i];
-    if (s === e) {
+    if (n === np) {
+      // Past the last defined position only empty elements may follow.
+      for (let q = s; q < end; q++) if (src[q] !== el) return false;
+      break;
+    }
+    n++;
+    const spec = positions[n - 1];
+    if (s === end || src[s] === el) {
       if (spec.mandatory) return false;
+      PRESENT[n] = 0;
+      p = s;
       continue;
     }
-    // Repetitions (and their count) are validateSegment's to judge, even of an undefined element.
-    if (spec.repeats && dl.repetition >= 0 && contains(src, s, e, dl.repetition)) return false;
-    if (spec.kind === Kind.UNDEFINED) continue;
-    if (spec.composite) {
-      if (!compositeIsClean(src, s, e, spec.composite, dl.component)) return false;
-    } else if (!valueIsClean(src, s, e, spec, spec.kind === Kind.AN ? -2 : dl.component)) {
-      return false;
-    }
+    const x2 = spec.repeats ? dl.repetition : -2;
+    const q = spec.kind === Kind.COMPOSITE
+      ? compositeEnd(src, s, end, spec.composite!, el, dl.component, x2)
+      : valueEnd(src, s, end, spec, el, el, spec.kind === Kind.AN || spec.kind === Kind.UNDEFINED ? -2 : dl.component, x2);
+    if (q < 0) return false;
+    PRESENT[n] = 1;
+    p = q;
   }
+  if (cs.mandatoryAfter[n]) return false;
   const notes = cs.notes;
-  for (let k = 0; k < notes.length; k++) if (!noteHolds(notes[k], STARTS, ENDS, last)) return false;
+  for (let k = 0; k < notes.length; k++) if (!noteHolds(notes[k], PRESENT, n)) return false;
   return true;
 }
 
 /**
  * A syntax note (P all or none, R at least one, E at most one, C if the first then all, L if the
- * first then one other) over positions 1..last whose value is starts[k] < ends[k].
+ * first then one other) over positions 1..n, present[k] saying which have a value.
  */
-function noteHolds(note: CompiledNote, starts: Int32Array, ends: Int32Array, last: number): boolean {
+function noteHolds(note: CompiledNote, present: Uint8Array, n: number): boolean {
   const ps = note.positions;
   let count = 0;
-  for (let i = 0; i < ps.length; i++) {
-    const k = ps[i];
-    if (k <= last && ends[k] > starts[k]) count++;
-  }
+  for (let i = 0; i < ps.length; i++) if (ps[i] <= n && present[ps[i]] === 1) count++;
   if (count === 0) return note.kind !== 1;
-  const first = ps[0] <= last && ends[ps[0]] > starts[ps[0]];
+  const first = ps[0] <= n && present[ps[0]] === 1;
   switch (note.kind) {
     case 0: return count === ps.length;
     case 2: return count === 1;
@@ -173,96 +197,134 @@ function noteHolds(note: CompiledNote, starts: Int32Array, ends: Int32Array, las
   }
 }
 
-function contains(src: string, s: number, e: number, c: number): boolean {
-  for (let i = s; i < e; i++) if (src.charCodeAt(i) === c) return true;
-  return false;
-}
-
-function compositeIsClean(src: string, start: number, end: number, c: CompiledComposite, comp: number): boolean {
-  let n = 0;
-  let s = start;
-  for (let q = start; ; q++) {
-    const ch = q < end ? src.charCodeAt(q) : comp;
-    if (ch !== comp) continue;
-    if (++n > MAX_ELEMENTS) return false;
-    C_STARTS[n] = s;
-    C_ENDS[n] = q;
-    s = q + 1;
-    if (q >= end) break;
-  }
-  let last = n;
-  while (last > 1 && C_ENDS[last] === C_STARTS[last]) last--;
+/** End of the composite starting at s (its element separator or end), or -1 when it is not clean. */
+function compositeEnd(src: CharCodes, s: number, end: number, c: CompiledComposite, el: number, comp: number, rep: number): number {
   const components = c.components;
-  if (last > components.length) return false;
-  for (let i = 1; i <= components.length; i++) {
-    const spec = components[i - 1];
-    if (i > last || C_STARTS[i] === C_ENDS[i]) {
-      if (spec.mandatory) return false;
+  let n = 0;
+  let p = s;
+  for (;;) {
+    const empty = p === end || src[p] === el || src[p] === comp;
+    let q = p;
+    if (n === components.length) {
+      if (!empty) return -1; // past the last defined component only empty ones may follow
+    } else {
+      const spec = components[n++];
+      if (empty) {
+        if (spec.mandatory) return -1;
+        C_PRESENT[n] = 0;
+      } else {
+        q = valueEnd(src, p, end, spec, comp, el, rep, -2);
+        if (q < 0) return -1;
+        C_PRESENT[n] = 1;
+      }
+    }
+    if (q < end && src[q] === comp) {
+      p = q + 1;
       continue;
     }
-    if (spec.kind === Kind.UNDEFINED || spec.kind === Kind.COMPOSITE) continue;
-    if (!valueIsClean(src, C_STARTS[i], C_ENDS[i], spec, -2)) return false;
+    if (c.mandatoryAfter[n]) return -1;
+    for (let k = 0; k < c.notes.length; k++) if (!noteHolds(c.notes[k], C_PRESENT, n)) return -1;
+    return q;
   }
-  for (let k = 0; k < c.notes.length; k++) if (!noteHolds(c.notes[k], C_STARTS, C_ENDS, last)) return false;
-  return true;
 }
 
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+// A-Z -> 1..26, 0-9 -> 27..36, else 0: a value's code-list key, as tag-codes.ts numbers tags.
+const KEY_DIGIT = new Uint8Array(0x10000);
+for (let c = 0; c < 26; c++) KEY_DIGIT[0x41 + c] = c + 1;
+for (let c = 0; c < 10; c++) KEY_DIGIT[0x30 + c] = 27 + c;
+
 const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const num2 = (src: string, i: number) => (src.charCodeAt(i) - 0x30) * 10 + src.charCodeAt(i + 1) - 0x30;
+const num2 = (src: CharCodes, i: number) => (src[i] - 0x30) * 10 + src[i + 1] - 0x30;
 
 /**
- * One non-empty value: its type's characters, its length as the standard counts it, its code.
- * `separator` is the component separator when the value must not hold one (-2 when it may).
+ * End of the non-empty value starting at s (the first `stop1` or `stop2`, or end), or -1 when the
+ * value breaks its type's characters, its length as the standard counts it, or its code list.
+ * `bad1` and `bad2` are separators that must not appear in it (-2 for none).
  */
-function valueIsClean(src: string, s: number, e: number, v: CompiledValue, separator: number): boolean {
-  let length = e - s;
-  // A separator chosen among '-' and '.' would pass as a sign or a decimal point below.
-  if ((separator === 0x2d || separator === 0x2e) && contains(src, s, e, separator)) return false;
+function valueEnd(src: CharCodes, s: number, end: number, v: CompiledValue, stop1: number, stop2: number, bad1: number, bad2: number): number {
+  let q = s;
+  let length: number;
   switch (v.kind) {
+    case Kind.AN:
+    case Kind.UNDEFINED:
+    case Kind.COMPOSITE: // a composite where a simple value is expected: only its end matters
+      for (; q < end; q++) {
+        const c = src[q];
+        if (c === stop1 || c === stop2) break;
+        if (c < 0x20 || c === 0x7f || c === bad1 || c === bad2) return -1;
+      }
+      if (v.kind !== Kind.AN) return q;
+      length = q - s;
+      break;
+    case Kind.ID: {
+      let key = 0;
+      let keyed = true;
+      for (; q < end; q++) {
+        const c = src[q];
+        if (c === stop1 || c === stop2) break;
+        if (c < 0x20 || c === 0x7f || c === bad1 || c === bad2) return -1;
+        if (q - s < 3) {
+          const d = KEY_DIGIT[c];
+          if (d === 0) keyed = false;
+          key = key * 37 + d;
+        }
+      }
+      length = q - s;
+      if (length < v.min || length > v.max) return -1;
+      const codes = v.codes;
+      if (codes === undefined) return q;
+      if (keyed && length <= 3) {
+        const k = length === 1 ? key * 1369 : length === 2 ? key * 37 : key;
+        return (codes.short[k >> 3] & (1 << (k & 7))) !== 0 ? q : -1;
+      }
+      return codes.all.has(codesToString(src, s, q)) ? q : -1;
+    }
     case Kind.N: {
-      const from = src.charCodeAt(s) === 0x2d ? s + 1 : s;
-      if (from === e) return false;
-      for (let i = from; i < e; i++) if (!isDigit(src.charCodeAt(i))) return false;
-      length = e - from;
+      if (src[q] === 0x2d) q++;
+      const from = q;
+      for (; q < end; q++) {
+        const c = src[q];
+        if (c === stop1 || c === stop2) break;
+        if (c < 0x30 || c > 0x39) return -1;
+      }
+      length = q - from;
+      if (length === 0) return -1;
       break;
     }
     case Kind.R: {
-      let digits = 0;
+      if (src[q] === 0x2d) q++;
       let points = 0;
-      for (let i = src.charCodeAt(s) === 0x2d ? s + 1 : s; i < e; i++) {
-        const c = src.charCodeAt(i);
-        if (isDigit(c)) digits++;
-        else if (c === 0x2e && points === 0) points++;
-        else return false;
+      for (; q < end; q++) {
+        const c = src[q];
+        if (c === stop1 || c === stop2) break;
+        if (c === 0x2e && points === 0) points++;
+        else if (c < 0x30 || c > 0x39) return -1;
       }
-      if (digits === 0) return false;
-      length = digits;
+      length = q - s - points - (src[s] === 0x2d ? 1 : 0);
+      if (length === 0) return -1;
       break;
     }
-    case Kind.DT: {
-      if (length !== 8 && length !== 6) return false;
-      for (let i = s; i < e; i++) if (!isDigit(src.charCodeAt(i))) return false;
-      const year = length === 8 ? num2(src, s) * 100 + num2(src, s + 2) : 2000 + num2(src, s);
-      const month = num2(src, e - 4);
-      const day = num2(src, e - 2);
-      if (month < 1 || month > 12 || day < 1) return false;
-      const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-      if (day > (month === 2 && leap ? 29 : DAYS[month])) return false;
-      break;
-    }
-    case Kind.TM: {
-      if (length < 4 || length > 8 || length === 5) return false;
-      for (let i = s; i < e; i++) if (!isDigit(src.charCodeAt(i))) return false;
-      if (num2(src, s) > 23 || num2(src, s + 2) > 59 || (length >= 6 && num2(src, s + 4) > 59)) return false;
-      break;
-    }
-    default:
-      for (let i = s; i < e; i++) {
-        const c = src.charCodeAt(i);
-        if (c < 0x20 || c === 0x7f || c === separator) return false;
+    default: { // DT, TM: digits, then the calendar and the clock
+      for (; q < end; q++) {
+        const c = src[q];
+        if (c === stop1 || c === stop2) break;
+        if (c < 0x30 || c > 0x39) return -1;
       }
+      length = q - s;
+      if (v.kind === Kind.DT) {
+        if (length !== 8 && length !== 6) return -1;
+        const year = length === 8 ? num2(src, s) * 100 + num2(src, s + 2) : 2000 + num2(src, s);
+        const month = num2(src, q - 4);
+        const day = num2(src, q - 2);
+        if (month < 1 || month > 12 || day < 1) return -1;
+        const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+        if (day > (month === 2 && leap ? 29 : DAYS[month])) return -1;
+      } else {
+        if (length < 4 || length > 8 || length === 5) return -1;
+        if (num2(src, s) > 23 || num2(src, s + 2) > 59 || (length >= 6 && num2(src, s + 4) > 59)) return -1;
+      }
+    }
   }
-  if (length < v.min || length > v.max) return false;
-  return v.codes === undefined || v.codes.has(src.slice(s, e));
+  return length < v.min || length > v.max ? -1 : q;
 }
+

@@ -93,9 +93,9 @@ const nameOf = (node: StructureNode): string => ('segment' in node ? node.segmen
  * and only a set it does not pass is walked here to find and word its errors.
  */
 export function validateSet(segments: readonly RawSegment[], def: TransactionSetDef, dict: X12Dictionary): SetResult {
-  const st = segments[0].elements;
+  const st = segments[0];
   const result: SetResult = {
-    type: st[1] ?? '', controlNumber: st[2] ?? '', convention: st[3] || undefined,
+    type: st.element(1) ?? '', controlNumber: st.element(2) ?? '', convention: st.element(3) || undefined,
     status: 'accepted', setErrors: [], segmentErrors: [], segmentCount: segments.length,
   };
   if (setIsClean(segments, def, dict)) return result;

@@ -11,12 +11,12 @@ const DIGIT_OF = new Uint8Array(128);
 for (let c = 0; c < 26; c++) DIGIT_OF[0x41 + c] = c + 1;
 for (let c = 0; c < 10; c++) DIGIT_OF[0x30 + c] = 27 + c;
 
-/** The code of the tag that starts text at `start` and ends at `separator` (a char code) or `end`. */
-export function tagCodeAt(text: string, start: number, end: number, separator: number): number {
+/** The code of the tag that starts codes at `start` and ends at `separator` (a char code) or `end`. */
+export function tagCodeAt(codes: ArrayLike<number>, start: number, end: number, separator: number): number {
   let code = 0;
   let i = start;
   for (; i < end && i < start + 4; i++) {
-    const c = text.charCodeAt(i);
+    const c = codes[i];
     if (c === separator) break;
     const d = c < 128 ? DIGIT_OF[c] : 0;
     if (d === 0 || i === start + 3) return NO_TAG;
@@ -30,7 +30,9 @@ export function tagCodeAt(text: string, start: number, end: number, separator: n
 
 /** The code of a tag given as a string (NO_TAG when it has none). */
 export function tagCode(tag: string): number {
-  return tagCodeAt(tag, 0, tag.length, -1);
+  const codes: number[] = [];
+  for (let i = 0; i < tag.length && i < 4; i++) codes.push(tag.charCodeAt(i));
+  return tagCodeAt(codes, 0, tag.length, -1);
 }
 
 // Holey but preallocated: indexed by code, filled as tags are met.

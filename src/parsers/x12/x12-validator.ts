@@ -3,6 +3,7 @@ import type { GroupReport, InterchangeReport, SetReport, ValidationError, Valida
 import { dictionaryFor, versionOf, type X12Dictionary } from './definitions';
 import { checkGs, checkIsa, GROUP_ERRORS, readGs, readIsa, TA1_CODES, type GsHeader, type IsaHeader } from './envelope';
 import type { ReaderItem, RawSegment } from './segment-reader';
+import { tagCode } from './tag-codes';
 import { SET_ERRORS, validateSet, type SetResult } from './set-validator';
 
 export interface X12ValidationContext {
@@ -38,6 +39,8 @@ export interface X12ValidationResult {
   interchanges: InterchangeDetail[];
 }
 
+const [ISA, IEA, GS, GE, ST, SE, TA1, ISB, ISE] = ['ISA', 'IEA', 'GS', 'GE', 'ST', 'SE', 'TA1', 'ISB', 'ISE'].map(tagCode);
+
 interface OpenGroup extends GroupDetail {
   controlNumbers: Set<string>;
 }
@@ -65,19 +68,24 @@ export class X12Validator {
       else this.result.report.errors.push(err);
       return;
     }
-    const tag = item.tag;
-    if (tag === 'ISA') return this.startInterchange(item);
-    if (!this.ic) {
-      this.result.report.errors.push({ code: TA1_CODES.BAD_CONTROL_STRUCTURE, segment: tag, message: `${tag} segment outside an interchange (no ISA before it)` });
+    // Tags compared as numbers: this runs for every segment.
+    const code = item.tagCode;
+    if (this.set && this.ic && code !== ST && code !== SE && code !== GE && code !== IEA && code !== ISA && code !== GS) {
+      this.set.push(item);
       return;
     }
-    if (tag === 'IEA') return this.endInterchange(item);
-    if (tag === 'GS') return this.startGroup(item);
-    if (tag === 'GE') return this.endGroup(item);
-    if (tag === 'TA1' && !this.set && !this.group) return this.readTa1(item);
+    if (code === ISA) return this.startInterchange(item);
+    if (!this.ic) {
+      this.result.report.errors.push({ code: TA1_CODES.BAD_CONTROL_STRUCTURE, segment: item.tag, message: `${item.tag} segment outside an interchange (no ISA before it)` });
+      return;
+    }
+    if (code === IEA) return this.endInterchange(item);
+    if (code === GS) return this.startGroup(item);
+    if (code === GE) return this.endGroup(item);
+    if (code === TA1 && !this.set && !this.group) return this.readTa1(item);
     // Interchange-level security segments (005010 ISB/ISE) carry nothing we act on.
-    if ((tag === 'ISB' || tag === 'ISE') && !this.set && !this.group) return;
-    if (tag === 'ST') {
+    if ((code === ISB || code === ISE) && !this.set && !this.group) return;
+    if (code === ST) {
       if (this.set) this.closeSet(false);
       if (!this.group) this.icError({ code: TA1_CODES.BAD_CONTENT, segment: 'ST', message: 'ST segment outside a functional group (no GS before it)' });
       this.set = [item];
@@ -85,10 +93,10 @@ export class X12Validator {
     }
     if (this.set) {
       this.set.push(item);
-      if (tag === 'SE') this.closeSet(true);
+      if (code === SE) this.closeSet(true);
       return;
     }
-    this.icError({ code: TA1_CODES.BAD_CONTROL_STRUCTURE, segment: tag, message: `${tag} segment outside a transaction set` });
+    this.icError({ code: TA1_CODES.BAD_CONTROL_STRUCTURE, segment: item.tag, message: `${item.tag} segment outside a transaction set` });
   }
 
   finish(): X12ValidationResult {
@@ -233,13 +241,13 @@ export class X12Validator {
   }
 
   private checkSet(segments: RawSegment[], trailer: boolean, g: OpenGroup): SetResult {
-    const st = segments[0].elements;
-    const type = st[1] ?? '';
-    const control = st[2] ?? '';
+    const st = segments[0];
+    const type = st.element(1) ?? '';
+    const control = st.element(2) ?? '';
     const def = g.dict?.sets.get(type);
     const result: SetResult = def && g.dict
       ? validateSet(segments, def, g.dict)
-      : { type, controlNumber: control, convention: st[3] || undefined, status: 'accepted', setErrors: [], segmentErrors: [], segmentCount: segments.length };
+      : { type, controlNumber: control, convention: st.element(3) || undefined, status: 'accepted', setErrors: [], segmentErrors: [], segmentCount: segments.length };
     const errs = result.setErrors;
     if (!/^\d{3}$/.test(type)) errs.unshift({ code: SET_ERRORS.BAD_SET_ID, message: `ST01 '${type}' is not a transaction set identifier` });
     else if (!def) errs.unshift({ code: SET_ERRORS.NOT_SUPPORTED, message: `transaction set ${type} (${g.gs.version || 'no version'}) is not supported` });
@@ -258,10 +266,12 @@ export class X12Validator {
     if (!trailer) {
       errs.push({ code: SET_ERRORS.TRAILER_MISSING, message: `transaction set ${control} has no SE trailer` });
     } else {
-      const se = segments[segments.length - 1].elements;
-      if (se[2] !== control) errs.push({ code: SET_ERRORS.CONTROL_MISMATCH, message: `SE02 '${se[2] ?? ''}' does not match ST02 '${control}'` });
-      if (Number(se[1]) !== segments.length || !/^\d+$/.test(se[1] ?? '')) {
-        errs.push({ code: SET_ERRORS.COUNT_MISMATCH, message: `SE01 says ${se[1] ?? '(nothing)'} segments; the set has ${segments.length}` });
+      const se = segments[segments.length - 1];
+      const se01 = se.element(1);
+      const se02 = se.element(2);
+      if (se02 !== control) errs.push({ code: SET_ERRORS.CONTROL_MISMATCH, message: `SE02 '${se02 ?? ''}' does not match ST02 '${control}'` });
+      if (Number(se01) !== segments.length || !/^\d+$/.test(se01 ?? '')) {
+        errs.push({ code: SET_ERRORS.COUNT_MISMATCH, message: `SE01 says ${se01 ?? '(nothing)'} segments; the set has ${segments.length}` });
       }
     }
     result.status = errs.length || result.segmentErrors.length ? 'rejected' : 'accepted';
