@@ -23,6 +23,12 @@ export function toCharCodes(text: string): CharCodes {
 
 /** codes[start, end) as a string. */
 export function codesToString(codes: CharCodes, start: number, end: number): string {
+  // A few characters (tags, codes, control numbers) are quicker joined here than through a native call.
+  if (end - start <= 12) {
+    let s = '';
+    for (let i = start; i < end; i++) s += String.fromCharCode(codes[i]);
+    return s;
+  }
   if (codes instanceof Buffer) return codes.toString('latin1', start, end);
   let s = '';
   for (let i = start; i < end; i += 4096) s += String.fromCharCode(...codes.subarray(i, Math.min(end, i + 4096)));

@@ -16,9 +16,8 @@ const PIECE = 1 << 16;
  * validator that walks `src` by index never pays for a substring or an array per segment.
  */
 export class RawSegment {
-  readonly kind = 'segment';
-  private cachedText?: string;
-  private split?: string[];
+  /** The segment's text, then its elements, once asked for (one field: a segment is made per 25 bytes read). */
+  private cache?: string | string[];
 
   constructor(
     /** The reader's text this segment lies in (shared with its neighbours). */
@@ -37,12 +36,18 @@ export class RawSegment {
   static of(text: string, delimiters: X12Delimiters, offset = 0): RawSegment {
     const codes = toCharCodes(text);
     const seg = new RawSegment(codes, 0, codes.length, offset, delimiters, tagCodeAt(codes, 0, codes.length, delimiters.element.charCodeAt(0)));
-    seg.cachedText = text;
+    seg.cache = text;
     return seg;
   }
 
+  get kind(): 'segment' {
+    return 'segment';
+  }
+
   get text(): string {
-    return (this.cachedText ??= codesToString(this.src, this.start, this.end));
+    const c = this.cache;
+    if (c === undefined) return (this.cache = codesToString(this.src, this.start, this.end));
+    return typeof c === 'string' ? c : c.join(this.delimiters.element);
   }
 
   get tag(): string {
@@ -54,12 +59,14 @@ export class RawSegment {
 
   /** elements[0] is the tag, elements[n] element n as written (composites and repeats unsplit). */
   get elements(): string[] {
-    return (this.split ??= this.text.split(this.delimiters.element));
+    const c = this.cache;
+    if (typeof c === 'object') return c;
+    return (this.cache = this.text.split(this.delimiters.element));
   }
 
   /** elements[n] without splitting the segment: the set checks read two or three elements of ST and SE. */
   element(n: number): string | undefined {
-    if (this.split) return this.split[n];
+    if (typeof this.cache === 'object') return this.cache[n];
     const src = this.src;
     const sep = this.delimiters.element.charCodeAt(0);
     let from = this.start;

@@ -1,7 +1,8 @@
 import type { StructureNode, TransactionSetDef } from './definition.schema';
 import type { X12Dictionary } from './definitions';
 import type { RawSegment } from './segment-reader';
-import { compiledSegment, delimiterCodes, segmentIsClean } from './segment-checker';
+import type { X12Delimiters } from './delimiters';
+import { compiledSegment, delimiterCodes, segmentIsClean, type DelimiterCodes } from './segment-checker';
 import { indexOfTags, maxOf, triggerOf } from './set-structure';
 import { NO_TAG, tagCode, TAG_CODES } from './tag-codes';
 
@@ -122,6 +123,10 @@ function endIsClean(m: Machine, state: number): boolean {
   return true;
 }
 
+// One interchange's delimiters serve all its sets: their char codes are worked out once.
+let lastDelimiters: X12Delimiters | undefined;
+let lastCodes: DelimiterCodes;
+
 /**
  * Whether a transaction set is clean: every segment placed in the structure without a mandatory
  * segment skipped or a use over its maximum, every element valid, nothing mandatory missing at the end.
@@ -132,7 +137,9 @@ export function setIsClean(segments: readonly RawSegment[], def: TransactionSetD
   const counts = m.counts;
   counts.fill(0);
   const nTags = m.tags.length;
-  const dl = delimiterCodes(segments[0].delimiters);
+  const d = segments[0].delimiters;
+  if (d !== lastDelimiters) lastCodes = delimiterCodes(lastDelimiters = d);
+  const dl = lastCodes;
   let state = m.initial;
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i];

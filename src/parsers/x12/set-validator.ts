@@ -92,10 +92,12 @@ const nameOf = (node: StructureNode): string => ('segment' in node ? node.segmen
  * Most sets are clean: the compiled machine (set-machine.ts) says so at a fraction of the cost,
  * and only a set it does not pass is walked here to find and word its errors.
  */
-export function validateSet(segments: readonly RawSegment[], def: TransactionSetDef, dict: X12Dictionary): SetResult {
-  const st = segments[0];
+export function validateSet(segments: readonly RawSegment[], def: TransactionSetDef, dict: X12Dictionary,
+  /** ST01 and ST02, when the caller has read them already. */
+  st?: { type: string; controlNumber: string }): SetResult {
+  const first = segments[0];
   const result: SetResult = {
-    type: st.element(1) ?? '', controlNumber: st.element(2) ?? '', convention: st.element(3) || undefined,
+    type: st ? st.type : first.element(1) ?? '', controlNumber: st ? st.controlNumber : first.element(2) ?? '', convention: first.element(3) || undefined,
     status: 'accepted', setErrors: [], segmentErrors: [], segmentCount: segments.length,
   };
   if (setIsClean(segments, def, dict)) return result;

@@ -246,7 +246,7 @@ export class X12Validator {
     const control = st.element(2) ?? '';
     const def = g.dict?.sets.get(type);
     const result: SetResult = def && g.dict
-      ? validateSet(segments, def, g.dict)
+      ? validateSet(segments, def, g.dict, { type, controlNumber: control })
       : { type, controlNumber: control, convention: st.element(3) || undefined, status: 'accepted', setErrors: [], segmentErrors: [], segmentCount: segments.length };
     const errs = result.setErrors;
     if (!/^\d{3}$/.test(type)) errs.unshift({ code: SET_ERRORS.BAD_SET_ID, message: `ST01 '${type}' is not a transaction set identifier` });
