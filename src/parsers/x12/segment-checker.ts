@@ -118,10 +118,20 @@ function compileValue(ref: string, req: string, repeat: number, dict: X12Diction
 
 const compiledDictionaries = new WeakMap<X12Dictionary, (CompiledSegment | null | undefined)[]>();
 
-/** The compiled definition of the segment with this tag code, or null when the dictionary has none. */
-export function compiledSegment(dict: X12Dictionary, code: number): CompiledSegment | null {
+/**
+ * A dictionary's compiled segments by tag code, filled as tags are met: undefined not yet
+ * compiled, null not defined. Look a segment up with compiledSegment().
+ */
+export type CompiledSegments = (CompiledSegment | null | undefined)[];
+
+export function compiledSegments(dict: X12Dictionary): CompiledSegments {
   let byCode = compiledDictionaries.get(dict);
   if (!byCode) compiledDictionaries.set(dict, byCode = new Array<CompiledSegment | null | undefined>(TAG_CODES));
+  return byCode;
+}
+
+/** The compiled definition of the segment with this tag code, or null when the dictionary has none. */
+export function compiledSegment(dict: X12Dictionary, code: number, byCode = compiledSegments(dict)): CompiledSegment | null {
   let c = byCode[code];
   if (c === undefined) {
     c = null;

@@ -2,7 +2,7 @@ import type { StructureNode, TransactionSetDef } from './definition.schema';
 import type { X12Dictionary } from './definitions';
 import type { RawSegment } from './segment-reader';
 import type { X12Delimiters } from './delimiters';
-import { compiledSegment, delimiterCodes, segmentIsClean, type DelimiterCodes } from './segment-checker';
+import { compiledSegment, compiledSegments, delimiterCodes, segmentIsClean, type DelimiterCodes } from './segment-checker';
 import { indexOfTags, maxOf, triggerOf } from './set-structure';
 import { NO_TAG, tagCode, TAG_CODES } from './tag-codes';
 
@@ -140,6 +140,7 @@ export function setIsClean(segments: readonly RawSegment[], def: TransactionSetD
   const d = segments[0].delimiters;
   if (d !== lastDelimiters) lastCodes = delimiterCodes(lastDelimiters = d);
   const dl = lastCodes;
+  const byCode = compiledSegments(dict);
   let state = m.initial;
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i];
@@ -158,7 +159,7 @@ export function setIsClean(segments: readonly RawSegment[], def: TransactionSetD
     if (!t.repeat) counts[t.to] = 1;
     else if (++counts[t.to] > t.max) return false;
     state = t.to;
-    const cs = compiledSegment(dict, code);
+    const cs = byCode[code] ?? compiledSegment(dict, code, byCode);
     if (cs && !segmentIsClean(seg.src, seg.start, seg.end, cs, dl)) return false;
   }
   let end = m.endClean[state];

@@ -1,5 +1,6 @@
 import type { PartnerRegistry } from '../../partners/partner-registry';
 import type { GroupReport, InterchangeReport, SetReport, ValidationError, ValidationReport } from '../validation-report';
+import { ControlNumberSet } from './control-numbers';
 import { dictionaryFor, versionOf, type X12Dictionary } from './definitions';
 import { checkGs, checkIsa, GROUP_ERRORS, readGs, readIsa, TA1_CODES, type GsHeader, type IsaHeader } from './envelope';
 import type { ReaderItem, RawSegment } from './segment-reader';
@@ -42,7 +43,7 @@ export interface X12ValidationResult {
 const [ISA, IEA, GS, GE, ST, SE, TA1, ISB, ISE] = ['ISA', 'IEA', 'GS', 'GE', 'ST', 'SE', 'TA1', 'ISB', 'ISE'].map(tagCode);
 
 interface OpenGroup extends GroupDetail {
-  controlNumbers: Set<string>;
+  controlNumbers: ControlNumberSet;
 }
 interface OpenInterchange extends InterchangeDetail {
   groupControls: Set<string>;
@@ -189,7 +190,7 @@ export class X12Validator {
     const dict = dictionaryFor(versionOf(gs.version));
     const report: GroupReport = { functionalId: gs.functionalId, controlNumber: gs.controlNumber, version: gs.version,
       status: 'accepted', errors: [], sets: [], setCount: 0, acceptedCount: 0 };
-    this.group = { report, gs, dict, sets: [], controlNumbers: new Set() };
+    this.group = { report, gs, dict, sets: [], controlNumbers: new ControlNumberSet() };
     for (const issue of checkGs(gs)) report.errors.push({ segment: 'GS', ...issue });
     if (!dict) report.errors.push({ code: GROUP_ERRORS.VERSION_NOT_SUPPORTED, segment: 'GS', element: 8, message: `GS08 version '${gs.version}' is not supported (004010 and 005010 are)` });
     if (this.ic!.groupControls.has(gs.controlNumber)) {
