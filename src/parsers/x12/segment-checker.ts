@@ -175,10 +175,21 @@ export function segmentIsClean(src: CharCodes, start: number, end: number, cs: C
       continue;
     }
     const x2 = spec.repeats ? dl.repetition : -2;
-    const q = spec.kind === Kind.COMPOSITE
-      ? compositeEnd(src, s, end, spec.composite!, el, dl.component, x2)
-      : valueEnd(src, s, end, spec, el, el, spec.kind === Kind.AN || spec.kind === Kind.UNDEFINED ? -2 : dl.component, x2);
-    if (q < 0) return false;
+    let q = s;
+    if (spec.kind === Kind.AN) {
+      // The commonest kind, checked here rather than in a call: printable, and its length.
+      for (; q < end; q++) {
+        const c = src[q];
+        if (c === el) break;
+        if (c < 0x20 || c === 0x7f || c === x2) return false;
+      }
+      if (q - s < spec.min || q - s > spec.max) return false;
+    } else {
+      q = spec.kind === Kind.COMPOSITE
+        ? compositeEnd(src, s, end, spec.composite!, el, dl.component, x2)
+        : valueEnd(src, s, end, spec, el, el, spec.kind === Kind.UNDEFINED ? -2 : dl.component, x2);
+      if (q < 0) return false;
+    }
     PRESENT[n] = 1;
     p = q;
   }

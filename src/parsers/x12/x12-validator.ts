@@ -250,7 +250,7 @@ export class X12Validator {
       ? validateSet(segments, def, g.dict, { type, controlNumber: control })
       : { type, controlNumber: control, convention: st.element(3) || undefined, status: 'accepted', setErrors: [], segmentErrors: [], segmentCount: segments.length };
     const errs = result.setErrors;
-    if (!/^\d{3}$/.test(type)) errs.unshift({ code: SET_ERRORS.BAD_SET_ID, message: `ST01 '${type}' is not a transaction set identifier` });
+    if (!isDigits(type, 3, 3)) errs.unshift({ code: SET_ERRORS.BAD_SET_ID, message: `ST01 '${type}' is not a transaction set identifier` });
     else if (!def) errs.unshift({ code: SET_ERRORS.NOT_SUPPORTED, message: `transaction set ${type} (${g.gs.version || 'no version'}) is not supported` });
     else if (def.functionalGroup !== g.gs.functionalId) {
       errs.unshift({ code: SET_ERRORS.BAD_SET_ID, message: `transaction set ${type} belongs in a ${def.functionalGroup} group, not ${g.gs.functionalId}` });
@@ -259,7 +259,7 @@ export class X12Validator {
     if (def && partner && !partner.documents.inbound.some((d) => d.standard === 'X12' && d.type === type)) {
       errs.unshift({ code: SET_ERRORS.NOT_SUPPORTED, message: `partner '${partner.id}' does not send transaction set ${type} (see its profile)` });
     }
-    if (!/^[A-Za-z0-9]{4,9}$/.test(control)) errs.push({ code: SET_ERRORS.BAD_CONTROL_NUMBER, message: `ST02 control number '${control}' must be 4-9 characters` });
+    if (!isAlnum(control, 4, 9)) errs.push({ code: SET_ERRORS.BAD_CONTROL_NUMBER, message: `ST02 control number '${control}' must be 4-9 characters` });
     else if (g.controlNumbers.has(control)) {
       errs.push({ code: g.gs.version >= '005010' ? SET_ERRORS.CONTROL_NOT_UNIQUE : SET_ERRORS.BAD_CONTROL_NUMBER, message: `ST02 control number ${control} is used twice in this group` });
     }
@@ -271,13 +271,32 @@ export class X12Validator {
       const se01 = se.element(1);
       const se02 = se.element(2);
       if (se02 !== control) errs.push({ code: SET_ERRORS.CONTROL_MISMATCH, message: `SE02 '${se02 ?? ''}' does not match ST02 '${control}'` });
-      if (Number(se01) !== segments.length || !/^\d+$/.test(se01 ?? '')) {
+      if (Number(se01) !== segments.length || !isDigits(se01 ?? '', 1, Infinity)) {
         errs.push({ code: SET_ERRORS.COUNT_MISMATCH, message: `SE01 says ${se01 ?? '(nothing)'} segments; the set has ${segments.length}` });
       }
     }
     result.status = errs.length || result.segmentErrors.length ? 'rejected' : 'accepted';
     return result;
   }
+}
+
+// Checked once per transaction set: plain loops rather than regular expressions.
+function isDigits(s: string, min: number, max: number): boolean {
+  if (s.length < min || s.length > max) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+function isAlnum(s: string, min: number, max: number): boolean {
+  if (s.length < min || s.length > max) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) return false;
+  }
+  return true;
 }
 
 /** The flat error list of CONTRACTS.md: set errors, then each segment error and its element errors. */
