@@ -174,12 +174,17 @@ export class X12Validator {
 
   /** A TA1 stands between ISA and the first GS; its fields are fixed by the standard. */
   private readTa1(seg: RawSegment): void {
-    const [, control, date, time, status, note] = seg.elements;
+    const elements = seg.elements;
+    const [, control, date, time, status, note] = elements;
+    // Trailing empty elements are not elements (as in every other segment).
+    let count = elements.length - 1;
+    while (count > 0 && elements[count] === '') count--;
     const bad = !/^\d{9}$/.test(control ?? '') ? 'TA101 must be a 9-digit interchange control number'
       : !/^\d{6}$/.test(date ?? '') ? 'TA102 must be a YYMMDD date'
         : !/^\d{4}$/.test(time ?? '') ? 'TA103 must be an HHMM time'
           : !['A', 'E', 'R'].includes(status ?? '') ? 'TA104 must be A, E or R'
-            : !/^\d{3}$/.test(note ?? '') ? 'TA105 must be a 3-digit note code' : undefined;
+            : !/^\d{3}$/.test(note ?? '') ? 'TA105 must be a 3-digit note code'
+              : count !== 5 ? `TA1 has ${count} elements, expected 5` : undefined;
     if (bad) this.icError({ code: TA1_CODES.BAD_CONTENT, segment: 'TA1', message: `${bad}: '${seg.text}'` });
     else this.ic!.ta1s.push(seg);
   }
