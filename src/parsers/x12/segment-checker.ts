@@ -154,6 +154,7 @@ const C_PRESENT = new Uint8Array(MAX_ELEMENTS + 2);
 export function segmentIsClean(src: CharCodes, start: number, end: number, cs: CompiledSegment, dl: DelimiterCodes): boolean {
   if (!dl.usable) return false;
   const el = dl.element;
+  const comp = dl.component;
   let p = start;
   while (p < end && src[p] !== el) p++;
   const positions = cs.positions;
@@ -184,10 +185,35 @@ export function segmentIsClean(src: CharCodes, start: number, end: number, cs: C
         if (c < 0x20 || c === 0x7f || c === x2) return false;
       }
       if (q - s < spec.min || q - s > spec.max) return false;
+    } else if (spec.kind === Kind.ID) {
+      // The next commonest: printable, no components, its length, its code.
+      let key = 0;
+      let keyed = true;
+      for (; q < end; q++) {
+        const c = src[q];
+        if (c === el) break;
+        if (c < 0x20 || c === 0x7f || c === comp || c === x2) return false;
+        if (q - s < 3) {
+          const d = KEY_DIGIT[c];
+          if (d === 0) keyed = false;
+          key = key * 37 + d;
+        }
+      }
+      const length = q - s;
+      if (length < spec.min || length > spec.max) return false;
+      const codes = spec.codes;
+      if (codes !== undefined) {
+        if (keyed && length <= 3) {
+          const k = length === 1 ? key * 1369 : length === 2 ? key * 37 : key;
+          if ((codes.short[k >> 3] & (1 << (k & 7))) === 0) return false;
+        } else if (!codes.all.has(codesToString(src, s, q))) {
+          return false;
+        }
+      }
     } else {
       q = spec.kind === Kind.COMPOSITE
-        ? compositeEnd(src, s, end, spec.composite!, el, dl.component, x2)
-        : valueEnd(src, s, end, spec, el, el, spec.kind === Kind.UNDEFINED ? -2 : dl.component, x2);
+        ? compositeEnd(src, s, end, spec.composite!, el, comp, x2)
+        : valueEnd(src, s, end, spec, el, el, spec.kind === Kind.UNDEFINED ? -2 : comp, x2);
       if (q < 0) return false;
     }
     PRESENT[n] = 1;
