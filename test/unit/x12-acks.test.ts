@@ -178,7 +178,7 @@ describe('a TA1 received (a partner acknowledging our interchange)', () => {
   };
 
   it('takes a TA1 of five good elements (trailing empty ones aside)', () => {
-    for (const ta1 of ['TA1*000000417*261127*1200*A*000', 'TA1*000000417*261127*1200*R*022**']) {
+    for (const ta1 of ['TA1*000000417*261127*1200*A*000', 'TA1*000000417*261127*1200*R*022**', 'TA1*000000417*261127*1200*R*022*>']) {
       const ic = withTa1(ta1);
       expect(ic.report.errors).toEqual([]);
       expect(ic.ta1s.map((s) => s.text)).toEqual([ta1]);

@@ -176,9 +176,11 @@ export class X12Validator {
   private readTa1(seg: RawSegment): void {
     const elements = seg.elements;
     const [, control, date, time, status, note] = elements;
-    // Trailing empty elements are not elements (as in every other segment).
+    // Trailing empty elements are not elements (as in every other segment), nor is an empty
+    // composite some senders write there (nothing but component separators).
+    const comp = seg.delimiters.component;
     let count = elements.length - 1;
-    while (count > 0 && elements[count] === '') count--;
+    while (count > 5 && elements[count].split(comp).every((c) => c === '')) count--;
     const bad = !/^\d{9}$/.test(control ?? '') ? 'TA101 must be a 9-digit interchange control number'
       : !/^\d{6}$/.test(date ?? '') ? 'TA102 must be a YYMMDD date'
         : !/^\d{4}$/.test(time ?? '') ? 'TA103 must be an HHMM time'
