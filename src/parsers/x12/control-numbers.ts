@@ -19,21 +19,28 @@ export class ControlNumberSet {
   }
 
   add(control: string): void {
+    this.addAgain(control);
+  }
+
+  /** Adds a control number; says whether it was there already (one parse for both questions). */
+  addAgain(control: string): boolean {
     const v = numberOf(control);
     if (v >= 0) {
       const r = (this.ranges[control.length] ??= []);
       const n = r.length;
       if (n && v === r[n - 1] + 1) {
         r[n - 1] = v;
-        return;
+        return this.others.size > 0 && this.others.has(control);
       }
       if (!n || v > r[n - 1] + 1) {
         r.push(v, v);
-        return;
+        return this.others.size > 0 && this.others.has(control);
       }
-      if (inRanges(r, v)) return;
+      if (inRanges(r, v)) return true;
     }
+    const had = this.others.has(control);
     this.others.add(control);
+    return had;
   }
 
   clear(): void {

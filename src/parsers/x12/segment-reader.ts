@@ -183,6 +183,10 @@ export class X12SegmentReader {
     const s = this.codes;
     const len = s.length;
     let pos = 0;
+    // The delimiters' char codes, worked out when they change rather than per segment.
+    let codesOf: X12Delimiters | undefined;
+    let terminator = -1;
+    let separator = -1;
     for (;;) {
       while (pos < len) {
         const c = s[pos];
@@ -212,12 +216,16 @@ export class X12SegmentReader {
         this.delimiters = found.delimiters;
       }
       const d = this.delimiters;
-      const terminator = d.segment.charCodeAt(0);
+      if (d !== codesOf) {
+        codesOf = d;
+        terminator = d.segment.charCodeAt(0);
+        separator = d.element.charCodeAt(0);
+      }
       let end = pos;
       while (end < len && s[end] !== terminator) end++;
       if (end >= len) break; // unfinished: wait for more input (end() reports a cut-off segment)
       const stop = terminator === 0x0a && end > pos && s[end - 1] === 0x0d ? end - 1 : end;
-      const code = tagCodeAt(s, pos, stop, d.element.charCodeAt(0));
+      const code = tagCodeAt(s, pos, stop, separator);
       out.push(new RawSegment(s, pos, stop, this.base + pos, d, code));
       pos = end + 1;
       if (code === IEA) this.delimiters = undefined;

@@ -30,9 +30,15 @@ export function tagCodeAt(codes: ArrayLike<number>, start: number, end: number, 
 
 /** The code of a tag given as a string (NO_TAG when it has none). */
 export function tagCode(tag: string): number {
-  const codes: number[] = [];
-  for (let i = 0; i < tag.length && i < 4; i++) codes.push(tag.charCodeAt(i));
-  return tagCodeAt(codes, 0, tag.length, -1);
+  if (tag.length === 0 || tag.length > 3) return NO_TAG;
+  let code = 0;
+  for (let i = 0; i < 3; i++) {
+    const c = i < tag.length ? tag.charCodeAt(i) : -1;
+    const d = c < 0 ? 0 : c < 128 ? DIGIT_OF[c] : 0;
+    if (d === 0 && c >= 0) return NO_TAG;
+    code = code * 37 + d;
+  }
+  return code;
 }
 
 // Holey but preallocated: indexed by code, filled as tags are met.

@@ -266,11 +266,11 @@ export class X12Validator {
     if (def && partner && !partner.documents.inbound.some((d) => d.standard === 'X12' && d.type === type)) {
       errs.unshift({ code: SET_ERRORS.NOT_SUPPORTED, message: `partner '${partner.id}' does not send transaction set ${type} (see its profile)` });
     }
+    const again = g.controlNumbers.addAgain(control);
     if (!isAlnum(control, 4, 9)) errs.push({ code: SET_ERRORS.BAD_CONTROL_NUMBER, message: `ST02 control number '${control}' must be 4-9 characters` });
-    else if (g.controlNumbers.has(control)) {
+    else if (again) {
       errs.push({ code: g.gs.version >= '005010' ? SET_ERRORS.CONTROL_NOT_UNIQUE : SET_ERRORS.BAD_CONTROL_NUMBER, message: `ST02 control number ${control} is used twice in this group` });
     }
-    g.controlNumbers.add(control);
     if (!trailer) {
       errs.push({ code: SET_ERRORS.TRAILER_MISSING, message: `transaction set ${control} has no SE trailer` });
     } else {
