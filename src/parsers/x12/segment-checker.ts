@@ -34,6 +34,9 @@ interface CompiledValue {
 interface CompiledNote {
   kind: number;
   positions: number[];
+  /** The positions as bits (1 << position), and the first one's bit: notes over positions up to 30. */
+  mask: number;
+  first: number;
 }
 
 interface CompiledComposite {
@@ -71,7 +74,11 @@ export function delimiterCodes(d: X12Delimiters): DelimiterCodes {
 }
 
 const NOTE_KINDS: Record<string, number> = { P: 0, R: 1, E: 2, C: 3, L: 4 };
-const compileNote = (note: string): CompiledNote => ({ kind: NOTE_KINDS[note[0]], positions: note.slice(1).match(/\d\d/g)!.map(Number) });
+function compileNote(note: string): CompiledNote {
+  const positions = note.slice(1).match(/\d\d/g)!.map(Number);
+  const bit = (p: number) => (p <= MASK_POSITIONS ? 1 << p : 0);
+  return { kind: NOTE_KINDS[note[0]], positions, mask: positions.reduce((m, p) => m | bit(p), 0), first: bit(positions[0]) };
+}
 
 function kindOf(type: string): Kind {
   switch (type) {
@@ -145,7 +152,9 @@ export function compiledSegment(dict: X12Dictionary, code: number, byCode = comp
   return c;
 }
 
-// Which positions of the segment (or composite) in hand have a value, reused.
+// Which positions of the segment (or composite) in hand have a value, reused; for a segment of
+// up to MASK_POSITIONS positions also as bits of one number, which its notes test in a step each.
+const MASK_POSITIONS = 30;
 const MAX_ELEMENTS = 255;
 const PRESENT = new Uint8Array(MAX_ELEMENTS + 2);
 const C_PRESENT = new Uint8Array(MAX_ELEMENTS + 2);
@@ -160,6 +169,7 @@ export function segmentIsClean(src: CharCodes, start: number, end: number, cs: C
   const positions = cs.positions;
   const np = positions.length;
   let n = 0;
+  let present = 0;
   while (p < end) {
     const s = p + 1;
     if (n === np) {
@@ -217,12 +227,29 @@ export function segmentIsClean(src: CharCodes, start: number, end: number, cs: C
       if (q < 0) return false;
     }
     PRESENT[n] = 1;
+    present |= 1 << n; // positions past MASK_POSITIONS are read from PRESENT instead
     p = q;
   }
   if (cs.mandatoryAfter[n]) return false;
   const notes = cs.notes;
-  for (let k = 0; k < notes.length; k++) if (!noteHolds(notes[k], PRESENT, n)) return false;
+  if (np <= MASK_POSITIONS) {
+    for (let k = 0; k < notes.length; k++) if (!maskHolds(notes[k], present)) return false;
+  } else {
+    for (let k = 0; k < notes.length; k++) if (!noteHolds(notes[k], PRESENT, n)) return false;
+  }
   return true;
+}
+
+/** noteHolds with the positions that have a value given as bits. */
+function maskHolds(note: CompiledNote, present: number): boolean {
+  const x = present & note.mask;
+  switch (note.kind) {
+    case 0: return x === 0 || x === note.mask;
+    case 1: return x !== 0;
+    case 2: return (x & (x - 1)) === 0;
+    case 3: return (present & note.first) === 0 || x === note.mask;
+    default: return (present & note.first) === 0 || (x & ~note.first) !== 0;
+  }
 }
 
 /**
