@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ControlNumberSet } from '../../src/parsers/x12/control-numbers';
 import { dictionaryFor, versionOf, type X12Dictionary } from '../../src/parsers/x12/definitions';
+import { Readable } from 'node:stream';
 import { readSegments, RawSegment } from '../../src/parsers/x12/segment-reader';
 import { setIsClean } from '../../src/parsers/x12/set-machine';
 import { explainSet, validateSet } from '../../src/parsers/x12/set-validator';
 import { NO_TAG, tagCode, tagName } from '../../src/parsers/x12/tag-codes';
+import { validateX12Bytes, validateX12Stream } from '../../src/parsers/x12/validate-stream';
 
 /**
  * validateSet answers from a compiled check (set-machine.ts, segment-checker.ts) when a set is
@@ -212,5 +214,23 @@ describe('segment tags as numbers', () => {
     expect(new Set(codes).size).toBe(tags.length);
     expect(codes.map(tagName)).toEqual(tags);
     for (const bad of ['', 'ISAX', 'po1', 'N-1', 'É1']) expect(tagCode(bad)).toBe(NO_TAG);
+  });
+});
+
+describe('validating a stream', () => {
+  it('gives what validating the same bytes at once gives, reads of any size, sets in error included', async () => {
+    const sets = Array.from({ length: 600 }, (_, i) => generated(i + 1, '004010').texts
+      .map((t) => (i % 97 === 5 ? t.replace('*EA*', '*XX*') : t)).join('~\n'));
+    const text = `${generated(1, '004010').isa}\nGS*PO*A*B*20261127*1200*1*X*004010~\n${sets.join('~\n')}~\nGE*600*1~\nIEA*1*000000001~\n`;
+    const bytes = Buffer.from(text);
+    expect(bytes.length).toBeGreaterThan(2 * 65536);
+    const whole = validateX12Bytes(bytes, { keepAcceptedSets: false });
+    expect(whole.report.interchanges[0].groups[0]).toMatchObject({ setCount: 600, acceptedCount: 600 - 7 });
+    for (const size of [1 << 20, 65536 + 17, 4093]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const streamed = await validateX12Stream(Readable.from(chunks), { keepAcceptedSets: false });
+      expect(streamed.report).toEqual(whole.report);
+    }
   });
 });
