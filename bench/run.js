@@ -49,12 +49,15 @@ async function main() {
   const kept = fs.existsSync(file)
     ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^\| [a-z0-9-]+ \|/.test(l) && !l.startsWith('| bench |') && !ran.has(l.split('|')[1].trim()))
     : [];
+  // Prose after the table (sections starting '## ') is the file's own, kept as written.
+  const prose = fs.existsSync(file) ? (fs.readFileSync(file, 'utf8').match(/\n(## [\s\S]*)$/)?.[1] ?? '') : '';
   const rows = results.map((r) => `| ${r.bench} | ${r.metric} | ${r.value} ${r.unit} | ${r.input ?? ''} | ${r.peer && r.peer.value !== undefined ? `${r.peer.name}: ${r.peer.value} ${r.unit}` : ''} | ${size}, ${date} |`);
   fs.writeFileSync(file, [
     '# Benchmarks', '',
     'Written by `npm run bench` (`BENCH_SIZE=full` for the long runs, `BENCH_DATABASE_URL=postgres://...` to add PostgreSQL;',
     '`npm run bench -- NAME` reruns one and keeps the other rows).', '',
     `Last run on: ${machine}.`, '', '| bench | metric | value | input | peer | run |', '|---|---|---|---|---|---|', ...kept, ...rows, '',
+    ...(prose ? [prose.trimEnd(), ''] : []),
   ].join('\n'));
 }
 

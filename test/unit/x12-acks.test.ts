@@ -170,3 +170,24 @@ describe('TA1', () => {
     expect(report.interchanges[0].errors.map((e) => e.code)).toContain('023');
   });
 });
+
+describe('a TA1 received (a partner acknowledging our interchange)', () => {
+  const withTa1 = (ta1: string) => {
+    const isa = 'ISA*00*          *00*          *ZZ*ACMERETAIL     *ZZ*ODOODIST       *261127*1200*U*00401*000000418*0*P*>';
+    return validateX12Bytes(Buffer.from(`${isa}~${ta1}~IEA*0*000000418~`), ctx).interchanges[0];
+  };
+
+  it('takes a TA1 of five good elements (trailing empty ones aside)', () => {
+    for (const ta1 of ['TA1*000000417*261127*1200*A*000', 'TA1*000000417*261127*1200*R*022**', 'TA1*000000417*261127*1200*R*022*>']) {
+      const ic = withTa1(ta1);
+      expect(ic.report.errors).toEqual([]);
+      expect(ic.ta1s.map((s) => s.text)).toEqual([ta1]);
+    }
+  });
+
+  it('refuses a TA1 with more than its five elements, as bad content (024)', () => {
+    const ic = withTa1('TA1*000000417*261127*1200*A*000*EXTRA');
+    expect(ic.ta1s).toEqual([]);
+    expect(ic.report.errors).toEqual([{ code: '024', segment: 'TA1', message: "TA1 has 6 elements, expected 5: 'TA1*000000417*261127*1200*A*000*EXTRA'" }]);
+  });
+});

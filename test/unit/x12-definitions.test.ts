@@ -307,6 +307,23 @@ describe.each(VERSIONS)('X12 definitions %s', (version) => {
   });
 });
 
+describe('X12 005010 code lists beside 004010\'s', () => {
+  // Codes are added from version to version, seldom withdrawn: a code 004010 accepts and 005010
+  // refuses is far likelier a gap in our 005010 file than in the standard.
+  it('hold every 004010 code of an element both versions check', () => {
+    const older = files['004010'].codes;
+    const newer = files['005010'].codes;
+    const missing = Object.entries(older).flatMap(([ref, codes]) => (files['005010'].elements[ref]?.type !== 'ID' ? []
+      : codes.filter((c) => !(newer[ref] ?? []).includes(c)).map((c) => `${ref}:${c}`)));
+    expect(missing).toEqual([]);
+  });
+
+  it('check every ID element of 005010 that 004010 checks', () => {
+    const unchecked = Object.keys(files['004010'].codes).filter((ref) => files['005010'].elements[ref]?.type === 'ID' && !files['005010'].codes[ref]);
+    expect(unchecked).toEqual([]);
+  });
+});
+
 describe('X12 999 (005010)', () => {
   const f = files['005010'];
   const def = f.sets.get('999')!;

@@ -95,3 +95,67 @@ describe('X12 segment reader', () => {
     expect(gs.offset).toBe(text.indexOf('GS'));
   });
 });
+
+describe('X12 segment reader: where reads are cut', () => {
+  const read = (chunks: Buffer[]) => {
+    const r = new X12SegmentReader();
+    const out: ReaderItem[] = [];
+    for (const c of chunks) r.push(c, out);
+    r.end(out);
+    return out;
+  };
+  const cutAt = (bytes: Buffer, at: number) => read([bytes.subarray(0, at), bytes.subarray(at)]);
+  const view = (items: ReaderItem[]) => items.map((i) => (i.kind === 'segment' ? `${i.tag}@${i.offset}:${i.text}` : `error@${i.offset}`));
+
+  it('gives the same segments with a cut inside a multi-byte character, a CR/LF pair or a tag', () => {
+    const text = `${ISA4010.replace(/~$/, '')}\r\nGS*PO*A*B*20261127*1200*1*X*004010\r\nST*850*0001\r\nN1*ST*ŐRSÉG €\r\nSE*3*0001\r\nGE*1*1\r\nIEA*1*000000417\r\n`;
+    const bytes = Buffer.from(text);
+    const whole = view(readSegments(bytes));
+    expect(whole).toContain(`N1@${text.indexOf('N1*')}:N1*ST*ŐRSÉG €`);
+    const euro = bytes.indexOf(Buffer.from('€'));
+    const crlf = bytes.indexOf('\r\nSE');
+    const tag = bytes.indexOf('SE*3');
+    for (const at of [euro + 1, euro + 2, crlf + 1, tag + 1, tag + 2, bytes.indexOf('Ő') + 1]) {
+      expect({ at, segments: view(cutAt(bytes, at)) }).toEqual({ at, segments: whole });
+    }
+  });
+
+  it('reads input longer than one piece (64 KB) the same whole or in odd-sized reads', () => {
+    const body = Array.from({ length: 4000 }, (_, i) => `N9*ZZ*${String(i).padStart(6, '0')}*NOTE ÄÖÜ ${'x'.repeat(i % 23)}`);
+    const text = `${ISA4010}GS*PO*A*B*20261127*1200*1*X*004010~ST*850*0001~${body.join('~\n')}~SE*${body.length + 2}*0001~GE*1*1~IEA*1*000000417~`;
+    const bytes = Buffer.from(text);
+    expect(bytes.length).toBeGreaterThan(2 * 65536);
+    const whole = view(readSegments(bytes));
+    expect(whole).toHaveLength(body.length + 6);
+    expect(whole[3 + 3999]).toBe(`N9@${text.indexOf('N9*ZZ*003999')}:${body[3999]}`);
+    const chunks: Buffer[] = [];
+    for (let i = 0, size = 1; i < bytes.length; i += size, size = (size * 7919) % 100_003 + 1) chunks.push(bytes.subarray(i, i + size));
+    expect(view(read(chunks))).toEqual(whole);
+  });
+
+  it('keeps text beyond U+00FF and Latin-1 text apart, piece by piece', () => {
+    const utf8 = Buffer.from(`${ISA4010}N1*ST*ŁÓDŹ 😀~IEA*0*000000417~`);
+    const latin1 = Buffer.concat([Buffer.from(`${ISA4010}N1*ST*S`), Buffer.from([0xe3, 0x4f]), Buffer.from(' PAULO~IEA*0*000000417~')]);
+    expect(segs(readSegments(utf8))[1]).toMatchObject({ tag: 'N1', text: 'N1*ST*ŁÓDŹ 😀', elements: ['N1', 'ST', 'ŁÓDŹ 😀'] });
+    expect(segs(readSegments(latin1))[1].text).toBe('N1*ST*SãO PAULO');
+    expect(segs(read([latin1, utf8]))[4].text).toBe('N1*ST*ŁÓDŹ 😀');
+  });
+
+  it('keeps segments right when the caller reuses its buffer after push', () => {
+    const text = `${ISA4010}GS*PO*A*B*20261127*1200*1*X*004010~ST*850*0001~`;
+    const buf = Buffer.from(text);
+    const r = new X12SegmentReader();
+    const out: ReaderItem[] = [];
+    r.push(buf, out);
+    buf.fill(0x21);
+    r.end(out);
+    expect(segs(out).map((s) => s.text)).toEqual([ISA4010.slice(0, -1), 'GS*PO*A*B*20261127*1200*1*X*004010', 'ST*850*0001']);
+  });
+
+  it('reads element n without splitting, as elements[n] would', () => {
+    const [, st, se] = segs(readSegments(Buffer.from(`${ISA4010}ST*850*0001*~SE~`)));
+    for (const n of [0, 1, 2, 3, 4]) expect(st.element(n)).toBe(st.text.split('*')[n]);
+    expect([se.element(0), se.element(1)]).toEqual(['SE', undefined]);
+    expect(JSON.parse(JSON.stringify(st))).toEqual({ tag: 'ST', text: 'ST*850*0001*', offset: ISA4010.length });
+  });
+});

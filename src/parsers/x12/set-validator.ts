@@ -2,6 +2,8 @@ import type { StructureNode, TransactionSetDef } from './definition.schema';
 import type { X12Dictionary } from './definitions';
 import type { RawSegment } from './segment-reader';
 import { validateSegment, type ElementError } from './segment-validator';
+import { setIsClean } from './set-machine';
+import { indexOfTags, maxOf, triggerOf } from './set-structure';
 
 /** AK3 / IK3 segment syntax error codes (element 720 / 620). */
 export const SEGMENT_ERRORS = {
@@ -81,43 +83,38 @@ function ordinals(def: TransactionSetDef): { of: Map<StructureNode, number>; byT
 }
 const ordinalCache = new WeakMap<TransactionSetDef, ReturnType<typeof ordinals>>();
 
-const triggers = new WeakMap<StructureNode, string>();
-/** The tag that starts a node: its segment, or its loop's first segment. Cached: asked per segment per node. */
-const triggerOf = (node: StructureNode): string => {
-  let t = triggers.get(node);
-  if (t === undefined) {
-    t = 'segment' in node ? node.segment : triggerOf(node.children[0]);
-    triggers.set(node, t);
-  }
-  return t;
-};
-const tagIndexes = new WeakMap<StructureNode[], Map<string, number[]>>();
-/** For one level of a structure: each starting tag and the positions of the nodes it starts, in order. */
-function indexOfTags(nodes: StructureNode[]): Map<string, number[]> {
-  let m = tagIndexes.get(nodes);
-  if (!m) {
-    m = new Map();
-    nodes.forEach((node, j) => {
-      const t = triggerOf(node);
-      m!.set(t, [...(m!.get(t) ?? []), j]);
-    });
-    tagIndexes.set(nodes, m);
-  }
-  return m;
-}
-const maxOf = (node: StructureNode): number => (node.max === 'unbounded' ? Infinity : node.max);
 const nameOf = (node: StructureNode): string => ('segment' in node ? node.segment : `loop ${node.loop}`);
 
 /**
  * Places each segment of one transaction set (ST..SE) in the set's structure and checks each
  * segment's elements. Reports what AK3/AK4/AK5 (or IK3/IK4/IK5) need. Pure.
+ *
+ * Most sets are clean: the compiled machine (set-machine.ts) says so at a fraction of the cost,
+ * and only a set it does not pass is walked here to find and word its errors.
  */
-export function validateSet(segments: readonly RawSegment[], def: TransactionSetDef, dict: X12Dictionary): SetResult {
-  const st = segments[0].elements;
-  const result: SetResult = {
-    type: st[1] ?? '', controlNumber: st[2] ?? '', convention: st[3] || undefined,
+export function validateSet(segments: readonly RawSegment[], def: TransactionSetDef, dict: X12Dictionary,
+  /** ST01 and ST02, when the caller has read them already. */
+  st?: { type: string; controlNumber: string }): SetResult {
+  if (setIsClean(segments, def, dict)) return emptyResult(segments, st);
+  return explainSet(segments, def, dict, st);
+}
+
+function emptyResult(segments: readonly RawSegment[], st?: { type: string; controlNumber: string }): SetResult {
+  const first = segments[0];
+  return {
+    type: st ? st.type : first.element(1) ?? '', controlNumber: st ? st.controlNumber : first.element(2) ?? '', convention: first.element(3) || undefined,
     status: 'accepted', setErrors: [], segmentErrors: [], segmentCount: segments.length,
   };
+}
+
+/**
+ * The tree walk: every segment placed by searching the open loops, every error worded. What
+ * validateSet returns for a set the fast check does not pass; exported so that tests can hold
+ * the two to the same answers.
+ */
+export function explainSet(segments: readonly RawSegment[], def: TransactionSetDef, dict: X12Dictionary,
+  st?: { type: string; controlNumber: string }): SetResult {
+  const result = emptyResult(segments, st);
   const ords = ordinalCache.get(def) ?? ordinals(def);
   ordinalCache.set(def, ords);
   const stack: Frame[] = [{ nodes: def.structure, index: 0, counts: def.structure.map(() => 0) }];

@@ -1,8 +1,10 @@
 import type { PartnerRegistry } from '../../partners/partner-registry';
 import type { GroupReport, InterchangeReport, SetReport, ValidationError, ValidationReport } from '../validation-report';
+import { ControlNumberSet } from './control-numbers';
 import { dictionaryFor, versionOf, type X12Dictionary } from './definitions';
 import { checkGs, checkIsa, GROUP_ERRORS, readGs, readIsa, TA1_CODES, type GsHeader, type IsaHeader } from './envelope';
 import type { ReaderItem, RawSegment } from './segment-reader';
+import { tagCode } from './tag-codes';
 import { SET_ERRORS, validateSet, type SetResult } from './set-validator';
 
 export interface X12ValidationContext {
@@ -38,8 +40,10 @@ export interface X12ValidationResult {
   interchanges: InterchangeDetail[];
 }
 
+const [ISA, IEA, GS, GE, ST, SE, TA1, ISB, ISE] = ['ISA', 'IEA', 'GS', 'GE', 'ST', 'SE', 'TA1', 'ISB', 'ISE'].map(tagCode);
+
 interface OpenGroup extends GroupDetail {
-  controlNumbers: Set<string>;
+  controlNumbers: ControlNumberSet;
 }
 interface OpenInterchange extends InterchangeDetail {
   groupControls: Set<string>;
@@ -65,19 +69,24 @@ export class X12Validator {
       else this.result.report.errors.push(err);
       return;
     }
-    const tag = item.tag;
-    if (tag === 'ISA') return this.startInterchange(item);
-    if (!this.ic) {
-      this.result.report.errors.push({ code: TA1_CODES.BAD_CONTROL_STRUCTURE, segment: tag, message: `${tag} segment outside an interchange (no ISA before it)` });
+    // Tags compared as numbers: this runs for every segment.
+    const code = item.tagCode;
+    if (this.set && this.ic && code !== ST && code !== SE && code !== GE && code !== IEA && code !== ISA && code !== GS) {
+      this.set.push(item);
       return;
     }
-    if (tag === 'IEA') return this.endInterchange(item);
-    if (tag === 'GS') return this.startGroup(item);
-    if (tag === 'GE') return this.endGroup(item);
-    if (tag === 'TA1' && !this.set && !this.group) return this.readTa1(item);
+    if (code === ISA) return this.startInterchange(item);
+    if (!this.ic) {
+      this.result.report.errors.push({ code: TA1_CODES.BAD_CONTROL_STRUCTURE, segment: item.tag, message: `${item.tag} segment outside an interchange (no ISA before it)` });
+      return;
+    }
+    if (code === IEA) return this.endInterchange(item);
+    if (code === GS) return this.startGroup(item);
+    if (code === GE) return this.endGroup(item);
+    if (code === TA1 && !this.set && !this.group) return this.readTa1(item);
     // Interchange-level security segments (005010 ISB/ISE) carry nothing we act on.
-    if ((tag === 'ISB' || tag === 'ISE') && !this.set && !this.group) return;
-    if (tag === 'ST') {
+    if ((code === ISB || code === ISE) && !this.set && !this.group) return;
+    if (code === ST) {
       if (this.set) this.closeSet(false);
       if (!this.group) this.icError({ code: TA1_CODES.BAD_CONTENT, segment: 'ST', message: 'ST segment outside a functional group (no GS before it)' });
       this.set = [item];
@@ -85,10 +94,10 @@ export class X12Validator {
     }
     if (this.set) {
       this.set.push(item);
-      if (tag === 'SE') this.closeSet(true);
+      if (code === SE) this.closeSet(true);
       return;
     }
-    this.icError({ code: TA1_CODES.BAD_CONTROL_STRUCTURE, segment: tag, message: `${tag} segment outside a transaction set` });
+    this.icError({ code: TA1_CODES.BAD_CONTROL_STRUCTURE, segment: item.tag, message: `${item.tag} segment outside a transaction set` });
   }
 
   finish(): X12ValidationResult {
@@ -165,12 +174,19 @@ export class X12Validator {
 
   /** A TA1 stands between ISA and the first GS; its fields are fixed by the standard. */
   private readTa1(seg: RawSegment): void {
-    const [, control, date, time, status, note] = seg.elements;
+    const elements = seg.elements;
+    const [, control, date, time, status, note] = elements;
+    // Trailing empty elements are not elements (as in every other segment), nor is an empty
+    // composite some senders write there (nothing but component separators).
+    const comp = seg.delimiters.component;
+    let count = elements.length - 1;
+    while (count > 5 && elements[count].split(comp).every((c) => c === '')) count--;
     const bad = !/^\d{9}$/.test(control ?? '') ? 'TA101 must be a 9-digit interchange control number'
       : !/^\d{6}$/.test(date ?? '') ? 'TA102 must be a YYMMDD date'
         : !/^\d{4}$/.test(time ?? '') ? 'TA103 must be an HHMM time'
           : !['A', 'E', 'R'].includes(status ?? '') ? 'TA104 must be A, E or R'
-            : !/^\d{3}$/.test(note ?? '') ? 'TA105 must be a 3-digit note code' : undefined;
+            : !/^\d{3}$/.test(note ?? '') ? 'TA105 must be a 3-digit note code'
+              : count !== 5 ? `TA1 has ${count} elements, expected 5` : undefined;
     if (bad) this.icError({ code: TA1_CODES.BAD_CONTENT, segment: 'TA1', message: `${bad}: '${seg.text}'` });
     else this.ic!.ta1s.push(seg);
   }
@@ -181,7 +197,7 @@ export class X12Validator {
     const dict = dictionaryFor(versionOf(gs.version));
     const report: GroupReport = { functionalId: gs.functionalId, controlNumber: gs.controlNumber, version: gs.version,
       status: 'accepted', errors: [], sets: [], setCount: 0, acceptedCount: 0 };
-    this.group = { report, gs, dict, sets: [], controlNumbers: new Set() };
+    this.group = { report, gs, dict, sets: [], controlNumbers: new ControlNumberSet() };
     for (const issue of checkGs(gs)) report.errors.push({ segment: 'GS', ...issue });
     if (!dict) report.errors.push({ code: GROUP_ERRORS.VERSION_NOT_SUPPORTED, segment: 'GS', element: 8, message: `GS08 version '${gs.version}' is not supported (004010 and 005010 are)` });
     if (this.ic!.groupControls.has(gs.controlNumber)) {
@@ -233,15 +249,15 @@ export class X12Validator {
   }
 
   private checkSet(segments: RawSegment[], trailer: boolean, g: OpenGroup): SetResult {
-    const st = segments[0].elements;
-    const type = st[1] ?? '';
-    const control = st[2] ?? '';
+    const st = segments[0];
+    const type = st.element(1) ?? '';
+    const control = st.element(2) ?? '';
     const def = g.dict?.sets.get(type);
     const result: SetResult = def && g.dict
-      ? validateSet(segments, def, g.dict)
-      : { type, controlNumber: control, convention: st[3] || undefined, status: 'accepted', setErrors: [], segmentErrors: [], segmentCount: segments.length };
+      ? validateSet(segments, def, g.dict, { type, controlNumber: control })
+      : { type, controlNumber: control, convention: st.element(3) || undefined, status: 'accepted', setErrors: [], segmentErrors: [], segmentCount: segments.length };
     const errs = result.setErrors;
-    if (!/^\d{3}$/.test(type)) errs.unshift({ code: SET_ERRORS.BAD_SET_ID, message: `ST01 '${type}' is not a transaction set identifier` });
+    if (!isDigits(type, 3, 3)) errs.unshift({ code: SET_ERRORS.BAD_SET_ID, message: `ST01 '${type}' is not a transaction set identifier` });
     else if (!def) errs.unshift({ code: SET_ERRORS.NOT_SUPPORTED, message: `transaction set ${type} (${g.gs.version || 'no version'}) is not supported` });
     else if (def.functionalGroup !== g.gs.functionalId) {
       errs.unshift({ code: SET_ERRORS.BAD_SET_ID, message: `transaction set ${type} belongs in a ${def.functionalGroup} group, not ${g.gs.functionalId}` });
@@ -250,23 +266,44 @@ export class X12Validator {
     if (def && partner && !partner.documents.inbound.some((d) => d.standard === 'X12' && d.type === type)) {
       errs.unshift({ code: SET_ERRORS.NOT_SUPPORTED, message: `partner '${partner.id}' does not send transaction set ${type} (see its profile)` });
     }
-    if (!/^[A-Za-z0-9]{4,9}$/.test(control)) errs.push({ code: SET_ERRORS.BAD_CONTROL_NUMBER, message: `ST02 control number '${control}' must be 4-9 characters` });
-    else if (g.controlNumbers.has(control)) {
+    const again = g.controlNumbers.addAgain(control);
+    if (!isAlnum(control, 4, 9)) errs.push({ code: SET_ERRORS.BAD_CONTROL_NUMBER, message: `ST02 control number '${control}' must be 4-9 characters` });
+    else if (again) {
       errs.push({ code: g.gs.version >= '005010' ? SET_ERRORS.CONTROL_NOT_UNIQUE : SET_ERRORS.BAD_CONTROL_NUMBER, message: `ST02 control number ${control} is used twice in this group` });
     }
-    g.controlNumbers.add(control);
     if (!trailer) {
       errs.push({ code: SET_ERRORS.TRAILER_MISSING, message: `transaction set ${control} has no SE trailer` });
     } else {
-      const se = segments[segments.length - 1].elements;
-      if (se[2] !== control) errs.push({ code: SET_ERRORS.CONTROL_MISMATCH, message: `SE02 '${se[2] ?? ''}' does not match ST02 '${control}'` });
-      if (Number(se[1]) !== segments.length || !/^\d+$/.test(se[1] ?? '')) {
-        errs.push({ code: SET_ERRORS.COUNT_MISMATCH, message: `SE01 says ${se[1] ?? '(nothing)'} segments; the set has ${segments.length}` });
+      const se = segments[segments.length - 1];
+      const se01 = se.element(1);
+      const se02 = se.element(2);
+      if (se02 !== control) errs.push({ code: SET_ERRORS.CONTROL_MISMATCH, message: `SE02 '${se02 ?? ''}' does not match ST02 '${control}'` });
+      if (Number(se01) !== segments.length || !isDigits(se01 ?? '', 1, Infinity)) {
+        errs.push({ code: SET_ERRORS.COUNT_MISMATCH, message: `SE01 says ${se01 ?? '(nothing)'} segments; the set has ${segments.length}` });
       }
     }
     result.status = errs.length || result.segmentErrors.length ? 'rejected' : 'accepted';
     return result;
   }
+}
+
+// Checked once per transaction set: plain loops rather than regular expressions.
+function isDigits(s: string, min: number, max: number): boolean {
+  if (s.length < min || s.length > max) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+function isAlnum(s: string, min: number, max: number): boolean {
+  if (s.length < min || s.length > max) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) return false;
+  }
+  return true;
 }
 
 /** The flat error list of CONTRACTS.md: set errors, then each segment error and its element errors. */
