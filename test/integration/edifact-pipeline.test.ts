@@ -19,7 +19,7 @@ function orders(control: string, po = 'PO1', qty = '12'): Buffer {
   return Buffer.from([
     `UNB+UNOC:3+5412345000013:14+5790000000001:14+261127:1200+${control}'`,
     "UNH+M1+ORDERS:D:96A:UN:EAN008'", `BGM+220+${po}+9'`, "DTM+137:20261127:102'", "NAD+BY+5412345000013::9++Nordmart Käse AB'",
-    "LIN+1++4000862141404:EN'", `QTY+21:${qty}'`, "UNS+S'", "UNT+8+M1'", `UNZ+1+${control}'`,
+    "LIN+1++5790000110018:EN'", `QTY+21:${qty}'`, "UNS+S'", "UNT+8+M1'", `UNZ+1+${control}'`,
   ].join('\n'), 'latin1');
 }
 

@@ -53,7 +53,7 @@ describe('CLI render', () => {
   it('says in --help where control numbers come from', () => {
     const r = cli(ws, ['render', '--help']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/Control numbers \(ISA13, GS06, ST02\) count from 1/);
+    expect(r.stdout).toMatch(/Control numbers \(ISA13, GS06, ST02; UNB 0020, UNH 0062\) count from 1/);
   });
 
   it('exits 2 for an unknown partner, a bad document, a type the partner does not take, unreadable input', () => {
@@ -71,7 +71,7 @@ describe('CLI render', () => {
 
     const wo = cli(ws, ['render', write('wo.json', warehouseOrder({ partnerId: 'acme-retail' })), '--partner', 'acme-retail']);
     expect(wo.status).toBe(2);
-    expect(oneLine(wo.stderr)).toMatch(/acme-retail's profile lists no outbound X12 document for type warehouse_order/);
+    expect(oneLine(wo.stderr)).toMatch(/acme-retail's profile lists no outbound document for type warehouse_order/);
 
     const other = cli(ws, ['render', good, '--partner', 'summit-grocers']);
     expect(other.status).toBe(2);
