@@ -5,6 +5,7 @@ import { dictionaryFor, versionOf, type X12Dictionary } from './definitions';
 import { checkGs, checkIsa, GROUP_ERRORS, readGs, readIsa, TA1_CODES, type GsHeader, type IsaHeader } from './envelope';
 import type { ReaderItem, RawSegment } from './segment-reader';
 import { tagCode } from './tag-codes';
+import { applyProfileRules, hasProfileRules } from './profile-rules';
 import { SET_ERRORS, validateSet, type SetResult } from './set-validator';
 
 export interface X12ValidationContext {
@@ -266,6 +267,7 @@ export class X12Validator {
     if (def && partner && !partner.documents.inbound.some((d) => d.standard === 'X12' && d.type === type)) {
       errs.unshift({ code: SET_ERRORS.NOT_SUPPORTED, message: `partner '${partner.id}' does not send transaction set ${type} (see its profile)` });
     }
+    if (def && partner && hasProfileRules(partner, type)) applyProfileRules(result, partner, segments);
     const again = g.controlNumbers.addAgain(control);
     if (!isAlnum(control, 4, 9)) errs.push({ code: SET_ERRORS.BAD_CONTROL_NUMBER, message: `ST02 control number '${control}' must be 4-9 characters` });
     else if (again) {
