@@ -123,7 +123,7 @@ describe('sandbox Odoo', () => {
     const ok = await post('res.partner/search_read', { domain: [['ref', '=', 'NORDMART']], fields: ['barcode'] });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual([{ id: expect.any(Number), barcode: '5412345000013' }]);
-    const [id] = await (await post('res.partner/search', { domain: [['ref', '=', 'NORDMART']] })).json();
+    const [id] = await (await post('res.partner/search', { domain: [['ref', '=', 'NORDMART']] })).json() as number[];
     expect(await (await post('res.partner/write', { ids: [id], vals: { email: 'edi@nordmart.example' } })).json()).toBe(true);
     expect((await post('res.partner/search', { domain: [] }, 'wrong')).status).toBe(401);
     expect((await post('res.nope/search', { domain: [] })).status).toBe(404);
@@ -132,7 +132,7 @@ describe('sandbox Odoo', () => {
     expect(await bad.json()).toMatchObject({ name: 'builtins.TypeError', message: "search() got an unexpected keyword argument 'frobnicate'" });
     const user = await post('account.move/action_post', { ids: [999999] });
     expect(user.status).toBe(404);
-    expect((await user.json()).name).toBe('odoo.exceptions.MissingError');
-    expect((await (await fetch(`${s19.url}/web/version`)).json()).version_info[0]).toBe(19);
+    expect(((await user.json()) as { name: string }).name).toBe('odoo.exceptions.MissingError');
+    expect(((await (await fetch(`${s19.url}/web/version`)).json()) as { version_info: unknown[] }).version_info[0]).toBe(19);
   });
 });

@@ -2,7 +2,7 @@ import { userError } from '../rpc-errors';
 import { char, datetime, float, many2one, one2many, selection, magicFields, text } from '../orm/fields';
 import { browse, createRecords, touchRecords } from '../orm/records';
 import type { Env, ModelDef } from '../orm/types';
-import { recomputePickingState, reserveMoves } from './stock';
+import { recomputePickingState, reserveMoves } from './stock-reserve';
 
 /**
  * purchase.order, minimal (Odoo 17/18): enough for incoming receipts (856 from a supplier) and

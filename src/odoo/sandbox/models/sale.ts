@@ -5,7 +5,7 @@ import type { Env, ModelDef } from '../orm/types';
 import type { Row } from '../store';
 import { addressOf } from './base';
 import { priceFor } from './product';
-import { cancelPickings, confirmPickings, recomputePickingState, reserveMoves } from './stock';
+import { cancelPickings, confirmPickings, recomputePickingState, reserveMoves } from './stock-reserve';
 
 /**
  * sale.order / sale.order.line with sale_stock, following Odoo 17/18:

@@ -2,7 +2,7 @@ import { userError } from '../rpc-errors';
 import { browse, createRecords, touchRecords } from '../orm/records';
 import type { Env } from '../orm/types';
 import type { Row } from '../store';
-import { applyMoveToQuants, confirmPickings, pickingName, recomputePickingState, reserveMoves, unreserveMove } from './stock';
+import { applyMoveToQuants, confirmPickings, pickingName, recomputePickingState, reserveMoves, unreserveMove } from './stock-reserve';
 
 /**
  * stock.picking.button_validate and the backorder wizard, as in Odoo 17/18
