@@ -31,6 +31,8 @@ export const GatewayConfigSchema = z.strictObject({
   }).prefault({}),
   http: z.strictObject({ port: port.default(8080) }).prefault({}),
   odoo: z.strictObject({
+    /** Write inbound documents to Odoo and scan it for events; off, the gateway stops at canonical documents. */
+    enabled: z.union([z.boolean(), z.stringbool()]).default(true),
     url: z.string().url().optional(),
     db: z.string().optional(),
     user: z.string().optional(),
