@@ -35,9 +35,10 @@ export async function post(url: string, init: RequestInit, timeoutMs: number): P
 }
 
 export function networkFailure(err: unknown, url: string): OdooFailure {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { kind: 'timeout', message: `no answer from ${url}` };
-  const code = e?.cause?.code;
+  // Trying IPv4 and IPv6 (happy eyeballs) fails with an AggregateError whose parts carry the codes.
+  const code = e?.cause?.code ?? e?.cause?.errors?.find((x) => x?.code)?.code;
   return { kind: 'network', code, message: `${url}: ${code ?? e?.cause?.message ?? e?.message ?? String(err)}` };
 }
 

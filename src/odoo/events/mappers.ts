@@ -1,5 +1,6 @@
 import type { Invoice, InvoiceLine, Order, OrderAck, OrderAckLine, OrderLine, Party, Shipment, ShipmentItem, WarehouseOrder } from '../../canonical';
 import type { PartnerProfile } from '../../partners/profile.schema';
+import { partnerIdsFor } from '../../translators/outbound-mapping';
 import { compact } from '../../translators/resolve';
 import {
   day, hhmm, idOf, nameOf, str,
@@ -52,6 +53,15 @@ export function matchLines<T extends { productCode?: string }>(odoo: T[], stored
 
 const codeOf = (p: ProductRec | undefined) => (p ? str(p.default_code) : undefined);
 
+/**
+ * The unit of a line without a stored order line: the unit the items table gives the product
+ * (summit's case products are sold by the case), else each.
+ */
+function unitOf(profile: PartnerProfile, product: ProductRec | undefined): string {
+  const code = codeOf(product);
+  return (code && partnerIdsFor(profile, code).uom) || 'EA';
+}
+
 export interface OrderAckInput {
   so: SaleOrderRec;
   lines: { line: SaleLineRec; product?: ProductRec }[];
@@ -75,7 +85,7 @@ export function orderAckFrom(input: OrderAckInput): OrderAck {
     return compact({
       lineNumber: s?.lineNumber ?? String(i + 1),
       status: quantity === 0 ? 'rejected' : quantity !== ordered ? 'changed' : 'accepted',
-      orderedQuantity: ordered, quantity, uom: s?.uom ?? 'EA', unitPrice: line.price_unit,
+      orderedQuantity: ordered, quantity, uom: s?.uom ?? unitOf(profile, product), unitPrice: line.price_unit,
       ids: s?.ids ?? {}, productCode: codeOf(product) ?? s?.productCode, description: s?.description ?? product?.name,
       scheduledDate,
     }) as OrderAckLine;
@@ -109,7 +119,7 @@ export function shipmentFrom(input: ShipmentInput): Shipment {
   const shipped = input.moves.filter((m) => m.move.done > 0);
   const matched = matchLines(shipped.map((m) => ({ productCode: codeOf(m.product) })), stored?.lines);
   const items: ShipmentItem[] = shipped.map(({ move, product }, i) => compact({
-    lineNumber: matched[i]?.lineNumber ?? String(i + 1), ids: matched[i]?.ids ?? {}, quantity: move.done, uom: matched[i]?.uom ?? 'EA',
+    lineNumber: matched[i]?.lineNumber ?? String(i + 1), ids: matched[i]?.ids ?? {}, quantity: move.done, uom: matched[i]?.uom ?? unitOf(profile, product),
     orderedQuantity: matched[i]?.quantity, productCode: codeOf(product) ?? matched[i]?.productCode,
   }) as ShipmentItem);
   const sopi = profile.outbound.shipmentStructure === 'SOPI';
@@ -147,7 +157,7 @@ export function warehouseOrderFrom(input: WarehouseOrderInput): WarehouseOrder {
     carrier: stored?.carrier && (stored.carrier.scac || stored.carrier.mode) ? compact({ scac: stored.carrier.scac, mode: stored.carrier.mode }) : undefined,
     references: so ? [{ qualifier: 'CO', value: so.name }] : [], notes: [],
     lines: input.moves.map(({ move, product }, i) => compact({
-      lineNumber: String(i + 1), quantity: move.product_uom_qty, uom: 'EA', ids: {}, productCode: codeOf(product), description: product?.name,
+      lineNumber: String(i + 1), quantity: move.product_uom_qty, uom: unitOf(input.warehouse, product), ids: {}, productCode: codeOf(product), description: product?.name,
     })),
   }) as WarehouseOrder;
 }
@@ -168,7 +178,7 @@ export function invoiceFrom(input: InvoiceInput): Invoice {
   const lines = input.lines.filter((l) => l.line.product_id);
   const matched = matchLines(lines.map((l) => ({ productCode: codeOf(l.product) })), stored?.lines);
   const invoiceLines: InvoiceLine[] = lines.map(({ line, product }, i) => compact({
-    lineNumber: matched[i]?.lineNumber ?? String(i + 1), quantity: line.quantity, uom: matched[i]?.uom ?? 'EA', unitPrice: line.price_unit,
+    lineNumber: matched[i]?.lineNumber ?? String(i + 1), quantity: line.quantity, uom: matched[i]?.uom ?? unitOf(profile, product), unitPrice: line.price_unit,
     amount: line.price_subtotal, ids: matched[i]?.ids ?? {}, productCode: codeOf(product) ?? matched[i]?.productCode,
     description: matched[i]?.description ?? product?.name, taxes: [], allowancesCharges: [],
   }) as InvoiceLine);
