@@ -6,6 +6,7 @@ import { registerMessages } from './commands/messages';
 import { registerPartners } from './commands/partners';
 import { registerRender } from './commands/render';
 import { registerRun } from './commands/run';
+import { registerSandboxOdoo } from './commands/sandbox-odoo';
 import { registerTranslate } from './commands/translate';
 import { registerValidate } from './commands/validate';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerAcks(program);
   registerPartners(program);
   registerRun(program);
+  registerSandboxOdoo(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -32,6 +32,8 @@ export interface Runtime {
   workInbound(stages?: readonly InboundStage[]): void;
   /** The Odoo client (the real Odoo when config.odoo.url is set, else the sandbox), made on first use. */
   odoo(): ResilientOdooClient;
+  /** Points the Odoo client at the sandbox `run` started (its port may have been chosen by the OS). */
+  useSandboxOdoo(url: string): void;
   /** Odoo events -> outbound documents: scanNow() for a webhook, start(pollSeconds) for the daemon. */
   odooEvents: OdooEventScanner;
   /** Starts the worker that sends outbound messages. */
@@ -67,7 +69,8 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
   }
   const inbox = { knex: store.knex, queue, partners, log };
   let client: ResilientOdooClient | undefined;
-  const odoo = () => (client ??= createOdooClient(config, log));
+  let sandboxUrl: string | undefined;
+  const odoo = () => (client ??= createOdooClient(config, log, sandboxUrl && !config.odoo.url ? { url: sandboxUrl } : {}));
   const inboundStages = () => [...DEFAULT_INBOUND_STAGES, x12ValidateStage({ knex: store.knex, queue, config }), translateStage({ knex: store.knex }),
     ...(config.odoo.enabled ? [odooStage({ knex: store.knex, odoo })] : [])];
   const odooEvents = new OdooEventScanner({ knex: store.knex, queue, config, partners, odoo, log: log.child({ component: 'odoo-events' }) });
@@ -78,6 +81,7 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
     receive: (r) => receive(inbox, r),
     inboundStages,
     odoo,
+    useSandboxOdoo(url) { sandboxUrl = url; client = undefined; },
     odooEvents,
     workInbound(stages = inboundStages()) {
       const processor = inboundProcessor({ knex: store.knex, partners, log, stages });

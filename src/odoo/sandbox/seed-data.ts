@@ -1,0 +1,85 @@
+/**
+ * What the sandbox Odoo is seeded with: the customers, delivery addresses, products and
+ * warehouses that the example partner profiles (partner-profiles/*) refer to by `ref`,
+ * `barcode` (GLN / GTIN / UPC) and `default_code`. Pure data, so the connector's tests and the
+ * profiles can import the same values instead of repeating them.
+ */
+
+export interface SeedAddress { street: string; street2?: string; city: string; state: string; zip: string; country: string }
+
+export interface SeedPartner {
+  key: string;
+  name: string;
+  ref: string;
+  barcode?: string;
+  isCompany: boolean;
+  address: SeedAddress;
+  pricelist?: string;
+  children?: { name: string; ref: string; barcode?: string; type: 'delivery' | 'invoice'; address: SeedAddress }[];
+}
+
+export const SEED_COMPANY = {
+  name: 'Odoo Distribution',
+  gln: '5790000000001',
+  address: { street: '1 Depot Rd', city: 'Joliet', state: 'IL', zip: '60431', country: 'US' },
+};
+
+export const SEED_PARTNERS: SeedPartner[] = [
+  {
+    key: 'acme', name: 'ACME Retail', ref: 'ACME-RETAIL', isCompany: true,
+    address: { street: 'PO Box 4400', city: 'Springfield', state: 'IL', zip: '62708', country: 'US' },
+    // partner-profiles/acme-retail/locations.csv: store number → delivery_ref.
+    children: [
+      { name: 'ACME Store 0042 Springfield', ref: 'ACME-ST-0042', type: 'delivery', address: { street: '1200 Main Street', city: 'Springfield', state: 'IL', zip: '62701', country: 'US' } },
+      { name: 'ACME Store 0077 Decatur', ref: 'ACME-ST-0077', type: 'delivery', address: { street: '455 Oak Avenue', city: 'Decatur', state: 'IL', zip: '62521', country: 'US' } },
+    ],
+  },
+  {
+    key: 'summit', name: 'Summit Grocers', ref: 'SUMMIT-GROCERS', isCompany: true, pricelist: 'Summit Grocers Contract',
+    address: { street: '10 Market Square', city: 'Harrisburg', state: 'PA', zip: '17101', country: 'US' },
+    // partner-profiles/summit-grocers/locations.csv: GLN (N104 with N103 = UL) → delivery_ref.
+    children: [
+      { name: 'Summit DC East Harrisburg', ref: 'SUMMIT-DC-EAST', barcode: '0614141000418', type: 'delivery', address: { street: '55 Logistics Parkway', city: 'Harrisburg', state: 'PA', zip: '17111', country: 'US' } },
+      { name: 'Summit DC West Columbus', ref: 'SUMMIT-DC-WEST', barcode: '0614141000425', type: 'delivery', address: { street: '900 Distribution Drive', city: 'Columbus', state: 'OH', zip: '43217', country: 'US' } },
+    ],
+  },
+  {
+    // partner-profiles/nordmart: identified by its GLN (UNB qualifier 14).
+    key: 'nordmart', name: 'Nordmart', ref: 'NORDMART', barcode: '5412345000013', isCompany: true,
+    address: { street: 'Rue de la Loi 42', city: 'Brussels', state: '', zip: '1000', country: 'BE' },
+  },
+  {
+    key: 'swift', name: 'Swift 3PL', ref: 'SWIFT-3PL', isCompany: true,
+    address: { street: '2400 Logistics Way', city: 'Joliet', state: 'IL', zip: '60436', country: 'US' },
+  },
+];
+
+/** partner-profiles/acme-retail/items.csv and summit-grocers/items.csv. */
+export const SEED_PRODUCTS = [
+  { defaultCode: 'ODW-1001', barcode: '012345678905', name: 'Red Widget 12 inch', listPrice: 12.5 },
+  { defaultCode: 'ODW-1002', barcode: '012345678912', name: 'Blue Widget', listPrice: 4 },
+  { defaultCode: 'ODW-1003', barcode: '012345678929', name: 'Green Widget', listPrice: 6 },
+  // Summit orders cases by GTIN-14 and sells the case product (its price is per case).
+  { defaultCode: 'ODW-2001', barcode: '10614141000012', name: 'Granola Oats 12 ct Case', listPrice: 19.9 },
+  { defaultCode: 'ODW-2002', barcode: '10614141000029', name: 'Trail Mix 12 ct Case', listPrice: 23.9 },
+  { defaultCode: 'ODW-2003', barcode: '061414100034', name: 'Honey 16 oz', listPrice: 5.25 },
+] as const;
+
+export const SEED_PRICELISTS = [
+  { name: 'Public Pricelist', xmlid: 'product.list0', prices: {} as Record<string, number> },
+  { name: 'Summit Grocers Contract', prices: { 'ODW-2001': 18.6, 'ODW-2002': 22.4, 'ODW-2003': 4.95 } as Record<string, number> },
+];
+
+/** WH is ours; SWF is the 3PL's (partner-profiles/swift-3pl `odoo.warehouse: SWF`). On hand per product. */
+export const SEED_WAREHOUSES = [
+  { code: 'WH', name: 'Odoo Distribution', partnerKey: null, onHand: 500 },
+  { code: 'SWF', name: 'Swift 3PL Joliet', partnerKey: 'swift', onHand: 200 },
+] as const;
+
+export const SEED_CARRIERS = ['UPS Ground', 'Old Dominion'];
+
+/** Users. uid 2 is admin as in every Odoo database; the bot gets 6, the first free id of a fresh database. */
+export const SEED_USERS = {
+  admin: { uid: 2, login: 'admin', password: 'admin', apiKey: 'admin', name: 'Mitchell Admin' },
+  bot: { uid: 6, login: 'edi-bot', password: null, apiKey: 'edi-bot', name: 'EDI Bot' },
+} as const;
