@@ -12,7 +12,7 @@ import { ODOO_EVENTS, scanContext, type OdooEvent, type ScanContext } from './ev
 
 export interface ScanReport {
   /** Per event: documents queued, records skipped (not an EDI partner's, EDIFACT ...), records that failed. */
-  events: Record<string, { queued: number; skipped: number; failed: number }>;
+  events: Record<string, { queued: number; skipped: number; failed: number; notes: string[] }>;
   /** Set when Odoo could not be reached: the cursors stay where they were. */
   error?: string;
 }
@@ -76,7 +76,7 @@ export class OdooEventScanner {
     try {
       ctx = await scanContext(this.deps.odoo(), this.deps.knex, this.deps.config, this.deps.partners(), now);
       for (const event of this.deps.events ?? ODOO_EVENTS) {
-        report.events[event.name] = { queued: 0, skipped: 0, failed: 0 };
+        report.events[event.name] = { queued: 0, skipped: 0, failed: 0, notes: [] };
         await this.scanEvent(event, ctx, report.events[event.name], now);
       }
     } catch (err) {
@@ -134,9 +134,12 @@ export class OdooEventScanner {
         if (failure) {
           // A record that cannot become a document (an unrenderable value) is logged and passed, or it would block every later one.
           counts.failed++;
+          counts.notes.push(`${event.model} ${record.id}: ${failure}`);
           log.error({ model: event.model, id: record.id, failure }, 'Odoo event not sent');
         } else if (outcome && 'skip' in outcome) {
           counts.skipped++;
+          // A partner's record we could not serve is worth reporting; a record of no partner is routine.
+          if (outcome.skip !== 'not an EDI partner' && !counts.notes.includes(outcome.skip)) counts.notes.push(outcome.skip);
           // Skips of records that are no partner's are routine; a partner we cannot serve yet (EDIFACT) is worth a note.
           log[/EDIFACT/.test(outcome.skip) ? 'info' : 'debug']({ model: event.model, id: record.id, reason: outcome.skip }, 'Odoo event skipped');
         }
