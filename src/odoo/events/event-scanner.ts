@@ -39,18 +39,13 @@ const after = (a: OdooCursor, b: { write_date: string; id: number }) => a.writeD
  */
 export class OdooEventScanner {
   private running: Promise<ScanReport> | undefined;
-  private again = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: ScannerDeps) {}
 
   /** Scans now; a call during a scan gets one more scan after it (a webhook must not be lost to a scan already past its record). */
   scanNow(): Promise<ScanReport> {
-    if (this.running) {
-      this.again = true;
-      return this.running.then(() => this.scanNow());
-    }
-    this.again = false;
+    if (this.running) return this.running.then(() => this.scanNow());
     this.running = this.scanAll().finally(() => { this.running = undefined; });
     return this.running;
   }
