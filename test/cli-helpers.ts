@@ -13,7 +13,9 @@ export function workspace(): { cwd: string; home: string; env: NodeJS.ProcessEnv
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, EDI_GATEWAY_FOLDER_POLL_SECONDS: '0.2',
     EDI_GATEWAY_FOLDER_STABLE_SECONDS: '0', EDI_GATEWAY_QUEUE_POLL_INTERVAL_MS: '200',
     // Daemons of parallel tests each start a sandbox Odoo: a free port each.
-    SANDBOX_ODOO_PORT: '0' };
+    SANDBOX_ODOO_PORT: '0',
+    // The CLI commands here stop at canonical documents (ingest starts no sandbox of its own).
+    EDI_GATEWAY_ODOO_ENABLED: 'false' };
   return { cwd, home, env };
 }
 

@@ -34,6 +34,8 @@ export async function testConfig(backend: BackendName, overrides: Record<string,
     profilesDir: PROFILES,
     databaseUrl: backend === 'postgres' ? await freshDatabase() : undefined,
     ...overrides,
+    // Tests that want Odoo start the sandbox and say so; the others stop at canonical documents.
+    odoo: { enabled: false, ...overrides.odoo },
     queue: { pollIntervalMs: 200, retryDelaySeconds: 0, retryLimit: 2, ...overrides.queue },
     folder: { pollSeconds: 0.2, stableSeconds: 0, ...overrides.folder },
   });

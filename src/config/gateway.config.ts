@@ -31,10 +31,25 @@ export const GatewayConfigSchema = z.strictObject({
   }).prefault({}),
   http: z.strictObject({ port: port.default(8080) }).prefault({}),
   odoo: z.strictObject({
+    /** Write inbound documents to Odoo and scan it for events; off, the gateway stops at canonical documents. */
+    enabled: z.union([z.boolean(), z.stringbool()]).default(true),
     url: z.string().url().optional(),
     db: z.string().optional(),
     user: z.string().optional(),
     apiKey: z.string().optional(),
+    /** JSON-RPC (/jsonrpc, Odoo 16-19) or Odoo 19's JSON-2 (/json/2, bearer key). */
+    api: z.enum(['jsonrpc', 'json2']).default('jsonrpc'),
+    /** One call's time limit; a write that times out is re-read by its idempotency key before a retry. */
+    timeoutSeconds: z.coerce.number().positive().default(30),
+    /** Calls in flight at once, across every worker of this process. */
+    maxConcurrent: positiveInt.max(64).default(4),
+    /** Attempts of a call that failed in a way known to be safe to repeat (connection refused, DB down). */
+    attempts: positiveInt.max(10).default(3),
+    /** Consecutive "Odoo is down" failures that open the circuit, and how long it stays open. */
+    circuitFailures: positiveInt.default(5),
+    circuitCooldownSeconds: z.coerce.number().min(0).default(30),
+    /** How often Odoo is scanned for events (confirmed orders, done pickings, posted invoices). */
+    pollSeconds: z.coerce.number().min(0).default(30),
   }).prefault({}),
   sandboxOdoo: z.strictObject({ port: port.default(18069) }).prefault({}),
   queue: z.strictObject({

@@ -20,6 +20,7 @@ const CONTRACT_ENV: Record<string, string> = {
   'odoo.db': 'ODOO_DB',
   'odoo.user': 'ODOO_USER',
   'odoo.apiKey': 'ODOO_API_KEY',
+  'odoo.api': 'ODOO_API',
   'sandboxOdoo.port': 'SANDBOX_ODOO_PORT',
 };
 

@@ -15,6 +15,8 @@ export interface Daemon {
 export function startDaemon(rt: Runtime): Daemon {
   rt.workInbound();
   rt.workOutbound();
+  // Odoo's events become outbound documents on a schedule; a webhook calls rt.odooEvents.scanNow() early.
+  if (rt.config.odoo.enabled) rt.odooEvents.start(rt.config.odoo.pollSeconds);
   const transports = new Map<string, { transport: InboundTransport; settings: string }>();
   const folderLog = rt.log.child({ transport: 'folder' });
 

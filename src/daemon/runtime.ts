@@ -12,6 +12,10 @@ import { x12ValidateStage } from '../pipeline/x12-validate.stage';
 import { edifactValidateStage } from '../pipeline/edifact-validate.stage';
 import type { StoreRole } from '../store/embedded-pglite';
 import { openStore, type Store } from '../store/store';
+import { createOdooClient } from '../odoo/client/create-client';
+import type { ResilientOdooClient } from '../odoo/client/odoo-client';
+import { OdooEventScanner } from '../odoo/events/event-scanner';
+import { odooStage } from '../pipeline/odoo.stage';
 
 /** The parts every gateway process shares: store, queue, partners, and the inbox into them. */
 export interface Runtime {
@@ -27,6 +31,12 @@ export interface Runtime {
   inboundStages(): InboundStage[];
   /** Starts the worker that carries inbound messages through their stages. */
   workInbound(stages?: readonly InboundStage[]): void;
+  /** The Odoo client (the real Odoo when config.odoo.url is set, else the sandbox), made on first use. */
+  odoo(): ResilientOdooClient;
+  /** Points the Odoo client at the sandbox `run` started (its port may have been chosen by the OS). */
+  useSandboxOdoo(url: string): void;
+  /** Odoo events -> outbound documents: scanNow() for a webhook, start(pollSeconds) for the daemon. */
+  odooEvents: OdooEventScanner;
   /** Starts the worker that sends outbound messages. */
   workOutbound(): void;
   close(): Promise<void>;
@@ -59,14 +69,22 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
     throw err;
   }
   const inbox = { knex: store.knex, queue, partners, log };
-  const inboundStages = () => [...DEFAULT_INBOUND_STAGES, x12ValidateStage({ knex: store.knex, queue, config }),
-    edifactValidateStage({ knex: store.knex, queue, config }), translateStage({ knex: store.knex })];
+  let client: ResilientOdooClient | undefined;
+  let sandboxUrl: string | undefined;
+  const odoo = () => (client ??= createOdooClient(config, log, sandboxUrl && !config.odoo.url ? { url: sandboxUrl } : {}));
+  const inboundStages = () => [...DEFAULT_INBOUND_STAGES, x12ValidateStage({ knex: store.knex, queue, config }), edifactValidateStage({ knex: store.knex, queue, config }),
+    translateStage({ knex: store.knex }),
+    ...(config.odoo.enabled ? [odooStage({ knex: store.knex, odoo })] : [])];
+  const odooEvents = new OdooEventScanner({ knex: store.knex, queue, config, partners, odoo, log: log.child({ component: 'odoo-events' }) });
 
   return {
     config, log, store, queue, partners,
     setPartners(next) { registry = next; },
     receive: (r) => receive(inbox, r),
     inboundStages,
+    odoo,
+    useSandboxOdoo(url) { sandboxUrl = url; client = undefined; },
+    odooEvents,
     workInbound(stages = inboundStages()) {
       const processor = inboundProcessor({ knex: store.knex, partners, log, stages });
       const worker = queue.work(QUEUES.inbound, processor.handle);
@@ -78,6 +96,7 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
       worker.onFailure = sender.onFailure;
     },
     async close() {
+      await odooEvents.stop();
       await queue.stop();
       await store.close();
     },

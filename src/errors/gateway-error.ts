@@ -22,10 +22,32 @@ export const ERROR_CODES = {
   TRANSLATION_FAILED: { retryable: false, exit: 1 },
   /** A canonical document that cannot become the partner's EDI (a delimiter in a value, no SSCC prefix ...). */
   DOCUMENT_UNRENDERABLE: { retryable: false, exit: 1 },
+  // Odoo said no (src/odoo/client/odoo-errors.ts maps Odoo's error.data.name to these), keeping its message.
+  ODOO_AUTH: { retryable: false, exit: 1 },
+  ODOO_ACCESS: { retryable: false, exit: 1 },
+  ODOO_VALIDATION: { retryable: false, exit: 1 },
+  ODOO_USER_ERROR: { retryable: false, exit: 1 },
+  ODOO_MISSING: { retryable: false, exit: 1 },
+  ODOO_BAD_REQUEST: { retryable: false, exit: 1 },
+  ODOO_SERVER_ERROR: { retryable: false, exit: 1 },
+  // What our writers could not find or do in Odoo: named values for a person to fix, then replay.
+  ODOO_CUSTOMER_NOT_FOUND: { retryable: false, exit: 1 },
+  ODOO_PRODUCT_NOT_FOUND: { retryable: false, exit: 1 },
+  ODOO_LOCATION_NOT_FOUND: { retryable: false, exit: 1 },
+  ODOO_RECORD_NOT_FOUND: { retryable: false, exit: 1 },
+  ODOO_ORDER_SHIPPED: { retryable: false, exit: 1 },
+  ODOO_PICKING_CONFLICT: { retryable: false, exit: 1 },
+  ODOO_NOT_SUPPORTED: { retryable: false, exit: 1 },
   // Infrastructure hiccups: retried with backoff, parked when the retries run out.
   STORE_UNAVAILABLE: { retryable: true, exit: 1 },
   TRANSPORT_UNAVAILABLE: { retryable: true, exit: 1 },
   INTERNAL: { retryable: true, exit: 1 },
+  /** Odoo (or its database) is down or unreachable, or the circuit is open: the message waits in the queue. */
+  ODOO_UNAVAILABLE: { retryable: true, exit: 1 },
+  /** No answer in time: a write may or may not have committed, so the retry re-reads first. */
+  ODOO_TIMEOUT: { retryable: true, exit: 1 },
+  /** A serialization failure or deadlock that outlived Odoo's own retries. */
+  ODOO_CONFLICT: { retryable: true, exit: 1 },
 } as const satisfies Record<string, { retryable: boolean; exit: 0 | 1 | 2 }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

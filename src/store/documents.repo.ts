@@ -50,3 +50,19 @@ export async function listDocuments(db: Knex, messageId: number): Promise<Stored
     odooModel: r.odoo_model, odooId: r.odoo_id === null ? null : Number(r.odoo_id),
   }));
 }
+
+/** Records the Odoo record a document became: the store's half of the idempotency key. */
+export async function setOdooLink(db: Knex | Knex.Transaction, documentId: number, odoo: { model: string; id: number }): Promise<void> {
+  await db('documents').where({ id: documentId }).update({ odoo_model: odoo.model, odoo_id: odoo.id, updated_at: db.raw('clock_timestamp()') });
+}
+
+/** The stored document that became an Odoo record (the Order behind a sale order), newest first. */
+export async function documentForOdoo(db: Knex | Knex.Transaction, odoo: { model: string; id: number }, type?: string): Promise<StoredDocument | undefined> {
+  const q = db('documents').where({ odoo_model: odoo.model, odoo_id: odoo.id });
+  if (type) q.andWhere({ type });
+  const r = await q.orderBy('id', 'desc').first();
+  if (!r) return undefined;
+  return { id: Number(r.id), messageId: Number(r.message_id), ordinal: r.ordinal, partnerId: r.partner_id, type: r.type,
+    businessKey: r.business_key, sourceControl: r.source_control, body: typeof r.body === 'string' ? JSON.parse(r.body) : r.body,
+    odooModel: r.odoo_model, odooId: r.odoo_id === null ? null : Number(r.odoo_id) };
+}

@@ -5,6 +5,7 @@ import { GatewayError } from '../../errors/gateway-error';
 import { awaitSettled } from '../../pipeline/await-settled';
 import { getMessage, type MessageRow } from '../../store/messages.repo';
 import { withRuntime } from '../context';
+import { withCliOdoo } from '../odoo-for-cli';
 import { printJson, table } from '../format';
 import { readInputFiles } from '../read-input';
 
@@ -40,22 +41,24 @@ export function registerIngest(program: Command): void {
         if (opts.partner && !rt.partners().get(opts.partner)) {
           throw new GatewayError('USAGE', `--partner ${opts.partner}: no such partner in ${rt.config.profilesDir}`);
         }
-        rt.workInbound();
-        rt.workOutbound();
-        const receipts = [];
-        for (const input of inputs) {
-          const sha256 = crypto.createHash('sha256').update(input.content).digest('hex');
-          const result = await rt.receive({
-            content: input.content,
-            transport: 'cli',
-            // Ingesting the same file again is the same receipt: recognised, nothing new stored.
-            transportRef: `${opts.partner ?? '*'}:${sha256}`,
-            partnerId: opts.partner,
-            filename: path.basename(input.file),
-          });
-          receipts.push({ file: input.file, result });
-        }
-        await awaitSettled(rt.store.knex, receipts.filter((r) => r.result.outcome === 'stored').map((r) => r.result.messageId));
+        const receipts: { file: string; result: Awaited<ReturnType<typeof rt.receive>> }[] = [];
+        await withCliOdoo(rt, async () => {
+          rt.workInbound();
+          rt.workOutbound();
+          for (const input of inputs) {
+            const sha256 = crypto.createHash('sha256').update(input.content).digest('hex');
+            const result = await rt.receive({
+              content: input.content,
+              transport: 'cli',
+              // Ingesting the same file again is the same receipt: recognised, nothing new stored.
+              transportRef: `${opts.partner ?? '*'}:${sha256}`,
+              partnerId: opts.partner,
+              filename: path.basename(input.file),
+            });
+            receipts.push({ file: input.file, result });
+          }
+          await awaitSettled(rt.store.knex, receipts.filter((r) => r.result.outcome === 'stored').map((r) => r.result.messageId));
+        });
         const out: IngestRow[] = [];
         for (const { file, result } of receipts) {
           const m = await getMessage(rt.store.knex, result.messageId);

@@ -3,6 +3,7 @@ import { GatewayError } from '../../errors/gateway-error';
 import { awaitSettled } from '../../pipeline/await-settled';
 import { requestReplay } from '../../pipeline/replay';
 import { getContent, getEvents, getMessage, listMessages, type MessageStatus } from '../../store/messages.repo';
+import { withCliOdoo } from '../odoo-for-cli';
 import { withRuntime } from '../context';
 import { isoSeconds, printJson, table } from '../format';
 
@@ -75,11 +76,13 @@ export function registerMessages(program: Command): void {
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       const n = messageId(id);
       const m = await withRuntime(cmd, { role: 'cli', needsPartners: true }, async (rt) => {
-        rt.workInbound();
-        rt.workOutbound();
-        await requestReplay(rt.store.knex, rt.queue, n);
-        await awaitSettled(rt.store.knex, [n]);
-        return getMessage(rt.store.knex, n);
+        return withCliOdoo(rt, async () => {
+          rt.workInbound();
+          rt.workOutbound();
+          await requestReplay(rt.store.knex, rt.queue, n);
+          await awaitSettled(rt.store.knex, [n]);
+          return getMessage(rt.store.knex, n);
+        });
       });
       if (!m) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${n} is not in the store`);
       if (opts.json) printJson(m);

@@ -13,6 +13,7 @@ export function registerRun(program: Command): void {
       const rt = await openRuntime(config, log, { role: 'daemon', needsPartners: true });
       // The sandbox Odoo stands in when no ODOO_URL is set; started after the runtime holds the store lock.
       const sandbox = await sandboxUnlessRealOdoo(config, log).catch(async (err) => { await rt.close(); throw err; });
+      if (sandbox) rt.useSandboxOdoo(sandbox.url);
       const daemon = startDaemon(rt);
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {

@@ -3,6 +3,7 @@ import * as m001 from './001-message-log';
 import * as m002 from './002-interchanges-control-numbers';
 import * as m003 from './003-outbound-acks';
 import * as m004 from './004-documents';
+import * as m005 from './005-odoo-cursors';
 
 /** Numbered migrations, one set for PGlite and PostgreSQL. Add a line per new file. */
 const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '002-interchanges-control-numbers': m002,
   '003-outbound-acks': m003,
   '004-documents': m004,
+  '005-odoo-cursors': m005,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,104 @@
+import type { Many2one } from '../client/odoo-client';
+
+/** The Odoo fields the event mappers read, as search_read returns them. */
+
+export interface PartnerRec {
+  id: number;
+  name: string | false;
+  ref: string | false;
+  street: string | false;
+  street2: string | false;
+  city: string | false;
+  zip: string | false;
+  /** Codes read separately from res.country.state / res.country. */
+  stateCode?: string;
+  countryCode?: string;
+  commercial_partner_id?: Many2one;
+}
+
+export interface ProductRec {
+  id: number;
+  default_code: string | false;
+  barcode: string | false;
+  name: string;
+}
+
+export interface SaleOrderRec {
+  id: number;
+  name: string;
+  state: string;
+  client_order_ref: string | false;
+  date_order: string | false;
+  commitment_date: string | false;
+  partner_id: Many2one;
+  partner_shipping_id: Many2one;
+  currency_id: Many2one;
+  write_date: string;
+}
+
+export interface SaleLineRec {
+  id: number;
+  product_id: Many2one;
+  product_uom_qty: number;
+  price_unit: number;
+  name: string | false;
+  display_type?: string | false;
+}
+
+export interface PickingRec {
+  id: number;
+  name: string;
+  state: string;
+  origin: string | false;
+  partner_id: Many2one;
+  sale_id?: Many2one;
+  scheduled_date: string | false;
+  date_done: string | false;
+  carrier_tracking_ref?: string | false;
+  picking_type_id: Many2one;
+  write_date: string;
+}
+
+export interface MoveRec {
+  id: number;
+  product_id: Many2one;
+  product_uom_qty: number;
+  /** Done quantity (17+ `quantity`, 16 `quantity_done`), read under whichever name the version has. */
+  done: number;
+  sale_line_id?: Many2one;
+}
+
+export interface InvoiceRec {
+  id: number;
+  name: string;
+  state: string;
+  move_type: string;
+  invoice_date: string | false;
+  invoice_date_due: string | false;
+  invoice_origin: string | false;
+  ref: string | false;
+  partner_id: Many2one;
+  partner_shipping_id?: Many2one;
+  currency_id: Many2one;
+  amount_untaxed: number;
+  amount_tax: number;
+  amount_total: number;
+  write_date: string;
+}
+
+export interface InvoiceLineRec {
+  id: number;
+  product_id: Many2one;
+  name: string | false;
+  quantity: number;
+  price_unit: number;
+  price_subtotal: number;
+}
+
+export const idOf = (m: Many2one | undefined): number | undefined => (m ? m[0] : undefined);
+export const nameOf = (m: Many2one | undefined): string | undefined => (m ? m[1] : undefined);
+export const str = (v: string | false | undefined | null): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+/** Odoo's 'YYYY-MM-DD HH:MM:SS' (UTC) or 'YYYY-MM-DD' -> the day. */
+export const day = (v: string | false | undefined): string | undefined => (typeof v === 'string' && v.length >= 10 ? v.slice(0, 10) : undefined);
+/** Odoo datetime -> HHMM. */
+export const hhmm = (v: string | false | undefined): string | undefined => (typeof v === 'string' && v.length >= 16 ? v.slice(11, 16).replace(':', '') : undefined);

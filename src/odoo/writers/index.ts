@@ -1,0 +1,17 @@
+import type { CanonicalDocument } from '../../canonical';
+import { writeOrder } from './order.writer';
+import { writeWarehouseAdvice } from './warehouse-advice.writer';
+import type { OdooWriter } from './writer';
+
+export * from './writer';
+export { writeOrder } from './order.writer';
+export { writeWarehouseAdvice, validatePicking } from './warehouse-advice.writer';
+
+/**
+ * The writer of each canonical type that goes into Odoo; one line per type. Types without one
+ * (a functional ack, an outbound-only type) are left alone by the odoo stage.
+ */
+export const ODOO_WRITERS: Partial<Record<CanonicalDocument['type'], OdooWriter<any>>> = {
+  order: writeOrder,
+  warehouse_advice: writeWarehouseAdvice,
+};
