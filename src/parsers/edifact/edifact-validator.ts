@@ -2,7 +2,7 @@ import type { PartnerRegistry } from '../../partners/partner-registry';
 import type { GroupReport, InterchangeReport, SetReport, ValidationError, ValidationReport } from '../validation-report';
 import { checkServiceSegment, readUnb, readUng, type UnbHeader, type UngHeader } from './envelope';
 import { DIRECTORY_DEFINITIONS, MessageValidator, type DefinitionSource, type MessageResult } from './message-validator';
-import type { EdifactSegment, ReaderItem } from './segment';
+import { tagId, type EdifactSegment, type ReaderItem } from './segment';
 import type { Syntax } from './syntax';
 import { SYNTAX_ERRORS as E } from './syntax-errors';
 
@@ -50,6 +50,8 @@ interface OpenInterchange extends InterchangeDetail {
   firstVersion?: string;
 }
 
+const [UNB, UNZ, UNG, UNE, UNH, UNT] = ['UNB', 'UNZ', 'UNG', 'UNE', 'UNH', 'UNT'].map(tagId);
+
 const toSetReport = (m: MessageResult): SetReport => ({ type: m.type, controlNumber: m.controlNumber, status: m.status, errors: m.errors });
 
 /**
@@ -78,28 +80,29 @@ export class EdifactValidator {
       else this.result.report.errors.push(err);
       return;
     }
-    const tag = item.tag;
-    if (tag === 'UNB') return this.startInterchange(item);
+    // Tags compared as their numbers (segment.ts): a string comparison per segment costs more.
+    const id = item.tagId;
+    if (id === UNB) return this.startInterchange(item);
     if (!this.ic) {
       // Segments outside an interchange (a message without UNB, a body alone): one error for the run.
       if (this.orphans) this.orphans.count++;
-      else this.orphans = { tag, offset: item.offset, count: 1 };
+      else this.orphans = { tag: item.tag, offset: item.offset, count: 1 };
       return;
     }
-    if (tag === 'UNZ') return this.endInterchange(item);
-    if (tag === 'UNG') return this.startGroup(item);
-    if (tag === 'UNE') return this.endGroup(item);
-    if (tag === 'UNH') {
+    if (id === UNZ) return this.endInterchange(item);
+    if (id === UNG) return this.startGroup(item);
+    if (id === UNE) return this.endGroup(item);
+    if (id === UNH) {
       if (this.msg) this.closeMessage(undefined);
       return this.startMessage(item);
     }
     if (this.msg) {
       this.msgSegments?.push(item);
       this.msg.segment(item);
-      if (tag === 'UNT') this.closeMessage(item);
+      if (id === UNT) this.closeMessage(item);
       return;
     }
-    this.icError({ code: E.OUTSIDE_MESSAGE, segment: tag, message: `${tag} segment outside a message (no UNH before it)` });
+    this.icError({ code: E.OUTSIDE_MESSAGE, segment: item.tag, message: `${item.tag} segment outside a message (no UNH before it)` });
   }
 
   finish(): EdifactValidationResult {
