@@ -13,6 +13,11 @@ export interface EdifactValidationContext {
   /** Keep accepted messages in the report (a huge file's report would otherwise hold millions). */
   keepAcceptedSets?: boolean;
   definitions?: DefinitionSource;
+  /**
+   * Every message through the full check, without the fast one that passes clean messages first.
+   * The answers are the same (edifact-fast-paths.test.ts holds them so); only the time differs.
+   */
+  fullCheck?: boolean;
   /** Called for each message once validated, with its segments (for acknowledgments and translation). */
   onMessage?: (message: MessageResult, segments: readonly EdifactSegment[], group: GroupDetail, interchange: InterchangeDetail) => void;
 }
@@ -250,7 +255,7 @@ export class EdifactValidator {
     const type = seg.value(2);
     const notAgreed = partner && type && !partner.documents.inbound.some((d) => d.standard === 'EDIFACT' && d.type === type)
       ? `partner '${partner.id}' does not send ${type} (see its profile)` : undefined;
-    this.msg = new MessageValidator(seg, ic.unb.syntaxVersion, this.definitions, notAgreed);
+    this.msg = new MessageValidator(seg, ic.unb.syntaxVersion, this.definitions, notAgreed, this.ctx.fullCheck);
     if (!this.group.report.functionalId) this.group.report.functionalId = this.msg.header.type;
     this.msgSegments = this.ctx.onMessage ? [seg] : undefined;
   }

@@ -121,7 +121,8 @@ export class MessageValidator {
   private fastDefs?: (FastSegment | null)[];
   private readonly service?: { unh: FastSegment; unt: FastSegment };
 
-  constructor(unh: EdifactSegment, private readonly syntaxVersion: string, source: DefinitionSource, notAgreed?: string) {
+  /** `fullCheck`: every segment through the full check from the start (tests compare the two). */
+  constructor(unh: EdifactSegment, private readonly syntaxVersion: string, source: DefinitionSource, notAgreed?: string, fullCheck = false) {
     this.header = readUnh(unh);
     const h = this.header;
     const r = resolveDefinition(h, syntaxVersion, source);
@@ -137,7 +138,7 @@ export class MessageValidator {
       this.directory = r.directory;
       this.segmentDefs = segmentDefsOf(r.def);
       this.service = SERVICE_FAST.get(syntaxVersion === '4' ? '4' : '3');
-      if (!this.errors.length) {
+      if (!this.errors.length && !fullCheck) {
         this.machine = new MessageMachine(r.def);
         this.held = [];
         this.fastDefs = fastDefsOf(r.def);
