@@ -1,5 +1,6 @@
 import type { PartnerRegistry } from '../../partners/partner-registry';
 import type { GroupReport, InterchangeReport, SetReport, ValidationError, ValidationReport } from '../validation-report';
+import { ControlNumberSet } from '../x12/control-numbers';
 import { checkServiceSegment, readUnb, readUng, type UnbHeader, type UngHeader } from './envelope';
 import { DIRECTORY_DEFINITIONS, MessageValidator, type DefinitionSource, type MessageResult } from './message-validator';
 import { tagId, type EdifactSegment, type ReaderItem } from './segment';
@@ -44,8 +45,12 @@ export interface EdifactValidationResult {
 }
 
 interface OpenInterchange extends InterchangeDetail {
-  /** Message references seen, to find one used twice: numeric ones as numbers (a 1 GB interchange holds 600,000). */
-  messageRefs: Set<string | number>;
+  /**
+   * Message references seen, to find one used twice: a 1 GB interchange holds 600,000, numbered
+   * upwards, which the X12 validator's ranges hold in a few numbers (a Set of them cost a hash probe
+   * out of cache per message, and 30 MB).
+   */
+  messageRefs: ControlNumberSet;
   groupRefs: Set<string>;
   ungCount: number;
   implicitCount: number;
@@ -150,7 +155,7 @@ export class EdifactValidator {
       controlNumber: unb.controlRef, date: unb.date, time: unb.time, partnerId: partner?.id ?? null, status: 'accepted', duplicate: false,
       ackRequested: unb.ackRequested, usage: unb.testIndicator === '1' ? 'T' : 'P', errors: [], groups: [],
     };
-    this.ic = { report, unb, syntax: seg.syntax, groups: [], messageRefs: new Set(), groupRefs: new Set(), ungCount: 0, implicitCount: 0, looseMessages: 0 };
+    this.ic = { report, unb, syntax: seg.syntax, groups: [], messageRefs: new ControlNumberSet(), groupRefs: new Set(), ungCount: 0, implicitCount: 0, looseMessages: 0 };
     for (const i of checkServiceSegment(seg, unb.syntaxVersion)) this.icError({ segment: 'UNB', ...i });
     const self = this.ctx.self;
     if (self && unb.recipientId && (unb.recipientId !== self.id || (unb.recipientQualifier && self.qualifier && unb.recipientQualifier !== self.qualifier))) {
@@ -263,11 +268,8 @@ export class EdifactValidator {
   private closeMessage(unt: EdifactSegment | undefined): void {
     const ic = this.ic!;
     const g = this.group!;
-    const ref = this.msg!.header.reference;
-    const n = /^[1-9]\d{0,14}$/.test(ref) ? Number(ref) : ref;
-    const result = this.msg!.finish(unt, ic.messageRefs.has(n));
+    const result = this.msg!.finish(unt, ic.messageRefs.addAgain(this.msg!.header.reference));
     ic.firstVersion ??= result.directory ?? `${result.header.version}:${result.header.release}`;
-    ic.messageRefs.add(n);
     const segments = this.msgSegments ?? [];
     this.msg = undefined;
     this.msgSegments = undefined;

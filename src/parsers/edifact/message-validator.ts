@@ -65,6 +65,22 @@ export function resolveDefinition(h: UnhHeader, syntaxVersion: string, source: D
   return { unsupported: `message version '${h.version}' release '${h.release}' is not a directory (D + release, e.g. D:96A)` };
 }
 
+type Resolved = ReturnType<typeof resolveDefinition>;
+const resolvedCache = new WeakMap<DefinitionSource, Map<string, Resolved>>();
+/** resolveDefinition remembered per source: asked once per message, the same few answers each time. */
+function resolvedDefinition(h: UnhHeader, syntaxVersion: string, source: DefinitionSource): Resolved {
+  let bySource = resolvedCache.get(source);
+  if (!bySource) resolvedCache.set(source, (bySource = new Map()));
+  // Lengths first, so that no values run into each other whatever characters they hold.
+  const key = `${syntaxVersion.length},${h.version.length},${h.release.length},${h.type.length},${h.association.length}:${syntaxVersion}${h.version}${h.release}${h.type}${h.association}`;
+  let r = bySource.get(key);
+  if (!r) {
+    r = resolveDefinition(h, syntaxVersion, source);
+    if (bySource.size < 1000) bySource.set(key, r);
+  }
+  return r;
+}
+
 const segmentDefCache = new WeakMap<MessageDef, (CompiledSegment | null)[]>();
 /** The compiled segment definitions of a message (with its subset's overrides) by tag id, filled as tags appear. */
 function segmentDefsOf(def: MessageDef): (CompiledSegment | null)[] {
@@ -125,7 +141,7 @@ export class MessageValidator {
   constructor(unh: EdifactSegment, private readonly syntaxVersion: string, source: DefinitionSource, notAgreed?: string, fullCheck = false) {
     this.header = readUnh(unh);
     const h = this.header;
-    const r = resolveDefinition(h, syntaxVersion, source);
+    const r = resolvedDefinition(h, syntaxVersion, source);
     if (r.unsupported) {
       this.errors.push({ segment: 'UNH', element: 2, code: E.NO_AGREEMENT,
         message: `${h.type || 'message'} ${h.reference}: ${r.unsupported}; checked for envelope and characters only` });
