@@ -68,7 +68,12 @@ export function resolveDefinition(h: UnhHeader, syntaxVersion: string, source: D
 type Resolved = ReturnType<typeof resolveDefinition>;
 const resolvedCache = new WeakMap<DefinitionSource, Map<string, Resolved>>();
 /** resolveDefinition remembered per source: asked once per message, the same few answers each time. */
+let last: { h: UnhHeader; syntaxVersion: string; source: DefinitionSource; r: Resolved } | undefined;
 function resolvedDefinition(h: UnhHeader, syntaxVersion: string, source: DefinitionSource): Resolved {
+  // The usual question is the last one again (an interchange of one message type).
+  const l = last;
+  if (l !== undefined && l.source === source && l.syntaxVersion === syntaxVersion && l.h.type === h.type && l.h.version === h.version
+    && l.h.release === h.release && l.h.association === h.association) return l.r;
   let bySource = resolvedCache.get(source);
   if (!bySource) resolvedCache.set(source, (bySource = new Map()));
   // Lengths first, so that no values run into each other whatever characters they hold.
@@ -78,6 +83,7 @@ function resolvedDefinition(h: UnhHeader, syntaxVersion: string, source: Definit
     r = resolveDefinition(h, syntaxVersion, source);
     if (bySource.size < 1000) bySource.set(key, r);
   }
+  last = { h, syntaxVersion, source, r };
   return r;
 }
 
@@ -109,6 +115,16 @@ const SERVICE_FAST = new Map(['3', '4'].map((v) => {
  * whatever a message's length.
  */
 const HOLD_LIMIT = 4096;
+
+/**
+ * Arrays that held finished messages, for the next ones (one per message would be garbage by the
+ * million). Only short ones are kept: what is left in them past the next message's length keeps
+ * old input alive.
+ */
+const spareHeld: EdifactSegment[][] = [];
+function releaseHeld(held: EdifactSegment[]): void {
+  if (held.length <= 512 && spareHeld.length < 8) spareHeld.push(held);
+}
 
 /**
  * Validates one message as its segments arrive (UNH first, UNT last): the UNH and UNT as ISO 9735
@@ -156,7 +172,7 @@ export class MessageValidator {
       this.service = SERVICE_FAST.get(syntaxVersion === '4' ? '4' : '3');
       if (!this.errors.length && !fullCheck) {
         this.machine = new MessageMachine(r.def);
-        this.held = [];
+        this.held = spareHeld.pop() ?? [];
         this.fastDefs = fastDefsOf(r.def);
       } else this.structure = new MessageStructure(r.def);
     }
@@ -167,9 +183,9 @@ export class MessageValidator {
   segment(seg: EdifactSegment): void {
     const held = this.held;
     if (held === undefined) return this.check(seg);
-    if (held.length < HOLD_LIMIT && this.isClean(seg)) {
-      held.push(seg);
-      this.position++;
+    // held[0, position) are this message's segments (the array may be a finished message's, reused).
+    if (this.position < HOLD_LIMIT && this.isClean(seg)) {
+      held[this.position++] = seg;
       return;
     }
     this.explain();
@@ -190,12 +206,14 @@ export class MessageValidator {
   /** Leaves the fast check: the segments it held go through the full one, from the UNH. */
   private explain(): void {
     const held = this.held!;
+    const n = this.position;
     this.held = undefined;
     this.machine!.release();
     this.machine = undefined;
     this.structure = new MessageStructure(this.def!);
     this.position = 0;
-    for (let i = 0; i < held.length; i++) this.check(held[i]);
+    for (let i = 0; i < n; i++) this.check(held[i]);
+    releaseHeld(held);
   }
 
   private compiled(seg: EdifactSegment): CompiledSegment | null {
@@ -236,6 +254,7 @@ export class MessageValidator {
       }
     }
     if (this.held && !this.machine!.endIsClean()) this.explain();
+    if (this.held) releaseHeld(this.held);
     this.held = undefined;
     this.machine?.release();
     this.machine = undefined;

@@ -201,6 +201,8 @@ export function segmentIsClean(seg: EdifactSegment, f: FastSegment): boolean {
   for (;;) {
     let c = C_ELEMENT;
     while (i < end) {
+      while (i + 4 <= end && (classes[buf[i]] | classes[buf[i + 1]] | classes[buf[i + 2]] | classes[buf[i + 3]]) === 0) i += 4;
+      if (i >= end) break;
       c = classes[buf[i]];
       if (c === C_DATA) { i++; continue; }
       if (c === C_CONTINUATION) { skip++; i++; continue; }

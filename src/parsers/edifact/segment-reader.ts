@@ -114,6 +114,9 @@ export class EdifactSegmentReader {
       let end = pos;
       let wrapped = false;
       for (; end < len; end++) {
+        // Four bytes at a time while none of them stops the scan: fewer branches on long segments.
+        while (end + 4 <= len && (stops[buf[end]] | stops[buf[end + 1]] | stops[buf[end + 2]] | stops[buf[end + 3]]) === 0) end += 4;
+        if (end >= len) break;
         const k = stops[buf[end]];
         if (k === 0) continue;
         if (k === STOP_TERMINATOR) break;
@@ -128,10 +131,10 @@ export class EdifactSegmentReader {
       }
       const seg = wrapped ? this.unwrapped(buf, pos, end) : makeSegment(buf, pos, end, this.base + pos, this.syntax);
       pos = end + 1;
-      if (seg.tag === 'UNB') this.startInterchange(seg);
+      if (seg.tagId === UNB) this.startInterchange(seg);
       out.push(seg);
       // The next interchange starts afresh: its own UNA, or the defaults.
-      if (seg.tag === 'UNZ') {
+      if (seg.tagId === UNZ) {
         this.pending = { separators: DEFAULT_SEPARATORS, reserved: 0x20, una: false };
         this.syntax = { separators: DEFAULT_SEPARATORS, charset: UNKNOWN_CHARSET, version: '', una: false };
       }
@@ -178,6 +181,8 @@ export class EdifactSegmentReader {
 }
 
 const EMPTY = Buffer.alloc(0);
+const UNB = tagId('UNB');
+const UNZ = tagId('UNZ');
 
 const STOP_TERMINATOR = 1;
 const STOP_RELEASE = 2;
