@@ -185,6 +185,9 @@ export function segmentIsClean(seg: EdifactSegment, f: FastSegment): boolean {
   if (MULTI && !isUtf8(buf.subarray(seg.start, end))) return false;
   const slots = f.slots;
   if (seg.tagEnd >= end) return !f.mandatoryFrom[0];
+  // A segment has fewer tokens than bytes after its tag: only one of 2,048 bytes or more can have
+  // too many (the full check's 16), and it is left to the full check rather than counted here.
+  if (end - seg.tagEnd >= MAX_TOKENS) return false;
   const classes = CLASSES;
   let el = 0;
   let comp = 0;
@@ -193,7 +196,6 @@ export function segmentIsClean(seg: EdifactSegment, f: FastSegment): boolean {
   // Bytes of the token that are not characters of their own (release characters, UTF-8 continuations).
   let skip = 0;
   let released = false;
-  let tokens = 0;
   // The element in hand: any of its tokens non-empty; a mandatory component of it empty or absent.
   let present = false;
   let compMissing = false;
@@ -218,7 +220,6 @@ export function segmentIsClean(seg: EdifactSegment, f: FastSegment): boolean {
     if (i >= end) c = C_ELEMENT;
     else if (c !== C_ELEMENT && c !== C_COMPONENT) return false; // a character outside the set, or a repetition
     // Token [from, i) of element el, component comp (0-based).
-    if (++tokens >= MAX_TOKENS) return false;
     if (i > from) {
       if (slot === undefined) return false; // more data elements than defined
       present = true;
