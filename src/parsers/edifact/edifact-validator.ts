@@ -48,7 +48,7 @@ interface OpenInterchange extends InterchangeDetail {
   /**
    * Message references seen, to find one used twice: a 1 GB interchange holds 600,000, numbered
    * upwards, which the X12 validator's ranges hold in a few numbers (a Set of them cost a hash probe
-   * out of cache per message, and 30 MB).
+   * out of cache per message).
    */
   messageRefs: ControlNumberSet;
   groupRefs: Set<string>;
@@ -67,7 +67,8 @@ const toSetReport = (m: MessageResult): SetReport => ({ type: m.type, controlNum
 /**
  * Validates a stream of EDIFACT segments: interchanges (UCI codes), UNG groups (UCF codes) and
  * each message (UCM, UCS, UCD codes). Feed it the reader's output with push(), then call finish().
- * Holds one message's segments at most, and only when onMessage wants them.
+ * Holds one message's segments at most: while the fast check finds it clean (up to 4,096 segments),
+ * and when onMessage wants them.
  */
 export class EdifactValidator {
   private readonly result: EdifactValidationResult = { report: { ok: true, errors: [], interchanges: [] }, interchanges: [] };

@@ -15,9 +15,10 @@ import {
  * leave room for validation. Measured on the same ORDERS files (bench/edifact.bench.js, 2 shared
  * cores, two full runs, BENCHMARKS.md): its event parser tokenizes 59-68 MB/s (100k messages,
  * 170 MB) and validates nothing; earlier measurement of its Reader API: 7.5 MB/s, 3 GB on 88 MB.
- * This reader alone reads 200-240 MB/s (CPU time, 100k messages); reading plus the whole
- * validation behind it (envelopes, structure, elements, code lists, character set) runs 44-60
- * MB/s, 55-60 MB/s on a 1 GB interchange with a peak RSS of 116 MB. The bytes are scanned here in
+ * This reader alone reads about 400 MB/s (CPU time, in memory, 20k messages); reading plus the
+ * whole validation behind it (envelopes, structure, elements, code lists, character set) runs
+ * 104 MB/s on a 1 GB interchange with a peak RSS under 100 MB when the machine is not saturated
+ * (BENCHMARKS.md: 49-104 MB/s over three runs). The bytes are scanned here in
  * JavaScript (a native indexOf per segment costs more than the scan of a 25-byte segment), a
  * terminator after a release character is data, and a segment is decoded only when someone asks
  * for its values.
