@@ -1,8 +1,9 @@
 import type { PartnerRegistry } from '../../partners/partner-registry';
 import type { GroupReport, InterchangeReport, SetReport, ValidationError, ValidationReport } from '../validation-report';
+import { ControlNumberSet } from '../x12/control-numbers';
 import { checkServiceSegment, readUnb, readUng, type UnbHeader, type UngHeader } from './envelope';
 import { DIRECTORY_DEFINITIONS, MessageValidator, type DefinitionSource, type MessageResult } from './message-validator';
-import type { EdifactSegment, ReaderItem } from './segment';
+import { tagId, type EdifactSegment, type ReaderItem } from './segment';
 import type { Syntax } from './syntax';
 import { SYNTAX_ERRORS as E } from './syntax-errors';
 
@@ -13,6 +14,11 @@ export interface EdifactValidationContext {
   /** Keep accepted messages in the report (a huge file's report would otherwise hold millions). */
   keepAcceptedSets?: boolean;
   definitions?: DefinitionSource;
+  /**
+   * Every message through the full check, without the fast one that passes clean messages first.
+   * The answers are the same (edifact-fast-paths.test.ts holds them so); only the time differs.
+   */
+  fullCheck?: boolean;
   /** Called for each message once validated, with its segments (for acknowledgments and translation). */
   onMessage?: (message: MessageResult, segments: readonly EdifactSegment[], group: GroupDetail, interchange: InterchangeDetail) => void;
 }
@@ -39,8 +45,12 @@ export interface EdifactValidationResult {
 }
 
 interface OpenInterchange extends InterchangeDetail {
-  /** Message references seen, to find one used twice: numeric ones as numbers (a 1 GB interchange holds 600,000). */
-  messageRefs: Set<string | number>;
+  /**
+   * Message references seen, to find one used twice: a 1 GB interchange holds 600,000, numbered
+   * upwards, which the X12 validator's ranges hold in a few numbers (a Set of them cost a hash probe
+   * out of cache per message).
+   */
+  messageRefs: ControlNumberSet;
   groupRefs: Set<string>;
   ungCount: number;
   implicitCount: number;
@@ -50,12 +60,15 @@ interface OpenInterchange extends InterchangeDetail {
   firstVersion?: string;
 }
 
+const [UNB, UNZ, UNG, UNE, UNH, UNT] = ['UNB', 'UNZ', 'UNG', 'UNE', 'UNH', 'UNT'].map(tagId);
+
 const toSetReport = (m: MessageResult): SetReport => ({ type: m.type, controlNumber: m.controlNumber, status: m.status, errors: m.errors });
 
 /**
  * Validates a stream of EDIFACT segments: interchanges (UCI codes), UNG groups (UCF codes) and
  * each message (UCM, UCS, UCD codes). Feed it the reader's output with push(), then call finish().
- * Holds one message's segments at most, and only when onMessage wants them.
+ * Holds one message's segments at most: while the fast check finds it clean (up to 4,096 segments),
+ * and when onMessage wants them.
  */
 export class EdifactValidator {
   private readonly result: EdifactValidationResult = { report: { ok: true, errors: [], interchanges: [] }, interchanges: [] };
@@ -78,28 +91,29 @@ export class EdifactValidator {
       else this.result.report.errors.push(err);
       return;
     }
-    const tag = item.tag;
-    if (tag === 'UNB') return this.startInterchange(item);
+    // Tags compared as their numbers (segment.ts): a string comparison per segment costs more.
+    const id = item.tagId;
+    if (id === UNB) return this.startInterchange(item);
     if (!this.ic) {
       // Segments outside an interchange (a message without UNB, a body alone): one error for the run.
       if (this.orphans) this.orphans.count++;
-      else this.orphans = { tag, offset: item.offset, count: 1 };
+      else this.orphans = { tag: item.tag, offset: item.offset, count: 1 };
       return;
     }
-    if (tag === 'UNZ') return this.endInterchange(item);
-    if (tag === 'UNG') return this.startGroup(item);
-    if (tag === 'UNE') return this.endGroup(item);
-    if (tag === 'UNH') {
+    if (id === UNZ) return this.endInterchange(item);
+    if (id === UNG) return this.startGroup(item);
+    if (id === UNE) return this.endGroup(item);
+    if (id === UNH) {
       if (this.msg) this.closeMessage(undefined);
       return this.startMessage(item);
     }
     if (this.msg) {
       this.msgSegments?.push(item);
       this.msg.segment(item);
-      if (tag === 'UNT') this.closeMessage(item);
+      if (id === UNT) this.closeMessage(item);
       return;
     }
-    this.icError({ code: E.OUTSIDE_MESSAGE, segment: tag, message: `${tag} segment outside a message (no UNH before it)` });
+    this.icError({ code: E.OUTSIDE_MESSAGE, segment: item.tag, message: `${item.tag} segment outside a message (no UNH before it)` });
   }
 
   finish(): EdifactValidationResult {
@@ -142,7 +156,7 @@ export class EdifactValidator {
       controlNumber: unb.controlRef, date: unb.date, time: unb.time, partnerId: partner?.id ?? null, status: 'accepted', duplicate: false,
       ackRequested: unb.ackRequested, usage: unb.testIndicator === '1' ? 'T' : 'P', errors: [], groups: [],
     };
-    this.ic = { report, unb, syntax: seg.syntax, groups: [], messageRefs: new Set(), groupRefs: new Set(), ungCount: 0, implicitCount: 0, looseMessages: 0 };
+    this.ic = { report, unb, syntax: seg.syntax, groups: [], messageRefs: new ControlNumberSet(), groupRefs: new Set(), ungCount: 0, implicitCount: 0, looseMessages: 0 };
     for (const i of checkServiceSegment(seg, unb.syntaxVersion)) this.icError({ segment: 'UNB', ...i });
     const self = this.ctx.self;
     if (self && unb.recipientId && (unb.recipientId !== self.id || (unb.recipientQualifier && self.qualifier && unb.recipientQualifier !== self.qualifier))) {
@@ -247,7 +261,7 @@ export class EdifactValidator {
     const type = seg.value(2);
     const notAgreed = partner && type && !partner.documents.inbound.some((d) => d.standard === 'EDIFACT' && d.type === type)
       ? `partner '${partner.id}' does not send ${type} (see its profile)` : undefined;
-    this.msg = new MessageValidator(seg, ic.unb.syntaxVersion, this.definitions, notAgreed);
+    this.msg = new MessageValidator(seg, ic.unb.syntaxVersion, this.definitions, notAgreed, this.ctx.fullCheck);
     if (!this.group.report.functionalId) this.group.report.functionalId = this.msg.header.type;
     this.msgSegments = this.ctx.onMessage ? [seg] : undefined;
   }
@@ -255,11 +269,8 @@ export class EdifactValidator {
   private closeMessage(unt: EdifactSegment | undefined): void {
     const ic = this.ic!;
     const g = this.group!;
-    const ref = this.msg!.header.reference;
-    const n = /^[1-9]\d{0,14}$/.test(ref) ? Number(ref) : ref;
-    const result = this.msg!.finish(unt, ic.messageRefs.has(n));
+    const result = this.msg!.finish(unt, ic.messageRefs.addAgain(this.msg!.header.reference));
     ic.firstVersion ??= result.directory ?? `${result.header.version}:${result.header.release}`;
-    ic.messageRefs.add(n);
     const segments = this.msgSegments ?? [];
     this.msg = undefined;
     this.msgSegments = undefined;

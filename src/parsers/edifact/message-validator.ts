@@ -2,9 +2,12 @@ import type { ValidationError } from '../validation-report';
 import type { MessageDef } from './definition.schema';
 import { directoryOf, edifactDirectory, messageDefinition } from './definitions';
 import { checkServiceSegment, readUnh, type UnhHeader } from './envelope';
+import { MessageMachine } from './message-machine';
 import { MessageStructure } from './message-structure';
-import type { EdifactSegment } from './segment';
+import { tagId, type EdifactSegment } from './segment';
+import { fastSegment, segmentIsClean, type FastSegment } from './segment-checker';
 import { compileSegment, validateCompiled, type CompiledSegment, type Dictionary } from './segment-validator';
+import { serviceDictionary } from './service-segments';
 import { SYNTAX_ERRORS as E } from './syntax-errors';
 
 /** Where message definitions come from: the directories under definitions/, or a test's own. */
@@ -62,6 +65,28 @@ export function resolveDefinition(h: UnhHeader, syntaxVersion: string, source: D
   return { unsupported: `message version '${h.version}' release '${h.release}' is not a directory (D + release, e.g. D:96A)` };
 }
 
+type Resolved = ReturnType<typeof resolveDefinition>;
+const resolvedCache = new WeakMap<DefinitionSource, Map<string, Resolved>>();
+/** resolveDefinition remembered per source: asked once per message, the same few answers each time. */
+let last: { h: UnhHeader; syntaxVersion: string; source: DefinitionSource; r: Resolved } | undefined;
+function resolvedDefinition(h: UnhHeader, syntaxVersion: string, source: DefinitionSource): Resolved {
+  // The usual question is the last one again (an interchange of one message type).
+  const l = last;
+  if (l !== undefined && l.source === source && l.syntaxVersion === syntaxVersion && l.h.type === h.type && l.h.version === h.version
+    && l.h.release === h.release && l.h.association === h.association) return l.r;
+  let bySource = resolvedCache.get(source);
+  if (!bySource) resolvedCache.set(source, (bySource = new Map()));
+  // Lengths first, so that no values run into each other whatever characters they hold.
+  const key = `${syntaxVersion.length},${h.version.length},${h.release.length},${h.type.length},${h.association.length}:${syntaxVersion}${h.version}${h.release}${h.type}${h.association}`;
+  let r = bySource.get(key);
+  if (!r) {
+    r = resolveDefinition(h, syntaxVersion, source);
+    if (bySource.size < 1000) bySource.set(key, r);
+  }
+  last = { h, syntaxVersion, source, r };
+  return r;
+}
+
 const segmentDefCache = new WeakMap<MessageDef, (CompiledSegment | null)[]>();
 /** The compiled segment definitions of a message (with its subset's overrides) by tag id, filled as tags appear. */
 function segmentDefsOf(def: MessageDef): (CompiledSegment | null)[] {
@@ -69,27 +94,70 @@ function segmentDefsOf(def: MessageDef): (CompiledSegment | null)[] {
   if (!m) segmentDefCache.set(def, (m = []));
   return m;
 }
+const fastDefCache = new WeakMap<MessageDef, (FastSegment | null)[]>();
+function fastDefsOf(def: MessageDef): (FastSegment | null)[] {
+  let m = fastDefCache.get(def);
+  if (!m) fastDefCache.set(def, (m = []));
+  return m;
+}
+
+const UNH = tagId('UNH');
+const UNT = tagId('UNT');
+/** UNH and UNT as checkServiceSegment checks them (nothing beyond the segment check for these two). */
+const SERVICE_FAST = new Map(['3', '4'].map((v) => {
+  const dict = serviceDictionary(v);
+  return [v, { unh: fastSegment(compileSegment(dict.segments.UNH, dict)), unt: fastSegment(compileSegment(dict.segments.UNT, dict)) }];
+}));
+
+/**
+ * Segments held while a message is clean, to be checked again in full if it turns out not to be.
+ * Past this many, a message is checked in full from its start, so that memory stays flat
+ * whatever a message's length.
+ */
+const HOLD_LIMIT = 4096;
+
+/**
+ * Arrays that held finished messages, for the next ones (one per message would be garbage by the
+ * million). Only short ones are kept: what is left in them past the next message's length keeps
+ * old input alive.
+ */
+const spareHeld: EdifactSegment[][] = [];
+function releaseHeld(held: EdifactSegment[]): void {
+  if (held.length <= 512 && spareHeld.length < 8) spareHeld.push(held);
+}
 
 /**
  * Validates one message as its segments arrive (UNH first, UNT last): the UNH and UNT as ISO 9735
  * defines them, every other segment's place in the message structure and its data elements
  * against the directory (with the subset's overrides), and every character against the character
- * set. Holds counters, not segments.
+ * set.
+ *
+ * Two checks give one answer. The fast one (message-machine.ts, segment-checker.ts) only says
+ * whether the message is clean, and holds its segments meanwhile; the first time it says no, the
+ * held segments and all that follow go through the full one (MessageStructure, validateCompiled,
+ * checkServiceSegment), which words every error: codes and messages have one source, and a test
+ * (edifact-fast-paths.test.ts) holds the two to the same answers.
  */
 export class MessageValidator {
   readonly header: UnhHeader;
   private readonly errors: ValidationError[] = [];
-  private readonly structure?: MessageStructure;
+  private structure?: MessageStructure;
   private readonly def?: MessageDef;
   private readonly dict?: Dictionary;
   private readonly directory?: string;
   private position = 0;
   private segmentDefs?: (CompiledSegment | null)[];
+  /** While the fast check has found nothing: its walk, and the segments it passed. */
+  private machine?: MessageMachine;
+  private held?: EdifactSegment[];
+  private fastDefs?: (FastSegment | null)[];
+  private readonly service?: { unh: FastSegment; unt: FastSegment };
 
-  constructor(unh: EdifactSegment, private readonly syntaxVersion: string, source: DefinitionSource, notAgreed?: string) {
+  /** `fullCheck`: every segment through the full check from the start (tests compare the two). */
+  constructor(unh: EdifactSegment, private readonly syntaxVersion: string, source: DefinitionSource, notAgreed?: string, fullCheck = false) {
     this.header = readUnh(unh);
     const h = this.header;
-    const r = resolveDefinition(h, syntaxVersion, source);
+    const r = resolvedDefinition(h, syntaxVersion, source);
     if (r.unsupported) {
       this.errors.push({ segment: 'UNH', element: 2, code: E.NO_AGREEMENT,
         message: `${h.type || 'message'} ${h.reference}: ${r.unsupported}; checked for envelope and characters only` });
@@ -100,28 +168,73 @@ export class MessageValidator {
       this.def = r.def;
       this.dict = r.dict;
       this.directory = r.directory;
-      this.structure = new MessageStructure(r.def);
       this.segmentDefs = segmentDefsOf(r.def);
+      this.service = SERVICE_FAST.get(syntaxVersion === '4' ? '4' : '3');
+      if (!this.errors.length && !fullCheck) {
+        this.machine = new MessageMachine(r.def);
+        this.held = spareHeld.pop() ?? [];
+        this.fastDefs = fastDefsOf(r.def);
+      } else this.structure = new MessageStructure(r.def);
     }
     this.segment(unh);
   }
 
   /** One segment of the message body, or the UNT. */
   segment(seg: EdifactSegment): void {
+    const held = this.held;
+    if (held === undefined) return this.check(seg);
+    // held[0, position) are this message's segments (the array may be a finished message's, reused).
+    if (this.position < HOLD_LIMIT && this.isClean(seg)) {
+      held[this.position++] = seg;
+      return;
+    }
+    this.explain();
+    this.check(seg);
+  }
+
+  /** The fast check of one segment: placed, and its elements clean. */
+  private isClean(seg: EdifactSegment): boolean {
+    const id = seg.tagId;
+    if (!this.machine!.place(id)) return false;
+    if (id === UNH) return segmentIsClean(seg, this.service!.unh);
+    if (id === UNT) return segmentIsClean(seg, this.service!.unt);
+    let fast = this.fastDefs![id];
+    if (fast === undefined) this.fastDefs![id] = fast = ((c) => (c ? fastSegment(c) : null))(this.compiled(seg));
+    return fast !== null && segmentIsClean(seg, fast);
+  }
+
+  /** Leaves the fast check: the segments it held go through the full one, from the UNH. */
+  private explain(): void {
+    const held = this.held!;
+    const n = this.position;
+    this.held = undefined;
+    this.machine!.release();
+    this.machine = undefined;
+    this.structure = new MessageStructure(this.def!);
+    this.position = 0;
+    for (let i = 0; i < n; i++) this.check(held[i]);
+    releaseHeld(held);
+  }
+
+  private compiled(seg: EdifactSegment): CompiledSegment | null {
+    let compiled = this.segmentDefs![seg.tagId];
+    if (compiled === undefined) {
+      const def = this.dict!.segments[seg.tag];
+      this.segmentDefs![seg.tagId] = compiled = def ? compileSegment(def, this.dict!, this.def!.overrides[seg.tag]) : null;
+    }
+    return compiled;
+  }
+
+  /** The full check of one segment, every problem worded. */
+  private check(seg: EdifactSegment): void {
     const position = ++this.position;
     const tag = seg.tag;
     const service = tag === 'UNH' || tag === 'UNT';
     const placed = this.structure ? this.structure.place(tag, position, seg.tagId) : true;
     let issues;
     if (service) issues = checkServiceSegment(seg, this.syntaxVersion);
-    else if (this.segmentDefs && placed) {
-      let compiled = this.segmentDefs[seg.tagId];
-      if (compiled === undefined) {
-        const def = this.dict!.segments[tag];
-        this.segmentDefs[seg.tagId] = compiled = def ? compileSegment(def, this.dict!, this.def!.overrides[tag]) : null;
-      }
-      issues = validateCompiled(seg, compiled ?? undefined);
-    } else issues = validateCompiled(seg, undefined);
+    else if (this.segmentDefs && placed) issues = validateCompiled(seg, this.compiled(seg) ?? undefined);
+    else issues = validateCompiled(seg, undefined);
     for (let i = 0; i < issues.length; i++) this.errors.push({ segment: tag, position, ...issues[i] });
   }
 
@@ -140,6 +253,11 @@ export class MessageValidator {
         messageErrors.push({ segment: 'UNT', element: 1, code: E.COUNT_MISMATCH, message: `UNT says ${count || '(nothing)'} segments; the message has ${this.position} (UNH to UNT)` });
       }
     }
+    if (this.held && !this.machine!.endIsClean()) this.explain();
+    if (this.held) releaseHeld(this.held);
+    this.held = undefined;
+    this.machine?.release();
+    this.machine = undefined;
     const structural = this.structure ? this.structure.finish(this.position) : [];
     let errors = messageErrors;
     if (this.errors.length || structural.length) {

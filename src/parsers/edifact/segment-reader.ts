@@ -15,9 +15,10 @@ import {
  * leave room for validation. Measured on the same ORDERS files (bench/edifact.bench.js, 2 shared
  * cores, two full runs, BENCHMARKS.md): its event parser tokenizes 59-68 MB/s (100k messages,
  * 170 MB) and validates nothing; earlier measurement of its Reader API: 7.5 MB/s, 3 GB on 88 MB.
- * This reader alone reads 200-240 MB/s (CPU time, 100k messages); reading plus the whole
- * validation behind it (envelopes, structure, elements, code lists, character set) runs 44-60
- * MB/s, 55-60 MB/s on a 1 GB interchange with a peak RSS of 116 MB. The bytes are scanned here in
+ * This reader alone reads about 400 MB/s (CPU time, in memory, 20k messages); reading plus the
+ * whole validation behind it (envelopes, structure, elements, code lists, character set) runs
+ * 104 MB/s on a 1 GB interchange with a peak RSS under 100 MB when the machine is not saturated
+ * (BENCHMARKS.md: 49-104 MB/s over three runs). The bytes are scanned here in
  * JavaScript (a native indexOf per segment costs more than the scan of a 25-byte segment), a
  * terminator after a release character is data, and a segment is decoded only when someone asks
  * for its values.
@@ -109,15 +110,19 @@ export class EdifactSegmentReader {
       const sep = this.syntax.separators;
       // One pass over the segment's bytes in JavaScript: a native indexOf per segment costs more
       // than the scan itself (segments average 20-40 bytes). A release character takes the next byte as data.
-      const term = sep.segment;
-      const rel = sep.release;
+      // One table lookup per byte: most bytes are none of terminator, release character or line break.
+      const stops = stopsOf(sep);
       let end = pos;
       let wrapped = false;
       for (; end < len; end++) {
-        const b = buf[end];
-        if (b === term) break;
-        if (b === rel) end++;
-        else if (b === 0x0a || b === 0x0d) wrapped = true;
+        // Four bytes at a time while none of them stops the scan: fewer branches on long segments.
+        while (end + 4 <= len && (stops[buf[end]] | stops[buf[end + 1]] | stops[buf[end + 2]] | stops[buf[end + 3]]) === 0) end += 4;
+        if (end >= len) break;
+        const k = stops[buf[end]];
+        if (k === 0) continue;
+        if (k === STOP_TERMINATOR) break;
+        if (k === STOP_RELEASE) end++;
+        else wrapped = true;
       }
       if (end >= len) {
         if (!final) break;
@@ -127,10 +132,10 @@ export class EdifactSegmentReader {
       }
       const seg = wrapped ? this.unwrapped(buf, pos, end) : makeSegment(buf, pos, end, this.base + pos, this.syntax);
       pos = end + 1;
-      if (seg.tag === 'UNB') this.startInterchange(seg);
+      if (seg.tagId === UNB) this.startInterchange(seg);
       out.push(seg);
       // The next interchange starts afresh: its own UNA, or the defaults.
-      if (seg.tag === 'UNZ') {
+      if (seg.tagId === UNZ) {
         this.pending = { separators: DEFAULT_SEPARATORS, reserved: 0x20, una: false };
         this.syntax = { separators: DEFAULT_SEPARATORS, charset: UNKNOWN_CHARSET, version: '', una: false };
       }
@@ -177,6 +182,30 @@ export class EdifactSegmentReader {
 }
 
 const EMPTY = Buffer.alloc(0);
+const UNB = tagId('UNB');
+const UNZ = tagId('UNZ');
+
+const STOP_TERMINATOR = 1;
+const STOP_RELEASE = 2;
+const STOP_LINE_BREAK = 3;
+const stopTables = new WeakMap<Separators, Uint8Array>();
+let lastSeparators: Separators | undefined;
+let lastStops: Uint8Array = new Uint8Array(256);
+/** Per byte: 0 for data, else what stops the scan of a segment (a line break wins over nothing else). */
+function stopsOf(sep: Separators): Uint8Array {
+  if (sep === lastSeparators) return lastStops;
+  let t = stopTables.get(sep);
+  if (!t) {
+    t = new Uint8Array(256);
+    t[0x0a] = STOP_LINE_BREAK;
+    t[0x0d] = STOP_LINE_BREAK;
+    if (sep.release >= 0) t[sep.release] = STOP_RELEASE;
+    t[sep.segment] = STOP_TERMINATOR;
+    stopTables.set(sep, t);
+  }
+  lastSeparators = sep;
+  return (lastStops = t);
+}
 /** How much of a new chunk is joined to the cut segment before it (segments are rarely longer). */
 const HEAD = 4096;
 
@@ -186,11 +215,25 @@ function isPrefixOf(buf: Buffer, pos: number, word: string): boolean {
 }
 
 const TAGS = new Map<number, { tag: string; id: number }>();
+const LETTER_TAGS: ({ tag: string; id: number } | undefined)[] = new Array(26 * 26 * 26).fill(undefined);
 
 function makeSegment(buf: Buffer, start: number, end: number, offset: number, syntax: Syntax): EdifactSegment {
   const sep = syntax.separators;
   // Tags are almost always three letters: interned, so a segment costs no string until it is decoded.
   if (end - start >= 3 && (end - start === 3 || buf[start + 3] === sep.element)) {
+    const b0 = buf[start] - 0x41;
+    const b1 = buf[start + 1] - 0x41;
+    const b2 = buf[start + 2] - 0x41;
+    // Three capital letters (nearly every tag): an array index, no hashing.
+    if (b0 >= 0 && b0 < 26 && b1 >= 0 && b1 < 26 && b2 >= 0 && b2 < 26) {
+      const index = (b0 * 26 + b1) * 26 + b2;
+      let known = LETTER_TAGS[index];
+      if (known === undefined) {
+        const tag = buf.toString('latin1', start, start + 3);
+        LETTER_TAGS[index] = known = { tag, id: tagId(tag) };
+      }
+      return new EdifactSegment(buf, start, end, offset, syntax, known.tag, start + 3, known.id);
+    }
     const key = (buf[start] << 16) | (buf[start + 1] << 8) | buf[start + 2];
     let known = TAGS.get(key);
     if (known === undefined) {

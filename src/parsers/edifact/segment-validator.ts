@@ -22,7 +22,7 @@ export interface ElementIssue {
 }
 
 // Token boundaries of the segment in hand, reused: validation runs for every segment of every file.
-const MAX_TOKENS = 2048;
+export const MAX_TOKENS = 2048;
 const T_EL = new Int32Array(MAX_TOKENS);
 const T_REP = new Int32Array(MAX_TOKENS);
 const T_COMP = new Int32Array(MAX_TOKENS);
@@ -34,18 +34,18 @@ const T_FLAGS = new Int32Array(MAX_TOKENS);
 const RELEASED = 1;
 const BAD_CHAR = 2;
 
-// Byte classes: one table lookup per byte instead of four comparisons.
-const C_DATA = 0;
-const C_BAD = 1;
-const C_ELEMENT = 2;
-const C_COMPONENT = 3;
-const C_REPETITION = 4;
-const C_RELEASE = 5;
+// Byte classes: one table lookup per byte instead of four comparisons (segment-checker.ts reads the same table).
+export const C_DATA = 0;
+export const C_BAD = 1;
+export const C_ELEMENT = 2;
+export const C_COMPONENT = 3;
+export const C_REPETITION = 4;
+export const C_RELEASE = 5;
 /** UTF-8 continuation byte: data, but not a character of its own. */
-const C_CONTINUATION = 6;
+export const C_CONTINUATION = 6;
 const classTables = new WeakMap<Syntax, Uint8Array>();
 
-function classesOf(syntax: Syntax): Uint8Array {
+export function classesOf(syntax: Syntax): Uint8Array {
   let t = classTables.get(syntax);
   if (!t) {
     t = new Uint8Array(256);
@@ -101,7 +101,8 @@ function tokenize(seg: EdifactSegment): number {
   return n;
 }
 
-interface Slot {
+/** One position of a compiled segment: a simple data element, a composite, or a component. */
+export interface Slot {
   ref: string;
   name: string;
   mandatory: boolean;
