@@ -22,6 +22,10 @@ export const ERROR_CODES = {
   TRANSLATION_FAILED: { retryable: false, exit: 1 },
   /** A canonical document that cannot become the partner's EDI (a delimiter in a value, no SSCC prefix ...). */
   DOCUMENT_UNRENDERABLE: { retryable: false, exit: 1 },
+  /** The partner's SFTP server showed a host key other than the pinned one: a person must check it. */
+  TRANSPORT_HOST_KEY_MISMATCH: { retryable: false, exit: 1 },
+  /** A different file of the same name waits uncollected on the partner's side; retried, then parked. */
+  TRANSPORT_TARGET_EXISTS: { retryable: true, exit: 1 },
   // Infrastructure hiccups: retried with backoff, parked when the retries run out.
   STORE_UNAVAILABLE: { retryable: true, exit: 1 },
   TRANSPORT_UNAVAILABLE: { retryable: true, exit: 1 },
