@@ -82,7 +82,6 @@ export class SftpPoller implements InboundTransport {
       const summary: PollSummary = { received: 0, waiting: 0, failed: 0 };
       const { ready, waiting } = this.stable.sift(await session.list(s.dir));
       summary.waiting = waiting;
-      if (ready.length && s.afterProcessing === 'move') await session.mkdirs(s.archiveDir);
       for (const entry of ready.slice(0, s.maxMessagesPerPoll)) {
         if (this.stopped) break;
         let outcome: Outcome;
@@ -137,8 +136,12 @@ export class SftpPoller implements InboundTransport {
     }
     failpoint('sftp.after-store');
     // Stored: only now does the partner's file go.
-    if (s.afterProcessing === 'move') await session.move(remote, path.posix.join(s.archiveDir, `${messageId}-${e.name}`));
-    else await session.remove(remote);
+    if (s.afterProcessing === 'move') {
+      await session.mkdirs(s.archiveDir);
+      await session.move(remote, path.posix.join(s.archiveDir, `${messageId}-${e.name}`));
+    } else {
+      await session.remove(remote);
+    }
     if (s.stableRule === 'done-marker') await session.remove(path.posix.join(s.dir, this.stable.markerOf(e.name)));
     this.stable.forget(e.name);
     return 'received';

@@ -31,6 +31,8 @@ const CONNECTION_GONE = /Unexpected (close|end) event|No SFTP connection|not con
  * a RemoteFileError (the server refused this one file).
  */
 export class SftpSession {
+  private readonly madeDirs = new Set<string>();
+
   private constructor(private readonly client: SftpClient, readonly origin: string) {}
 
   static async open(s: SftpConnectionSettings, log: Logger, env: Record<string, string | undefined> = process.env): Promise<SftpSession> {
@@ -133,9 +135,11 @@ export class SftpSession {
     }
   }
 
+  /** Creates a folder (and its parents) unless this session already knows it is there. */
   async mkdirs(dir: string): Promise<void> {
-    if (await this.call('stat', dir, () => this.client.exists(dir))) return;
-    await this.call('mkdir', dir, () => this.client.mkdir(dir, true));
+    if (this.madeDirs.has(dir)) return;
+    if (!(await this.call('stat', dir, () => this.client.exists(dir)))) await this.call('mkdir', dir, () => this.client.mkdir(dir, true));
+    this.madeDirs.add(dir);
   }
 
   async close(): Promise<void> {

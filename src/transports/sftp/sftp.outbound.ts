@@ -26,7 +26,7 @@ export class SftpSender implements OutboundTransport {
     private readonly env: Record<string, string | undefined> = process.env,
   ) {}
 
-  send(file: { name: string; content: Buffer }): Promise<{ ref: string }> {
+  async send(file: { name: string; content: Buffer }): Promise<{ ref: string }> {
     const s = this.settings;
     const name = plainName(file.name);
     const target = path.posix.join(s.dir, name);
