@@ -57,6 +57,9 @@ const SftpOutboundSchema = z.strictObject({
   tempSuffix: z.string().regex(/^[^/]*$/, 'no "/" in a file name suffix').default('.part'),
 }).refine((o) => o.tempPrefix !== '' || o.tempSuffix !== '', 'tempPrefix or tempSuffix must be set, or the temporary name is the final one');
 
+/** A field where someone might paste a secret: refused, pointing at the field that names its variable. */
+const noSecret = (instead: string) => z.never({ error: `secrets are never written in a profile: put it in an environment variable and name that variable in ${instead}` }).optional();
+
 export const SftpTransportSchema = z.strictObject({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535).default(22),
@@ -69,6 +72,9 @@ export const SftpTransportSchema = z.strictObject({
   passphraseEnv: envName.optional(),
   /** Environment variable holding the password, for partners without key login. */
   passwordEnv: envName.optional(),
+  password: noSecret('passwordEnv'),
+  privateKey: noSecret('privateKeyEnv (or give a key file path in privateKeyFile)'),
+  passphrase: noSecret('passphraseEnv'),
   /** The server's host key as `ssh-keygen -lf` prints it; any other key is refused. */
   hostKeyFingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/,
     'SHA256:<43 base64 characters>, as `ssh-keyscan -p PORT HOST | ssh-keygen -lf -` prints it'),
