@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import YAML from 'yaml';
+import { startDaemon } from '../../src/daemon/daemon';
 import type { Runtime } from '../../src/daemon/runtime';
 import type { ReceiveResult } from '../../src/inbox/inbox';
 import { PartnerRegistry } from '../../src/partners/partner-registry';
@@ -11,7 +13,7 @@ import { SftpPoller } from '../../src/transports/sftp/sftp.inbound';
 import { SftpSender } from '../../src/transports/sftp/sftp.outbound';
 import { SftpTransportSchema } from '../../src/transports/sftp/sftp.schema';
 import type { ReceiveFn } from '../../src/transports/transport';
-import { eventually, silentLog, testRuntime, x12Interchange } from '../helpers';
+import { eventually, PROFILES, silentLog, tempDir, testRuntime, x12Interchange } from '../helpers';
 import { startSftpServer, type SftpServer } from '../sftp-server';
 
 const KEY_ENV = 'EDI_TEST_SFTP_KEY';
@@ -265,6 +267,46 @@ describe('SFTP transport against OpenSSH sshd', () => {
       expect(trail?.detail).toBe(`sftp://edisftp@127.0.0.1:${server.port}/upload/to-acme/855-sftp.edi`);
     } finally {
       delete process.env[KEY_ENV];
+    }
+  });
+
+  it('runs an SFTP poller in the daemon for a partner with SFTP credentials, and restarts it when the profile changes', async () => {
+    const profiles = tempDir('edi-gw-profiles-');
+    fs.cpSync(PROFILES, profiles, { recursive: true });
+    const file = path.join(profiles, 'acme-retail', 'profile.yaml');
+    const writeProfile = (dir: string) => {
+      fs.mkdirSync(server.local(dir), { recursive: true });
+      fs.chownSync(server.local(dir), fs.statSync(server.local()).uid, fs.statSync(server.local()).gid);
+      const doc = YAML.parseDocument(fs.readFileSync(path.join(PROFILES, 'acme-retail', 'profile.yaml'), 'utf8'));
+      for (const [key, value] of Object.entries({ host: server.host, port: server.port, hostKeyFingerprint: server.fingerprint,
+        reconnect: { initialSeconds: 0.1, maxSeconds: 1 } })) doc.setIn(['transports', 'sftp', key], value);
+      doc.setIn(['transports', 'sftp', 'username'], server.username);
+      doc.setIn(['transports', 'sftp', 'inbound', 'dir'], `/upload/${dir}`);
+      doc.setIn(['transports', 'sftp', 'inbound', 'pollSeconds'], 0.2);
+      fs.writeFileSync(file, doc.toString());
+    };
+    writeProfile('daemon-1');
+    process.env.ACME_RETAIL_SFTP_KEY = server.clientKey;
+    const drt = await testRuntime('pglite', { profilesDir: profiles, profileReloadSeconds: 0.2 });
+    const daemon = startDaemon(drt);
+    try {
+      const sftpPollers = () => daemon.transports().filter((t) => t.kind === 'sftp').map((t) => t.partnerId);
+      // swift-3pl names a key file variable that is not set here: it keeps to its folder.
+      expect(sftpPollers()).toEqual(['acme-retail']);
+      fs.writeFileSync(server.local('daemon-1', 'po-901.edi'), x12Interchange('ACMERETAIL', '000000901'));
+      await eventually(() => fs.existsSync(server.local('daemon-1', 'archive')) && fs.readdirSync(server.local('daemon-1', 'archive')).length === 1,
+        20_000, 'the daemon to archive the file');
+
+      writeProfile('daemon-2');
+      fs.writeFileSync(server.local('daemon-2', 'po-902.edi'), x12Interchange('ACMERETAIL', '000000902'));
+      await eventually(() => fs.existsSync(server.local('daemon-2', 'archive')) && fs.readdirSync(server.local('daemon-2', 'archive')).length === 1,
+        20_000, 'the restarted poller to archive the file in the new folder');
+      expect(sftpPollers()).toEqual(['acme-retail']);
+      const stored = (await listMessages(drt.store.knex, { limit: 100 })).filter((m) => m.transport === 'sftp').map((m) => m.filename).sort();
+      expect(stored).toEqual(['po-901.edi', 'po-902.edi']);
+    } finally {
+      delete process.env.ACME_RETAIL_SFTP_KEY;
+      await daemon.stop();
     }
   });
 });
