@@ -51,6 +51,10 @@ export class SftpSession {
         privateKey: creds.privateKey, passphrase: creds.passphrase, password: creds.password,
         readyTimeout: s.connectTimeoutMs,
         hostVerifier: hostKey.verify,
+        // A server that stops answering (cable pulled, VM frozen) ends the session instead of
+        // hanging the poll, and with it this partner's outbound sends, forever.
+        keepaliveInterval: 10_000,
+        keepaliveCountMax: 3,
       });
     } catch (err) {
       await client.end().catch(() => undefined);
