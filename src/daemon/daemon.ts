@@ -2,6 +2,9 @@ import { ProfileWatcher } from '../partners/profile-watcher';
 import type { PartnerRegistry } from '../partners/partner-registry';
 import { folderSettings } from '../transports/folder/folder.config';
 import { FolderTransport } from '../transports/folder/folder.transport';
+import { sftpInboundSettings } from '../transports/sftp/sftp.config';
+import { missingCredentials } from '../transports/sftp/sftp.credentials';
+import { SftpPoller } from '../transports/sftp/sftp.inbound';
 import type { InboundTransport } from '../transports/transport';
 import type { Runtime } from './runtime';
 
@@ -19,26 +22,43 @@ export function startDaemon(rt: Runtime): Daemon {
   if (rt.config.odoo.enabled) rt.odooEvents.start(rt.config.odoo.pollSeconds);
   const transports = new Map<string, { transport: InboundTransport; settings: string }>();
   const folderLog = rt.log.child({ transport: 'folder' });
+  const sftpLog = rt.log.child({ transport: 'sftp' });
+  // RegExps would all stringify as {}: compare them by source, so a changed include restarts.
+  const same = (settings: unknown) => JSON.stringify(settings, (_k, v) => (v instanceof RegExp ? v.source : v));
+
+  /** Every partner's folder transport, plus an SFTP poller where SFTP is the partner's transport. */
+  const wantedTransports = (registry: PartnerRegistry) => {
+    const wanted = new Map<string, { settings: unknown; make: () => InboundTransport }>();
+    for (const p of registry.profiles) {
+      const folder = folderSettings(rt.config, p);
+      wanted.set(`folder:${p.id}`, { settings: folder, make: () => new FolderTransport(folder, rt.receive, folderLog) });
+      const sftp = sftpInboundSettings(p);
+      const missing = sftp && missingCredentials(sftp);
+      if (missing) sftpLog.warn({ partnerId: p.id, reason: missing }, 'sftp not started: its credentials are not on this machine; the folder transport still runs');
+      else if (sftp) wanted.set(`sftp:${p.id}`, { settings: sftp, make: () => new SftpPoller(sftp, rt.receive, sftpLog) });
+    }
+    return wanted;
+  };
 
   /** Starts transports for new partners, restarts changed ones, stops those whose profile is gone. */
   const sync = async (registry: PartnerRegistry) => {
-    const wanted = new Map(registry.profiles.map((p) => [p.id, folderSettings(rt.config, p)]));
-    for (const [id, t] of [...transports]) {
-      const next = wanted.get(id);
-      if (!next || JSON.stringify(next) !== t.settings) {
-        transports.delete(id);
+    const wanted = wantedTransports(registry);
+    for (const [key, t] of [...transports]) {
+      const next = wanted.get(key);
+      if (!next || same(next.settings) !== t.settings) {
+        transports.delete(key);
         await t.transport.stop();
       }
     }
-    for (const [id, settings] of wanted) {
-      if (transports.has(id)) continue;
-      const transport = new FolderTransport(settings, rt.receive, folderLog);
-      transports.set(id, { transport, settings: JSON.stringify(settings) });
+    for (const [key, w] of wanted) {
+      if (transports.has(key)) continue;
+      const transport = w.make();
+      transports.set(key, { transport, settings: same(w.settings) });
       transport.start();
     }
   };
   void sync(rt.partners());
-  rt.log.info({ partners: [...transports.keys()], home: rt.config.home, store: rt.store.backend }, 'gateway started');
+  rt.log.info({ partners: rt.partners().profiles.map((p) => p.id), transports: [...transports.keys()], home: rt.config.home, store: rt.store.backend }, 'gateway started');
 
   let syncing = Promise.resolve();
   const watcher = new ProfileWatcher(rt.config.profilesDir, rt.log, (registry) => {

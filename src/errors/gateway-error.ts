@@ -38,6 +38,10 @@ export const ERROR_CODES = {
   ODOO_ORDER_SHIPPED: { retryable: false, exit: 1 },
   ODOO_PICKING_CONFLICT: { retryable: false, exit: 1 },
   ODOO_NOT_SUPPORTED: { retryable: false, exit: 1 },
+  /** The partner's SFTP server showed a host key other than the pinned one: a person must check it. */
+  TRANSPORT_HOST_KEY_MISMATCH: { retryable: false, exit: 1 },
+  /** A different file of the same name waits uncollected on the partner's side; retried, then parked. */
+  TRANSPORT_TARGET_EXISTS: { retryable: true, exit: 1 },
   // Infrastructure hiccups: retried with backoff, parked when the retries run out.
   STORE_UNAVAILABLE: { retryable: true, exit: 1 },
   TRANSPORT_UNAVAILABLE: { retryable: true, exit: 1 },

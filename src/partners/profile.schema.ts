@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { EdifactIdentitySchema, X12IdentitySchema } from '../config/gateway.config';
+import { SftpTransportSchema } from '../transports/sftp/sftp.schema';
 import type { CrossReferences } from './cross-references';
 
 /**
@@ -178,6 +179,8 @@ export const PartnerProfileSchema = z.strictObject({
     folder: FolderTransportSchema.prefault({}),
     /** Production transport; its settings are added by the SFTP/AS2 issue. */
     primary: z.enum(['folder', 'sftp', 'as2']).default('folder'),
+    /** The partner's SFTP server (src/transports/sftp/README.md). */
+    sftp: SftpTransportSchema.optional(),
   }).prefault({}),
 }).superRefine((p, ctx) => {
   // What no single field shows: documents of a standard need an identity in that standard.

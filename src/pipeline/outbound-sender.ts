@@ -9,6 +9,9 @@ import { getContent, getMessage, recordStage } from '../store/messages.repo';
 import { folderSettings } from '../transports/folder/folder.config';
 import { FolderTransport } from '../transports/folder/folder.transport';
 import { safeJoin } from '../transports/folder/safe-path';
+import { sftpOutboundSettings } from '../transports/sftp/sftp.config';
+import { missingCredentials } from '../transports/sftp/sftp.credentials';
+import { SftpSender } from '../transports/sftp/sftp.outbound';
 
 export interface OutboundJob {
   messageId: number;
@@ -27,6 +30,13 @@ export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partne
     const profile = m.partnerId ? deps.partners().get(m.partnerId) : undefined;
     if (!profile) throw new GatewayError('PARTNER_UNKNOWN', `outbound message ${messageId} is for partner '${m.partnerId}', which has no profile`);
     const content = (await getContent(deps.knex, messageId))!;
+    const sftp = sftpOutboundSettings(profile);
+    // SFTP whose credentials this machine lacks counts as not configured: the file goes to out/.
+    if (sftp && !missingCredentials(sftp)) {
+      const { ref } = await new SftpSender(sftp, deps.log).send({ name: m.filename ?? `${messageId}.edi`, content });
+      await recordStage(deps.knex, messageId, { stage: 'sent', outcome: 'ok', status: 'done', detail: ref });
+      return;
+    }
     const settings = folderSettings(deps.config, profile);
     const name = m.filename ?? `${messageId}.edi`;
     const transport = new FolderTransport(settings, async () => { throw new Error('outbound only'); }, deps.log);
