@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { EdifactIdentitySchema, X12IdentitySchema } from '../config/gateway.config';
 import type { CrossReferences } from './cross-references';
+import { As2TransportSchema } from '../transports/as2/as2.schema';
 
 /**
  * The partner profile: one YAML file per partner, written by EDI analysts. This is the one schema;
@@ -178,6 +179,8 @@ export const PartnerProfileSchema = z.strictObject({
     folder: FolderTransportSchema.prefault({}),
     /** Production transport; its settings are added by the SFTP/AS2 issue. */
     primary: z.enum(['folder', 'sftp', 'as2']).default('folder'),
+    /** AS2 (RFC 4130) settings: src/transports/as2/README.md. */
+    as2: As2TransportSchema.optional(),
   }).prefault({}),
 }).superRefine((p, ctx) => {
   // What no single field shows: documents of a standard need an identity in that standard.
