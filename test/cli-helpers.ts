@@ -11,7 +11,8 @@ export function workspace(): { cwd: string; home: string; env: NodeJS.ProcessEnv
   fs.cpSync(path.join(REPO, 'partner-profiles'), path.join(cwd, 'partner-profiles'), { recursive: true });
   const home = path.join(cwd, 'data');
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, EDI_GATEWAY_FOLDER_POLL_SECONDS: '0.2',
-    EDI_GATEWAY_FOLDER_STABLE_SECONDS: '0', EDI_GATEWAY_QUEUE_POLL_INTERVAL_MS: '200' };
+    EDI_GATEWAY_FOLDER_STABLE_SECONDS: '0', EDI_GATEWAY_QUEUE_POLL_INTERVAL_MS: '200',
+    EDI_GATEWAY_HTTP_PORT: '0' };
   return { cwd, home, env };
 }
 
