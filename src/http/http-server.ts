@@ -27,7 +27,9 @@ export interface HttpServerOptions {
  */
 export async function startHttpServer(rt: Runtime, options: HttpServerOptions = {}): Promise<HttpServer> {
   const log = rt.log.child({ component: 'http' });
-  const app: FastifyInstance = Fastify({ loggerInstance: log as unknown as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: rt.config.as2.maxBytes });
+  // Fastify logs each request at info: kept out, our handlers log what matters.
+  const fastifyLog = log.child({}, { level: log.isLevelEnabled('warn') ? 'warn' : log.level });
+  const app: FastifyInstance = Fastify({ loggerInstance: fastifyLog as unknown as FastifyBaseLogger, bodyLimit: rt.config.as2.maxBytes });
   const token = rt.config.http.apiToken;
   if (!token) log.warn('EDI_GATEWAY_API_TOKEN is not set: the API is off; /as2 and /healthz are served');
 
