@@ -5,6 +5,7 @@ import { GatewayConfigSchema } from '../../src/config/gateway.config';
 import { PartnerRegistry } from '../../src/partners/partner-registry';
 import { As2TransportSchema } from '../../src/transports/as2/as2.schema';
 import { expiringCertificates } from '../../src/transports/as2/certificates';
+import { readPartnerCertificate } from '../../src/transports/as2/as2.config';
 import { compress, decompress, DecompressionError } from '../../src/transports/as2/compression';
 import { isMdn, parseDispositionOptions } from '../../src/transports/as2/mdn';
 import { judgeMdn, type SentRecord } from '../../src/transports/as2/mdn-outcome';
@@ -142,5 +143,16 @@ describe('certificate expiry warning', () => {
     // A year on, everything has expired or is about to.
     const inAYear = new Date(Date.now() + 366 * 86_400_000);
     expect(expiringCertificates(config, registry, inAYear).map((w) => w.partnerId ?? 'ours').sort()).toEqual(['ours', 'p-later', 'p-soon']);
+  });
+
+  test('a partner certificate is found relative to its profile, or in the variable the profile names', () => {
+    const dir = tempDir('edi-gw-as2-rel-');
+    const id = makeIdentity(dir, 'rel');
+    const pem = fs.readFileSync(id.cert, 'utf8');
+    const withFile = { id: 'x', files: { profile: path.join(dir, 'profile.yaml'), dir }, transports: { as2: As2TransportSchema.parse({ partnerAs2Id: 'X', certificateFile: 'rel.crt' }) } } as never;
+    expect(readPartnerCertificate(withFile)).toEqual({ ok: true, pem });
+    const withEnv = { id: 'x', transports: { as2: As2TransportSchema.parse({ partnerAs2Id: 'X', certificateEnv: 'X_AS2_CERT' }) } } as never;
+    expect(readPartnerCertificate(withEnv, { X_AS2_CERT: pem })).toEqual({ ok: true, pem });
+    expect(readPartnerCertificate(withEnv, {})).toMatchObject({ ok: false, reason: expect.stringMatching(/X_AS2_CERT/) });
   });
 });
