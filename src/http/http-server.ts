@@ -56,6 +56,10 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
     // AS2 bodies are binary S/MIME whatever their Content-Type says: read them as bytes.
     as2.removeAllContentTypeParsers();
     as2.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    as2.addHook('onRequest', async (req, reply) => {
+      const early = receiver.preflight(req.headers);
+      if (early) return reply.code(early.status).headers(early.headers).send(early.body);
+    });
     as2.post('/as2', async (req, reply) => {
       const r = await receiver.handle({ headers: req.headers, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) });
       return reply.code(r.status).headers(r.headers).send(r.body);

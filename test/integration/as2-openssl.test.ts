@@ -212,6 +212,18 @@ describe.each(BACKENDS)('AS2 with openssl as the peer (%s)', (backend) => {
       const before = (await listMessages(rt.store.knex, {})).length;
       const res = await post(Buffer.alloc(250_000, 0x41), 'application/pkcs7-mime; smime-type=enveloped-data');
       expect(res.status).toBe(413);
+      // Without a Content-Length (chunked), the limit is checked once the body is read.
+      const chunked = await fetch(`${url}/as2`, { method: 'POST', duplex: 'half', body: new Blob([Buffer.alloc(250_000, 0x41)]).stream(), headers: {
+        'AS2-From': '"SUMMIT AS2"', 'AS2-To': 'ODOODIST', 'Message-ID': '<big@summit>', 'Content-Type': 'application/pkcs7-mime' } } as RequestInit);
+      expect(chunked.status).toBe(413);
+      expect((await listMessages(rt.store.knex, {})).length).toBe(before);
+    });
+
+    test('an async MDN by e-mail is refused before anything is stored', async () => {
+      const before = (await listMessages(rt.store.knex, {})).length;
+      const wire = opensslEncrypt(opensslSign(entityOf(x12Interchange('SUMMITGROC', '000000907')), 'sha256'), 'aes-256-cbc');
+      const res = await post(wire, 'application/pkcs7-mime; smime-type=enveloped-data', { 'Receipt-Delivery-Option': 'mailto:as2@summit.example' });
+      expect(res.status).toBe(400);
       expect((await listMessages(rt.store.knex, {})).length).toBe(before);
     });
 

@@ -53,6 +53,20 @@ export function as2Receiver(deps: As2ReceiverDeps) {
   const pending = new Set<Promise<void>>();
   const retry = deps.asyncMdn ?? { attempts: 5, firstDelayMs: 2000 };
 
+  /**
+   * Before the body is read: a request whose Content-Length is over the partner's limit is
+   * answered 413 at once. Undefined: read the body and handle it.
+   */
+  function preflight(headers: As2Request['headers']): As2Reply | undefined {
+    const h = (name: string) => { const v = headers[name]; return Array.isArray(v) ? v[0] : v; };
+    const from = unquoteAs2Name(h('as2-from'));
+    const to = unquoteAs2Name(h('as2-to'));
+    const length = Number(h('content-length'));
+    if (!from || !to || !Number.isFinite(length)) return undefined;
+    const max = findAs2Partner(deps.config, deps.partners(), from, to)?.transports.as2?.maxBytes;
+    return max !== undefined && length > max ? text(413, `message of ${length} bytes exceeds this partner's limit of ${max}`) : undefined;
+  }
+
   async function handle(req: As2Request): Promise<As2Reply> {
     const h = (name: string) => { const v = req.headers[name]; return Array.isArray(v) ? v[0] : v; };
     const contentType = h('content-type');
@@ -79,6 +93,9 @@ export function as2Receiver(deps: As2ReceiverDeps) {
 
   async function receiveMessage(s: As2Settings, req: As2Request, h: (n: string) => string | undefined, messageId: string, log: Logger): Promise<As2Reply> {
     const options = parseDispositionOptions(h('disposition-notification-options'));
+    // Checked before anything is stored: an error after storing would make the sender resend.
+    const asyncUrl = h('receipt-delivery-option')?.trim();
+    if (asyncUrl && !/^https?:\/\//i.test(asyncUrl)) return text(400, `Receipt-Delivery-Option ${asyncUrl} is not an http(s) URL (MDNs by e-mail are not supported)`);
     const unpacked = await unpackMessage(s, { contentType: h('content-type')!, transferEncoding: h('content-transfer-encoding'), body: req.body });
     let failure: As2Failure | undefined;
     let detail: string;
@@ -105,9 +122,7 @@ export function as2Receiver(deps: As2ReceiverDeps) {
       text: failure ? `The message ${messageId} was not accepted: ${failure}.` : `The message ${messageId} was received and stored.`,
     }, options.signed ? { key: { certificateDer: s.ours.certificateDer, privateKeyPkcs8: s.ours.privateKeyPkcs8 }, algorithm: options.micAlgorithm } : undefined);
     const headers = mdnHeaders(s, mdn);
-    const asyncUrl = h('receipt-delivery-option')?.trim();
     if (asyncUrl) {
-      if (!/^https?:\/\//i.test(asyncUrl)) return text(400, `Receipt-Delivery-Option ${asyncUrl} is not an http(s) URL`);
       track(deliverAsync(asyncUrl, headers, mdn.body, log));
       return text(200, failure ? `not accepted (${failure}); the MDN follows asynchronously` : 'received; the MDN follows asynchronously');
     }
@@ -164,6 +179,7 @@ export function as2Receiver(deps: As2ReceiverDeps) {
   }
 
   return {
+    preflight,
     handle,
     /** Resolves when every asynchronous MDN in flight is delivered or given up (tests, shutdown). */
     async idle(): Promise<void> {
