@@ -125,6 +125,20 @@ describe.each(BACKENDS)('AS2 with openssl as the peer (%s)', (backend) => {
     expect((await getContent(rt.store.knex, stored[0].id))!.equals(payload)).toBe(true);
   });
 
+  test.each([['sha1'], ['sha256']])('RSA-OAEP key transport (%s) from openssl is decrypted too', async (oaepMd) => {
+    const payload = x12Interchange('SUMMITGROC', oaepMd === 'sha1' ? '000000311' : '000000312');
+    const f = path.join(dir, `in-${crypto.randomUUID()}`);
+    fs.writeFileSync(f, opensslSign(entityOf(payload), 'sha256'));
+    const wire = openssl(['cms', '-encrypt', '-binary', '-in', f, '-aes-256-cbc', '-outform', 'DER', '-recip', ours.cert,
+      '-keyopt', 'rsa_padding_mode:oaep', '-keyopt', `rsa_oaep_md:${oaepMd}`]);
+    expect(openssl(['cms', '-cmsout', '-print', '-inform', 'DER'], wire).toString()).toMatch(/rsaesOaep/);
+    const messageId = `<${crypto.randomUUID()}@summit>`;
+    const { mdn } = await readMdn(await post(wire, 'application/pkcs7-mime; smime-type=enveloped-data', { 'Message-ID': messageId }));
+    expect(mdn.disposition).toBe('processed');
+    const stored = (await storedAs2()).find((m) => m.transportRef === messageId)!;
+    expect((await getContent(rt.store.knex, stored.id))!.equals(payload)).toBe(true);
+  });
+
   test('the same Message-ID again is answered with a positive MDN and not stored twice', async () => {
     const payload = x12Interchange('SUMMITGROC', '000000777');
     const wire = opensslEncrypt(opensslSign(entityOf(payload), 'sha256'), 'aes-256-cbc');
