@@ -120,6 +120,33 @@ describe(`two gateways exchanging AS2 (A on ${backendA}, B on ${backendB})`, () 
     expect((await getContent(b.store.knex, got.id))!.equals(content)).toBe(true);
   });
 
+  test('an asynchronous MDN that arrives before the POST\'s own response is kept, not overwritten', async () => {
+    // A proxy to B that answers A only once B has delivered its async MDN to A.
+    const proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', async () => {
+        const forwarded = await fetch(urlB(), { method: 'POST', headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
+        const body = Buffer.from(await forwarded.arrayBuffer());
+        await httpB.as2Idle();
+        res.writeHead(forwarded.status).end(body);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      configure({ url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/as2`, mdn: { mode: 'async', signed: true, asyncUrl: urlA() } });
+      const { messageId } = await send('000000106');
+      await eventually(async () => (await getEvents(a.store.knex, messageId)).some((e) => e.stage === 'as2-sent'), 30_000, 'the send to finish');
+      const events = await getEvents(a.store.knex, messageId);
+      const stages = events.map((e) => e.stage);
+      expect(stages.indexOf('mdn')).toBeLessThan(stages.indexOf('as2-sent'));
+      expect(events.find((e) => e.stage === 'as2-sent')!.detail).toMatch(/the asynchronous MDN came first/);
+      expect(await getMessage(a.store.knex, messageId)).toMatchObject({ status: 'done', stage: 'mdn' });
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+
   test('B pins another certificate for A: B refuses with authentication-failed, A parks the message as an exception', async () => {
     configure({ mdn: { mode: 'sync', signed: true } }, { certificateFile: stranger.cert });
     const before = (await receivedByB()).length;

@@ -172,7 +172,7 @@ export function as2Receiver(deps: As2ReceiverDeps) {
       log.warn({ originalMessageId: mdn.originalMessageId }, 'asynchronous MDN for no message of ours');
       return text(404, `no message ${mdn.originalMessageId ?? '(no Original-Message-ID)'} was sent to this partner`);
     }
-    if (await hasMdn(deps.knex, found.messageId)) return text(200, 'MDN already recorded');
+    if (await hasMdn(deps.knex, found.messageId, found.sendEventId)) return text(200, 'MDN already recorded');
     const verdict = await recordMdn(deps.knex, found.messageId, found.sent, mdn);
     log[verdict.ok ? 'info' : 'error']({ messageId: found.messageId, detail: verdict.detail }, 'asynchronous MDN received');
     return text(200, 'MDN received');

@@ -7,7 +7,7 @@ import { recordStage } from '../../store/messages.repo';
 import type { As2Settings } from './as2.config';
 import { packMessage } from './as2-message';
 import { dispositionOptionsHeader, parseMdn } from './mdn';
-import { recordMdn, type SentRecord } from './mdn-outcome';
+import { hasMdn, lastEventId, recordMdn, type SentRecord } from './mdn-outcome';
 import { quoteAs2Name } from './mime';
 
 export type FetchFn = typeof fetch;
@@ -64,7 +64,9 @@ export async function sendAs2(deps: As2SendDeps, s: As2Settings, m: { messageId:
     headers['Disposition-Notification-Options'] = dispositionOptionsHeader(packed.micAlgorithm, p.mdn.signed);
     if (p.mdn.mode === 'async') headers['Receipt-Delivery-Option'] = p.mdn.asyncUrl!;
   }
-  await recordStage(deps.knex, m.messageId, { stage: 'as2-send', outcome: 'info', detail: `POST ${p.url} as ${as2MessageId}`, data: { as2MessageId } });
+  // Recorded before the POST: an async MDN can arrive before the POST's own response does.
+  await recordStage(deps.knex, m.messageId, { stage: 'as2-send', outcome: 'info', detail: `POST ${p.url} as ${as2MessageId}`, data: sent });
+  const sentMark = await lastEventId(deps.knex, m.messageId);
 
   let res: Response;
   try {
@@ -95,9 +97,13 @@ export async function sendAs2(deps: As2SendDeps, s: As2Settings, m: { messageId:
     log[verdict.ok ? 'info' : 'error']({ detail: verdict.detail }, 'AS2 message sent; synchronous MDN');
     return;
   }
-  await recordStage(deps.knex, m.messageId, {
-    stage: 'as2-sent', outcome: 'ok', status: p.mdn.mode === 'async' ? 'processing' : 'done',
-    detail: p.mdn.mode === 'async' ? `HTTP ${res.status}; waiting for the asynchronous MDN` : `HTTP ${res.status}; no MDN asked for`, data: sent,
+  await deps.knex.transaction(async (trx) => {
+    // The async MDN may already be recorded (it raced our response): then it has the last word.
+    const answered = p.mdn.mode === 'async' && await hasMdn(trx, m.messageId, sentMark);
+    await recordStage(trx, m.messageId, {
+      stage: 'as2-sent', outcome: 'ok', status: answered ? undefined : p.mdn.mode === 'async' ? 'processing' : 'done',
+      detail: p.mdn.mode === 'async' ? `HTTP ${res.status}; ${answered ? 'the asynchronous MDN came first' : 'waiting for the asynchronous MDN'}` : `HTTP ${res.status}; no MDN asked for`, data: sent,
+    });
   });
   log.info({ mode: p.mdn.mode }, 'AS2 message sent');
 }

@@ -4,7 +4,7 @@ import { recordStage } from '../../store/messages.repo';
 import type { ParsedMdn } from './mdn';
 import type { MicAlgorithm } from './mic';
 
-/** What we keep about each AS2 send, in the 'as2-sent' event's data. */
+/** What we keep about each AS2 send, in the data of its 'as2-send' (before the POST) and 'as2-sent' events. */
 export interface SentRecord {
   as2MessageId: string;
   mic: string;
@@ -38,17 +38,22 @@ export async function recordMdn(db: Knex, messageId: number, sent: SentRecord, m
 }
 
 /** The latest send of an AS2 Message-ID of ours: which message, with what MIC. */
-export async function findSent(db: Knex, as2MessageId: string): Promise<{ messageId: number; sent: SentRecord; partnerId: string | null } | undefined> {
+export async function findSent(db: Knex, as2MessageId: string): Promise<{ messageId: number; sent: SentRecord; partnerId: string | null; sendEventId: number } | undefined> {
   const row = await db('message_events as e').join('messages as m', 'm.id', 'e.message_id')
-    .where('e.stage', 'as2-sent').andWhere('m.direction', 'out')
+    .where('e.stage', 'as2-send').andWhere('m.direction', 'out')
     .andWhereRaw(`e.data->>'as2MessageId' = ?`, [as2MessageId])
-    .orderBy('e.id', 'desc').first('e.message_id as messageId', 'e.data as data', 'm.partner_id as partnerId');
+    .orderBy('e.id', 'desc').first('e.id as eventId', 'e.message_id as messageId', 'e.data as data', 'm.partner_id as partnerId');
   if (!row) return undefined;
   const data = typeof row.data === 'string' ? JSON.parse(row.data) : row.data;
-  return { messageId: row.messageId, sent: data as SentRecord, partnerId: row.partnerId };
+  return { messageId: row.messageId, sent: data as SentRecord, partnerId: row.partnerId, sendEventId: Number(row.eventId) };
 }
 
-/** Has this message already had its MDN (a late or repeated async MDN changes nothing)? */
-export async function hasMdn(db: Knex, messageId: number): Promise<boolean> {
-  return !!(await db('message_events').where({ message_id: messageId, stage: 'mdn' }).first('id'));
+/** Has this message had its MDN (since event afterEventId, when given)? A late or repeated async MDN changes nothing. */
+export async function hasMdn(db: Knex | Knex.Transaction, messageId: number, afterEventId = 0): Promise<boolean> {
+  return !!(await db('message_events').where({ message_id: messageId, stage: 'mdn' }).andWhere('id', '>', afterEventId).first('id'));
+}
+
+export async function lastEventId(db: Knex, messageId: number): Promise<number> {
+  const row = await db('message_events').where({ message_id: messageId }).max({ id: 'id' }).first();
+  return Number(row?.id ?? 0);
 }
