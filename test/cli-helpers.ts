@@ -15,7 +15,8 @@ export function workspace(): { cwd: string; home: string; env: NodeJS.ProcessEnv
     // Daemons of parallel tests each start a sandbox Odoo: a free port each.
     SANDBOX_ODOO_PORT: '0',
     // The CLI commands here stop at canonical documents (ingest starts no sandbox of its own).
-    EDI_GATEWAY_ODOO_ENABLED: 'false' };
+    EDI_GATEWAY_ODOO_ENABLED: 'false',
+    EDI_GATEWAY_HTTP_PORT: '0' };
   return { cwd, home, env };
 }
 

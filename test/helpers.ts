@@ -38,6 +38,7 @@ export async function testConfig(backend: BackendName, overrides: Record<string,
     odoo: { enabled: false, ...overrides.odoo },
     queue: { pollIntervalMs: 200, retryDelaySeconds: 0, retryLimit: 2, ...overrides.queue },
     folder: { pollSeconds: 0.2, stableSeconds: 0, ...overrides.folder },
+    http: { port: 0, ...overrides.http },
   });
 }
 

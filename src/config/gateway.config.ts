@@ -29,7 +29,25 @@ export const GatewayConfigSchema = z.strictObject({
     x12: X12IdentitySchema.default({ qualifier: 'ZZ', id: 'ODOODIST', gsId: 'ODOODIST' }),
     edifact: EdifactIdentitySchema.default({ id: '5790000000001', qualifier: '14' }),
   }).prefault({}),
-  http: z.strictObject({ port: port.default(8080) }).prefault({}),
+  http: z.strictObject({
+    port: port.default(8080),
+    /** Bearer token for every route but /as2 and /healthz (EDI_GATEWAY_API_TOKEN or _FILE); without it the API is off. */
+    apiToken: z.string().min(16, 'the API token must be at least 16 characters').optional(),
+  }).prefault({}),
+  as2: z.strictObject({
+    /** Our AS2 name, unless a partner's profile sets ourAs2Id. */
+    id: z.string().regex(/^[\x20-\x7e]{1,128}$/).default('ODOODIST'),
+    /** Our certificate (PEM), the one partners encrypt to and verify our signatures with. */
+    certificateFile: z.string().optional(),
+    /** Our private key (PEM): a secret, from EDI_GATEWAY_AS2_PRIVATE_KEY or EDI_GATEWAY_AS2_PRIVATE_KEY_FILE only. */
+    privateKey: z.string().optional(),
+    /** Largest request /as2 reads at all; each partner's maxBytes is checked too. */
+    maxBytes: positiveInt.default(100 * 1024 * 1024),
+    /** Warn this many days before a certificate (ours or a partner's) expires. */
+    expiryWarningDays: positiveInt.default(30),
+    /** How often the daemon looks for sent messages whose MDN is overdue. */
+    mdnCheckSeconds: positiveInt.default(30),
+  }).prefault({}),
   odoo: z.strictObject({
     /** Write inbound documents to Odoo and scan it for events; off, the gateway stops at canonical documents. */
     enabled: z.union([z.boolean(), z.stringbool()]).default(true),
@@ -74,4 +92,4 @@ export const GatewayConfigSchema = z.strictObject({
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 
 /** Paths of the fields that hold secrets: refused in gateway.yaml, redacted in logs. */
-export const SECRET_FIELDS: readonly string[][] = [['databaseUrl'], ['odoo', 'apiKey']];
+export const SECRET_FIELDS: readonly string[][] = [['databaseUrl'], ['odoo', 'apiKey'], ['http', 'apiToken'], ['as2', 'privateKey']];

@@ -16,6 +16,7 @@ const CONTRACT_ENV: Record<string, string> = {
   home: 'EDI_GATEWAY_HOME',
   databaseUrl: 'DATABASE_URL',
   'http.port': 'EDI_GATEWAY_HTTP_PORT',
+  'http.apiToken': 'EDI_GATEWAY_API_TOKEN',
   'odoo.url': 'ODOO_URL',
   'odoo.db': 'ODOO_DB',
   'odoo.user': 'ODOO_USER',

@@ -7,9 +7,13 @@ import { missingCredentials } from '../transports/sftp/sftp.credentials';
 import { SftpPoller } from '../transports/sftp/sftp.inbound';
 import type { InboundTransport } from '../transports/transport';
 import type { Runtime } from './runtime';
+import { startHttpServer, type HttpServer } from '../http/http-server';
+import { startAs2Background } from '../transports/as2/as2.background';
 
 export interface Daemon {
   transports(): InboundTransport[];
+  /** The HTTP server (AS2, API, health), once listening; undefined if it could not start. */
+  http: Promise<HttpServer | undefined>;
   /** Graceful: transports finish the file in hand, workers the jobs in hand, then the store closes. */
   stop(): Promise<void>;
 }
@@ -67,13 +71,24 @@ export function startDaemon(rt: Runtime): Daemon {
   });
   watcher.start(rt.config.profileReloadSeconds);
 
+  // The HTTP server is an edge like the folder transports: if its port is taken, say so loudly
+  // and keep the rest running.
+  const http = startHttpServer(rt).catch((err) => {
+    rt.log.error({ err: (err as Error).message, port: rt.config.http.port }, 'HTTP server not started: AS2 and the API are unavailable');
+    return undefined;
+  });
+  const as2Background = startAs2Background(rt);
+
   let stopping: Promise<void> | undefined;
   return {
     transports: () => [...transports.values()].map((t) => t.transport),
+    http,
     stop() {
       stopping ??= (async () => {
         rt.log.info('gateway stopping');
         watcher.stop();
+        as2Background.stop();
+        await (await http)?.close();
         await syncing;
         await Promise.all([...transports.values()].map((t) => t.transport.stop()));
         await rt.close();

@@ -42,6 +42,14 @@ export const ERROR_CODES = {
   TRANSPORT_HOST_KEY_MISMATCH: { retryable: false, exit: 1 },
   /** A different file of the same name waits uncollected on the partner's side; retried, then parked. */
   TRANSPORT_TARGET_EXISTS: { retryable: true, exit: 1 },
+  /** AS2: the partner's MDN says it could not process our message (processed/error: ...). */
+  AS2_MDN_NEGATIVE: { retryable: false, exit: 1 },
+  /** AS2: an MDN that proves nothing: unsigned when we asked for signed, bad signature, wrong MIC. */
+  AS2_MDN_INVALID: { retryable: false, exit: 1 },
+  /** AS2: no MDN after every resend the profile allows. */
+  AS2_MDN_MISSING: { retryable: false, exit: 1 },
+  /** AS2: the partner's server refused the request (HTTP 4xx); the same request would be refused again. */
+  AS2_REFUSED: { retryable: false, exit: 1 },
   // Infrastructure hiccups: retried with backoff, parked when the retries run out.
   STORE_UNAVAILABLE: { retryable: true, exit: 1 },
   TRANSPORT_UNAVAILABLE: { retryable: true, exit: 1 },

@@ -7,6 +7,7 @@ const REDACT = [
   'apiKey', '*.apiKey', '*.*.apiKey', 'password', '*.password', '*.*.password',
   'databaseUrl', '*.databaseUrl', 'connectionString', '*.connectionString',
   'authorization', '*.authorization', 'headers.authorization', 'token', '*.token', 'privateKey', '*.privateKey',
+  'apiToken', '*.apiToken', '*.*.apiToken',
 ];
 
 export interface LoggerOptions {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EdifactIdentitySchema, X12IdentitySchema } from '../config/gateway.config';
 import { SftpTransportSchema } from '../transports/sftp/sftp.schema';
 import type { CrossReferences } from './cross-references';
+import { As2TransportSchema } from '../transports/as2/as2.schema';
 
 /**
  * The partner profile: one YAML file per partner, written by EDI analysts. This is the one schema;
@@ -181,6 +182,8 @@ export const PartnerProfileSchema = z.strictObject({
     primary: z.enum(['folder', 'sftp', 'as2']).default('folder'),
     /** The partner's SFTP server (src/transports/sftp/README.md). */
     sftp: SftpTransportSchema.optional(),
+    /** AS2 (RFC 4130) settings: src/transports/as2/README.md. */
+    as2: As2TransportSchema.optional(),
   }).prefault({}),
 }).superRefine((p, ctx) => {
   // What no single field shows: documents of a standard need an identity in that standard.

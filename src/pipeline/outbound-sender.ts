@@ -12,6 +12,8 @@ import { safeJoin } from '../transports/folder/safe-path';
 import { sftpOutboundSettings } from '../transports/sftp/sftp.config';
 import { missingCredentials } from '../transports/sftp/sftp.credentials';
 import { SftpSender } from '../transports/sftp/sftp.outbound';
+import { as2Settings } from '../transports/as2/as2.config';
+import { sendAs2, type FetchFn } from '../transports/as2/as2.sender';
 
 export interface OutboundJob {
   messageId: number;
@@ -21,7 +23,7 @@ export interface OutboundJob {
  * Sends a stored outbound message on the partner's transport. Partners whose production transport
  * is not configured yet get the file in their folder's out/ (CONTRACTS.md).
  */
-export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partners: () => PartnerRegistry; log: Logger }):
+export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partners: () => PartnerRegistry; log: Logger; fetch?: FetchFn }):
   { handle: JobHandler<OutboundJob>; onFailure: FailureHook<OutboundJob> } {
   const handle: JobHandler<OutboundJob> = async ({ messageId }) => {
     const m = await getMessage(deps.knex, messageId);
@@ -39,6 +41,13 @@ export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partne
     }
     const settings = folderSettings(deps.config, profile);
     const name = m.filename ?? `${messageId}.edi`;
+    let fallback = '';
+    if (profile.transports.primary === 'as2') {
+      const as2 = as2Settings(deps.config, profile);
+      if (as2.ok && as2.settings.profile.url) return sendAs2(deps, as2.settings, { messageId, filename: name, content });
+      // Not configured yet (an example profile, a partner being onboarded): out/ as for everyone, with the reason on record.
+      fallback = `; AS2 not used: ${as2.ok ? 'transports.as2.url is not set' : as2.reason}`;
+    }
     const transport = new FolderTransport(settings, async () => { throw new Error('outbound only'); }, deps.log);
     try {
       await transport.send({ name, content });
@@ -47,7 +56,7 @@ export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partne
       const existing = (err as NodeJS.ErrnoException).code === 'EEXIST' ? fs.readFileSync(safeJoin(settings.outDir, name)) : undefined;
       if (!existing?.equals(content)) throw err;
     }
-    await recordStage(deps.knex, messageId, { stage: 'sent', outcome: 'ok', status: 'done', detail: `folder ${settings.outDir}/${name}` });
+    await recordStage(deps.knex, messageId, { stage: 'sent', outcome: 'ok', status: 'done', detail: `folder ${settings.outDir}/${name}${fallback}` });
   };
   const onFailure: FailureHook<OutboundJob> = async ({ messageId }, err, job) => {
     await recordStage(deps.knex, messageId, { stage: 'sent', outcome: job.willRetry ? 'retrying' : 'failed',

@@ -1,0 +1,38 @@
+import net from 'node:net';
+import { exited, killDaemons, startDaemon, workspace } from '../cli-helpers';
+import { eventually } from '../helpers';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+describe('the daemon\'s HTTP server', () => {
+  afterAll(killDaemons);
+
+  it('edi-gateway run serves /healthz openly and /api behind EDI_GATEWAY_API_TOKEN on EDI_GATEWAY_HTTP_PORT', async () => {
+    const ws = workspace();
+    const port = await freePort();
+    const token = 'daemon-test-token-0123456789';
+    const daemon = startDaemon(ws, { EDI_GATEWAY_HTTP_PORT: String(port), EDI_GATEWAY_API_TOKEN: token });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const health = await eventually(() => fetch(`${base}/healthz`).then((r) => (r.status === 200 ? r : undefined), () => undefined), 30_000, 'the HTTP server');
+      expect(await health.json()).toEqual({ ok: true });
+      expect((await fetch(`${base}/api/messages`)).status).toBe(401);
+      const ok = await fetch(`${base}/api/messages`, { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({ messages: [] });
+    } finally {
+      daemon.kill('SIGTERM');
+    }
+    const { code } = await exited(daemon);
+    expect(code).toBe(0);
+    // The token never reaches the log.
+    expect(daemon.output()).not.toContain(token);
+  });
+});
