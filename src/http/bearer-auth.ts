@@ -14,8 +14,22 @@ export function isOpenRoute(url: string): boolean {
  */
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!m) return false;
-  const a = crypto.createHash('sha256').update(m[1]).digest();
+  return !!m && sameSecret(m[1], token);
+}
+
+function sameSecret(given: string, token: string): boolean {
+  const a = crypto.createHash('sha256').update(given).digest();
   const b = crypto.createHash('sha256').update(token).digest();
   return crypto.timingSafeEqual(a, b);
+}
+
+/**
+ * Odoo's "Send Webhook Notification" action cannot set a header (ODOO-NOTES §7.1): for the
+ * webhook route alone the token may come as `?token=`. Everything else needs the header.
+ */
+export function queryTokenMatches(url: string, token: string): boolean {
+  const [pathOnly, query = ''] = url.split('?');
+  if (!/^\/api\/odoo\/webhook\/?$/.test(pathOnly)) return false;
+  const given = new URLSearchParams(query).get('token');
+  return given !== null && sameSecret(given, token);
 }

@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../daemon/runtime';
 import { as2Receiver, type As2ReceiverDeps } from '../transports/as2/as2.receiver';
 import { registerApiRoutes } from './api.routes';
-import { bearerMatches, isOpenRoute } from './bearer-auth';
+import { bearerMatches, isOpenRoute, queryTokenMatches } from './bearer-auth';
 
 export interface HttpServer {
   port: number;
@@ -36,7 +36,7 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
   app.addHook('onRequest', async (req, reply) => {
     if (isOpenRoute(req.url)) return;
     if (!token) return reply.code(503).send({ error: 'the API is off: set EDI_GATEWAY_API_TOKEN (or _FILE) to turn it on' });
-    if (!bearerMatches(req.headers.authorization, token)) {
+    if (!bearerMatches(req.headers.authorization, token) && !queryTokenMatches(req.url, token)) {
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'a valid bearer token is required' });
     }
   });
@@ -65,7 +65,14 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
       return reply.code(r.status).headers(r.headers).send(r.body);
     });
   });
-  if (token) registerApiRoutes(app, rt.store.knex);
+  if (token) {
+    registerApiRoutes(app, rt.store.knex);
+    // Odoo's webhooks are hints, not data: a scan re-reads Odoo by cursor, so a lost or repeated hint changes nothing.
+    app.post('/api/odoo/webhook', async (_req, reply) => {
+      void rt.odooEvents.scanNow().catch((err) => log.warn({ err }, 'Odoo scan after a webhook failed; the next poll retries'));
+      return reply.code(202).send({ accepted: true });
+    });
+  }
 
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? rt.config.http.port });
   const address = app.server.address();

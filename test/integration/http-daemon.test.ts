@@ -27,6 +27,10 @@ describe('the daemon\'s HTTP server', () => {
       const ok = await fetch(`${base}/api/messages`, { headers: { authorization: `Bearer ${token}` } });
       expect(ok.status).toBe(200);
       expect(await ok.json()).toEqual({ messages: [] });
+      // Odoo's webhook action cannot set headers: the token may ride in the URL, on that route only.
+      expect((await fetch(`${base}/api/odoo/webhook?token=${token}`, { method: 'POST' })).status).toBe(202);
+      expect((await fetch(`${base}/api/odoo/webhook?token=wrong-token-0123456789`, { method: 'POST' })).status).toBe(401);
+      expect((await fetch(`${base}/api/messages?token=${token}`)).status).toBe(401);
     } finally {
       daemon.kill('SIGTERM');
     }
