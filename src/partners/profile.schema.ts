@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { regexField as regex } from './regex-field';
 import { EdifactIdentitySchema, X12IdentitySchema } from '../config/gateway.config';
 import { SftpTransportSchema } from '../transports/sftp/sftp.schema';
 import type { CrossReferences } from './cross-references';
@@ -28,14 +29,6 @@ const DocumentSchema = z.discriminatedUnion('standard', [
   }),
 ]);
 
-const regex = z.string().refine((v) => {
-  try {
-    new RegExp(v);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid regular expression');
 
 const FolderTransportSchema = z.strictObject({
   /** Overrides the gateway's folder.pollSeconds for this partner. */

@@ -35,3 +35,12 @@ export interface TranslationIssue {
   lineNumber?: string;
   value?: string;
 }
+
+/**
+ * A set cut where its summary starts (the first segment `isSummary` accepts: CTT, TDS, UNS ...):
+ * body before it, summary from it on. No summary: all body.
+ */
+export function splitSummary(segs: Seg[], isSummary: (s: Seg) => boolean): { body: Seg[]; summary: Seg[] } {
+  const at = segs.findIndex(isSummary);
+  return at < 0 ? { body: segs, summary: [] } : { body: segs.slice(0, at), summary: segs.slice(at) };
+}

@@ -2,7 +2,7 @@ import { InvoiceSchema, type AllowanceCharge, type Invoice, type InvoiceLine, ty
 import type { TranslateContext, TranslateResult } from '../context';
 import { compact, convertUom, resolveItem } from '../resolve';
 import { splitAt } from '../x12/x12-common';
-import { val, type Seg, type TranslationIssue } from '../segments';
+import { splitSummary, val, type Seg, type TranslationIssue } from '../segments';
 import { parseReal } from '../values';
 import { amountOf, dateOf, itemIds, partiesOf, quantityOf, referenceOf } from './edifact-common';
 
@@ -41,9 +41,7 @@ export function translateInvoic(segs: Seg[], ctx: TranslateContext): TranslateRe
   const { profile } = ctx;
   const dm = ctx.decimalMark ?? '.';
   const issues: TranslationIssue[] = [];
-  const unsAt = segs.findIndex((s) => s.tag === 'UNS');
-  const body = unsAt < 0 ? segs : segs.slice(0, unsAt);
-  const summary = unsAt < 0 ? [] : segs.slice(unsAt);
+  const { body, summary } = splitSummary(segs, (s) => s.tag === 'UNS');
   const { head, runs } = splitAt(body, (s) => s.tag === 'LIN');
   const bgm = head.find((s) => s.tag === 'BGM');
   const invoiceNumber = val(bgm, 2, 1);

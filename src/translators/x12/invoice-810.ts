@@ -1,7 +1,7 @@
 import { InvoiceSchema, type AllowanceCharge, type Invoice, type InvoiceLine, type Tax } from '../../canonical';
 import type { TranslateContext, TranslateResult } from '../context';
 import { compact, convertUom, resolveItem } from '../resolve';
-import { val, type Seg, type TranslationIssue } from '../segments';
+import { splitSummary, val, type Seg, type TranslationIssue } from '../segments';
 import { parseImplied, parseReal, x12DateToIso } from '../values';
 import { collectParties, itemIdsFromPairs, reference, splitAt } from './x12-common';
 
@@ -24,9 +24,7 @@ function tax(s: Seg): Tax | undefined {
 export function translate810(segs: Seg[], ctx: TranslateContext): TranslateResult {
   const { profile } = ctx;
   const issues: TranslationIssue[] = [];
-  const summaryAt = segs.findIndex((s) => s.tag === 'TDS' || s.tag === 'SE');
-  const body = segs.slice(0, summaryAt < 0 ? segs.length : summaryAt);
-  const summary = summaryAt < 0 ? [] : segs.slice(summaryAt);
+  const { body, summary } = splitSummary(segs, (s) => s.tag === 'TDS' || s.tag === 'SE');
   const { head, runs } = splitAt(body, (s) => s.tag === 'IT1');
   const big = head.find((s) => s.tag === 'BIG');
   const invoiceNumber = val(big, 2);

@@ -1,7 +1,7 @@
 import { OrderSchema, type Order, type OrderLine, type OrderPurpose } from '../../canonical';
 import type { TranslateContext, TranslateResult } from '../context';
 import { compact, convertUom, resolveItem, resolveLocation } from '../resolve';
-import { val, type Seg, type TranslationIssue } from '../segments';
+import { splitSummary, val, type Seg, type TranslationIssue } from '../segments';
 import { parseReal, x12DateToIso } from '../values';
 import { collectParties, itemIdsFromPairs, reference, splitAt } from './x12-common';
 
@@ -17,9 +17,7 @@ const DATE_FIELDS: Record<string, keyof Order['dates']> = {
 export function translate850(segs: Seg[], ctx: TranslateContext): TranslateResult {
   const { profile } = ctx;
   const issues: TranslationIssue[] = [];
-  const summaryAt = segs.findIndex((s) => s.tag === 'CTT' || s.tag === 'SE');
-  const body = segs.slice(0, summaryAt < 0 ? segs.length : summaryAt);
-  const summary = summaryAt < 0 ? [] : segs.slice(summaryAt);
+  const { body, summary } = splitSummary(segs, (s) => s.tag === 'CTT' || s.tag === 'SE');
   const { head, runs } = splitAt(body, (s) => s.tag === 'PO1');
 
   const beg = head.find((s) => s.tag === 'BEG');

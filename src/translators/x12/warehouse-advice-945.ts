@@ -1,7 +1,7 @@
 import { WarehouseAdviceSchema, type WarehouseAdvice, type WarehouseAdviceLine } from '../../canonical';
 import type { TranslateContext, TranslateResult } from '../context';
 import { compact, convertUom, resolveItem } from '../resolve';
-import { val, type Seg, type TranslationIssue } from '../segments';
+import { splitSummary, val, type Seg, type TranslationIssue } from '../segments';
 import { parseReal, x12DateToIso } from '../values';
 import { collectParties, itemIdsFromPairs, reference, splitAt } from './x12-common';
 
@@ -9,8 +9,7 @@ import { collectParties, itemIdsFromPairs, reference, splitAt } from './x12-comm
 export function translate945(segs: Seg[], ctx: TranslateContext): TranslateResult {
   const { profile } = ctx;
   const issues: TranslationIssue[] = [];
-  const summaryAt = segs.findIndex((s) => s.tag === 'W03' || s.tag === 'SE');
-  const body = segs.slice(0, summaryAt < 0 ? segs.length : summaryAt);
+  const { body } = splitSummary(segs, (s) => s.tag === 'W03' || s.tag === 'SE');
   const { head, runs } = splitAt(body, (s) => s.tag === 'LX' || (s.tag === 'W12' && !body.some((b) => b.tag === 'LX')));
   const w06 = head.find((s) => s.tag === 'W06');
   const orderNumber = val(w06, 2);

@@ -1,18 +1,11 @@
 import { z } from 'zod';
+import { regexField as regex } from '../../partners/regex-field';
 
 /**
  * `transports.sftp` of a partner profile. Secrets never live here: the profile names the
  * environment variable (or key file) that holds them, and they are read at connect time.
  */
 
-const regex = z.string().refine((v) => {
-  try {
-    new RegExp(v);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid regular expression');
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable, e.g. ACME_SFTP_KEY (never the secret itself)');
 
