@@ -68,6 +68,13 @@ export const GatewayConfigSchema = z.strictObject({
     circuitCooldownSeconds: z.coerce.number().min(0).default(30),
     /** How often Odoo is scanned for events (confirmed orders, done pickings, posted invoices). */
     pollSeconds: z.coerce.number().min(0).default(30),
+    /**
+     * How far back each event scan reads again behind the newest write_date it saw. Odoo dates a
+     * record by its transaction's start, so a transaction longer than this (a cron validating
+     * thousands of pickings) could commit records the scans have passed: keep it above the
+     * longest Odoo transaction (limit_time_real, limit_time_real_cron).
+     */
+    eventOverlapSeconds: z.coerce.number().int().min(0).default(1800),
   }).prefault({}),
   sandboxOdoo: z.strictObject({ port: port.default(18069) }).prefault({}),
   queue: z.strictObject({

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GatewayConfigSchema } from '../../src/config/gateway.config';
 import { OrderSchema, type Order } from '../../src/canonical';
-import { afterCursor, eventDomain, initialCursor } from '../../src/odoo/events/cursor-domain';
 import { invoiceFrom, matchLines, orderAckFrom, shipmentFrom, warehouseOrderFrom } from '../../src/odoo/events/mappers';
 import type { InvoiceRec, PartnerRec, PickingRec, ProductRec, SaleOrderRec } from '../../src/odoo/events/odoo-records';
 import { productKeys, orderXmlid, orderLineXmlid } from '../../src/odoo/writers/keys';
@@ -111,21 +110,6 @@ describe('Odoo records -> canonical documents -> the partner\'s X12', () => {
     const stored = stored850.lines;
     expect(matchLines([{ productCode: 'ODW-1002' }, { productCode: 'ODW-9' }], stored).map((l) => l?.lineNumber)).toEqual(['2', '1']);
     expect(matchLines([{ productCode: 'ODW-1001' }], undefined)).toEqual([undefined]);
-  });
-});
-
-describe('cursor domain', () => {
-  it('takes records after the cursor, breaking ties within its second by id', () => {
-    expect(afterCursor({ writeDate: '2026-11-27 10:00:00', id: 5 })).toEqual(
-      ['|', ['write_date', '>', '2026-11-27 10:00:00'], '&', ['write_date', '=', '2026-11-27 10:00:00'], ['id', '>', 5]]);
-  });
-  it('ANDs the event leaves with the cursor in explicit prefix form', () => {
-    const c = { writeDate: 'd', id: 1 };
-    expect(eventDomain([['state', '=', 'sale']], c)).toEqual(['&', ['state', '=', 'sale'], ...afterCursor(c)]);
-    expect(eventDomain([['a', '=', 1], ['b', '=', 2]])).toEqual(['&', ['a', '=', 1], ['b', '=', 2]]);
-    expect(eventDomain([], undefined)).toEqual([]);
-    expect(initialCursor(undefined)).toEqual({ writeDate: '1970-01-01 00:00:00', id: 0 });
-    expect(initialCursor({ write_date: '2026-11-27 10:00:00' })).toEqual({ writeDate: '2026-11-27 10:00:00', id: 0 });
   });
 });
 

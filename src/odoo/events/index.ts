@@ -1,4 +1,4 @@
-export * from './cursor-domain';
+export * from './scan-window';
 export * from './events';
 export * from './event-scanner';
 export * from './mappers';

@@ -13,11 +13,37 @@ export interface Core {
   version: 17 | 18 | 19;
   /** Current time; tests may pin it to make several calls share one second. */
   now(): Date;
+  /** Test hook (faults.slowTransactions): the next calls act as transactions that began this long ago. */
+  slow?: { seconds: number; calls: number };
 }
 
 /** 'YYYY-MM-DD HH:MM:SS' in UTC: Odoo's datetime format, second precision. */
 export function odooDatetime(d: Date): string {
   return d.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+let lastStamp = '';
+/**
+ * 'YYYY-MM-DD HH:MM:SS.ffffff': how PostgreSQL keeps Odoo's write_date. Two calls never share a
+ * microsecond unless the clock is pinned (a pinned clock gives the same second, later microseconds).
+ */
+export function odooStamp(d: Date): string {
+  const ms = d.toISOString().slice(0, 23).replace('T', ' ');
+  let stamp = `${ms}${String(Number(process.hrtime.bigint() % 1000n)).padStart(3, '0')}`;
+  if (stamp.slice(0, 19) === lastStamp.slice(0, 19) && stamp <= lastStamp) {
+    const micro = Number(lastStamp.slice(20)) + 1;
+    if (micro < 1e6) stamp = `${lastStamp.slice(0, 20)}${String(micro).padStart(6, '0')}`;
+  }
+  lastStamp = stamp;
+  return stamp;
+}
+
+/** The start of a call's transaction: now, or earlier while a test makes transactions slow. */
+function transactionStart(core: Core): Date {
+  const now = core.now();
+  if (!core.slow || core.slow.calls <= 0) return now;
+  core.slow.calls--;
+  return new Date(now.getTime() - core.slow.seconds * 1000);
 }
 
 export function versionInfo(version: 17 | 18 | 19) {
@@ -135,7 +161,8 @@ export function callMethodNamed(core: Core, uid: number, model: string, method: 
 
 function invoke(core: Core, uid: number, model: string, method: string, m: MethodDef, ids: number[], args: Record<string, unknown>, context: Record<string, unknown>): unknown {
   return core.store.transaction(() => {
-    const env: Env = { db: core.store, registry: core.registry, uid, context, now: odooDatetime(core.now()), version: core.version };
+    const start = transactionStart(core);
+    const env: Env = { db: core.store, registry: core.registry, uid, context, now: odooDatetime(core.now()), stamp: odooStamp(start), version: core.version };
     void method;
     return m.fn(env, model, { ids, args });
   });

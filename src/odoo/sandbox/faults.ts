@@ -19,6 +19,12 @@ export interface SandboxFaults {
   delay(ms: number, count?: number): void;
   /** Make the next `n` database calls (login, execute_kw, JSON-2) fail as `kind`. */
   failNext(n: number, kind: FailKind): void;
+  /**
+   * The next `calls` model calls act as transactions that began `seconds` ago and commit now:
+   * Odoo stamps write_date with the transaction's start, so their records appear with a
+   * write_date older than records other calls committed meanwhile (a cron, a long validation).
+   */
+  slowTransactions(seconds: number, calls?: number): void;
   /** Clear every fault and bring the server up. */
   reset(): Promise<void>;
   /** Whether the port is currently refusing / answering 503. */

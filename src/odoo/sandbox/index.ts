@@ -83,8 +83,12 @@ export async function startSandboxOdoo(opts: SandboxOdooOptions = {}): Promise<S
     failNext(n: number, kind: FailKind) {
       for (let i = 0; i < n; i++) faultState.failQueue.push(kind);
     },
+    slowTransactions(seconds: number, calls = 1) {
+      core.slow = { seconds, calls };
+    },
     async reset() {
       faultState.clear();
+      core.slow = undefined;
       await up();
     },
     get isDown() {

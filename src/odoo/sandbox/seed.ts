@@ -1,5 +1,5 @@
 import type { Core } from './dispatch';
-import { odooDatetime } from './dispatch';
+import { odooDatetime, odooStamp } from './dispatch';
 import { createRecords } from './orm/records';
 import type { Env } from './orm/types';
 import { setXmlid } from './orm/xmlid';
@@ -15,7 +15,7 @@ import {
 export function seedSandbox(core: Core): void {
   if (core.store.state.seeded) return;
   core.store.transaction(() => {
-    const env: Env = { db: core.store, registry: core.registry, uid: 1, context: { tracking_disable: true }, now: odooDatetime(core.now()), version: core.version };
+    const env: Env = { db: core.store, registry: core.registry, uid: 1, context: { tracking_disable: true }, now: odooDatetime(core.now()), stamp: odooStamp(core.now()), version: core.version };
     const mk = (model: string, vals: Record<string, unknown>, xmlid?: string) => {
       const [row] = createRecords(env, model, [vals]);
       if (xmlid) setXmlid(env, xmlid, model, row.id, true);
@@ -43,17 +43,17 @@ export function seedSandbox(core: Core): void {
     const botPartner = mk('res.partner', { name: 'OdooBot', active: false }, 'base.partner_root');
     const adminPartner = mk('res.partner', { name: SEED_USERS.admin.name, email: 'admin@example.com' }, 'base.partner_admin');
     const ediBotPartner = mk('res.partner', { name: SEED_USERS.bot.name });
-    core.store.insert('res.users', { login: '__system__', partner_id: botPartner, active: false, company_id: 1, create_date: env.now, write_date: env.now }, 1);
+    core.store.insert('res.users', { login: '__system__', partner_id: botPartner, active: false, company_id: 1, create_date: env.stamp, write_date: env.stamp }, 1);
     setXmlid(env, 'base.user_root', 'res.users', 1, true);
     core.store.insert('res.users', {
       login: SEED_USERS.admin.login, partner_id: adminPartner, active: true, company_id: 1, tz: 'UTC', lang: 'en_US',
-      _password: SEED_USERS.admin.password, _api_keys: [SEED_USERS.admin.apiKey], create_date: env.now, write_date: env.now,
+      _password: SEED_USERS.admin.password, _api_keys: [SEED_USERS.admin.apiKey], create_date: env.stamp, write_date: env.stamp,
     }, SEED_USERS.admin.uid);
     setXmlid(env, 'base.user_admin', 'res.users', SEED_USERS.admin.uid, true);
     // A non-admin internal user with an API key only: shows what a least-privilege bot may do.
     core.store.insert('res.users', {
       login: SEED_USERS.bot.login, partner_id: ediBotPartner, active: true, company_id: 1, tz: 'UTC', lang: 'en_US',
-      _password: SEED_USERS.bot.password, _api_keys: [SEED_USERS.bot.apiKey], create_date: env.now, write_date: env.now,
+      _password: SEED_USERS.bot.password, _api_keys: [SEED_USERS.bot.apiKey], create_date: env.stamp, write_date: env.stamp,
     }, SEED_USERS.bot.uid);
 
     const unit = mk('uom.uom', { name: 'Units', uom_type: 'reference', factor: 1, rounding: 0.01 }, 'uom.product_uom_unit');

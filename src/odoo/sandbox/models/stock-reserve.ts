@@ -29,7 +29,7 @@ export function syncMoveLine(env: Env, move: Row): void {
   if (lines.length) {
     const [first, ...others] = lines;
     const rest = others.reduce((s, l) => s + (l.quantity as number), 0);
-    env.db.update('stock.move.line', first.id, { quantity: Math.max(0, qty - rest), picked: move.picked, write_date: env.now });
+    env.db.update('stock.move.line', first.id, { quantity: Math.max(0, qty - rest), picked: move.picked, write_date: env.stamp });
     for (const l of others) env.db.update('stock.move.line', l.id, { picked: move.picked });
   }
 }
@@ -56,7 +56,7 @@ export function reserveMoves(env: Env, moves: Row[]): void {
     }
     const quantity = (m.quantity as number) + Math.max(0, take);
     env.db.update('stock.move', m.id, {
-      quantity, _reserved: ((m._reserved as number) ?? 0) + Math.max(0, take), write_date: env.now,
+      quantity, _reserved: ((m._reserved as number) ?? 0) + Math.max(0, take), write_date: env.stamp,
       state: quantity >= (m.product_uom_qty as number) ? 'assigned' : quantity > 0 ? 'partially_available' : 'confirmed',
     });
     syncMoveLine(env, env.db.get('stock.move', m.id)!);
@@ -77,11 +77,11 @@ export function unreserveMove(env: Env, m: Row): void {
 export function applyMoveToQuants(env: Env, m: Row, qty: number): void {
   if (isInternal(env, m.location_id as number)) {
     const q = quantAt(env, m.product_id as number, m.location_id as number);
-    env.db.update('stock.quant', q.id, { quantity: (q.quantity as number) - qty, write_date: env.now });
+    env.db.update('stock.quant', q.id, { quantity: (q.quantity as number) - qty, write_date: env.stamp });
   }
   if (isInternal(env, m.location_dest_id as number)) {
     const q = quantAt(env, m.product_id as number, m.location_dest_id as number);
-    env.db.update('stock.quant', q.id, { quantity: (q.quantity as number) + qty, write_date: env.now });
+    env.db.update('stock.quant', q.id, { quantity: (q.quantity as number) + qty, write_date: env.stamp });
   }
 }
 
@@ -103,7 +103,7 @@ export function recomputePickingState(env: Env, pickingId: number): void {
 export function confirmPickings(env: Env, ids: number[]): void {
   for (const p of browse(env, 'stock.picking', ids)) {
     const moves = env.db.rows('stock.move').filter((m) => m.picking_id === p.id && m.state === 'draft');
-    for (const m of moves) env.db.update('stock.move', m.id, { state: 'confirmed', write_date: env.now });
+    for (const m of moves) env.db.update('stock.move', m.id, { state: 'confirmed', write_date: env.stamp });
     reserveMoves(env, moves.map((m) => env.db.get('stock.move', m.id)!));
     recomputePickingState(env, p.id);
   }
@@ -122,7 +122,7 @@ export function cancelPickings(env: Env, ids: number[]): void {
     if (p.state === 'done') continue;
     for (const m of env.db.rows('stock.move').filter((x) => x.picking_id === p.id && x.state !== 'done')) {
       unreserveMove(env, m);
-      env.db.update('stock.move', m.id, { state: 'cancel', quantity: 0, write_date: env.now });
+      env.db.update('stock.move', m.id, { state: 'cancel', quantity: 0, write_date: env.stamp });
       syncMoveLine(env, env.db.get('stock.move', m.id)!);
     }
     recomputePickingState(env, p.id);

@@ -128,7 +128,7 @@ function syncDoneLines(env: Env, moveId: number, done: number): void {
   if (!lines.length) return;
   const [first, ...others] = lines;
   const rest = others.reduce((s, l) => s + (l.quantity as number), 0);
-  env.db.update('stock.move.line', first.id, { quantity: Math.max(0, done - rest), picked: true, write_date: env.now });
+  env.db.update('stock.move.line', first.id, { quantity: Math.max(0, done - rest), picked: true, write_date: env.stamp });
 }
 
 /** qty_delivered and delivery_status are stored computed fields in Odoo: their records get a new write_date. */

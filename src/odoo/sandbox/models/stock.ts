@@ -216,7 +216,7 @@ export const stockMoveLine: ModelDef = {
       env.db.update('stock.move', moveId, {
         quantity: lines.reduce((s, l) => s + (l.quantity as number), 0),
         picked: lines.some((l) => l.picked),
-        write_date: env.now,
+        write_date: env.stamp,
       });
     }
   },

@@ -86,6 +86,8 @@ export function formatValue(env: Env, model: string, row: Row, name: string, cla
     if (!v) return false;
     return classic ? [v, displayNameOf(env, f.relation!, v as number)] : v;
   }
+  // PostgreSQL keeps create/write_date's microseconds; Odoo's read() gives whole seconds.
+  if (f?.type === 'datetime' && typeof v === 'string' && v.length > 19) return v.slice(0, 19);
   return v;
 }
 
@@ -188,7 +190,7 @@ export function createRecords(env: Env, model: string, valsList: Record<string, 
     def.beforeCreate?.(env, vals);
     const { stored, relational } = splitVals(env, model, vals);
     const row = env.db.insert(model, {
-      ...stored, create_date: env.now, write_date: env.now, create_uid: env.uid, write_uid: env.uid,
+      ...stored, create_date: env.stamp, write_date: env.stamp, create_uid: env.uid, write_uid: env.uid,
     });
     applyRelational(env, model, row, relational);
     checkRequired(env, model, def, row);
@@ -211,7 +213,7 @@ export function writeRecords(env: Env, model: string, ids: number[], input: Reco
   def.beforeWrite?.(env, rows, vals);
   const { stored, relational } = splitVals(env, model, vals);
   for (const row of rows) {
-    env.db.update(model, row.id, { ...stored, write_date: env.now, write_uid: env.uid });
+    env.db.update(model, row.id, { ...stored, write_date: env.stamp, write_uid: env.uid });
     applyRelational(env, model, env.db.get(model, row.id)!, relational);
     checkRequired(env, model, def, env.db.get(model, row.id)!);
   }
@@ -222,7 +224,7 @@ export function writeRecords(env: Env, model: string, ids: number[], input: Reco
 
 /** Stamps write_date/write_uid on rows changed by a workflow method (Odoo does it in _write). */
 export function touchRecords(env: Env, model: string, ids: number[], vals: Record<string, unknown> = {}): void {
-  for (const id of ids) env.db.update(model, id, { ...vals, write_date: env.now, write_uid: env.uid });
+  for (const id of ids) env.db.update(model, id, { ...vals, write_date: env.stamp, write_uid: env.uid });
 }
 
 export function unlinkRecords(env: Env, model: string, ids: number[]): void {

@@ -11,6 +11,11 @@ export interface Env {
   context: Record<string, unknown>;
   /** Transaction time, UTC 'YYYY-MM-DD HH:MM:SS': Odoo stamps every write of one call with it. */
   now: string;
+  /**
+   * create_date/write_date of this call: the transaction's start with microseconds, as Odoo's
+   * cr.now() (read back in whole seconds, compared in domains with the microseconds).
+   */
+  stamp: string;
   version: 17 | 18 | 19;
 }
 

@@ -29,11 +29,11 @@ export function setXmlid(env: Env, full: string, model: string, resId: number, n
   const { module, name } = splitXmlid(full);
   const existing = findXmlid(env, full);
   if (existing) {
-    env.db.update('ir.model.data', existing.id, { model, res_id: resId, write_date: env.now });
+    env.db.update('ir.model.data', existing.id, { model, res_id: resId, write_date: env.stamp });
     return;
   }
   env.db.insert('ir.model.data', {
     module, name, model, res_id: resId, noupdate,
-    create_date: env.now, write_date: env.now, create_uid: env.uid, write_uid: env.uid,
+    create_date: env.stamp, write_date: env.stamp, create_uid: env.uid, write_uid: env.uid,
   });
 }
