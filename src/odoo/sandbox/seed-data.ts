@@ -47,6 +47,11 @@ export const SEED_PARTNERS: SeedPartner[] = [
     // partner-profiles/nordmart: identified by its GLN (UNB qualifier 14).
     key: 'nordmart', name: 'Nordmart', ref: 'NORDMART', barcode: '5412345000013', isCompany: true,
     address: { street: 'Rue de la Loi 42', city: 'Brussels', state: '', zip: '1000', country: 'BE' },
+    // partner-profiles/nordmart/locations.csv: GLN (NAD+DP) → delivery_ref.
+    children: [
+      { name: 'Nordmart DC Göteborg', ref: 'NORDMART-DC-GBG', type: 'delivery', address: { street: 'Fabriksgatan 12', city: 'Göteborg', state: '', zip: '41250', country: 'SE' } },
+      { name: 'Nordmart DC Malmö', ref: 'NORDMART-DC-MMA', type: 'delivery', address: { street: 'Hamngatan 3', city: 'Malmö', state: '', zip: '21122', country: 'SE' } },
+    ],
   },
   {
     key: 'swift', name: 'Swift 3PL', ref: 'SWIFT-3PL', isCompany: true,

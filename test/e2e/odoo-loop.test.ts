@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import { exited, killDaemons } from '../cli-helpers';
+import { eventually } from '../helpers';
+import {
+  acme850, customerId, daemon, drop, invoiceAndPost, nordmartOrders, openLoop, openPickings, ordersByRef, outFiles, partnerDir,
+  productId, swift945, validatePicking, waitForOut, x12Element, type Loop,
+} from './e2e-helpers';
+
+/**
+ * The whole EDI <-> Odoo loop through the daemon, against the sandbox in `npm test` and
+ * unchanged against a real Odoo 18 with ODOO_URL & co. set (see e2e-helpers.ts).
+ */
+jest.setTimeout(10 * 60_000);
+
+/** Odoo's amount in the cents X12 TDS carries (N2). */
+const cents = (amount: number) => String(Math.round(amount * 100));
+
+describe(`the Odoo loop end to end (${process.env.ODOO_URL ? `real Odoo at ${process.env.ODOO_URL}` : 'sandbox Odoo'})`, () => {
+  let loop: Loop;
+  beforeAll(async () => {
+    loop = await openLoop();
+    // A gateway's first scan takes what Odoo holds as history: let it happen before the tests make anything.
+    const gw = daemon(loop);
+    await eventually(() => (gw.output().match(/Odoo events: first scan/g) ?? []).length >= 4, 60_000, 'the first Odoo scan of every event');
+    gw.kill('SIGTERM');
+    await exited(gw);
+  });
+  afterAll(async () => {
+    killDaemons();
+    await loop?.close();
+  });
+
+  it('acme: 850 -> sale order -> 855; picking done -> 856; invoice posted -> 810 with Odoo\'s total', async () => {
+    const po = `E2E-${loop.run}-1`;
+    const gw = daemon(loop);
+    try {
+      drop(loop, 'acme-retail', 'po-1.edi', acme850(1, po));
+      const [so] = await eventually(async () => { const r = await ordersByRef(loop, po); return r[0]?.state === 'sale' ? r : undefined; }, 60_000, `sale order ${po}`);
+      const [ack] = await waitForOut(loop, 'acme-retail', new RegExp(`BAK\\*00\\*\\w\\w\\*${po}\\*`));
+      expect(ack.text).toContain(`REF*VN*${so.name}`);
+      // The 997 for the 850 went out too.
+      await waitForOut(loop, 'acme-retail', /ST\*997\*/);
+
+      const [picking] = await openPickings(loop, so);
+      await validatePicking(loop, picking.id, `TRK-${loop.run}`);
+      const [asn] = await waitForOut(loop, 'acme-retail', new RegExp(`PRF\\*${po}`));
+      expect(asn.text).toContain(`REF*CN*TRK-${loop.run}`);
+
+      const invoice = await invoiceAndPost(loop, so.id);
+      const [bill] = await waitForOut(loop, 'acme-retail', new RegExp(`BIG\\*\\d{8}\\*${invoice.name.replace(/\//g, '\\/')}\\*`));
+      expect(x12Element(bill.text, 'TDS', 1)).toBe(cents(invoice.amount_total));
+      // Each document once.
+      expect(outFiles(loop, 'acme-retail').filter((f) => f.text.includes(po)).length).toBe(3);
+    } finally {
+      gw.kill('SIGTERM');
+      await exited(gw);
+    }
+  });
+
+  it('swift-3pl: an order shipped from its warehouse -> 940; its 945 validates the picking with a backorder -> 856 to acme', async () => {
+    const po = `E2E-${loop.run}-3PL`;
+    const [wh] = await loop.odoo('stock.warehouse', 'search_read', [[['code', '=', 'SWF']]], { fields: ['id'], limit: 1 });
+    const [p1, p2] = [await productId(loop, 'ODW-1001'), await productId(loop, 'ODW-1002')];
+    const soId = [await loop.odoo('sale.order', 'create', [[{ partner_id: await customerId(loop, 'ACME-RETAIL'), client_order_ref: po, warehouse_id: wh.id,
+      order_line: [[0, 0, { product_id: p1, product_uom_qty: 24 }], [0, 0, { product_id: p2, product_uom_qty: 72 }]] }]])].flat()[0];
+    const gw = daemon(loop);
+    try {
+      await loop.odoo('sale.order', 'action_confirm', [[soId]]);
+      const [so] = await ordersByRef(loop, po);
+      const [picking] = await openPickings(loop, so);
+      expect(picking.state).toBe('assigned');
+      const [w940] = await waitForOut(loop, 'swift-3pl', new RegExp(`W05\\*N\\*${picking.name.replace(/\//g, '\\/')}\\*${po}`));
+      expect(w940.text).toContain('W01*');
+      drop(loop, 'swift-3pl', '945-1.edi', swift945(2, picking.name, po));
+      // swift-3pl's profile waits for a done-marker on SFTP only; the folder takes the file as it is.
+      await eventually(async () => {
+        const [p] = await loop.odoo('stock.picking', 'read', [[picking.id], ['state']]);
+        return p.state === 'done';
+      }, 60_000, `picking ${picking.name} validated by the 945`);
+      const [after] = await ordersByRef(loop, po);
+      expect((await openPickings(loop, after)).length).toBe(1); // the backorder for the 12 not shipped
+      await waitForOut(loop, 'acme-retail', new RegExp(`PRF\\*${po}`));
+    } finally {
+      gw.kill('SIGTERM');
+      await exited(gw);
+    }
+  });
+
+  it('nordmart: ORDERS -> sale order in the order\'s currency -> DESADV and INVOIC with Odoo\'s total', async () => {
+    const po = `E2E-${loop.run}-NM`;
+    const gw = daemon(loop);
+    try {
+      drop(loop, 'nordmart', 'orders-1.edi', nordmartOrders(`NM${loop.run}`.slice(0, 14), po));
+      const [so] = await eventually(async () => { const r = await ordersByRef(loop, po); return r[0]?.state === 'sale' ? r : undefined; }, 60_000, `sale order ${po}`);
+      expect(so.currency_id[1]).toBe('EUR');
+      await waitForOut(loop, 'nordmart', /UNH\+\d+\+CONTRL:/);
+      const [picking] = await openPickings(loop, so);
+      await validatePicking(loop, picking.id);
+      const [desadv] = await waitForOut(loop, 'nordmart', new RegExp(`DESADV[\\s\\S]*RFF\\+ON:${po}`));
+      expect(desadv.text).toMatch(/CPS\+1/);
+      const invoice = await invoiceAndPost(loop, so.id);
+      const [invoic] = await waitForOut(loop, 'nordmart', new RegExp(`INVOIC[\\s\\S]*${invoice.name.replace(/\//g, '\\/')}`));
+      expect(invoic.text).toContain('CUX+2:EUR');
+      expect(Number(/MOA\+77:([\d.]+)/.exec(invoic.text)?.[1])).toBe(invoice.amount_total);
+    } finally {
+      gw.kill('SIGTERM');
+      await exited(gw);
+    }
+  });
+
+  it('120 orders confirmed in one call give 120 855s within two minutes; SIGTERM while it works stops within 10 s', async () => {
+    const gw = daemon(loop);
+    const refs = Array.from({ length: 120 }, (_, i) => `E2E-${loop.run}-B${String(i).padStart(3, '0')}`);
+    try {
+      const customer = await customerId(loop, 'ACME-RETAIL');
+      const product = await productId(loop, 'ODW-1001');
+      const ids = [await loop.odoo('sale.order', 'create', [refs.map((ref) => ({ partner_id: customer, client_order_ref: ref, order_line: [[0, 0, { product_id: product, product_uom_qty: 1 }]] }))])].flat();
+      await loop.odoo('sale.order', 'action_confirm', [ids]);
+      const acks = await waitForOut(loop, 'acme-retail', new RegExp(`BAK\\*00\\*\\w\\w\\*E2E-${loop.run}-B\\d{3}\\*`), 120, 120_000);
+      const pos = acks.map((f) => new RegExp(`BAK\\*00\\*\\w\\w\\*(E2E-${loop.run}-B\\d{3})\\*`).exec(f.text)![1]);
+      expect(pos.sort()).toEqual(refs);
+
+      // Keep it busy, then SIGTERM: the process ends within 10 seconds.
+      for (let i = 0; i < 30; i++) drop(loop, 'acme-retail', `busy-${i}.edi`, acme850(1000 + i, `E2E-${loop.run}-T${i}`));
+      await eventually(() => fs.readdirSync(partnerDir(loop, 'acme-retail', 'archive')).length > 5, 60_000, 'the daemon to take some files');
+    } finally {
+      gw.kill('SIGTERM');
+    }
+    const deadline = new Promise<'deadline'>((r) => setTimeout(() => r('deadline'), 10_000).unref());
+    expect(await Promise.race([exited(gw).then(() => 'exited'), deadline])).toBe('exited');
+  });
+
+  it('40 orders across 5 SIGKILLs: each in Odoo once within a minute of the last restart', async () => {
+    const pos = Array.from({ length: 40 }, (_, i) => `E2E-${loop.run}-K${String(i).padStart(2, '0')}`);
+    pos.forEach((po, i) => drop(loop, 'acme-retail', `kill-${i}.edi`, acme850(2000 + i, po)));
+    for (let k = 0; k < 5; k++) {
+      const gw = daemon(loop);
+      // Killed at a different point each time: while starting, storing, writing to Odoo.
+      await new Promise((r) => setTimeout(r, 1_500 + k * 700));
+      gw.kill('SIGKILL');
+      await exited(gw);
+    }
+    const gw = daemon(loop);
+    try {
+      await eventually(async () => {
+        const rows: { client_order_ref: string }[] = await loop.odoo('sale.order', 'search_read', [[['client_order_ref', 'in', pos]]], { fields: ['client_order_ref'] });
+        return rows.length >= pos.length ? rows : undefined;
+      }, 60_000, '40 sale orders');
+      const rows: { client_order_ref: string }[] = await loop.odoo('sale.order', 'search_read', [[['client_order_ref', 'in', pos]]], { fields: ['client_order_ref'] });
+      expect(rows.map((r) => r.client_order_ref).sort()).toEqual(pos);
+    } finally {
+      gw.kill('SIGTERM');
+      await exited(gw);
+    }
+  });
+});
