@@ -4,6 +4,7 @@ import * as m002 from './002-interchanges-control-numbers';
 import * as m003 from './003-outbound-acks';
 import * as m004 from './004-documents';
 import * as m005 from './005-odoo-cursors';
+import * as m006 from './006-job-leases';
 
 /** Numbered migrations, one set for PGlite and PostgreSQL. Add a line per new file. */
 const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '003-outbound-acks': m003,
   '004-documents': m004,
   '005-odoo-cursors': m005,
+  '006-job-leases': m006,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
