@@ -106,7 +106,8 @@ export class JobQueue {
 
   /** What workers of this process may do with jobs: everything goes through this process's leases. */
   private jobLeases(): JobLeases {
-    const registered = () => (this.keeperStarted ??= this.keeper.start());
+    // Registered before the first fetch; a failed registration is tried again by the next fetch.
+    const registered = () => (this.keeperStarted ??= this.keeper.start().catch((err) => { this.keeperStarted = undefined; throw err; }));
     const { pool, boss } = this;
     const self = () => this.keeper.workerId;
     return {
