@@ -14,7 +14,10 @@ export interface Daemon {
   transports(): InboundTransport[];
   /** The HTTP server (AS2, API, health), once listening; undefined if it could not start. */
   http: Promise<HttpServer | undefined>;
-  /** Graceful: transports finish the file in hand, workers the jobs in hand, then the store closes. */
+  /**
+   * Graceful and bounded: transports finish the file in hand; workers get a few seconds for the jobs
+   * in hand, then give them back to the queue; then the store closes.
+   */
   stop(): Promise<void>;
 }
 
@@ -88,9 +91,13 @@ export function startDaemon(rt: Runtime): Daemon {
         rt.log.info('gateway stopping');
         watcher.stop();
         as2Background.stop();
-        await (await http)?.close();
-        await syncing;
-        await Promise.all([...transports.values()].map((t) => t.transport.stop()));
+        // In parallel, each bounded by its own grace: the queue workers do not wait for the
+        // transports (which may still send() the file in hand: the queue stays open for that).
+        await Promise.all([
+          http.then((server) => server?.close()),
+          syncing.then(() => Promise.all([...transports.values()].map((t) => t.transport.stop()))),
+          rt.queue.stopWorkers(),
+        ]);
         await rt.close();
         rt.log.info('gateway stopped');
       })();

@@ -96,7 +96,8 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
       worker.onFailure = sender.onFailure;
     },
     async close() {
-      await odooEvents.stop();
+      // The scanner may still be enqueueing (its send needs the queue open); the workers need not wait for it.
+      await Promise.all([odooEvents.stop(), queue.stopWorkers()]);
       await queue.stop();
       await store.close();
     },

@@ -1,9 +1,11 @@
 import PgBoss from 'pg-boss';
 import type { Knex } from 'knex';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Logger } from '../log/logger';
 import { sqlExecutor } from '../store/store';
-import { QueueWorker, type JobHandler, type WorkerOptions } from './queue-worker';
+import { DEFAULT_LEASES, LeaseKeeper, type LeaseSettings } from './lease-keeper';
+import { completeLeased, failLeased, fetchLeased, releaseLeased } from './leases';
+import { QueueWorker, type JobHandler, type JobLeases, type WorkerOptions } from './queue-worker';
 
 /**
  * The job queue: pg-boss on the store's PostgreSQL (embedded or real), so that jobs survive a
@@ -13,6 +15,9 @@ import { QueueWorker, type JobHandler, type WorkerOptions } from './queue-worker
  * LISTEN-capable pg pool of its own on a real server, where pg-boss also runs on the embedded
  * store (see the issue note for the figures). pg-boss's own worker sleeps its polling interval
  * after every fetch; QueueWorker fetches in batches and is woken at once by jobs sent here.
+ *
+ * Who holds a job is ours, not pg-boss's (README.md here): pg-boss only notices a dead worker's
+ * job when its expiry passes, 15 minutes by default, and then charges it a retry with backoff.
  */
 export const QUEUES = {
   inbound: 'inbound-process',
@@ -20,41 +25,61 @@ export const QUEUES = {
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
+/**
+ * pg-boss's own expiry, kept only for a handler that hangs in a live process (leases cover dead
+ * ones). Long, because pg-boss would run an expired job again while its handler still runs.
+ */
+const HUNG_JOB_SECONDS = 60 * 60;
+/** Each step of stop() after the workers' grace: closing what is left must not hang the exit. */
+const CLOSE_STEP_MS = 2000;
+
 export interface JobQueueOptions {
   connection: pg.ClientConfig;
   log: Logger;
   retryLimit: number;
   retryDelaySeconds: number;
-  /** The daemon runs pg-boss's maintenance (expiry, archiving); short CLI runs leave it to the daemon. */
+  /** The daemon runs pg-boss's maintenance (archiving, hung-job expiry); short CLI runs leave it to the daemon. */
   supervise: boolean;
-  worker: Omit<WorkerOptions, 'log'>;
+  worker: Omit<WorkerOptions, 'log' | 'stopGraceMs'> & { stopGraceMs?: number };
+  leases?: Partial<LeaseSettings>;
 }
 
 export class JobQueue {
+  private readonly pool: pg.Pool;
   private readonly boss: PgBoss;
+  private readonly keeper: LeaseKeeper;
   private readonly workers = new Map<string, QueueWorker<any>>();
+  private keeperStarted?: Promise<void>;
+  private workersStopped?: Promise<void>;
+  private stopped?: Promise<void>;
 
   constructor(private readonly options: JobQueueOptions) {
+    // One pool for pg-boss and our lease statements, so that a fetch and its leases share a transaction.
+    this.pool = new pg.Pool({ ...(options.connection as object), max: 5, application_name: 'edi-gateway-queue' });
+    this.pool.on('error', (err) => options.log.warn({ err: err.message }, 'job queue connection lost'));
+    const pool = this.pool;
     this.boss = new PgBoss({
-      ...(options.connection as object),
-      max: 3,
-      application_name: 'edi-gateway-queue',
+      db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values as unknown[]) },
       supervise: options.supervise,
       schedule: false,
     });
     this.boss.on('error', (err) => options.log.error({ err }, 'job queue error'));
+    this.keeper = new LeaseKeeper(options.connection, { ...DEFAULT_LEASES, ...options.leases }, Object.values(QUEUES), options.log,
+      () => { for (const w of this.workers.values()) w.notify(); });
   }
 
   async start(): Promise<void> {
     await this.boss.start();
     for (const name of Object.values(QUEUES)) {
-      await this.boss.createQueue(name, {
-        name,
+      const settings = {
         retryLimit: this.options.retryLimit,
         retryDelay: this.options.retryDelaySeconds,
         retryBackoff: true,
-        expireInSeconds: 15 * 60,
-      });
+        expireInSeconds: HUNG_JOB_SECONDS,
+      };
+      await this.boss.createQueue(name, { name, ...settings });
+      // createQueue leaves an existing queue as it was: bring its settings up to date.
+      await this.boss.updateQueue(name, { name, ...settings });
     }
   }
 
@@ -71,15 +96,60 @@ export class JobQueue {
   }
 
   work<T extends object>(name: QueueName, handler: JobHandler<T>): QueueWorker<T> {
-    const worker = new QueueWorker<T>(this.boss, name, handler, { ...this.options.worker, log: this.options.log });
+    const worker = new QueueWorker<T>(this.jobLeases(), name, handler, {
+      stopGraceMs: 5000, ...this.options.worker, log: this.options.log,
+    });
     this.workers.set(name, worker);
     worker.start();
     return worker;
   }
 
-  /** Stops fetching, lets the jobs in hand finish, then closes the queue's connections. */
-  async stop(): Promise<void> {
-    await Promise.all([...this.workers.values()].map((w) => w.stop()));
-    await this.boss.stop({ graceful: true, wait: true, close: true, timeout: 30_000 });
+  /** What workers of this process may do with jobs: everything goes through this process's leases. */
+  private jobLeases(): JobLeases {
+    // Registered before the first fetch; a failed registration is tried again by the next fetch.
+    const registered = () => (this.keeperStarted ??= this.keeper.start().catch((err) => { this.keeperStarted = undefined; throw err; }));
+    const { pool, boss } = this;
+    const self = () => this.keeper.workerId;
+    return {
+      fetch: async (name, batchSize) => {
+        await registered();
+        return fetchLeased(pool, boss, self(), name, batchSize);
+      },
+      complete: (name, ids) => completeLeased(pool, boss, self(), name, ids),
+      fail: (name, id, output) => failLeased(pool, boss, self(), name, id, output),
+      release: (name, ids) => releaseLeased(pool, self(), name, ids),
+    };
   }
+
+  /**
+   * Stops fetching; jobs in hand get the workers' grace (stopGraceMs), then go back to the queue.
+   * The queue stays open for send() (a transport finishing its file), until stop().
+   */
+  stopWorkers(): Promise<void> {
+    this.workersStopped ??= Promise.all([...this.workers.values()].map((w) => w.stop())).then(() => undefined);
+    return this.workersStopped;
+  }
+
+  /** Bounded: the workers' grace plus a few seconds, whatever state the database is in. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      await this.stopWorkers();
+      const log = this.options.log;
+      await within(CLOSE_STEP_MS, this.keeper.stop(), () => log.warn('job lease keeper did not stop in time; its leases lapse on their own'));
+      await within(CLOSE_STEP_MS, this.boss.stop({ graceful: false, close: false }), () => log.warn('pg-boss did not stop in time'));
+      await within(CLOSE_STEP_MS, this.pool.end(), () => log.warn('job queue connections did not close in time'));
+    })();
+    return this.stopped;
+  }
+}
+
+/** Waits for `work` at most `ms`; past that, says so and goes on (the work is left to finish or fail alone). */
+async function within(ms: number, work: Promise<unknown>, late: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    work.then(() => 'done', () => 'done'),
+    new Promise<'late'>((r) => { timer = setTimeout(() => r('late'), ms); }),
+  ]);
+  clearTimeout(timer);
+  if (outcome === 'late') late();
 }

@@ -1,6 +1,7 @@
-import type PgBoss from 'pg-boss';
 import { coerceError, type GatewayError } from '../errors/gateway-error';
+import { hangpoint } from '../lib/failpoint';
 import type { Logger } from '../log/logger';
+import type { LeasedJob } from './leases';
 
 export interface JobContext {
   jobId: string;
@@ -23,33 +24,50 @@ export interface WorkerOptions {
   pollIntervalMs: number;
   batchSize: number;
   concurrency: number;
+  /** How long stop() lets the jobs in hand finish before it gives them back to the queue. */
+  stopGraceMs: number;
 }
 
-interface FetchedJob<T> {
-  id: string;
-  data: T;
-  retryCount: number;
-  retryLimit: number;
+/** The queue as a worker sees it: every call takes or settles this process's leases (leases.ts). */
+export interface JobLeases {
+  fetch<T>(name: string, batchSize: number): Promise<LeasedJob<T>[]>;
+  /** Returns the ids it completed: the others had been handed to another process. */
+  complete(name: string, ids: string[]): Promise<string[]>;
+  fail(name: string, id: string, output: object): Promise<boolean>;
+  release(name: string, ids: string[]): Promise<string[]>;
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * A batch-fetching worker loop over pg-boss: fetch up to batchSize jobs, run them
- * `concurrency` at a time, complete the ones that succeeded in one statement. Sleeps
- * pollIntervalMs when the queue is empty unless notify() wakes it. stop() finishes the jobs in hand.
+ * A batch-fetching worker loop: fetch up to batchSize jobs, run them `concurrency` at a time,
+ * complete finished ones together (one statement for those that finish while the last is being
+ * written). Sleeps pollIntervalMs when the queue is empty unless notify() wakes it.
+ *
+ * stop() is bounded: jobs not yet started are given back at once, running ones get stopGraceMs,
+ * then they too are given back (runnable at once, no retry counted) and their handlers, if they
+ * ever finish, settle nothing.
  */
 export class QueueWorker<T extends object> {
   private stopping = false;
+  private abandoned = false;
   private loop?: Promise<void>;
   private wake?: () => void;
   private pendingWake = false;
+  /** Fetched and not yet settled: what stop() gives back. */
+  private readonly held = new Map<string, LeasedJob<T>>();
+  private stopped?: Promise<void>;
+  private readonly log: Logger;
   onFailure?: FailureHook<T>;
 
   constructor(
-    private readonly boss: PgBoss,
+    private readonly leases: JobLeases,
     private readonly name: string,
     private readonly handler: JobHandler<T>,
     private readonly options: WorkerOptions,
-  ) {}
+  ) {
+    this.log = options.log.child({ queue: name });
+  }
 
   start(): void {
     this.loop ??= this.run();
@@ -60,30 +78,50 @@ export class QueueWorker<T extends object> {
     this.wake?.();
   }
 
-  async stop(): Promise<void> {
+  /** Jobs fetched and not yet settled (running or waiting for a lane). */
+  get inHand(): number {
+    return this.held.size;
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
     this.stopping = true;
     this.wake?.();
-    await this.loop;
+    if (!this.loop) return;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.loop.then(() => true),
+      new Promise<false>((r) => { timer = setTimeout(() => r(false), this.options.stopGraceMs); }),
+    ]);
+    clearTimeout(timer);
+    if (finished) return;
+    this.abandoned = true;
+    const ids = [...this.held.keys()];
+    this.held.clear();
+    if (!ids.length) return;
+    this.log.warn({ jobs: ids.length, graceMs: this.options.stopGraceMs }, 'jobs still running at stop: given back to the queue to run again');
+    await this.leases.release(this.name, ids).catch((err) =>
+      this.log.error({ err: (err as Error).message, jobs: ids }, 'could not give jobs back at stop; they run again once this worker\'s lease lapses'));
   }
 
   private async run(): Promise<void> {
-    const log = this.options.log.child({ queue: this.name });
     while (!this.stopping) {
       this.pendingWake = false;
-      let jobs: FetchedJob<T>[] = [];
+      let jobs: LeasedJob<T>[] = [];
       try {
-        jobs = (await this.boss.fetch<T>(this.name, { batchSize: this.options.batchSize, includeMetadata: true })) as unknown as FetchedJob<T>[];
+        jobs = await this.leases.fetch<T>(this.name, this.options.batchSize);
       } catch (err) {
-        log.error({ err }, 'fetching jobs failed');
+        this.log.error({ err }, 'fetching jobs failed');
+        await sleep(this.options.pollIntervalMs);
+        continue;
       }
       if (jobs.length) {
-        try {
-          await this.runBatch(jobs, log);
-        } catch (err) {
-          // Completing or failing the batch did not reach the queue: its jobs will expire and run again.
-          log.error({ err }, 'settling a batch of jobs failed');
-          await new Promise((r) => setTimeout(r, this.options.pollIntervalMs));
-        }
+        for (const j of jobs) this.held.set(j.id, j);
+        await this.runBatch(jobs);
         continue;
       }
       if (this.pendingWake || this.stopping) continue;
@@ -95,40 +133,99 @@ export class QueueWorker<T extends object> {
     }
   }
 
-  private async runBatch(jobs: FetchedJob<T>[], log: Logger): Promise<void> {
-    const done: string[] = [];
+  private async runBatch(jobs: LeasedJob<T>[]): Promise<void> {
+    const completer = this.completer();
     let next = 0;
     const lane = async () => {
-      while (next < jobs.length) {
+      while (next < jobs.length && !this.stopping) {
         const job = jobs[next++];
-        if (await this.runOne(job, log)) done.push(job.id);
+        if (await this.runOne(job)) completer.add(job.id);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, jobs.length) }, lane));
-    if (done.length) await this.boss.complete(this.name, done);
+    await completer.drain();
+    if (this.abandoned) return; // stop() gave back whatever was left
+    const unstarted = jobs.slice(next).map((j) => j.id);
+    if (unstarted.length) await this.giveBack(unstarted);
+  }
+
+  /** Completes finished jobs as they come, one statement at a time, batching what finishes meanwhile. */
+  private completer() {
+    const pending: string[] = [];
+    let writing: Promise<void> | undefined;
+    const flush = async (): Promise<void> => {
+      while (pending.length && !this.abandoned) {
+        const ids = pending.splice(0);
+        try {
+          const completed = new Set(await this.leases.complete(this.name, ids));
+          const lost = ids.filter((id) => !completed.has(id));
+          if (lost.length) this.log.warn({ jobs: lost }, 'finished jobs had been handed to another worker meanwhile; not completed here');
+          for (const id of ids) this.held.delete(id);
+        } catch (err) {
+          this.log.error({ err: (err as Error).message, jobs: ids.length }, 'completing jobs failed; trying again');
+          pending.unshift(...ids);
+          await sleep(this.options.pollIntervalMs);
+        }
+      }
+    };
+    return {
+      add: (id: string) => {
+        pending.push(id);
+        writing ??= flush().finally(() => { writing = undefined; });
+      },
+      drain: async () => {
+        while (writing) await writing;
+      },
+    };
+  }
+
+  /** Hands jobs back unrun (a stop before they started, or a failure that could not be recorded). */
+  private async giveBack(ids: string[]): Promise<void> {
+    try {
+      await this.leases.release(this.name, ids);
+    } catch (err) {
+      this.log.error({ err: (err as Error).message, jobs: ids }, 'could not give jobs back; they run again when this worker stops or its lease lapses');
+      return;
+    }
+    for (const id of ids) this.held.delete(id);
+  }
+
+  private async fail(job: LeasedJob<T>, output: { code: string; message: string }): Promise<void> {
+    if (this.abandoned) return;
+    try {
+      // pg-boss overwrites a job's output on failure: keep the count of recoveries in it (leases.ts).
+      const held = await this.leases.fail(this.name, job.id, { ...output, recoveries: job.output?.recoveries });
+      if (!held) this.log.warn({ jobId: job.id }, 'a failed job had been handed to another worker meanwhile; its failure is not recorded here');
+      this.held.delete(job.id);
+    } catch (err) {
+      this.log.error({ jobId: job.id, err: (err as Error).message }, 'recording a job failure in the queue failed; giving the job back');
+      await this.giveBack([job.id]);
+    }
   }
 
   /** True when the job is finished (success, or a failure that must not be retried). */
-  private async runOne(job: FetchedJob<T>, log: Logger): Promise<boolean> {
+  private async runOne(job: LeasedJob<T>): Promise<boolean> {
     const ctx: JobContext = { jobId: job.id, attempt: job.retryCount, lastAttempt: job.retryCount >= job.retryLimit };
     try {
+      await hangpoint('queue.job-hangs');
       await this.handler(job.data, ctx);
       return true;
     } catch (thrown) {
+      if (this.abandoned) return false; // given back at stop: another run records the outcome
       const err = coerceError(thrown);
       const willRetry = err.retryable && !ctx.lastAttempt;
-      log.warn({ jobId: job.id, code: err.code, err: err.message, attempt: job.retryCount, willRetry }, 'job failed');
+      this.log.warn({ jobId: job.id, code: err.code, err: err.message, attempt: job.retryCount, willRetry }, 'job failed');
       try {
         await this.onFailure?.(job.data, err, { ...ctx, willRetry });
       } catch (hookErr) {
         // The failure could not be recorded: leave the job to be retried rather than lose it.
-        log.error({ jobId: job.id, err: hookErr }, 'recording a job failure failed; the job will run again');
-        await this.boss.fail(this.name, job.id, { code: 'INTERNAL', message: String(hookErr) });
+        this.log.error({ jobId: job.id, err: hookErr }, 'recording a job failure failed; the job will run again');
+        await this.fail(job, { code: 'INTERNAL', message: String(hookErr) });
         return false;
       }
       if (willRetry || err.retryable) {
         // pg-boss schedules the retry with backoff, or marks the job failed when none are left.
-        await this.boss.fail(this.name, job.id, { code: err.code, message: err.message });
+        await this.fail(job, { code: err.code, message: err.message });
         return false;
       }
       return true; // a permanent failure: the message is parked, the job is over

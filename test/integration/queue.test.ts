@@ -1,9 +1,11 @@
 import type { Runtime } from '../../src/daemon/runtime';
+import { JobQueue, QUEUES } from '../../src/queue/job-queue';
+import type { JobContext } from '../../src/queue/queue-worker';
 import { GatewayError } from '../../src/errors/gateway-error';
 import { DEFAULT_INBOUND_STAGES, type InboundStage } from '../../src/pipeline/inbound-stages';
 import { requestReplay } from '../../src/pipeline/replay';
 import { getEvents, getMessage, listExceptions } from '../../src/store/messages.repo';
-import { BACKENDS, eventually, testRuntime, x12Interchange } from '../helpers';
+import { BACKENDS, eventually, silentLog, testRuntime, x12Interchange } from '../helpers';
 
 /** A stage that fails with the given errors, one per run, then succeeds. */
 function flakyStage(errors: GatewayError[]): InboundStage & { runs: number } {
@@ -117,5 +119,103 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     expect(r.partnerId).toBeNull();
     const m = await settled(rt, r.messageId);
     expect(m).toMatchObject({ status: 'exception', errorCode: 'PARTNER_UNKNOWN', errorMessage: 'X12 sender ZZ:STRANGER is not in any partner profile' });
+  });
+});
+
+/**
+ * Leases between gateway processes, each played here by a JobQueue of its own on one store (the
+ * killed-process cases, with real processes, are in recovery.test.ts). A short lease keeps the
+ * tests short; the rules are the same at the default 15 s.
+ */
+describe.each(BACKENDS)('job leases on %s', (backend) => {
+  let rt: Runtime;
+  const queues: JobQueue[] = [];
+  const gates: (() => void)[] = [];
+  const gate = () => new Promise<void>((open) => gates.push(open));
+
+  /** Another gateway process's queue: lease 2 s, heartbeat every 0.3 s, 0.5 s of grace at stop. */
+  async function processQueue(): Promise<JobQueue> {
+    const q = new JobQueue({
+      connection: rt.store.connection, log: silentLog, retryLimit: 2, retryDelaySeconds: 0, supervise: false,
+      worker: { pollIntervalMs: 100, batchSize: 10, concurrency: 4, stopGraceMs: 500 },
+      leases: { leaseSeconds: 2, heartbeatSeconds: 0.3 },
+    });
+    await q.start();
+    queues.push(q);
+    return q;
+  }
+
+  async function job(id: string) {
+    const { rows } = await rt.store.knex.raw(
+      `SELECT j.state, j.retry_count AS "retryCount", l.worker_id AS holder
+       FROM pgboss.job j LEFT JOIN queue_leases l ON l.job_id = j.id WHERE j.id = ?`, [id]);
+    return rows[0] as { state: string; retryCount: number; holder: string | null };
+  }
+
+  beforeAll(async () => { rt = await testRuntime(backend); });
+  afterEach(async () => {
+    gates.splice(0).forEach((open) => open());
+    await Promise.all(queues.splice(0).map((q) => q.stop()));
+  });
+  afterAll(async () => { await rt?.close(); });
+
+  it('never runs a job twice while its holder heartbeats, however long it runs past the lease', async () => {
+    const runs = new Map<number, number>();
+    let running = 0;
+    let mostAtOnce = 0;
+    const slow = async ({ n }: { n: number }) => {
+      runs.set(n, (runs.get(n) ?? 0) + 1);
+      mostAtOnce = Math.max(mostAtOnce, ++running);
+      await new Promise((r) => setTimeout(r, 6000)); // three leases
+      running--;
+    };
+    const [a, b] = [await processQueue(), await processQueue()];
+    a.work(QUEUES.outbound, slow);
+    b.work(QUEUES.outbound, slow);
+    const ids = [await a.send(QUEUES.outbound, { n: 1 }), await a.send(QUEUES.outbound, { n: 2 })] as string[];
+    await eventually(async () => (await Promise.all(ids.map(job))).every((j) => j.state === 'completed'), 30_000, 'both jobs to complete');
+    expect(Object.fromEntries(runs)).toEqual({ 1: 1, 2: 1 });
+    expect(mostAtOnce).toBeLessThanOrEqual(2);
+  });
+
+  it('stop() returns with a job that never finishes, and gives it back to run at once, no retry counted', async () => {
+    const a = await processQueue();
+    let started = false;
+    a.work(QUEUES.outbound, async () => { started = true; await new Promise(() => undefined); });
+    const id = (await a.send(QUEUES.outbound, { n: 3 }))!;
+    await eventually(() => started, 10_000, 'the job to start');
+    await a.stop(); // would never return if it waited for the job
+    expect(await job(id)).toMatchObject({ state: 'retry', retryCount: 0, holder: null });
+
+    const b = await processQueue();
+    const ran: JobContext[] = [];
+    b.work(QUEUES.outbound, async (_data, ctx) => { ran.push(ctx); });
+    await eventually(async () => (await job(id)).state === 'completed', 10_000, 'the job to run again');
+    expect(ran).toEqual([expect.objectContaining({ jobId: id, attempt: 0 })]);
+  });
+
+  it('hands out the job of a holder presumed dead, and the old holder can no longer settle it', async () => {
+    const a = await processQueue();
+    const b = await processQueue();
+    const ranBy: string[] = [];
+    a.work(QUEUES.outbound, async () => { ranBy.push('a'); await gate(); });
+    const id = (await a.send(QUEUES.outbound, { n: 4 }))!;
+    const holderA = await eventually(async () => (await job(id)).holder, 10_000, 'a to hold the job');
+    // What another process's reaper does when a's heartbeat is older than the lease.
+    await rt.store.knex.raw('DELETE FROM queue_workers WHERE id = ?', [holderA]);
+
+    b.work(QUEUES.outbound, async () => { ranBy.push('b'); await gate(); });
+    const holderB = await eventually(async () => {
+      const j = await job(id);
+      return j.state === 'active' && j.holder && j.holder !== holderA ? j.holder : undefined;
+    }, 15_000, 'b to take the job over');
+    expect(ranBy).toEqual(['a', 'b']);
+    expect(await job(id)).toMatchObject({ retryCount: 0 });
+
+    gates[0](); // a finishes: its completion must not touch the job b now holds
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await job(id)).toMatchObject({ state: 'active', holder: holderB });
+    gates[1]();
+    await eventually(async () => (await job(id)).state === 'completed', 10_000, 'b to complete the job');
   });
 });

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import { startDaemon } from '../../daemon/daemon';
 import { openRuntime } from '../../daemon/runtime';
+import { stopOnSignal } from '../../daemon/signals';
 import { sandboxUnlessRealOdoo } from '../../odoo/sandbox/embedded';
 import { commandContext } from '../context';
+
+/** Under the 10 s that service managers commonly wait between SIGTERM and SIGKILL. */
+const STOP_DEADLINE_MS = 9000;
 
 export function registerRun(program: Command): void {
   program
@@ -15,15 +19,10 @@ export function registerRun(program: Command): void {
       const sandbox = await sandboxUnlessRealOdoo(config, log).catch(async (err) => { await rt.close(); throw err; });
       if (sandbox) rt.useSandboxOdoo(sandbox.url);
       const daemon = startDaemon(rt);
-      await new Promise<void>((resolve) => {
-        const shutdown = (signal: string) => {
-          log.info({ signal }, 'signal received');
-          daemon.stop()
-            .then(() => sandbox?.close())
-            .then(resolve, (err) => { log.error({ err }, 'unclean stop'); process.exitCode = 1; resolve(); });
-        };
-        process.once('SIGTERM', () => shutdown('SIGTERM'));
-        process.once('SIGINT', () => shutdown('SIGINT'));
-      });
+      // SIGTERM: a bounded, graceful stop (src/daemon/signals.ts); a second signal exits at once.
+      await stopOnSignal(async () => {
+        await daemon.stop();
+        await sandbox?.close();
+      }, log, { deadlineMs: STOP_DEADLINE_MS });
     });
 }
