@@ -24,7 +24,7 @@ describe.each(BACKENDS)('rendered outbound documents on %s', (backend) => {
     expect(second.rendered!.text).toContain('ST*810*0002~');
 
     const message = await rt.store.knex('messages').where({ id: first.messageId }).first('direction', 'partner_id', 'filename');
-    expect(message).toEqual({ direction: 'out', partner_id: 'acme-retail', filename: '810-000000001.edi' });
+    expect(message).toEqual({ direction: 'out', partner_id: 'acme-retail', filename: `810-000000001-m${first.messageId}.edi` });
     const group = await rt.store.knex('outbound_groups').where({ message_id: first.messageId }).first('functional_id', 'control_number', 'ack_expected', 'ack_due_at');
     expect(group).toMatchObject({ functional_id: 'IN', control_number: '1', ack_expected: '997' });
     expect(new Date(group.ack_due_at).getTime()).toBe(NOW.getTime() + 24 * 3_600_000);
