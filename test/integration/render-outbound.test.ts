@@ -42,7 +42,7 @@ describe.each(BACKENDS)('rendered outbound documents on %s', (backend) => {
     const r = await rt.store.knex.transaction((trx) => enqueueRendered(trx, rt.queue, rt.config, nordmart, [doc], { key: 'invoice:nordmart:1', now: NOW }));
     expect(r.rendered?.standard).toBe('EDIFACT');
     const stored = await rt.store.knex('messages').where({ id: r.messageId }).first('filename', 'content');
-    expect(stored.filename).toBe('INVOIC-1.edi');
+    expect(stored.filename).toBe(`INVOIC-1-m${r.messageId}.edi`);
     // UNOC is ISO 8859-1: the ö is one byte, 0xF6.
     expect(Buffer.from(stored.content).includes(Buffer.from('G\xf6teborg', 'latin1'))).toBe(true);
     const group = await rt.store.knex('outbound_groups').where({ message_id: r.messageId }).first('functional_id', 'ack_expected');
