@@ -115,7 +115,7 @@ export function buildContrl(ic: InterchangeDetail, o: ContrlOptions): EdifactAck
   const spec: EdifactInterchangeSpec = {
     syntax: { id: syntaxId, version: /^[1-4]$/.test(u.syntaxVersion) ? u.syntaxVersion : '3' },
     sender: o.self, recipient: { id: u.senderId, qualifier: u.senderQualifier || undefined },
-    date: o.now, controlRef: String(o.controlNumbers.interchange), test: u.testIndicator === '1',
+    date: o.now, timeZone: o.partner?.outbound.timeZone, controlRef: String(o.controlNumbers.interchange), test: u.testIndicator === '1',
     messages: [{
       reference: String(o.controlNumbers.message), type: 'CONTRL', agency: 'UN', body,
       ...(v4 ? { version: '4', release: '1' } : { version: directory.slice(0, 1), release: directory.slice(1) }),

@@ -112,7 +112,7 @@ export function buildX12Acks(ic: InterchangeDetail, o: AckOptions): X12Acks {
   const receiver: X12Party = { qualifier: ic.isa.senderQualifier, id: ic.isa.senderId, gsId: partnerId?.gsId ?? ic.groups[0]?.gs.senderCode ?? ic.isa.senderId };
   out.spec = {
     sender: o.self, receiver, version: ic.isa.version === '00501' ? '00501' : '00401', controlNumber: o.controlNumbers.interchange,
-    usage: ic.isa.usage === 'T' ? 'T' : 'P', date: o.now, leading,
+    usage: ic.isa.usage === 'T' ? 'T' : 'P', date: o.now, timeZone: o.partner?.outbound.timeZone, leading,
     groups: sets.length ? [{ functionalId: 'FA', version: groupVersion, controlNumber: o.controlNumbers.group, sets }] : [],
   };
   out.text = writeInterchange(out.spec, { delimiters: d, lineEnding: o.lineEnding ?? '\n' });

@@ -5,6 +5,7 @@ import { EdifactIdentitySchema, X12IdentitySchema } from '../config/gateway.conf
 import { SftpTransportSchema } from '../transports/sftp/sftp.schema';
 import type { CrossReferences } from './cross-references';
 import { As2TransportSchema } from '../transports/as2/as2.schema';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../translators/partner-time';
 
 /**
  * The partner profile: one YAML file per partner, written by EDI analysts. This is the one schema;
@@ -103,6 +104,12 @@ const OutboundSchema = z.strictObject({
   shipmentStructure: z.enum(['SOPI', 'SOI']).default('SOPI'),
   /** GS1 company prefix for the SSCC-18 of our packs (7 to 10 digits). */
   gs1CompanyPrefix: z.string().regex(/^\d{7,10}$/, 'a GS1 company prefix is 7 to 10 digits').optional(),
+  /**
+   * The partner's clock (IANA zone): every date and time we write (envelopes, BSN/BAK/BIG dates,
+   * DTM, G62, UNB, EDIFACT DTM) is on it, with the X12 time code where the segment has one.
+   */
+  timeZone: z.string().default(DEFAULT_TIME_ZONE)
+    .refine(isTimeZone, { error: (iss) => `'${String(iss.input)}' is not an IANA time zone (e.g. America/New_York, America/Chicago, Europe/Stockholm, UTC)` }),
 }).prefault({});
 
 /** Odoo settings for this partner's documents (the Odoo connector reads these). */

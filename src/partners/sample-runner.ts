@@ -14,6 +14,7 @@ import { CanonicalDocumentSchema, type CanonicalDocument } from '../canonical';
 import { reportErrorLines } from '../parsers/x12/validate-outbound';
 import { renderForPartner } from '../translators/render-for-partner';
 import { sequentialAllocator, sequentialSsccSerials } from '../translators/x12/control-allocator';
+import { instantOf } from '../translators/partner-time';
 import type { PartnerRegistry } from './partner-registry';
 import type { PartnerProfile } from './profile.schema';
 
@@ -68,11 +69,15 @@ function compare(file: string, actual: string, update: boolean | undefined, prob
   return { sample, expected, status: 'fail', diff: want === actual ? undefined : diffText(expected, want, actual), problems };
 }
 
-/** The time an interchange says it was written, so the acks a sample expects never change. */
-function isaTime(date: string, time: string): Date {
+/**
+ * The time an interchange says it was written, read on the partner's clock (the one it writes and
+ * we answer on), so the acks a sample expects never change.
+ */
+function isaTime(date: string, time: string, profile: PartnerProfile): Date {
   const y = date.length === 6 ? `20${date.slice(0, 2)}` : date.slice(0, 4);
   const md = date.slice(-4);
-  return new Date(Date.UTC(Number(y), Number(md.slice(0, 2)) - 1, Number(md.slice(2)), Number(time.slice(0, 2)) || 0, Number(time.slice(2, 4)) || 0));
+  const hhmm = /^\d{4}/.test(time) ? time.slice(0, 4) : '0000';
+  return instantOf(`${y}-${md.slice(0, 2)}-${md.slice(2)}`, hhmm, profile.outbound.timeZone);
 }
 
 /** One inbound sample: validate, translate, acknowledge; compare the documents and the acks. */
@@ -104,7 +109,7 @@ function inboundX12(bytes: Buffer, profile: PartnerProfile, o: SampleRunOptions)
     senders: result.report.interchanges.map((ic) => ic.partnerId),
     translated: translateX12(result.interchanges, pending, o.partners),
     acks: result.interchanges.map((ic) => buildX12Acks(ic, {
-      self: o.config.self.x12, partner: profile, controlNumbers: { interchange: 1, group: 1 }, now: isaTime(ic.isa.date, ic.isa.time),
+      self: o.config.self.x12, partner: profile, controlNumbers: { interchange: 1, group: 1 }, now: isaTime(ic.isa.date, ic.isa.time, profile),
     }).text ?? '').join(''),
   };
 }
@@ -116,16 +121,16 @@ function inboundEdifact(bytes: Buffer, profile: PartnerProfile, o: SampleRunOpti
     senders: result.report.interchanges.map((ic) => ic.partnerId),
     translated: translateEdifact(pending, o.partners),
     acks: result.interchanges.map((ic) => buildContrl(ic, {
-      self: o.config.self.edifact, partner: profile, controlNumbers: { interchange: 1, message: 1 }, now: isaTime(ic.unb.date, ic.unb.time),
+      self: o.config.self.edifact, partner: profile, controlNumbers: { interchange: 1, message: 1 }, now: isaTime(ic.unb.date, ic.unb.time, profile),
     }).text ?? '').join(''),
   };
 }
 
-/** A fixed time for a rendered sample: the document's own date, at noon UTC. */
-function documentTime(doc: CanonicalDocument): Date {
+/** A fixed time for a rendered sample: the document's own date, at noon on the partner's clock. */
+function documentTime(doc: CanonicalDocument, profile: PartnerProfile): Date {
   const d = doc.type === 'order_ack' ? doc.ackDate : doc.type === 'shipment' ? doc.shipDate : doc.type === 'invoice' ? doc.invoiceDate
     : doc.type === 'warehouse_order' ? doc.requestedShip : undefined;
-  return new Date(`${d ?? '2026-01-01'}T12:00:00Z`);
+  return instantOf(d ?? '2026-01-01', '1200', profile.outbound.timeZone);
 }
 
 /** One outbound sample: canonical JSON -> the partner's EDI, re-read by our validator, compared. */
@@ -141,7 +146,7 @@ export async function runOutboundSample(file: string, profile: PartnerProfile, o
   }
   try {
     const rendered = await renderForPartner(docs, profile, {
-      self: o.config.self, controlNumbers: sequentialAllocator<'isa' | 'gs' | 'st' | 'unb' | 'unh'>(), ssccSerials: sequentialSsccSerials(), now: documentTime(docs[0]),
+      self: o.config.self, controlNumbers: sequentialAllocator<'isa' | 'gs' | 'st' | 'unb' | 'unh'>(), ssccSerials: sequentialSsccSerials(), now: documentTime(docs[0], profile),
     });
     const problems = rendered.report.ok ? [] : reportErrorLines(rendered.report).map((l) => `our validator rejects the output: ${l}`);
     // Compared as the partner receives it: the bytes in the interchange's character set.

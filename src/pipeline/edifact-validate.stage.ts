@@ -14,7 +14,7 @@ import { recordStage } from '../store/messages.repo';
 import { edifactContext, flagEdifactDuplicates } from './edifact-inspect';
 import { collectAcceptedMessages, type PendingEdifactMessage } from '../translators/translate-edifact';
 import type { InboundStage } from './inbound-stages';
-import { enqueueOutbound } from './outbox';
+import { ackKey, enqueueOutbound } from './outbox';
 
 interface ReceivedAck { ic: InterchangeDetail; type: 'CONTRL' | 'APERAK'; segments: readonly EdifactSegment[] }
 
@@ -94,8 +94,8 @@ export function edifactValidateStage(deps: EdifactStageDeps): InboundStage {
       await flagEdifactDuplicates(deps.knex, result, ctx.partners, ctx.message.id);
       const now = new Date();
       const notes: string[] = [];
-      // A CONTRL is sent once per run of the message: a job run again sends nothing twice, a replay sends it again.
-      const replays = Number((await deps.knex('message_events').where({ message_id: ctx.message.id, stage: 'replay' }).count('* as n'))[0].n);
+      // A CONTRL is sent once per run of the message: a job run again sends nothing twice, a replay
+      // (a new generation) sends a new one, with its own UNB reference.
       await deps.knex.transaction(async (trx) => {
         notes.push(...await applyReceivedAcks(trx, ctx.message.id, received));
         for (const [ordinal, ic] of result.interchanges.entries()) {
@@ -105,7 +105,7 @@ export function edifactValidateStage(deps: EdifactStageDeps): InboundStage {
             controlNumber: r.controlNumber, partnerId: r.partnerId, status: r.duplicate ? 'duplicate' : r.status });
           const partner = r.partnerId ? ctx.partners.get(r.partnerId) : undefined;
           if (!partner) continue; // nobody to send a CONTRL to
-          const key = `ack:${ctx.message.id}:${ordinal}:${replays}`;
+          const key = ackKey(ctx.message.id, ordinal, ctx.generation);
           if (await trx('messages').where({ transport: 'outbox', transport_ref: key }).first('id')) continue;
           const contrl = buildContrl(ic, {
             self: deps.config.self.edifact, partner, now,
@@ -114,8 +114,8 @@ export function edifactValidateStage(deps: EdifactStageDeps): InboundStage {
           if (!contrl.bytes) continue;
           const { messageId: ackId } = await enqueueOutbound(trx, deps.queue, {
             partnerId: partner.id, content: contrl.bytes, key,
-            filename: `CONTRL-${r.controlNumber.replace(/[^A-Za-z0-9_-]/g, '_')}-${ctx.message.id}.edi`,
-            description: `CONTRL ${contrl.action} for interchange ${r.controlNumber} (message ${ctx.message.id})`,
+            label: `CONTRL-${contrl.spec!.controlRef}`,
+            description: `CONTRL ${contrl.action} for interchange ${r.controlNumber} (message ${ctx.message.id}${ctx.generation ? `, replay ${ctx.generation}` : ''})`,
           });
           await recordOutboundEdifact(trx, { messageId: ackId, partnerId: partner.id, spec: contrl.spec! });
         }

@@ -16,6 +16,8 @@ class StageFailure extends GatewayError {
 
 export interface InboundJob {
   messageId: number;
+  /** Set by a replay (replay.ts): its generation, 1 for the first replay. Absent on the first run. */
+  replay?: number;
 }
 
 export interface ProcessorDeps {
@@ -27,7 +29,7 @@ export interface ProcessorDeps {
 
 /** The job that carries one stored message through the inbound stages, recording each. */
 export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<InboundJob>; onFailure: FailureHook<InboundJob> } {
-  const handle: JobHandler<InboundJob> = async ({ messageId }, job) => {
+  const handle: JobHandler<InboundJob> = async ({ messageId, replay }, job) => {
     const message = await getMessage(deps.knex, messageId);
     if (!message) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} is not in the store`);
     // A job can run twice (at-least-once delivery): a finished message is left as it is.
@@ -35,10 +37,10 @@ export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<Inbo
     const content = await getContent(deps.knex, messageId);
     if (!content) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} has no stored content`);
     const log = messageLogger(deps.log, { messageId, partnerId: message.partnerId });
-    const ctx: InboundContext = { message, content, partners: deps.partners(), log, problems: [] };
+    const ctx: InboundContext = { message, content, partners: deps.partners(), log, problems: [], generation: replay ?? 0 };
 
     await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'info', status: 'processing', countAttempt: true,
-      detail: job.attempt ? `attempt ${job.attempt + 1}` : undefined });
+      detail: [replay ? `replay ${replay}` : '', job.attempt ? `attempt ${job.attempt + 1}` : ''].filter(Boolean).join(', ') || undefined });
     for (const stage of deps.stages) {
       ctx.log = log.child({ stage: stage.name });
       let note: string | void;

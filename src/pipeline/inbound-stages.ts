@@ -26,6 +26,11 @@ export interface InboundContext {
    * translate. The accepted rest goes on; the message ends as an exception naming these.
    */
   problems: GatewayError[];
+  /**
+   * Which run of the message this is: 0 the first, n the n-th replay. What a run sends once
+   * (acknowledgments) is keyed by it, so the same job run again sends nothing twice.
+   */
+  generation: number;
   /** The EDIFACT validation result, once the EDIFACT validate stage has run. */
   edifact?: EdifactValidationResult;
   /** Accepted EDIFACT messages the validate stage kept for translation. */

@@ -44,7 +44,7 @@ export async function enqueueRendered(trx: Knex.Transaction, queue: JobQueue, co
     ? [...new Set(rendered.spec.groups.flatMap((g) => g.sets.map((s) => s.type)))].join('-')
     : [...new Set((rendered.spec.messages ?? []).map((m) => m.type))].join('-');
   const { messageId } = await enqueueOutbound(trx, queue, {
-    partnerId: profile.id, filename: `${types}-${control}.edi`, content: rendered.bytes, key: options.key,
+    partnerId: profile.id, label: `${types}-${control}`, content: rendered.bytes, key: options.key,
     description: `${types} interchange ${control} (${docs.length} document${docs.length === 1 ? '' : 's'})`,
   });
   if (rendered.standard === 'X12') await recordOutbound(trx, { messageId, partnerId: profile.id, spec: rendered.spec, expectAck: rendered.expectAck });

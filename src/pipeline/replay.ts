@@ -3,10 +3,16 @@ import { GatewayError } from '../errors/gateway-error';
 import { QUEUES, type JobQueue } from '../queue/job-queue';
 import { getMessage, recordStage } from '../store/messages.repo';
 
-/** Re-runs an inbound message from its stored bytes: a new job, and a line in its audit trail. */
-export async function requestReplay(knex: Knex, queue: JobQueue, messageId: number, reason = 'replay requested'): Promise<void> {
-  await knex.transaction(async (trx) => {
-    // Lock the state row so two replays at once queue one job each, in order.
+/**
+ * Re-runs an inbound message from its stored bytes: a new job, and a line in its audit trail.
+ * Each replay gets the next generation number (1, 2, ...), carried by its job and kept in the
+ * trail: what the run sends once per run (acknowledgments) is keyed by it, so a replay sends anew
+ * while a job that merely runs again (redelivery, a crash mid-job) finds its own keys and sends
+ * nothing twice. Returns the generation.
+ */
+export async function requestReplay(knex: Knex, queue: JobQueue, messageId: number, reason = 'replay requested'): Promise<number> {
+  return knex.transaction(async (trx) => {
+    // Lock the state row so two replays at once queue one job each, in order, with distinct generations.
     const locked = await trx('message_state').where({ message_id: messageId }).forUpdate().first('status');
     const m = locked && (await getMessage(trx as unknown as Knex, messageId));
     if (!m) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} is not in the store`);
@@ -14,7 +20,15 @@ export async function requestReplay(knex: Knex, queue: JobQueue, messageId: numb
     if (m.duplicateOf) {
       throw new GatewayError('USAGE', `message ${messageId} is a duplicate receipt of message ${m.duplicateOf}; replay ${m.duplicateOf} instead`);
     }
-    await recordStage(trx, messageId, { stage: 'replay', outcome: 'info', status: 'received', detail: reason });
-    await queue.send(QUEUES.inbound, { messageId }, trx);
+    const generation = await replayCount(trx, messageId) + 1;
+    await recordStage(trx, messageId, { stage: 'replay', outcome: 'info', status: 'received', detail: `${reason} (replay ${generation})`, data: { generation } });
+    await queue.send(QUEUES.inbound, { messageId, replay: generation }, trx);
+    return generation;
   });
+}
+
+/** How many replays of a message have been requested (the generation of the latest). */
+export async function replayCount(db: Knex | Knex.Transaction, messageId: number): Promise<number> {
+  const [{ n }] = await db('message_events').where({ message_id: messageId, stage: 'replay' }).count('* as n');
+  return Number(n);
 }

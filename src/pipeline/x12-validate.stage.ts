@@ -12,7 +12,7 @@ import type { JobQueue } from '../queue/job-queue';
 import { nextControlNumber } from '../store/control-numbers.repo';
 import { recordInterchange } from '../store/interchanges.repo';
 import type { InboundStage } from './inbound-stages';
-import { enqueueOutbound } from './outbox';
+import { ackKey, enqueueOutbound } from './outbox';
 import { flagX12Duplicates, x12Context } from './x12-inspect';
 import { collectAcceptedSets, type PendingX12Set } from '../translators/translate-x12';
 
@@ -98,9 +98,9 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
       await flagX12Duplicates(deps.knex, result, ctx.partners, ctx.message.id);
       const now = new Date();
       const notes: string[] = [];
-      // Acknowledgments are sent once per run of the message: a job run again sends nothing twice,
-      // a replay (a person's decision) sends them again.
-      const replays = Number((await deps.knex('message_events').where({ message_id: ctx.message.id, stage: 'replay' }).count('* as n'))[0].n);
+      // Acknowledgments are sent once per run of the message: a job run again finds its key and
+      // sends nothing twice; a replay (a person's decision, a new generation) sends them again, as
+      // a new interchange with its own control numbers.
       await deps.knex.transaction(async (trx) => {
         notes.push(...await applyReceivedAcks(trx, ctx.message.id, result, functionalAcks));
         for (const [ordinal, ic] of result.interchanges.entries()) {
@@ -110,7 +110,7 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
             controlNumber: r.controlNumber, partnerId: r.partnerId, status: r.duplicate ? 'duplicate' : r.status });
           const partner = r.partnerId ? ctx.partners.get(r.partnerId) : undefined;
           if (!partner) continue; // nobody to send an acknowledgment to
-          const key = `ack:${ctx.message.id}:${ordinal}:${replays}`;
+          const key = ackKey(ctx.message.id, ordinal, ctx.generation);
           if (await trx('messages').where({ transport: 'outbox', transport_ref: key }).first('id')) continue;
           const acks = buildX12Acks(ic, {
             self: deps.config.self.x12, partner, now,
@@ -120,8 +120,8 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
           const kinds = [acks.ta1 ? 'TA1' : '', acks.functional ?? ''].filter(Boolean).join('+');
           const { messageId: ackId } = await enqueueOutbound(trx, deps.queue, {
             partnerId: partner.id, content: Buffer.from(acks.text, 'latin1'), key,
-            filename: `${kinds.replace('+', '-')}-${r.controlNumber}-${ctx.message.id}.edi`,
-            description: `${kinds} for interchange ${r.controlNumber} (message ${ctx.message.id})`,
+            label: `${kinds.replace('+', '-')}-${String(acks.spec!.controlNumber).padStart(9, '0')}`,
+            description: `${kinds} for interchange ${r.controlNumber} (message ${ctx.message.id}${ctx.generation ? `, replay ${ctx.generation}` : ''})`,
           });
           await recordOutbound(trx, { messageId: ackId, partnerId: partner.id, spec: acks.spec! });
         }

@@ -79,7 +79,7 @@ describe(`two gateways exchanging AS2 (A on ${backendA}, B on ${backendB})`, () 
   async function send(control: string): Promise<{ messageId: number; content: Buffer }> {
     const content = x12Interchange('ODOODIST', control);
     const { messageId } = await a.store.knex.transaction((trx) => enqueueOutbound(trx, a.queue, {
-      partnerId: 'summit-grocers', filename: `asn-${control}.x12`, content, description: `test ${control}` }));
+      partnerId: 'summit-grocers', label: `asn-${control}`, content, description: `test ${control}` }));
     return { messageId, content };
   }
 
@@ -101,7 +101,7 @@ describe(`two gateways exchanging AS2 (A on ${backendA}, B on ${backendB})`, () 
     expect(mdn.detail).toMatch(/MIC matches; signature verified/);
     const sent = events.find((e) => e.stage === 'as2-sent')!.data as { as2MessageId: string };
     const got = (await receivedByB()).find((r) => r.transportRef === sent.as2MessageId)!;
-    expect(got).toMatchObject({ partnerId: 'distributor', filename: 'asn-000000101.x12' });
+    expect(got).toMatchObject({ partnerId: 'distributor', filename: `asn-000000101-m${messageId}.edi` });
     expect((await getContent(b.store.knex, got.id))!.equals(content)).toBe(true);
   });
 
@@ -115,8 +115,8 @@ describe(`two gateways exchanging AS2 (A on ${backendA}, B on ${backendB})`, () 
     expect(events.find((e) => e.stage === 'as2-sent')!.detail).toMatch(/waiting for the asynchronous MDN/);
     expect(events.find((e) => e.stage === 'mdn')!.detail).toMatch(/MIC matches; signature verified/);
     const stored = await receivedByB();
-    expect(stored.some((r) => r.filename === 'asn-000000102.x12')).toBe(true);
-    const got = stored.find((r) => r.filename === 'asn-000000102.x12')!;
+    expect(stored.some((r) => r.filename === `asn-000000102-m${messageId}.edi`)).toBe(true);
+    const got = stored.find((r) => r.filename === `asn-000000102-m${messageId}.edi`)!;
     expect((await getContent(b.store.knex, got.id))!.equals(content)).toBe(true);
   });
 

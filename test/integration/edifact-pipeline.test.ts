@@ -6,6 +6,7 @@ import { recordOutboundEdifact } from '../../src/store/edifact-acks.repo';
 import { listOverdueAcks } from '../../src/store/outbound-acks.repo';
 import { getMessage } from '../../src/store/messages.repo';
 import { BACKENDS, eventually, testRuntime } from '../helpers';
+import { acksOf, ackFileFor } from '../outbox-helpers';
 
 async function settled(rt: Runtime, id: number) {
   return eventually(async () => {
@@ -33,7 +34,7 @@ describe.each(BACKENDS)('EDIFACT inbound pipeline on %s', (backend) => {
   afterAll(async () => { await rt?.close(); });
 
   const out = () => path.join(rt.config.home, 'partners', 'nordmart', 'out');
-  const contrlFor = (messageId: number) => eventually(() => fs.existsSync(out()) && fs.readdirSync(out()).find((f) => f.startsWith('CONTRL-') && f.endsWith(`-${messageId}.edi`)), 20_000, 'the CONTRL');
+  const contrlFor = (messageId: number) => ackFileFor(rt, 'nordmart', messageId, 'the CONTRL');
 
   it('validates, records the interchange and sends the CONTRL to the partner\'s out/', async () => {
     const r = await rt.receive({ content: orders('EIC1'), transport: 'test' });
@@ -80,7 +81,7 @@ describe.each(BACKENDS)('EDIFACT inbound pipeline on %s', (backend) => {
       ],
     };
     const outboundId = await rt.store.knex.transaction(async (trx) => {
-      const { messageId: id } = await enqueueOutbound(trx, rt.queue, { partnerId: 'nordmart', filename: 'DESADV-9001.edi', content: Buffer.from('(desadv)'), description: 'test DESADV' });
+      const { messageId: id } = await enqueueOutbound(trx, rt.queue, { partnerId: 'nordmart', label: 'DESADV-9001', content: Buffer.from('(desadv)'), description: 'test DESADV' });
       await recordOutboundEdifact(trx, { messageId: id, partnerId: 'nordmart', spec, expectAck: { withinHours: 24 } });
       return id;
     });
@@ -105,6 +106,6 @@ describe.each(BACKENDS)('EDIFACT inbound pipeline on %s', (backend) => {
     expect(await rt.store.knex('interchanges').where({ message_id: outboundId }).first('ta1_status')).toEqual({ ta1_status: '7' });
     expect(await listOverdueAcks(rt.store.knex, later)).not.toContainEqual(expect.objectContaining({ messageId: outboundId }));
     // A CONTRL is not acknowledged with a CONTRL unless asked for.
-    expect(fs.existsSync(out()) && fs.readdirSync(out()).some((f) => f.endsWith(`-${r.messageId}.edi`))).toBe(false);
+    expect(await acksOf(rt.store.knex, r.messageId)).toEqual([]);
   });
 });

@@ -86,7 +86,7 @@ describe.each(BACKENDS)('a down or flaky Odoo on %s', (backend) => {
     const report = await rt.odooEvents.scanNow();
     expect(report.events.sale_confirmed.notes).toEqual([expect.stringMatching(/^nordmart's profile lists no outbound 855/)]);
     const out = await rt.store.knex('messages').where({ partner_id: 'nordmart', direction: 'out' }).select('filename', 'content');
-    expect(out.map((m: { filename: string }) => m.filename)).toEqual([expect.stringMatching(/^DESADV-\d+\.edi$/)]);
+    expect(out.map((m: { filename: string }) => m.filename)).toEqual([expect.stringMatching(/^DESADV-\d+-m\d+\.edi$/)]);
     const text = Buffer.from(out[0].content).toString('latin1');
     expect(text).toMatch(/^UNA:\+\.\? '/);
     expect(text).toContain("UNH+1+DESADV:D:96A:UN:EAN008'");

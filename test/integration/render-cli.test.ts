@@ -26,10 +26,11 @@ describe('CLI render', () => {
 
   it('prints the interchange, the same every time: control numbers count from 1 and the store is not touched', () => {
     const file = write('invoice.json', invoice());
+    // 14:05 UTC, written on acme-retail's clock (New York, EST): 09:05.
     const first = cli(ws, ['render', file, '--partner', 'acme-retail', '--date', '2026-11-28T14:05:00Z']);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/^ISA\*00\*          \*00\*          \*ZZ\*ODOODIST       \*ZZ\*ACMERETAIL     \*261128\*1405\*U\*00401\*000000001\*0\*P\*>~\n/);
+    expect(first.stdout).toMatch(/^ISA\*00\*          \*00\*          \*ZZ\*ODOODIST       \*ZZ\*ACMERETAIL     \*261128\*0905\*U\*00401\*000000001\*0\*P\*>~\n/);
     expect(first.stdout).toContain('ST*810*0001~');
     expect(first.stdout).toContain('TDS*8345~');
     expect(validateOutbound(first.stdout, acme, self).report.ok).toBe(true);

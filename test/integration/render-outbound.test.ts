@@ -24,7 +24,7 @@ describe.each(BACKENDS)('rendered outbound documents on %s', (backend) => {
     expect(second.rendered!.text).toContain('ST*810*0002~');
 
     const message = await rt.store.knex('messages').where({ id: first.messageId }).first('direction', 'partner_id', 'filename');
-    expect(message).toEqual({ direction: 'out', partner_id: 'acme-retail', filename: '810-000000001.edi' });
+    expect(message).toEqual({ direction: 'out', partner_id: 'acme-retail', filename: `810-000000001-m${first.messageId}.edi` });
     const group = await rt.store.knex('outbound_groups').where({ message_id: first.messageId }).first('functional_id', 'control_number', 'ack_expected', 'ack_due_at');
     expect(group).toMatchObject({ functional_id: 'IN', control_number: '1', ack_expected: '997' });
     expect(new Date(group.ack_due_at).getTime()).toBe(NOW.getTime() + 24 * 3_600_000);
@@ -42,7 +42,7 @@ describe.each(BACKENDS)('rendered outbound documents on %s', (backend) => {
     const r = await rt.store.knex.transaction((trx) => enqueueRendered(trx, rt.queue, rt.config, nordmart, [doc], { key: 'invoice:nordmart:1', now: NOW }));
     expect(r.rendered?.standard).toBe('EDIFACT');
     const stored = await rt.store.knex('messages').where({ id: r.messageId }).first('filename', 'content');
-    expect(stored.filename).toBe('INVOIC-1.edi');
+    expect(stored.filename).toBe(`INVOIC-1-m${r.messageId}.edi`);
     // UNOC is ISO 8859-1: the ö is one byte, 0xF6.
     expect(Buffer.from(stored.content).includes(Buffer.from('G\xf6teborg', 'latin1'))).toBe(true);
     const group = await rt.store.knex('outbound_groups').where({ message_id: r.messageId }).first('functional_id', 'ack_expected');

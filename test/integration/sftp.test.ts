@@ -247,24 +247,29 @@ describe('SFTP transport against OpenSSH sshd', () => {
     const p = profile({ privateKeyFile: undefined, privateKeyEnv: KEY_ENV });
     rt.setPartners(new PartnerRegistry([...rt.partners().profiles.filter((x) => x.id !== p.id), p]));
     rt.workOutbound();
-    const send = (filename: string) => rt.store.knex.transaction((trx) => enqueueOutbound(trx, rt.queue, {
-      partnerId: 'acme-retail', filename, content: Buffer.from(`${filename}\n`), description: 'test',
-    }));
+    // The outbox names each file by its label and message id: 855-folder-m12.edi.
+    const send = async (label: string) => {
+      const r = await rt.store.knex.transaction((trx) => enqueueOutbound(trx, rt.queue, {
+        partnerId: 'acme-retail', label, content: Buffer.from(`${label}\n`), description: 'test',
+      }));
+      expect(r.filename).toBe(`${label}-m${r.messageId}.edi`);
+      return r as typeof r & { filename: string };
+    };
 
     delete process.env[KEY_ENV];
-    const local = await send('855-folder.edi');
+    const local = await send('855-folder');
     const outDir = path.join(rt.config.home, 'partners', 'acme-retail', 'out');
     await eventually(async () => (await getMessage(rt.store.knex, local.messageId))?.status === 'done', 20_000, 'the folder delivery');
-    expect(fs.readdirSync(outDir)).toContain('855-folder.edi');
+    expect(fs.readdirSync(outDir)).toContain(local.filename);
 
     process.env[KEY_ENV] = server.clientKey;
     try {
-      const remote = await send('855-sftp.edi');
+      const remote = await send('855-sftp');
       await eventually(async () => (await getMessage(rt.store.knex, remote.messageId))?.status === 'done', 20_000, 'the SFTP delivery');
-      expect(fs.readFileSync(server.local('to-acme', '855-sftp.edi'), 'utf8')).toBe('855-sftp.edi\n');
-      expect(fs.readdirSync(outDir)).not.toContain('855-sftp.edi');
+      expect(fs.readFileSync(server.local('to-acme', remote.filename), 'utf8')).toBe('855-sftp\n');
+      expect(fs.readdirSync(outDir)).not.toContain(remote.filename);
       const trail = await rt.store.knex('message_events').where({ message_id: remote.messageId, stage: 'sent' }).first('detail');
-      expect(trail?.detail).toBe(`sftp://edisftp@127.0.0.1:${server.port}/upload/to-acme/855-sftp.edi`);
+      expect(trail?.detail).toBe(`sftp://edisftp@127.0.0.1:${server.port}/upload/to-acme/${remote.filename}`);
     } finally {
       delete process.env[KEY_ENV];
     }

@@ -6,6 +6,7 @@ import { listOverdueAcks, recordOutbound } from '../../src/store/outbound-acks.r
 import { enqueueOutbound } from '../../src/pipeline/outbox';
 import { requestReplay } from '../../src/pipeline/replay';
 import { cli, workspace } from '../cli-helpers';
+import { ackFileFor } from '../outbox-helpers';
 import { openRuntime } from '../../src/daemon/runtime';
 import { BACKENDS, eventually, silentLog, testConfig, testRuntime, x12Interchange } from '../helpers';
 
@@ -32,7 +33,8 @@ describe.each(BACKENDS)('X12 inbound pipeline on %s', (backend) => {
     const ic = await rt.store.knex('interchanges').where({ message_id: r.messageId }).first();
     expect(ic).toMatchObject({ direction: 'in', sender_id: 'ACMERETAIL', control_number: '000000801', partner_id: 'acme-retail', status: 'accepted' });
     const out = path.join(rt.config.home, 'partners', 'acme-retail', 'out');
-    const file = await eventually(() => fs.existsSync(out) && fs.readdirSync(out).find((f) => f.includes(`-${r.messageId}.edi`)), 20_000, 'the 997');
+    const file = await ackFileFor(rt, 'acme-retail', r.messageId, 'the 997');
+    expect(file).toMatch(/^997-\d{9}-m\d+\.edi$/);
     expect(fs.readFileSync(path.join(out, file), 'latin1')).toContain('AK9*A*1*1*1~');
   });
 
@@ -62,7 +64,7 @@ describe.each(BACKENDS)('X12 inbound pipeline on %s', (backend) => {
     expect(ic.status).toBe('duplicate');
     // The partner is told: TA1 R 025.
     const out = path.join(rt.config.home, 'partners', 'acme-retail', 'out');
-    const file = await eventually(() => fs.readdirSync(out).find((f) => f.includes(`-${again.messageId}.edi`)), 20_000, 'the TA1');
+    const file = await ackFileFor(rt, 'acme-retail', again.messageId, 'the TA1');
     expect(fs.readFileSync(path.join(out, file), 'latin1')).toContain('TA1*000000802*261127*1200*R*025~');
     // A replay of the first message is not a duplicate of itself.
     expect((await getEvents(rt.store.knex, first.messageId)).some((e) => e.code === 'INTERCHANGE_DUPLICATE')).toBe(false);
@@ -76,7 +78,7 @@ describe.each(BACKENDS)('X12 inbound pipeline on %s', (backend) => {
       groups: [{ functionalId: 'SH', version: '004010', controlNumber: 5001, sets: [{ type: '856', controlNumber: '0001', body: [] }, { type: '856', controlNumber: '0002', body: [] }] }],
     };
     const outboundId = await rt.store.knex.transaction(async (trx) => {
-      const { messageId: id } = await enqueueOutbound(trx, rt.queue, { partnerId: 'acme-retail', filename: 'ASN-5001.edi', content: Buffer.from('(asn)'), description: 'test 856' });
+      const { messageId: id } = await enqueueOutbound(trx, rt.queue, { partnerId: 'acme-retail', label: 'ASN-5001', content: Buffer.from('(asn)'), description: 'test 856' });
       await recordOutbound(trx, { messageId: id, partnerId: 'acme-retail', spec, expectAck: { kind: '997', withinHours: 24 } });
       return id;
     });
@@ -148,7 +150,7 @@ describe('validate and ack commands', () => {
     const rt = await openRuntime(config, silentLog, { role: 'cli', needsPartners: true });
     try {
       await rt.store.knex.transaction(async (trx) => {
-        const { messageId } = await enqueueOutbound(trx, rt.queue, { partnerId: 'acme-retail', filename: 'INV-9.edi', content: Buffer.from('(810)'), description: 'test 810' });
+        const { messageId } = await enqueueOutbound(trx, rt.queue, { partnerId: 'acme-retail', label: 'INV-9', content: Buffer.from('(810)'), description: 'test 810' });
         await recordOutbound(trx, { messageId, partnerId: 'acme-retail', expectAck: { kind: '997', withinHours: 1 }, spec: {
           sender: { qualifier: 'ZZ', id: 'ODOODIST', gsId: 'ODOODIST' }, receiver: { qualifier: 'ZZ', id: 'ACMERETAIL', gsId: 'ACMERETAIL' },
           version: '00401', controlNumber: 9001, usage: 'P', date: new Date(Date.now() - 2 * 3_600_000),

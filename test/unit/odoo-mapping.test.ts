@@ -61,7 +61,8 @@ describe('Odoo records -> canonical documents -> the partner\'s X12', () => {
     const shipment = shipmentFrom({ picking, so, shipTo: store42, profile: acme, today: '2026-11-28',
       moves: [{ move: { id: 1, product_id: [1, 'x'], product_uom_qty: 24, done: 24 }, product: products[1] },
         { move: { id: 2, product_id: [2, 'x'], product_uom_qty: 72, done: 0 }, product: products[2] }] });
-    expect(shipment).toMatchObject({ shipmentId: 'WH-OUT-00005', shipDate: '2026-11-22', shipTime: '1530', trackingNumber: '1Z999',
+    // Odoo's 15:30 UTC is 10:30 on acme-retail's clock (New York, EST).
+    expect(shipment).toMatchObject({ shipmentId: 'WH-OUT-00005', shipDate: '2026-11-22', shipTime: '1030', trackingNumber: '1Z999',
       shipTo: { code: '0042', codeQualifier: '92', address: { city: 'Springfield', region: 'IL', country: 'US' } } });
     expect(shipment.orders[0].packs[0].items.map((i) => [i.productCode, i.quantity])).toEqual([['ODW-1001', 24]]);
     const text = await renderChecked(shipment, acme);

@@ -25,6 +25,14 @@ describe('partner profiles', () => {
     expect(formatIssue(issues[0])).toMatch(/^p\.yaml:3:7 mode: /);
   });
 
+  it('refuses an outbound.timeZone that is not an IANA zone, naming file and line; UTC by default', () => {
+    const base = 'id: acme\nname: Acme\nmode: test\nidentifiers:\n  x12: [{ qualifier: ZZ, id: A, gsId: AA }]\ndocuments: {}\n';
+    const [issue] = parseProfile('p.yaml', `${base}outbound:\n  timeZone: America/NewYork\n`).issues;
+    expect(formatIssue(issue)).toBe("p.yaml:8:13 outbound.timeZone: 'America/NewYork' is not an IANA time zone (e.g. America/New_York, America/Chicago, Europe/Stockholm, UTC)");
+    expect(parseProfile('p.yaml', `${base}outbound:\n  timeZone: America/Chicago\n`).profile?.outbound.timeZone).toBe('America/Chicago');
+    expect(parseProfile('p.yaml', base).profile?.outbound.timeZone).toBe('UTC');
+  });
+
   it('points at a wrong element inside a list', () => {
     const text = 'id: acme\nname: Acme\nmode: test\nidentifiers:\n  x12:\n    - qualifier: Z\n      id: ACME\n      gsId: ACME\ndocuments: {}\n';
     const [issue] = parseProfile('p.yaml', text).issues;

@@ -41,8 +41,9 @@ describe('997 for 004010 (acme-retail asks for 997)', () => {
   it('acknowledges an accepted group: AK1, AK2, AK5 A, AK9 A', () => {
     const { report, lines } = acks(interchange([po(GOOD)]));
     expect(report.ok).toBe(true);
-    expect(lines[0]).toBe('ISA*00*          *00*          *ZZ*ODOODIST       *ZZ*ACMERETAIL     *261127*1000*U*00401*000000009*0*P*>');
-    expect(lines[1]).toBe('GS*FA*ODOODIST*ACMERETAIL*20261127*1000*3*X*004010');
+    // 10:00 UTC on acme-retail's clock (America/New_York, EST in November): 05:00.
+    expect(lines[0]).toBe('ISA*00*          *00*          *ZZ*ODOODIST       *ZZ*ACMERETAIL     *261127*0500*U*00401*000000009*0*P*>');
+    expect(lines[1]).toBe('GS*FA*ODOODIST*ACMERETAIL*20261127*0500*3*X*004010');
     expect(body(lines)).toEqual(['AK1*PO*417', 'AK2*850*0001', 'AK5*A', 'AK9*A*1*1*1']);
     expect(lines).toContain('SE*6*0001');
     expect(lines.at(-1)).toBe('IEA*1*000000009');
@@ -133,7 +134,8 @@ describe('999 for 005010 (summit-grocers asks for 999)', () => {
     const bytes = interchange([po(['BEG*00*SA*PO-1**20261340', 'PO1*1*10*EA*9.99**UP*012345678905'])], { sender: 'SUMMITGROC', version: '00501' });
     const { lines } = acks(bytes);
     expect(lines[0]).toContain('*^*00501*');
-    expect(lines).toContain('GS*FA*ODOODIST*SUMMITGROC*20261127*1000*3*X*005010X231A1');
+    // On summit-grocers' clock (America/Chicago, CST): 04:00.
+    expect(lines).toContain('GS*FA*ODOODIST*SUMMITGROC*20261127*0400*3*X*005010X231A1');
     expect(lines).toContain('ST*999*0001*005010X231A1');
     expect(body(lines)).toEqual(['AK1*PO*417*005010', 'AK2*850*0001', 'IK3*BEG*2**8', 'IK4*5*373*8*20261340', 'IK5*R*5', 'AK9*R*1*1*0']);
   });

@@ -113,12 +113,14 @@ describe('856 ship notice', () => {
 
   it('S-O-P-I: packs under the order, items under packs, HL parents and child codes right, CTT01 counts HL', async () => {
     const { text } = await render(shipment(), acme);
-    expect(tagged(text, 'BSN')).toEqual([['BSN', '00', 'SH-5001', '20261128', '1405', '0001']]);
+    // NOW is 14:05 UTC; acme-retail reads New York time (EST in November): 09:05.
+    expect(tagged(text, 'BSN')).toEqual([['BSN', '00', 'SH-5001', '20261128', '0905', '0001']]);
     expect(hl(text)).toEqual(['1  S 1', '2 1 O 1', '3 2 P 1', '4 3 I 0', '5 2 P 1', '6 5 I 0']);
     expect(tagged(text, 'CTT')).toEqual([['CTT', '6']]);
     expect(tagged(text, 'TD5')).toEqual([['TD5', 'B', '2', 'UPSN', 'M', 'UPS Ground']]);
     expect(tagged(text, 'REF').slice(0, 2)).toEqual([['REF', 'BM', 'BOL-88'], ['REF', 'CN', '1Z999AA10123456784']]);
-    expect(tagged(text, 'DTM')).toEqual([['DTM', '011', '20261128', '0930'], ['DTM', '017', '20261201']]);
+    // The ship time is on acme-retail's clock; DTM04 says which: Eastern Standard Time.
+    expect(tagged(text, 'DTM')).toEqual([['DTM', '011', '20261128', '0930', 'ES'], ['DTM', '017', '20261201']]);
     expect(tagged(text, 'PRF')).toEqual([['PRF', 'PO-1001', '', '', '20261125']]);
     expect(tagged(text, 'SN1')).toEqual([['SN1', '', '2', 'CA', '', '2', 'CA'], ['SN1', '', '5', 'EA', '', '10', 'EA']]);
   });
@@ -228,7 +230,7 @@ describe('the envelope', () => {
     expect(isa[14]).toBe('0');
     expect(isa[15]).toBe('P');
     expect(isa[16]).toBe('>');
-    expect(tagged(text, 'GS')).toEqual([['GS', 'IN', 'ODOODIST', 'ACMERETAIL', '20261128', '1405', '1', 'X', '004010']]);
+    expect(tagged(text, 'GS')).toEqual([['GS', 'IN', 'ODOODIST', 'ACMERETAIL', '20261128', '0905', '1', 'X', '004010']]);
     expect(text.length - text.replace(/\n/g, '').length).toBe(segments(text).length);
     expect(spec.receiver).toEqual({ qualifier: 'ZZ', id: 'ACMERETAIL', gsId: 'ACMERETAIL' });
   });

@@ -7,6 +7,7 @@ import { requireProfiles } from '../../partners/require-profiles';
 import { sequentialAllocator, sequentialSsccSerials } from '../../translators/x12/control-allocator';
 import { commandContext } from '../context';
 import { readInputFiles } from '../read-input';
+import { instantOf } from '../../translators/partner-time';
 
 /** One canonical document or an array of them, each checked against the canonical schema. */
 export function parseDocuments(file: string, content: Buffer): CanonicalDocument[] {
@@ -27,9 +28,10 @@ export function parseDocuments(file: string, content: Buffer): CanonicalDocument
   });
 }
 
-function parseDate(v: string | undefined): Date {
+/** --date: an instant (2026-11-28T14:05:00Z), or a day (2026-11-28), which starts at midnight on the partner's clock. */
+function parseDate(v: string | undefined, zone: string): Date {
   if (v === undefined) return new Date();
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? instantOf(v, '0000', zone) : new Date(v);
   if (Number.isNaN(d.getTime())) throw new GatewayError('USAGE', `--date '${v}' is not a date (use e.g. 2026-11-28 or 2026-11-28T14:05:00Z)`);
   return d;
 }
@@ -44,7 +46,7 @@ export function registerRender(program: Command): void {
     .description('canonical document(s) -> the outbound EDI interchange for a partner (a preview: nothing is stored or sent)')
     .argument('<file>', 'a JSON file: one canonical document, or an array of them (one interchange, one group per functional id)')
     .requiredOption('--partner <id>', 'the partner whose profile says the version, delimiters and mappings')
-    .option('--date <iso>', 'the interchange date and time, e.g. 2026-11-28T14:05:00Z (UTC; default: now)')
+    .option('--date <iso>', 'the interchange date and time, e.g. 2026-11-28T14:05:00Z, written on the partner\'s clock (outbound.timeZone), or 2026-11-28 for midnight on that clock (default: now)')
     .addHelpText('after', `
 Control numbers (ISA13, GS06, ST02; UNB 0020, UNH 0062) count from 1 and packs without an SSCC get serial references
 counting from 1: a preview never reads or uses up the store's sequences. Exit 2 for an unknown
@@ -55,10 +57,10 @@ or the interchange fails our own validation as the partner would read it (printe
       const { config } = commandContext(cmd);
       const [{ content }] = readInputFiles([file]);
       const docs = parseDocuments(file, content);
-      const now = parseDate(opts.date);
       const registry = requireProfiles(config.profilesDir);
       const partner = registry.get(opts.partner);
       if (!partner) throw new GatewayError('USAGE', `unknown partner '${opts.partner}': no profile with that id in ${config.profilesDir}`);
+      const now = parseDate(opts.date, partner.outbound.timeZone);
       for (const doc of docs) {
         if (doc.partnerId !== partner.id) throw new GatewayError('USAGE', `${file}: a document (type ${doc.type}) for partner '${doc.partnerId}', not '${partner.id}'`);
         if (!outboundStandard(partner, doc.type)) {

@@ -5,6 +5,7 @@ import type { PartnerRegistry } from '../../partners/partner-registry';
 import type { PartnerProfile } from '../../partners/profile.schema';
 import { outboundStandard } from '../../translators/render-for-partner';
 import { x12OutboundFor } from '../../translators/x12/render-x12';
+import { wallClock } from '../../translators/partner-time';
 import type { Domain, OdooClient } from '../client/odoo-client';
 import { featuresFor } from '../client/features';
 import { findPartner } from '../writers/lookups';
@@ -18,7 +19,8 @@ export interface ScanContext {
   knex: Knex;
   config: GatewayConfig;
   partners: PartnerRegistry;
-  today: string;
+  /** When the scan started; a document without a date of its own is dated today on its partner's clock (todayFor). */
+  now: Date;
   /** Commercial partner id -> the profile whose odoo.customer it is. */
   customers: Map<number, PartnerProfile>;
   /** Outgoing picking type id -> the 3PL profile whose odoo.warehouse it belongs to. */
@@ -52,8 +54,11 @@ export async function scanContext(client: OdooClient, knex: Knex, config: Gatewa
     const types = await client.searchRead<{ id: number }>('stock.picking.type', [['warehouse_id', '=', wh[0].id], ['code', '=', 'outgoing']], ['id']);
     for (const t of types) threePlTypes.set(t.id, p);
   }
-  return { client, knex, config, partners, today: now.toISOString().slice(0, 10), customers, threePlTypes };
+  return { client, knex, config, partners, now, customers, threePlTypes };
 }
+
+/** Today on the partner's clock (its profile's outbound.timeZone). */
+const todayFor = (ctx: ScanContext, p: PartnerProfile): string => wallClock(ctx.now, p.outbound.timeZone).date;
 
 /** The profile of an Odoo record's partner (its commercial partner), and whether it takes this document. */
 async function profileFor(ctx: ScanContext, partnerId: number | undefined, type: CanonicalDocument['type'], set: string): Promise<{ profile: PartnerProfile } | { skip: string }> {
@@ -110,7 +115,7 @@ export const saleConfirmed: OdooEvent = {
     const shipId = idOf(so.partner_shipping_id);
     const shipTo = shipId ? (await readPartners(ctx.client, [shipId])).get(shipId) : undefined;
     const doc = orderAckFrom({ so, lines: lines.map((line) => ({ line, product: products.get(idOf(line.product_id)!) })), shipTo,
-      stored: await storedOrder(ctx.knex, so.id), profile: who.profile, today: ctx.today });
+      stored: await storedOrder(ctx.knex, so.id), profile: who.profile, today: todayFor(ctx, who.profile) });
     return { profile: who.profile, doc };
   },
 };
@@ -126,7 +131,7 @@ export const pickingDone: OdooEvent = {
     const so = await orderOfPicking(ctx, picking);
     const shipId = idOf(picking.partner_id);
     const shipTo = shipId ? (await readPartners(ctx.client, [shipId])).get(shipId) : undefined;
-    const doc = shipmentFrom({ picking, moves: await pickingMoves(ctx, picking.id), so, shipTo, stored: await storedOrder(ctx.knex, so?.id), profile: who.profile, today: ctx.today });
+    const doc = shipmentFrom({ picking, moves: await pickingMoves(ctx, picking.id), so, shipTo, stored: await storedOrder(ctx.knex, so?.id), profile: who.profile, today: todayFor(ctx, who.profile) });
     return { profile: who.profile, doc };
   },
 };
@@ -176,7 +181,7 @@ export const invoicePosted: OdooEvent = {
     const partners = await readPartners(ctx.client, ids);
     const doc = invoiceFrom({ invoice, lines: lines.map((line) => ({ line, product: products.get(idOf(line.product_id)!) })),
       billTo: partners.get(idOf(invoice.partner_id)!), shipTo: invoice.partner_shipping_id ? partners.get(idOf(invoice.partner_shipping_id)!) : undefined,
-      stored: await storedOrder(ctx.knex, so?.id), profile: who.profile, today: ctx.today });
+      stored: await storedOrder(ctx.knex, so?.id), profile: who.profile, today: todayFor(ctx, who.profile) });
     return { profile: who.profile, doc };
   },
 };

@@ -77,7 +77,7 @@ export function orderAckFrom(input: OrderAckInput): OrderAck {
   const { so, stored, profile } = input;
   const lines = input.lines.filter((l) => !l.line.display_type);
   const matched = matchLines(lines.map((l) => ({ productCode: codeOf(l.product) })), stored?.lines);
-  const scheduledDate = day(so.commitment_date);
+  const scheduledDate = day(so.commitment_date, profile.outbound.timeZone);
   const ackLines: OrderAckLine[] = lines.map(({ line, product }, i) => {
     const s = matched[i];
     const ordered = s?.quantity ?? line.product_uom_qty;
@@ -97,7 +97,7 @@ export function orderAckFrom(input: OrderAckInput): OrderAck {
   }
   return compact({
     type: 'order_ack', partnerId: profile.id, poNumber: str(so.client_order_ref) ?? so.name, poDate: stored?.poDate,
-    orderNumber: so.name, ackDate: day(so.date_order) ?? input.today,
+    orderNumber: so.name, ackDate: day(so.date_order, profile.outbound.timeZone) ?? input.today,
     status: ackLines.every((l) => l.status === 'accepted') ? 'accepted' : ackLines.every((l) => l.status === 'rejected') ? 'rejected' : 'accepted_with_changes',
     currency: stored?.currency ?? nameOf(so.currency_id), shipTo: stored?.shipTo ?? partyFromOdoo(input.shipTo, profile), lines: ackLines,
   }) as OrderAck;
@@ -126,7 +126,7 @@ export function shipmentFrom(input: ShipmentInput): Shipment {
   const carrier = stored?.carrier && (stored.carrier.scac || stored.carrier.mode) ? compact({ scac: stored.carrier.scac, mode: stored.carrier.mode }) : undefined;
   return compact({
     type: 'shipment', partnerId: profile.id, shipmentId: picking.name.replace(/[^A-Za-z0-9-]/g, '-'), purpose: 'original',
-    shipDate: day(picking.date_done) ?? input.today, shipTime: hhmm(picking.date_done), carrier,
+    shipDate: day(picking.date_done, profile.outbound.timeZone) ?? input.today, shipTime: hhmm(picking.date_done, profile.outbound.timeZone), carrier,
     trackingNumber: str(picking.carrier_tracking_ref), shipTo: stored?.shipTo ?? partyFromOdoo(input.shipTo, profile), references: [],
     orders: [compact({
       poNumber: str(so?.client_order_ref) ?? stored?.poNumber ?? str(picking.origin) ?? picking.name, poDate: stored?.poDate, orderNumber: so?.name,
@@ -153,7 +153,7 @@ export function warehouseOrderFrom(input: WarehouseOrderInput): WarehouseOrder {
   const shipTo = stored?.shipTo ?? partyFromOdoo(input.shipTo, input.customer ?? input.warehouse) ?? { name: nameOf(picking.partner_id) };
   return compact({
     type: 'warehouse_order', partnerId: input.warehouse.id, orderNumber: picking.name, poNumber: str(so?.client_order_ref) ?? stored?.poNumber,
-    purpose: 'original', shipTo, depositor: input.depositor, requestedShip: day(picking.scheduled_date), cancelAfter: stored?.dates.cancelAfter,
+    purpose: 'original', shipTo, depositor: input.depositor, requestedShip: day(picking.scheduled_date, input.warehouse.outbound.timeZone), cancelAfter: stored?.dates.cancelAfter,
     carrier: stored?.carrier && (stored.carrier.scac || stored.carrier.mode) ? compact({ scac: stored.carrier.scac, mode: stored.carrier.mode }) : undefined,
     references: so ? [{ qualifier: 'CO', value: so.name }] : [], notes: [],
     lines: input.moves.map(({ move, product }, i) => compact({

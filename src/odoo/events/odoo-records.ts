@@ -1,4 +1,5 @@
 import type { Many2one } from '../client/odoo-client';
+import { partnerDay, partnerTime } from '../../translators/partner-time';
 
 /** The Odoo fields the event mappers read, as search_read returns them. */
 
@@ -98,7 +99,10 @@ export interface InvoiceLineRec {
 export const idOf = (m: Many2one | undefined): number | undefined => (m ? m[0] : undefined);
 export const nameOf = (m: Many2one | undefined): string | undefined => (m ? m[1] : undefined);
 export const str = (v: string | false | undefined | null): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-/** Odoo's 'YYYY-MM-DD HH:MM:SS' (UTC) or 'YYYY-MM-DD' -> the day. */
-export const day = (v: string | false | undefined): string | undefined => (typeof v === 'string' && v.length >= 10 ? v.slice(0, 10) : undefined);
-/** Odoo datetime -> HHMM. */
-export const hhmm = (v: string | false | undefined): string | undefined => (typeof v === 'string' && v.length >= 16 ? v.slice(11, 16).replace(':', '') : undefined);
+/**
+ * Odoo's 'YYYY-MM-DD HH:MM:SS' (UTC) -> the day on the partner's clock (`zone`, its profile's
+ * outbound.timeZone); a pure date 'YYYY-MM-DD' stays the day it is.
+ */
+export const day = (v: string | false | undefined, zone?: string): string | undefined => partnerDay(v, zone);
+/** Odoo datetime -> HHMM on the partner's clock. */
+export const hhmm = (v: string | false | undefined, zone?: string): string | undefined => partnerTime(v, zone);

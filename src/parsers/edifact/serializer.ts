@@ -1,4 +1,5 @@
 import { TextDecoder } from 'node:util';
+import { wallClock } from '../../translators/partner-time';
 import { CHARACTER_SETS, DEFAULT_REPETITION, DEFAULT_SEPARATORS, type Separators } from './syntax';
 
 /** One value or a composite's components; an array of arrays is a repeated element (syntax 4). */
@@ -41,6 +42,8 @@ export interface EdifactInterchangeSpec {
   sender: EdifactParty;
   recipient: EdifactParty;
   date: Date;
+  /** The recipient's clock (IANA zone) the UNB date and time are written on; UTC when absent. */
+  timeZone?: string;
   /** UNB 0020 (an..14). */
   controlRef: string;
   applicationRef?: string;
@@ -93,7 +96,6 @@ export function segmentText(seg: SegmentSpec, s: Separators): string {
   return [tag, ...parts].join(ch(s.element));
 }
 
-const two = (n: number) => String(n).padStart(2, '0');
 
 function defaultsFor(version: string): Separators {
   return version === '4' ? { ...DEFAULT_SEPARATORS, repetition: DEFAULT_REPETITION } : DEFAULT_SEPARATORS;
@@ -120,9 +122,9 @@ export function writeInterchange(spec: EdifactInterchangeSpec, options: EdifactW
   const nl = options.lineEnding ?? '';
   if (spec.controlRef.length < 1 || spec.controlRef.length > 14) throw new Error(`UNB control reference '${spec.controlRef}' must be 1-14 characters`);
   if (spec.messages?.length && spec.groups?.length) throw new Error('an interchange holds messages or groups, not both');
-  const d = spec.date;
-  const date = `${v === '4' ? d.getUTCFullYear() : two(d.getUTCFullYear() % 100)}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}`;
-  const time = `${two(d.getUTCHours())}${two(d.getUTCMinutes())}`;
+  const clock = wallClock(spec.date, spec.timeZone);
+  const date = clock.date.replace(/-/g, '').slice(v === '4' ? 0 : 2);
+  const time = clock.time;
   const party = (p: EdifactParty) => (p.qualifier ? [p.id, p.qualifier] : [p.id]);
   const segments: SegmentSpec[] = [[
     'UNB', [spec.syntax.id, v], party(spec.sender), party(spec.recipient), [date, time], spec.controlRef, '',

@@ -1,3 +1,4 @@
+import { wallClock } from '../../translators/partner-time';
 import type { X12Delimiters } from './delimiters';
 
 export interface X12WriteOptions {
@@ -22,6 +23,8 @@ export interface InterchangeSpec {
   usage: 'P' | 'T';
   ackRequested?: boolean;
   date: Date;
+  /** The receiver's clock (IANA zone) ISA09/10 and GS04/05 are written on; UTC when absent. */
+  timeZone?: string;
   groups: GroupSpec[];
   /** Segments that stand between ISA and the first GS, e.g. a TA1. */
   leading?: string[][];
@@ -65,12 +68,6 @@ export function segmentText(elements: readonly string[], d: X12Delimiters): stri
 const pad = (v: string, width: number) => v.padEnd(width, ' ').slice(0, width);
 const digits = (n: number, width: number) => String(n).padStart(width, '0');
 
-function yymmdd(d: Date): string {
-  return `${digits(d.getUTCFullYear() % 100, 2)}${digits(d.getUTCMonth() + 1, 2)}${digits(d.getUTCDate(), 2)}`;
-}
-function hhmm(d: Date): string {
-  return `${digits(d.getUTCHours(), 2)}${digits(d.getUTCMinutes(), 2)}`;
-}
 
 /**
  * Writes a whole interchange: ISA with its fixed widths, groups with GE counts, sets with SE
@@ -80,16 +77,18 @@ export function writeInterchange(spec: InterchangeSpec, options: X12WriteOptions
   const d = options.delimiters;
   const nl = options.lineEnding ?? '';
   const isaControl = digits(spec.controlNumber, 9);
+  const clock = wallClock(spec.date, spec.timeZone);
+  const ccyymmdd = clock.date.replace(/-/g, '');
   if (isaControl.length !== 9) throw new Error(`interchange control number ${spec.controlNumber} does not fit in 9 digits`);
   const isa = ['ISA', '00', pad('', 10), '00', pad('', 10), pad(spec.sender.qualifier, 2), pad(spec.sender.id, 15),
-    pad(spec.receiver.qualifier, 2), pad(spec.receiver.id, 15), yymmdd(spec.date), hhmm(spec.date),
+    pad(spec.receiver.qualifier, 2), pad(spec.receiver.id, 15), ccyymmdd.slice(2), clock.time,
     spec.version >= '00501' ? d.repetition ?? '^' : 'U', spec.version, isaControl, spec.ackRequested ? '1' : '0', spec.usage, d.component];
   // ISA is written whole, never trimmed: every field has its fixed width.
   const lines: string[] = [isa.join(d.element)];
   for (const seg of spec.leading ?? []) lines.push(segmentText(seg, d));
   for (const g of spec.groups) {
     lines.push(segmentText(['GS', g.functionalId, spec.sender.gsId, spec.receiver.gsId,
-      `${spec.date.getUTCFullYear()}${digits(spec.date.getUTCMonth() + 1, 2)}${digits(spec.date.getUTCDate(), 2)}`, hhmm(spec.date),
+      ccyymmdd, clock.time,
       String(g.controlNumber), 'X', g.version], d));
     for (const s of g.sets) {
       lines.push(segmentText(['ST', s.type, s.controlNumber, ...(s.convention ? [s.convention] : [])], d));

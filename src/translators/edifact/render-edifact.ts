@@ -95,7 +95,7 @@ export async function renderEdifact(docs: CanonicalDocument | CanonicalDocument[
   const spec: EdifactInterchangeSpec = {
     syntax: { id: settings.syntax, version: settings.syntaxVersion },
     sender: { id: o.self.id, qualifier: o.self.qualifier }, recipient: { id: recipient.id, qualifier: recipient.qualifier },
-    date: o.now, controlRef: String(await o.controlNumbers.next('unb')),
+    date: o.now, timeZone: profile.outbound.timeZone, controlRef: String(await o.controlNumbers.next('unb')),
     applicationRef: messages.length && messages.every((m) => m.type === messages[0].type) ? messages[0].type : undefined,
     ackRequested: settings.requestAck, test: profile.mode === 'test', messages,
   };

@@ -1,5 +1,5 @@
 import type { Pack, Shipment, ShipmentItem, ShipmentOrder } from '../../canonical';
-import { hhmm, isoDay, n1Loop, partnerLine, renderError, text, type RenderContext, type RenderSeg, type SetRenderer } from './render-common';
+import { hhmm, isoDay, timeCode, n1Loop, partnerLine, renderError, text, type RenderContext, type RenderSeg, type SetRenderer } from './render-common';
 
 const PURPOSE: Record<Shipment['purpose'], string> = { original: '00', replace: '05', cancel: '01' };
 
@@ -69,7 +69,7 @@ function orderLevel(order: ShipmentOrder, parent: number, h: Hierarchy, ctx: Ren
 export const render856: SetRenderer<Shipment> = (doc, ctx) => {
   const h = new Hierarchy();
   const structure = ctx.profile.outbound.shipmentStructure;
-  const segs: RenderSeg[] = [['BSN', PURPOSE[doc.purpose], doc.shipmentId, isoDay(ctx.now), hhmm(ctx.now), STRUCTURE_CODE[structure]]];
+  const segs: RenderSeg[] = [['BSN', PURPOSE[doc.purpose], doc.shipmentId, isoDay(ctx.now, ctx), hhmm(ctx.now, ctx), STRUCTURE_CODE[structure]]];
   const [hl, shipmentHl] = h.level(undefined, 'S', true);
   segs.push(hl);
   const packCount = doc.orders.reduce((n, o) => n + o.packs.length, 0);
@@ -86,7 +86,8 @@ export const render856: SetRenderer<Shipment> = (doc, ctx) => {
     written.add(`${q}\u0000${v}`);
     segs.push(['REF', q, v]);
   }
-  segs.push(['DTM', '011', doc.shipDate, doc.shipTime]);
+  // The ship time is on the partner's clock (the Odoo mapper moved it there): DTM04 says which.
+  segs.push(['DTM', '011', doc.shipDate, doc.shipTime, timeCode(doc.shipDate, doc.shipTime, ctx)]);
   if (doc.estimatedDelivery) segs.push(['DTM', '017', doc.estimatedDelivery]);
   segs.push(...n1Loop('SF', doc.shipFrom), ...n1Loop('ST', doc.shipTo));
   for (const order of doc.orders) segs.push(...orderLevel(order, shipmentHl, h, ctx));

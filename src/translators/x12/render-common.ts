@@ -2,6 +2,7 @@ import type { ItemIds, Party } from '../../canonical/common';
 import { GatewayError } from '../../errors/gateway-error';
 import type { PartnerProfile } from '../../partners/profile.schema';
 import { outboundItemIds, toPartnerUnits, type PartnerQuantities } from '../outbound-mapping';
+import { wallClock, x12TimeCodeAt } from '../partner-time';
 import { pairsFromItemIds } from './x12-common';
 
 /**
@@ -64,12 +65,20 @@ export function partnerLine(profile: PartnerProfile, line: { ids: ItemIds; produ
   return { pairs, ids, units: toPartnerUnits(profile, uom, quantities, unitPrice, preferred) };
 }
 
-/** YYYY-MM-DD of a Date in UTC, the zone the envelope is written in. */
-export function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
+/** YYYY-MM-DD of a moment on the partner's clock (its profile's outbound.timeZone), as the envelope is written. */
+export function isoDay(d: Date, ctx: RenderContext): string {
+  return wallClock(d, ctx.profile.outbound.timeZone).date;
 }
 
-/** HHMM of a Date in UTC. */
-export function hhmm(d: Date): string {
-  return d.toISOString().slice(11, 16).replace(':', '');
+/** HHMM of a moment on the partner's clock. */
+export function hhmm(d: Date, ctx: RenderContext): string {
+  return wallClock(d, ctx.profile.outbound.timeZone).time;
+}
+
+/**
+ * The X12 time code (DTM04, G6205) of a time written on the partner's clock, e.g. ED for a
+ * summer time in New York, UT in UTC; undefined without a time (the code needs one: C0403).
+ */
+export function timeCode(date: string | undefined, time: string | undefined, ctx: RenderContext): string | undefined {
+  return date && time ? x12TimeCodeAt(date, time, ctx.profile.outbound.timeZone) : undefined;
 }

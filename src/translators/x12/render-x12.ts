@@ -155,7 +155,7 @@ export async function renderX12(docs: CanonicalDocument | CanonicalDocument[], p
   const spec: InterchangeSpec = {
     sender: options.self, receiver: { qualifier: receiver.qualifier, id: receiver.id, gsId: receiver.gsId },
     version: isaVersion, controlNumber: interchangeControl, usage: profile.mode === 'test' ? 'T' : 'P',
-    ackRequested: profile.outbound.x12.requestTa1, date: options.now, groups,
+    ackRequested: profile.outbound.x12.requestTa1, date: options.now, timeZone: profile.outbound.timeZone, groups,
   };
   const text = writeInterchange(spec, { delimiters, lineEnding: LINE_ENDINGS[profile.outbound.x12.lineEnding] });
   return { text, spec, expectAck: expectedAck(profile, isaVersion) };
