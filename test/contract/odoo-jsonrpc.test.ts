@@ -77,10 +77,10 @@ describe('Odoo JSON-RPC contract', () => {
     it('names unknown models, unknown methods and private methods as Odoo does', async () => {
       expect((await api.fail('res.partnerx', 'search', [[]])).data).toMatchObject({ name: 'odoo.exceptions.UserError', message: "Object res.partnerx doesn't exist" });
       expect((await api.fail('res.partner', 'frobnicate', [[]])).data).toMatchObject({
-        name: 'builtins.AttributeError', message: "The method 'frobnicate' does not exist on the model 'res.partner'",
+        name: 'builtins.AttributeError', message: "The method 'res.partner.frobnicate' does not exist",
       });
       expect((await api.fail('sale.order', '_create_invoices', [[]])).data).toMatchObject({
-        name: 'odoo.exceptions.AccessError', message: 'Private methods (such as _create_invoices) cannot be called remotely.',
+        name: 'odoo.exceptions.AccessError', message: "Private methods (such as 'sale.order._create_invoices') cannot be called remotely.",
       });
     });
 
@@ -218,9 +218,14 @@ describe('Odoo JSON-RPC contract', () => {
       ];
       const r = await api.call('sale.order', 'load', [SO_FIELDS, rows]);
       expect(r.ids).toBe(false);
-      expect(r.messages).toEqual([expect.objectContaining({
-        type: 'error', message: `No matching record found for external id '${fx.module}.partner_nope_${sfx}' in field 'Customer'`,
-      })]);
+      // The value is reported, then the record is tried without it: the required field is missing too.
+      expect(r.messages).toEqual([
+        expect.objectContaining({
+          type: 'error', record: 1, rows: { from: 1, to: 1 }, field: 'partner_id', field_name: 'Customer',
+          message: `No matching record found for external id '${fx.module}.partner_nope_${sfx}' in field 'Customer'`,
+        }),
+        expect.objectContaining({ type: 'error', record: 1, field: 'partner_id', message: "Missing required value for the field 'Customer' (partner_id)" }),
+      ]);
       expect(await api.call('sale.order', 'search_count', [[['client_order_ref', 'in', [`OK-${sfx}`, `BAD-${sfx}`]]]])).toBe(0);
       expect((await api.fail('ir.model.data', 'check_object_reference', [fx.module, `so_ok_${sfx}`])).data.name).toBe('builtins.ValueError');
     });

@@ -81,5 +81,13 @@ export const SEED_CARRIERS = ['UPS Ground', 'Old Dominion'];
 /** Users. uid 2 is admin as in every Odoo database; the bot gets 6, the first free id of a fresh database. */
 export const SEED_USERS = {
   admin: { uid: 2, login: 'admin', password: 'admin', apiKey: 'admin', name: 'Mitchell Admin' },
-  bot: { uid: 6, login: 'edi-bot', password: null, apiKey: 'edi-bot', name: 'EDI Bot' },
+  bot: {
+    uid: 6, login: 'edi-bot', password: null, apiKey: 'edi-bot', name: 'EDI Bot',
+    // As the real-Odoo kit makes its edi-bot (../shared/real-odoo ODOO_BOT_EMAIL, ODOO_BOT_GROUPS).
+    email: 'edi-bot@example.com',
+    groups: [
+      'base.group_user', 'base.group_partner_manager', 'sales_team.group_sale_salesman_all_leads',
+      'stock.group_stock_user', 'account.group_account_invoice', 'purchase.group_purchase_user',
+    ],
+  },
 } as const;
