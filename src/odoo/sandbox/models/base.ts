@@ -4,6 +4,7 @@ import { boolean, char, float, html, integer, many2many, many2one, one2many, sel
 import type { Env, ModelDef } from '../orm/types';
 import type { Row } from '../store';
 import { findXmlid } from '../orm/xmlid';
+import { createRecords } from '../orm/records';
 
 /** The root company of a partner: itself if it is a company or has no parent (res.partner _compute_commercial_partner, 17/18). */
 export function commercialPartner(env: Env, id: number): number {
@@ -100,11 +101,21 @@ export const resUsers: ModelDef = {
     tz: char('Timezone'),
     lang: char('Language', { default: 'en_US' }),
     // Related to partner_id.email in Odoo: the sender address of the user's chatter messages.
+    // Write-only (Odoo reads it as ''): sets the password that login and execute_kw accept.
+    password: char('Password', { compute: () => '' }),
     email: char('Email', { compute: (env, r) => env.db.get('res.partner', r.partner_id as number)?.email ?? false }),
     // 18: groups_id, stored with the implied groups added (19 renames it group_ids).
     groups_id: many2many('res.groups', 'Groups'),
   },
+  beforeCreate: (env, vals) => {
+    // _inherits res.partner: a user made with a name gets its own partner (the superuser creates it).
+    if (!vals.partner_id) {
+      const [p] = createRecords({ ...env, uid: 1, context: {} }, 'res.partner', [{ name: vals.name ?? vals.login, email: vals.email ?? false }]);
+      vals.partner_id = p.id;
+    }
+  },
   afterCreate: (env, row, vals) => {
+    if (typeof vals.password === 'string' && vals.password) env.db.update('res.users', row.id, { _password: vals.password });
     // email is computed here (so the create ignores it); write it through like the related field.
     if ('email' in vals) env.db.update('res.partner', row.partner_id as number, { email: vals.email ?? false });
     addImpliedGroups(env, [row]);
@@ -112,6 +123,7 @@ export const resUsers: ModelDef = {
   beforeWrite: (env, rows, vals) => {
     // The related field writes through to the partner.
     if ('email' in vals) for (const r of rows) env.db.update('res.partner', r.partner_id as number, { email: vals.email ?? false, write_date: env.now });
+    if (typeof vals.password === 'string' && vals.password) for (const r of rows) env.db.update('res.users', r.id, { _password: vals.password });
   },
   afterWrite: (env, rows) => addImpliedGroups(env, rows),
   methods: {

@@ -18,7 +18,7 @@ import { resolveXmlid, setXmlid } from './xmlid';
  *   record ..." then "Missing required value for the field 'Customer' (partner_id)").
  */
 interface Column { index: number; parts: string[] }
-interface Message { type: 'error'; message: string; record: number; rows: { from: number; to: number }; field: string; field_name?: string }
+interface Message { type: 'error'; message: string; record: number; rows: { from: number; to: number }; field?: string; field_name?: string }
 
 export function loadRecords(env: Env, model: string, fieldsArg: unknown, dataArg: unknown): { ids: number[] | false; messages: Message[]; nextrow: number } {
   if (!Array.isArray(fieldsArg) || !Array.isArray(dataArg)) {
@@ -78,7 +78,8 @@ function asLoadProblem(model: string, err: OdooError, onModel = model): LoadErro
 }
 
 function msg(message: string, record: number, from: number, to: number, field: string, fieldLabel?: string): Message {
-  return { type: 'error', message, record, rows: { from, to }, field, ...(fieldLabel ? { field_name: fieldLabel } : {}) };
+  // An error that is not about one field (an AccessError) comes without `field`.
+  return { type: 'error', message, record, rows: { from, to }, ...(field ? { field } : {}), ...(fieldLabel ? { field_name: fieldLabel } : {}) };
 }
 
 const empty = (v: unknown) => v === undefined || v === null || v === '' || v === false;

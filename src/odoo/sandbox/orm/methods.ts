@@ -1,4 +1,4 @@
-import { noSenderEmail, OdooError, unknownMethod, valueError } from '../rpc-errors';
+import { noSenderEmail, OdooError, unknownMethod } from '../rpc-errors';
 import { hasModelAccess, modelAccessError, type Operation } from './access';
 import { loadRecords } from './load';
 import {
@@ -168,8 +168,8 @@ export const ORM_METHODS: Record<string, MethodDef> = {
 
 function operationArg(v: unknown): Operation {
   if (v === 'read' || v === 'write' || v === 'create' || v === 'unlink') return v;
-  // ir.model.access.check: assert mode in ('read', 'write', 'create', 'unlink').
-  throw valueError(`Invalid access mode ${JSON.stringify(v)}`);
+  // ir.model.access.check: assert mode in ACCESS_MODES, 'Invalid access mode' (18).
+  throw new OdooError('builtins.AssertionError', 'Invalid access mode', 500);
 }
 
 /**
