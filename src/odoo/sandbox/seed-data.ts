@@ -47,6 +47,11 @@ export const SEED_PARTNERS: SeedPartner[] = [
     // partner-profiles/nordmart: identified by its GLN (UNB qualifier 14).
     key: 'nordmart', name: 'Nordmart', ref: 'NORDMART', barcode: '5412345000013', isCompany: true,
     address: { street: 'Rue de la Loi 42', city: 'Brussels', state: '', zip: '1000', country: 'BE' },
+    // partner-profiles/nordmart/locations.csv: GLN (NAD+DP) → delivery_ref.
+    children: [
+      { name: 'Nordmart DC Göteborg', ref: 'NORDMART-DC-GBG', barcode: '5412345000020', type: 'delivery', address: { street: 'Hamnvägen 10', city: 'Göteborg', state: '', zip: '41764', country: 'SE' } },
+      { name: 'Nordmart DC Malmö', ref: 'NORDMART-DC-MMA', barcode: '5412345000037', type: 'delivery', address: { street: 'Industrigatan 5', city: 'Malmö', state: '', zip: '21214', country: 'SE' } },
+    ],
   },
   {
     key: 'swift', name: 'Swift 3PL', ref: 'SWIFT-3PL', isCompany: true,

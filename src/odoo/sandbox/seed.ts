@@ -32,6 +32,7 @@ export function seedSandbox(core: Core): void {
       US: mk('res.country', { name: 'United States', code: 'US' }, 'base.us'),
       BE: mk('res.country', { name: 'Belgium', code: 'BE' }, 'base.be'),
       DE: mk('res.country', { name: 'Germany', code: 'DE' }, 'base.de'),
+      SE: mk('res.country', { name: 'Sweden', code: 'SE' }, 'base.se'),
     };
     const states: Record<string, number> = {};
     for (const [code, name] of [['IL', 'Illinois'], ['PA', 'Pennsylvania'], ['OH', 'Ohio']]) {
