@@ -30,9 +30,9 @@ const ITEM_COLUMNS: Record<string, keyof ItemIds> = {
   upc: 'upc', gtin: 'gtin', ean: 'ean', buyer_item: 'buyerItem', vendor_item: 'vendorItem', sku: 'sku',
 };
 
-type Rows = { header: string[]; rows: { line: number; cells: string[] }[] };
+export type Rows = { header: string[]; rows: { line: number; cells: string[] }[] };
 
-function readCsv(file: string, text: string, issues: XrefIssue[]): Rows | undefined {
+export function readCsv(file: string, text: string, issues: XrefIssue[]): Rows | undefined {
   let records: string[][];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false, comment: '#' });

@@ -77,10 +77,10 @@ describe('Odoo JSON-RPC contract', () => {
     it('names unknown models, unknown methods and private methods as Odoo does', async () => {
       expect((await api.fail('res.partnerx', 'search', [[]])).data).toMatchObject({ name: 'odoo.exceptions.UserError', message: "Object res.partnerx doesn't exist" });
       expect((await api.fail('res.partner', 'frobnicate', [[]])).data).toMatchObject({
-        name: 'builtins.AttributeError', message: "The method 'frobnicate' does not exist on the model 'res.partner'",
+        name: 'builtins.AttributeError', message: "The method 'res.partner.frobnicate' does not exist",
       });
       expect((await api.fail('sale.order', '_create_invoices', [[]])).data).toMatchObject({
-        name: 'odoo.exceptions.AccessError', message: 'Private methods (such as _create_invoices) cannot be called remotely.',
+        name: 'odoo.exceptions.AccessError', message: "Private methods (such as 'sale.order._create_invoices') cannot be called remotely.",
       });
     });
 
@@ -218,11 +218,18 @@ describe('Odoo JSON-RPC contract', () => {
       ];
       const r = await api.call('sale.order', 'load', [SO_FIELDS, rows]);
       expect(r.ids).toBe(false);
-      expect(r.messages).toEqual([expect.objectContaining({
-        type: 'error', message: `No matching record found for external id '${fx.module}.partner_nope_${sfx}' in field 'Customer'`,
-      })]);
+      // The value is reported, then the record is tried without it: the required field is missing too.
+      expect(r.messages).toEqual([
+        expect.objectContaining({
+          type: 'error', record: 1, rows: { from: 1, to: 1 }, field: 'partner_id', field_name: 'Customer',
+          message: `No matching record found for external id '${fx.module}.partner_nope_${sfx}' in field 'Customer'`,
+        }),
+        expect.objectContaining({ type: 'error', record: 1, field: 'partner_id', message: "Missing required value for the field 'Customer' (partner_id)" }),
+      ]);
       expect(await api.call('sale.order', 'search_count', [[['client_order_ref', 'in', [`OK-${sfx}`, `BAD-${sfx}`]]]])).toBe(0);
-      expect((await api.fail('ir.model.data', 'check_object_reference', [fx.module, `so_ok_${sfx}`])).data.name).toBe('builtins.ValueError');
+      // No external id either. (Not asked through check_object_reference: a real Odoo may still
+      // answer the rolled-back xmlid from its lookup cache, as ['sale.order', false].)
+      expect(await api.call('ir.model.data', 'search_count', [[['module', '=', fx.module], ['name', 'in', [`so_ok_${sfx}`, `so_bad_${sfx}`]]]])).toBe(0);
     });
   });
 
@@ -324,6 +331,61 @@ describe('Odoo JSON-RPC contract', () => {
       const loaded = await bot.call('res.partner', 'load', [['id', 'name'], [[`${fx.module}.bot_${sfx}`, `Bot made ${sfx}`]]]);
       expect(loaded.messages).toEqual([]);
       expect(await bot.call('ir.model.data', 'check_object_reference', [fx.module, `bot_${sfx}`])).toEqual(['res.partner', loaded.ids[0]]);
+    });
+  });
+
+  describe('rights, asked and enforced', () => {
+    const CONTACT_CREATION_ERROR = "You are not allowed to create 'Contact' (res.partner) records.\n\n"
+      + 'This operation is allowed for the following groups:\n\t- Extra Rights/Contact Creation\n\t- Inventory/Administrator\n'
+      + '\t- Purchase/Administrator\n\t- Sales/Administrator\n\nContact your administrator to request access if necessary.';
+
+    /** A new internal user made by admin through ordinary writes, as one would on a real server. */
+    async function makeUser(tag: string, opts: { email?: string; groups: string[] }) {
+      const groupIds = await Promise.all(opts.groups.map(async (x) => (await api.call('ir.model.data', 'check_object_reference', x.split('.')))[1]));
+      const login = `ct-${tag}-${sfx}`.toLowerCase();
+      const password = `Ct-${tag}-${sfx}-password`;
+      const uid = await api.call('res.users', 'create', [{ name: `CT ${tag} ${sfx}`, login, password, ...(opts.email ? { email: opts.email } : {}), groups_id: [[6, 0, groupIds]] }]);
+      expect((await rpc(t.url, 'common', 'login', [t.db, login, password])).result).toBe(uid);
+      return { uid, api: caller(t, { uid, key: password }) };
+    }
+
+    it('has_access answers without raising; check_access raises the AccessError naming the groups', async () => {
+      const u = await makeUser('noco', { email: `noco-${sfx}@example.com`, groups: ['base.group_user', 'sales_team.group_sale_salesman_all_leads'] });
+      expect(await u.api.call('sale.order', 'has_access', [[], 'create'])).toBe(true);
+      expect(await u.api.call('res.partner', 'has_access', [[], 'read'])).toBe(true);
+      expect(await u.api.call('res.partner', 'has_access', [[], 'create'])).toBe(false);
+      expect(await u.api.call('product.product', 'has_access', [[], 'create'])).toBe(false);
+      expect(await u.api.call('ir.model.data', 'has_access', [[], 'read'])).toBe(false);
+      expect((await u.api.fail('res.partner', 'has_access', [[], 'frob'])).data).toMatchObject({ name: 'builtins.AssertionError', message: 'Invalid access mode' });
+      expect((await u.api.fail('res.partner', 'check_access', [[], 'create'])).data).toMatchObject({ name: 'odoo.exceptions.AccessError', message: CONTACT_CREATION_ERROR });
+      expect(await u.api.call('res.users', 'has_group', [[u.uid], 'base.group_partner_manager'])).toBe(false);
+      expect(await u.api.call('res.users', 'has_group', [[u.uid], 'sales_team.group_sale_salesman'])).toBe(true);
+      // Without Contact Creation a delivery address cannot be made: load() reports it, create raises it.
+      const loaded = await u.api.call('res.partner', 'load', [['id', 'name', 'parent_id/.id', 'type'], [[`${fx.module}.noco_${sfx}`, 'Dock 9', String(fx.partnerId), 'delivery']]]);
+      expect(loaded).toMatchObject({ ids: false, messages: [{ type: 'error', message: CONTACT_CREATION_ERROR }] });
+      expect((await u.api.fail('res.partner', 'create', [{ name: `Dock ${sfx}`, parent_id: fx.partnerId, type: 'delivery' }])).data.message).toBe(CONTACT_CREATION_ERROR);
+    });
+
+    it('a user without an email cannot post on the chatter', async () => {
+      const u = await makeUser('nomail', { groups: ['base.group_user', 'sales_team.group_sale_salesman_all_leads'] });
+      const [me] = await api.call('res.users', 'read', [[u.uid], ['email']]);
+      expect(me.email).toBe(false);
+      const so = await api.call('sale.order', 'create', [{ partner_id: fx.partnerId, client_order_ref: `NOMAIL-${sfx}` }]);
+      expect((await u.api.fail('sale.order', 'message_post', [[so]], { body: 'hello' })).data).toMatchObject({
+        name: 'odoo.exceptions.UserError', message: "Unable to send message, please configure the sender's email address.",
+      });
+      await api.call('res.users', 'write', [[u.uid], { email: `nomail-${sfx}@example.com` }]);
+      expect(typeof await u.api.call('sale.order', 'message_post', [[so]], { body: 'hello' })).toBe('number');
+    });
+
+    it('get_metadata gives external ids to a user who may not read ir.model.data, and nothing for a record without one', async () => {
+      if (!t.bot) throw new Error('no bot user: set ODOO_BOT_USER and ODOO_BOT_API_KEY to run this against a real Odoo');
+      const bot = caller(t, { uid: t.bot.uid, key: t.bot.key });
+      const [meta] = await bot.call('res.partner', 'get_metadata', [[fx.partnerId]]);
+      expect(meta).toMatchObject({ id: fx.partnerId, xmlid: fx.partnerXmlid, xmlids: [{ xmlid: fx.partnerXmlid, noupdate: false }] });
+      const plain = await api.call('res.partner', 'create', [{ name: `No xmlid ${sfx}` }]);
+      expect((await bot.call('res.partner', 'get_metadata', [[plain]]))[0]).toMatchObject({ id: plain, xmlid: false, xmlids: [] });
+      expect(await bot.call('res.partner', 'get_metadata', [[2 ** 30]])).toEqual([]);
     });
   });
 });

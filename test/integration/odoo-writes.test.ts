@@ -1,5 +1,6 @@
 import type { Runtime } from '../../src/daemon/runtime';
 import { GatewayError } from '../../src/errors/gateway-error';
+import { createOdooClient } from '../../src/odoo/client/create-client';
 import { writeOrder, writeWarehouseAdvice } from '../../src/odoo/writers';
 import { requestReplay } from '../../src/pipeline/replay';
 import { listDocuments } from '../../src/store/documents.repo';
@@ -57,6 +58,26 @@ describe.each(BACKENDS)('Odoo writes through the inbound pipeline on %s', (backe
     expect(second.id).toBe(first.id);
     expect(second.note).toMatch(/already in Odoo/);
     expect(ordersFor(sb, 'PO-TWICE').map((o) => [o.order_line.length, o.state])).toEqual([[2, 'sale']]);
+  });
+
+  it('as the least-privilege bot: an order, its replay, a same-PO order entered by hand, with no external-id lookup that can miss', async () => {
+    const bot = createOdooClient(rt.config, undefined, { user: 'edi-bot', apiKey: 'edi-bot' });
+    const methods: string[] = [];
+    const call = bot.call.bind(bot);
+    bot.call = ((model: string, method: string, ...rest: [unknown[]?, Record<string, unknown>?]) => { methods.push(`${model}.${method}`); return call(model, method, ...rest); }) as typeof bot.call;
+    const botCtx = { ...ctx(), client: bot };
+    const first = await writeOrder(acmeOrder('PO-BOT-1'), botCtx);
+    expect(first.note).toMatch(/created/);
+    const again = await writeOrder(acmeOrder('PO-BOT-1'), botCtx);
+    expect(again).toMatchObject({ id: first.id, note: expect.stringMatching(/already in Odoo/) });
+    // Entered by hand: the same PO for the same customer, without our external id.
+    const acme = (sb.execute('res.partner', 'search', [[['ref', '=', 'ACME-RETAIL']]]) as number[])[0];
+    sb.execute('sale.order', 'create', [{ partner_id: acme, client_order_ref: 'PO-BOT-2' }]);
+    const err = await writeOrder(acmeOrder('PO-BOT-2'), botCtx).catch((e) => e);
+    expect(err).toMatchObject({ code: 'ODOO_VALIDATION', message: expect.stringMatching(/not written by the gateway/) });
+    expect(ordersFor(sb, 'PO-BOT-2')).toHaveLength(1);
+    expect(methods.filter((m) => m.startsWith('ir.model.data'))).toEqual([]);
+    expect(methods).toContain('sale.order.get_metadata');
   });
 
   it.each([

@@ -7,7 +7,10 @@ import type { PartnerProfile } from '../../partners/profile.schema';
 import { requireProfiles } from '../../partners/require-profiles';
 import { runPartnerSamples, sampleDir, type SampleOutcome } from '../../partners/sample-runner';
 import { scaffoldProfile } from '../../partners/scaffold-profile';
-import { commandContext } from '../context';
+import { checkOdoo } from '../../odoo/check/check-odoo';
+import { formatProblem, planProfile } from '../../odoo/check/plan';
+import { commandContext, withRuntime } from '../context';
+import { withCliOdoo } from '../odoo-for-cli';
 import { printJson, table } from '../format';
 
 /** A profile as JSON: what the file says, without the loader's lookup tables. */
@@ -22,7 +25,7 @@ function formatOutcome(o: SampleOutcome): string {
 }
 
 export function registerPartners(program: Command): void {
-  const partners = program.command('partners').description('partner profiles: list, lint, test, new');
+  const partners = program.command('partners').description('partner profiles: list, lint, test, new, check-odoo');
   partners
     .command('list')
     .description('the partners whose profiles load')
@@ -70,6 +73,34 @@ export function registerPartners(program: Command): void {
       const failed = outcomes.filter((o) => o.status === 'fail' || o.status === 'missing').length;
       process.stdout.write(`${outcomes.length - failed} passed, ${failed} failed\n`);
       if (failed) process.exitCode = 1;
+    });
+
+  partners
+    .command('check-odoo')
+    .description("check the profiles' Odoo records (customer, warehouse, pricelists, items.csv products, locations.csv addresses) and the Odoo user's rights; one line per problem")
+    .argument('[id]', 'only this partner')
+    .action(async (id: string | undefined, _opts: unknown, cmd: Command) => {
+      const result = await withRuntime(cmd, { role: 'cli', needsPartners: true }, async (rt) => {
+        const all = rt.partners().profiles;
+        const profiles = id ? all.filter((p) => p.id === id) : all;
+        if (id && !profiles.length) throw new GatewayError('USAGE', `no partner '${id}' in ${rt.config.profilesDir} (partners list shows them)`);
+        const plans = profiles.map((p) => planProfile(p, (f) => fs.readFileSync(f, 'utf8')));
+        const login = rt.config.odoo.url ? rt.config.odoo.user ?? '' : 'admin';
+        return withCliOdoo(rt, async () => {
+          try {
+            return await checkOdoo(rt.odoo(), plans, login);
+          } catch (err) {
+            if (!(err instanceof GatewayError) || !/AUTH|LOGIN|ACCESS_DENIED|UNAVAILABLE|CONNECT/i.test(err.code)) throw err;
+            const where = rt.config.odoo.url ? `${rt.config.odoo.url} (database ${rt.config.odoo.db ?? ''})` : 'the sandbox Odoo';
+            throw new GatewayError(err.code, `user '${login}' cannot use ${where}: ${err.message}`);
+          }
+        });
+      });
+      for (const p of result.problems) process.stdout.write(`${formatProblem(p)}\n`);
+      const c = result.counts;
+      process.stderr.write(`checked ${c.profiles} profile(s) as user '${result.user.login}' (uid ${result.user.uid}): ${c.rights} right(s), ${c.customers} customer(s), `
+        + `${c.products} item row(s), ${c.addresses} location row(s); ${result.problems.length} problem(s)\n`);
+      if (result.problems.length) process.exitCode = 1;
     });
 
   partners

@@ -30,7 +30,7 @@ export interface OdooClient {
 }
 
 /** Methods that change nothing: a timeout or a reset connection may be retried at once. */
-const READ_ONLY = new Set(['search', 'search_read', 'search_count', 'read', 'fields_get', 'name_search', 'check_object_reference', 'context_get', 'default_get', 'read_group']);
+const READ_ONLY = new Set(['search', 'search_read', 'search_count', 'read', 'fields_get', 'name_search', 'check_object_reference', 'context_get', 'default_get', 'read_group', 'get_metadata', 'has_access', 'has_group']);
 
 export interface ClientOptions {
   maxConcurrent: number;

@@ -136,7 +136,7 @@ export class OdooEventScanner {
     const registry = this.deps.partners();
     const c = this.context;
     if (c && c.registry === registry && now.getTime() - c.at < CONTEXT_TTL_MS && now.getTime() >= c.at) {
-      return { ...c.ctx, today: now.toISOString().slice(0, 10) };
+      return { ...c.ctx, now };
     }
     const ctx = await scanContext(this.client, this.deps.knex, this.deps.config, registry, now);
     this.context = { at: now.getTime(), registry, ctx };

@@ -140,9 +140,9 @@ function common(core: Core, method: string, args: unknown[]): unknown {
  */
 export function callMethod(core: Core, uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): unknown {
   const def = core.registry.model(model);
-  if (method.startsWith('_')) throw privateMethod(method);
+  if (method.startsWith('_')) throw privateMethod(model, method, core.version);
   const m = findMethod(def, method);
-  if (!m) throw unknownMethod(model, method);
+  if (!m) throw unknownMethod(model, method, core.version);
   const { context, ...named } = kwargs;
   const positional = [...args];
   const ids = m.onRecords ? toIds(positional.shift()) : [];
@@ -152,9 +152,9 @@ export function callMethod(core: Core, uid: number, model: string, method: strin
 /** JSON-2 (19): named arguments only, ids and context beside them. */
 export function callMethodNamed(core: Core, uid: number, model: string, method: string, body: Record<string, unknown>): unknown {
   const def = core.registry.model(model);
-  if (method.startsWith('_')) throw privateMethod(method);
+  if (method.startsWith('_')) throw privateMethod(model, method, core.version);
   const m = findMethod(def, method);
-  if (!m) throw unknownMethod(model, method);
+  if (!m) throw unknownMethod(model, method, core.version);
   const { ids, context, ...named } = body;
   return invoke(core, uid, model, method, m, toIds(ids ?? []), bindArgs(method, m, [], named), (context as Record<string, unknown>) ?? {});
 }

@@ -14,6 +14,9 @@ export class OdooError extends Error {
   ) {
     super(message);
   }
+
+  /** Set on a NOT NULL violation: the field, for load()'s own wording. */
+  missingField?: { label: string; name: string };
 }
 
 // Odoo 17/18/19 odoo/exceptions.py: UserError.http_status = 422, AccessError 403, MissingError 404.
@@ -36,34 +39,50 @@ export function missingError(model: string, ids: number[], uid: number): OdooErr
 
 export const invalidField = (model: string, field: string) => valueError(`Invalid field '${field}' on model '${model}'`);
 
-/** Private methods are refused before anything else (odoo/service/model.py, 17/18). */
-export const privateMethod = (method: string) =>
-  accessError(`Private methods (such as ${method}) cannot be called remotely.`);
+/** Private methods are refused (odoo/service/model.py get_public_method; 18.0-20250702 names model and method). */
+export const privateMethod = (model: string, method: string, version: 17 | 18 | 19 = 18) =>
+  accessError(version >= 18
+    ? `Private methods (such as '${model}.${method}') cannot be called remotely.`
+    : `Private methods (such as ${method}) cannot be called remotely.`);
 
 export const unknownModel = (model: string) => userError(`Object ${model} doesn't exist`);
 
-export function unknownMethod(model: string, method: string): OdooError {
-  return new OdooError('builtins.AttributeError', `The method '${method}' does not exist on the model '${model}'`, 404);
+/** 18.0-20250702 (service/model.py get_public_method); 17 named the model apart. */
+export function unknownMethod(model: string, method: string, version: 17 | 18 | 19 = 18): OdooError {
+  return new OdooError('builtins.AttributeError', version >= 18
+    ? `The method '${model}.${method}' does not exist`
+    : `The method '${method}' does not exist on the model '${model}'`, 404);
 }
 
-/** 17/18 wording of the ACL refusal (ir.model.access check). */
-export function aclError(model: string, description: string, operation: 'read' | 'create' | 'write' | 'unlink'): OdooError {
+/**
+ * The ACL refusal (ir.model.access _make_access_error, 17/18): the groups that have the right,
+ * as `category/name`, or none.
+ */
+export function aclError(model: string, description: string, operation: 'read' | 'create' | 'write' | 'unlink', groups: string[] = ['Administration/Access Rights']): OdooError {
   const verb = { read: 'access', create: 'create', write: 'modify', unlink: 'delete' }[operation];
   return accessError(
     `You are not allowed to ${verb} '${description}' (${model}) records.\n\n`
-    + 'This operation is allowed for the following groups:\n\t- Administration/Access Rights\n\n'
-    + 'Contact your administrator to request access if necessary.',
+    + (groups.length ? `This operation is allowed for the following groups:\n${groups.map((g) => `\t- ${g}`).join('\n')}` : 'No group currently allows this operation.')
+    + '\n\nContact your administrator to request access if necessary.',
   );
 }
 
-/** What a NOT NULL violation becomes in Odoo 17/18 (`_as_validation_error` on the IntegrityError). */
+/** mail.thread _message_compute_author: a user without an email cannot post (18). */
+export const noSenderEmail = () => userError("Unable to send message, please configure the sender's email address.");
+
+/**
+ * What a NOT NULL violation becomes in Odoo 17/18 (`_as_validation_error` on the IntegrityError).
+ * load() words the same violation differently (convert_pgerror_not_null), hence `missingField`.
+ */
 export function mandatoryFieldError(modelLabel: string, model: string, fieldLabel: string, field: string): OdooError {
-  return validationError(
+  const err = validationError(
     'The operation cannot be completed:\n'
     + '- Create/update: a mandatory field is not set.\n'
     + '- Delete: another model requires the record being deleted. If possible, archive it instead.\n\n'
     + `Model: ${modelLabel} (${model})\nField: ${fieldLabel} (${field})`,
   );
+  err.missingField = { label: fieldLabel, name: field };
+  return err;
 }
 
 /** Faults the sandbox can be told to inject (server.ts): what PostgreSQL trouble looks like through Odoo. */

@@ -49,8 +49,8 @@ export const SEED_PARTNERS: SeedPartner[] = [
     address: { street: 'Rue de la Loi 42', city: 'Brussels', state: '', zip: '1000', country: 'BE' },
     // partner-profiles/nordmart/locations.csv: GLN (NAD+DP) → delivery_ref.
     children: [
-      { name: 'Nordmart DC Göteborg', ref: 'NORDMART-DC-GBG', type: 'delivery', address: { street: 'Fabriksgatan 12', city: 'Göteborg', state: '', zip: '41250', country: 'SE' } },
-      { name: 'Nordmart DC Malmö', ref: 'NORDMART-DC-MMA', type: 'delivery', address: { street: 'Hamngatan 3', city: 'Malmö', state: '', zip: '21122', country: 'SE' } },
+      { name: 'Nordmart DC Göteborg', ref: 'NORDMART-DC-GBG', barcode: '5412345000020', type: 'delivery', address: { street: 'Hamnvägen 10', city: 'Göteborg', state: '', zip: '41764', country: 'SE' } },
+      { name: 'Nordmart DC Malmö', ref: 'NORDMART-DC-MMA', barcode: '5412345000037', type: 'delivery', address: { street: 'Industrigatan 5', city: 'Malmö', state: '', zip: '21214', country: 'SE' } },
     ],
   },
   {
@@ -86,5 +86,13 @@ export const SEED_CARRIERS = ['UPS Ground', 'Old Dominion'];
 /** Users. uid 2 is admin as in every Odoo database; the bot gets 6, the first free id of a fresh database. */
 export const SEED_USERS = {
   admin: { uid: 2, login: 'admin', password: 'admin', apiKey: 'admin', name: 'Mitchell Admin' },
-  bot: { uid: 6, login: 'edi-bot', password: null, apiKey: 'edi-bot', name: 'EDI Bot' },
+  bot: {
+    uid: 6, login: 'edi-bot', password: null, apiKey: 'edi-bot', name: 'EDI Bot',
+    // As the real-Odoo kit makes its edi-bot (../shared/real-odoo ODOO_BOT_EMAIL, ODOO_BOT_GROUPS).
+    email: 'edi-bot@example.com',
+    groups: [
+      'base.group_user', 'base.group_partner_manager', 'sales_team.group_sale_salesman_all_leads',
+      'stock.group_stock_user', 'account.group_account_invoice', 'purchase.group_purchase_user',
+    ],
+  },
 } as const;

@@ -3,6 +3,7 @@ import { odooDatetime, odooStamp } from './dispatch';
 import { createRecords } from './orm/records';
 import type { Env } from './orm/types';
 import { setXmlid } from './orm/xmlid';
+import { GROUPS, withImplied } from './orm/access';
 import {
   SEED_CARRIERS, SEED_COMPANY, SEED_PARTNERS, SEED_PRICELISTS, SEED_PRODUCTS, SEED_USERS, SEED_WAREHOUSES, type SeedAddress,
 } from './seed-data';
@@ -13,7 +14,10 @@ import {
  * their real external ids, then seed-data.ts.
  */
 export function seedSandbox(core: Core): void {
-  if (core.store.state.seeded) return;
+  if (core.store.state.seeded) {
+    seedGroupsIntoOlderData(core);
+    return;
+  }
   core.store.transaction(() => {
     const env: Env = { db: core.store, registry: core.registry, uid: 1, context: { tracking_disable: true }, now: odooDatetime(core.now()), stamp: odooStamp(core.now()), version: core.version };
     const mk = (model: string, vals: Record<string, unknown>, xmlid?: string) => {
@@ -43,17 +47,19 @@ export function seedSandbox(core: Core): void {
     mk('res.company', { name: SEED_COMPANY.name, partner_id: companyPartner, currency_id: usd }, 'base.main_company');
     const botPartner = mk('res.partner', { name: 'OdooBot', active: false }, 'base.partner_root');
     const adminPartner = mk('res.partner', { name: SEED_USERS.admin.name, email: 'admin@example.com' }, 'base.partner_admin');
-    const ediBotPartner = mk('res.partner', { name: SEED_USERS.bot.name });
-    core.store.insert('res.users', { login: '__system__', partner_id: botPartner, active: false, company_id: 1, create_date: env.stamp, write_date: env.stamp }, 1);
+    const ediBotPartner = mk('res.partner', { name: SEED_USERS.bot.name, email: SEED_USERS.bot.email });
+    const groups = seedGroups(env);
+    const groupIds = (xmlids: Iterable<string>) => [...withImplied(xmlids)].map((x) => groups.get(x)!);
+    core.store.insert('res.users', { login: '__system__', partner_id: botPartner, active: false, company_id: 1, groups_id: groupIds(groups.keys()), create_date: env.stamp, write_date: env.stamp }, 1);
     setXmlid(env, 'base.user_root', 'res.users', 1, true);
     core.store.insert('res.users', {
-      login: SEED_USERS.admin.login, partner_id: adminPartner, active: true, company_id: 1, tz: 'UTC', lang: 'en_US',
+      login: SEED_USERS.admin.login, partner_id: adminPartner, active: true, company_id: 1, tz: 'UTC', lang: 'en_US', groups_id: groupIds(groups.keys()),
       _password: SEED_USERS.admin.password, _api_keys: [SEED_USERS.admin.apiKey], create_date: env.stamp, write_date: env.stamp,
     }, SEED_USERS.admin.uid);
     setXmlid(env, 'base.user_admin', 'res.users', SEED_USERS.admin.uid, true);
     // A non-admin internal user with an API key only: shows what a least-privilege bot may do.
     core.store.insert('res.users', {
-      login: SEED_USERS.bot.login, partner_id: ediBotPartner, active: true, company_id: 1, tz: 'UTC', lang: 'en_US',
+      login: SEED_USERS.bot.login, partner_id: ediBotPartner, active: true, company_id: 1, tz: 'UTC', lang: 'en_US', groups_id: groupIds(SEED_USERS.bot.groups),
       _password: SEED_USERS.bot.password, _api_keys: [SEED_USERS.bot.apiKey], create_date: env.stamp, write_date: env.stamp,
     }, SEED_USERS.bot.uid);
 
@@ -117,5 +123,37 @@ export function seedSandbox(core: Core): void {
     });
     for (const name of SEED_CARRIERS) mk('delivery.carrier', { name });
     core.store.state.seeded = true;
+  });
+}
+
+/** res.groups with their external ids and implied groups (access.ts GROUPS). */
+function seedGroups(env: Env): Map<string, number> {
+  const groups = new Map<string, number>();
+  for (const g of GROUPS) {
+    const [row] = createRecords(env, 'res.groups', [{ name: g.name, category_name: g.category }]);
+    setXmlid(env, g.xmlid, 'res.groups', row.id, true);
+    groups.set(g.xmlid, row.id);
+  }
+  for (const g of GROUPS) env.db.update('res.groups', groups.get(g.xmlid)!, { implied_ids: g.implied.map((x) => groups.get(x)!) });
+  return groups;
+}
+
+/**
+ * A data file seeded before users had groups: add the groups, give admin all of them and the bot
+ * its own (and its email), so that rights checks do not lock them out.
+ */
+function seedGroupsIntoOlderData(core: Core): void {
+  if (core.store.rows('res.groups').length) return;
+  core.store.transaction(() => {
+    const env: Env = { db: core.store, registry: core.registry, uid: 1, context: {}, now: odooDatetime(core.now()), stamp: odooStamp(core.now()), version: core.version };
+    const groups = seedGroups(env);
+    const ids = (xmlids: Iterable<string>) => [...withImplied(xmlids)].map((x) => groups.get(x)!);
+    for (const uid of [1, SEED_USERS.admin.uid]) if (core.store.get('res.users', uid)) core.store.update('res.users', uid, { groups_id: ids(groups.keys()) });
+    const bot = core.store.get('res.users', SEED_USERS.bot.uid);
+    if (bot) {
+      core.store.update('res.users', bot.id, { groups_id: ids(SEED_USERS.bot.groups) });
+      const partner = core.store.get('res.partner', bot.partner_id as number);
+      if (partner && !partner.email) core.store.update('res.partner', partner.id, { email: SEED_USERS.bot.email });
+    }
   });
 }

@@ -12,20 +12,39 @@ import { describeItem, productKeys } from './keys';
 const XMLID = /^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/;
 
 /**
- * A res.partner by a profile's `odoo.customer`: its external id (module.name), its ref, or its
- * exact name, in that order. Undefined when none matches.
+ * Which of `ids` carry which of the external ids `wanted` (xmlid -> record id). get_metadata reads
+ * ir.model.data with sudo, so a least-privilege user (who may not read ir.model.data) can ask, and
+ * a record without the xmlid is simply not in the answer: unlike check_object_reference, a miss
+ * raises nothing, so Odoo logs no error.
+ */
+export async function idsByXmlid(client: OdooClient, model: string, ids: number[], wanted: Iterable<string>): Promise<Map<string, number>> {
+  const want = new Set(wanted);
+  const found = new Map<string, number>();
+  if (!ids.length || !want.size) return found;
+  const meta = await client.call<{ id: number; xmlids?: { xmlid: string }[] }[]>(model, 'get_metadata', [ids]);
+  for (const m of meta ?? []) {
+    for (const x of m.xmlids ?? []) if (want.has(x.xmlid) && !found.has(x.xmlid)) found.set(x.xmlid, m.id);
+  }
+  return found;
+}
+
+/**
+ * A res.partner by a profile's `odoo.customer`: its ref, its exact name, or its external id
+ * (module.name). Undefined when none matches. The external id is tried last, and only when the
+ * value looks like one: Odoo has no error-free lookup of an external id without ir.model.data
+ * rights, and check_object_reference makes it log an ERROR for every miss.
  */
 export async function findPartner(client: OdooClient, name: string): Promise<number | undefined> {
-  if (XMLID.test(name)) {
-    const [module, xml] = name.split('.');
-    const hit = await client.checkObjectReference(module, xml);
-    if (hit && hit[0] === 'res.partner') return hit[1];
-  }
   for (const field of ['ref', 'name']) {
     // The company first: a delivery contact may carry a similar ref.
     const rows = await client.searchRead<{ id: number; parent_id: unknown }>('res.partner', [[field, '=', name]], ['id', 'parent_id'], { limit: 5, order: 'id asc' });
     const top = rows.find((r) => !r.parent_id) ?? rows[0];
     if (top) return top.id;
+  }
+  if (XMLID.test(name)) {
+    const [module, xml] = name.split('.');
+    const hit = await client.checkObjectReference(module, xml);
+    if (hit && hit[0] === 'res.partner') return hit[1];
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
 import type { Order, Party } from '../../canonical';
 import { GatewayError } from '../../errors/gateway-error';
 import type { OdooClient } from '../client/odoo-client';
-import { addressXmlid, EDI_MODULE, full, orderLineXmlid, orderXmlid } from './keys';
-import { findAddress, requireByName, requireCustomer, resolveProducts } from './lookups';
+import { addressXmlid, full, orderLineXmlid, orderXmlid } from './keys';
+import { findAddress, idsByXmlid, requireByName, requireCustomer, resolveProducts } from './lookups';
 import { orderLoadRows, type ResolvedOrder } from './order-load';
 import type { OdooWriter, WriterContext } from './writer';
 
@@ -13,11 +13,21 @@ interface SaleOrderRow {
   picking_ids: number[];
 }
 
+/**
+ * The sale order this gateway wrote for the PO, if any. The key stays the order's external id
+ * (load() upserts by it), but it is looked up without ir.model.data (a least-privilege bot may
+ * not read it) and without check_object_reference (for a new order that raises, and Odoo logs an
+ * ERROR with a traceback each time): the orders carrying the PO as client_order_ref (load() sets
+ * it), then get_metadata says which one, if any, holds our external id. A same-PO order entered
+ * by hand has no such id, so it is not taken for ours (writeOrder refuses to double it).
+ * An order whose client_order_ref was changed in Odoo by hand is not found here; load() still
+ * finds it by the external id and updates it rather than making a second one.
+ */
 async function existingOrder(client: OdooClient, order: Order): Promise<SaleOrderRow | undefined> {
-  const ref = await client.checkObjectReference(EDI_MODULE, orderXmlid(order.partnerId, order.poNumber));
-  if (!ref) return undefined;
-  const [row] = await client.read<SaleOrderRow>('sale.order', [ref[1]], ['name', 'state', 'picking_ids']);
-  return row;
+  const xmlid = full(orderXmlid(order.partnerId, order.poNumber));
+  const candidates = await client.searchRead<SaleOrderRow>('sale.order', [['client_order_ref', '=', order.poNumber]], ['name', 'state', 'picking_ids'], { order: 'id asc', limit: 50 });
+  const id = (await idsByXmlid(client, 'sale.order', candidates.map((c) => c.id), [xmlid])).get(xmlid);
+  return candidates.find((c) => c.id === id);
 }
 
 /** Nothing may change once goods left: a done picking of the order says they did. */
@@ -86,12 +96,9 @@ async function confirm(client: OdooClient, id: number, ctx: WriterContext): Prom
 
 /** Lines the new version of the order no longer has go to quantity 0 (a confirmed order's lines cannot be deleted). */
 async function zeroDroppedLines(client: OdooClient, order: Order, soId: number): Promise<number> {
-  const keep = new Set<number>();
-  for (const line of order.lines) {
-    const ref = await client.checkObjectReference(EDI_MODULE, orderLineXmlid(order.partnerId, order.poNumber, line.lineNumber));
-    if (ref) keep.add(ref[1]);
-  }
   const lines = await client.searchRead<{ id: number; product_uom_qty: number }>('sale.order.line', [['order_id', '=', soId], ['display_type', '=', false]], ['id', 'product_uom_qty']);
+  const wanted = order.lines.map((line) => full(orderLineXmlid(order.partnerId, order.poNumber, line.lineNumber)));
+  const keep = new Set((await idsByXmlid(client, 'sale.order.line', lines.map((l) => l.id), wanted)).values());
   const dropped = lines.filter((l) => !keep.has(l.id) && l.product_uom_qty !== 0).map((l) => l.id);
   if (dropped.length) await client.write('sale.order.line', dropped, { product_uom_qty: 0 });
   return dropped.length;

@@ -1,8 +1,10 @@
-import { aclError, validationError, valueError } from '../rpc-errors';
-import { boolean, char, float, html, integer, many2one, one2many, selection, magicFields } from '../orm/fields';
+import { accessError, validationError, valueError } from '../rpc-errors';
+import { groupId, hasGroup, withImplied } from '../orm/access';
+import { boolean, char, float, html, integer, many2many, many2one, one2many, selection, magicFields } from '../orm/fields';
 import type { Env, ModelDef } from '../orm/types';
 import type { Row } from '../store';
 import { findXmlid } from '../orm/xmlid';
+import { createRecords } from '../orm/records';
 
 /** The root company of a partner: itself if it is a company or has no parent (res.partner _compute_commercial_partner, 17/18). */
 export function commercialPartner(env: Env, id: number): number {
@@ -98,10 +100,32 @@ export const resUsers: ModelDef = {
     share: boolean('Share User', { default: false }),
     tz: char('Timezone'),
     lang: char('Language', { default: 'en_US' }),
+    // Related to partner_id.email in Odoo: the sender address of the user's chatter messages.
+    // Write-only (Odoo reads it as ''): sets the password that login and execute_kw accept.
+    password: char('Password', { compute: () => '' }),
+    email: char('Email', { compute: (env, r) => env.db.get('res.partner', r.partner_id as number)?.email ?? false }),
+    // 18: groups_id, stored with the implied groups added (19 renames it group_ids).
+    groups_id: many2many('res.groups', 'Groups'),
   },
-  // Only admin may create/change users; everyone may read (the bot reads its own name).
-  beforeCreate: (env) => { if (env.uid !== 2 && env.uid !== 1) throw aclError('res.users', 'User', 'create'); },
-  beforeWrite: (env) => { if (env.uid !== 2 && env.uid !== 1) throw aclError('res.users', 'User', 'write'); },
+  beforeCreate: (env, vals) => {
+    // _inherits res.partner: a user made with a name gets its own partner (the superuser creates it).
+    if (!vals.partner_id) {
+      const [p] = createRecords({ ...env, uid: 1, context: {} }, 'res.partner', [{ name: vals.name ?? vals.login, email: vals.email ?? false }]);
+      vals.partner_id = p.id;
+    }
+  },
+  afterCreate: (env, row, vals) => {
+    if (typeof vals.password === 'string' && vals.password) env.db.update('res.users', row.id, { _password: vals.password });
+    // email is computed here (so the create ignores it); write it through like the related field.
+    if ('email' in vals) env.db.update('res.partner', row.partner_id as number, { email: vals.email ?? false });
+    addImpliedGroups(env, [row]);
+  },
+  beforeWrite: (env, rows, vals) => {
+    // The related field writes through to the partner.
+    if ('email' in vals) for (const r of rows) env.db.update('res.partner', r.partner_id as number, { email: vals.email ?? false, write_date: env.stamp });
+    if (typeof vals.password === 'string' && vals.password) for (const r of rows) env.db.update('res.users', r.id, { _password: vals.password });
+  },
+  afterWrite: (env, rows) => addImpliedGroups(env, rows),
   methods: {
     // The health check the notes recommend (ODOO-NOTES §6, §1.4 for JSON-2 uid discovery).
     context_get: {
@@ -111,7 +135,42 @@ export const resUsers: ModelDef = {
         return { lang: (u?.lang as string) || 'en_US', tz: (u?.tz as string) || 'UTC', uid: env.uid };
       },
     },
+    // res.users.has_group (18): one user; internal users may ask about anyone.
+    has_group: {
+      params: ['group_ext_id'], required: ['group_ext_id'], onRecords: true,
+      fn: (env, _model, { ids, args }) => {
+        if (ids.length !== 1) throw valueError(`Expected singleton: res.users(${ids.join(', ')}${ids.length === 1 ? ',' : ''})`);
+        if (ids[0] !== env.uid && !hasGroup(env, env.uid, 'base.group_user')) throw accessError('You can ony call user.has_group() with your current user.');
+        return hasGroup(env, ids[0], String(args.group_ext_id));
+      },
+    },
   },
+};
+
+/** Odoo adds a group's implied groups to the user when the group is given (res.groups implied_ids). */
+function addImpliedGroups(env: Env, rows: Row[]): void {
+  for (const r of rows) {
+    const cur = (env.db.get('res.users', r.id)?.groups_id as number[] | undefined) ?? [];
+    const xmlids = cur.map((id) => env.db.rows('ir.model.data').find((x) => x.model === 'res.groups' && x.res_id === id))
+      .filter((x): x is Row => !!x).map((x) => `${x.module as string}.${x.name as string}`);
+    const all = [...withImplied(xmlids)].map((x) => groupId(env, x)).filter((id): id is number => id !== undefined);
+    const next = [...new Set([...cur, ...all])];
+    if (next.length !== cur.length) env.db.update('res.users', r.id, { groups_id: next });
+  }
+}
+
+export const resGroups: ModelDef = {
+  name: 'res.groups',
+  description: 'Access Groups',
+  order: 'name',
+  fields: {
+    ...magicFields(),
+    name: char('Name', { required: true }),
+    category_name: char('Application'),
+    full_name: char('Group Name', { compute: (_env, r) => (r.category_name ? `${r.category_name as string} / ${r.name as string}` : r.name) }),
+    implied_ids: many2many('res.groups', 'Inherits'),
+  },
+  displayName: (_env, r) => (r.category_name ? `${r.category_name as string} / ${r.name as string}` : r.name as string),
 };
 
 export const resCompany: ModelDef = {

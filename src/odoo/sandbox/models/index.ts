@@ -3,7 +3,7 @@ import { MESSAGE_POST, ORM_METHODS } from '../orm/methods';
 import type { FieldDef, MethodDef, ModelDef, Registry } from '../orm/types';
 import { unknownModel } from '../rpc-errors';
 import { accountMove, accountMoveLine, accountTax, saleAdvancePaymentInv } from './account';
-import { irModelData, mailMessage, resCompany, resCountry, resCountryState, resCurrency, resPartner, resUsers, uomUom } from './base';
+import { irModelData, mailMessage, resCompany, resGroups, resCountry, resCountryState, resCurrency, resPartner, resUsers, uomUom } from './base';
 import { productPricelist, productPricelistItem, productProduct } from './product';
 import { purchaseOrder, purchaseOrderLine } from './purchase';
 import { saleOrder, saleOrderLine } from './sale';
@@ -14,7 +14,7 @@ import {
 
 /** Every model the sandbox knows; registering one is one line here. */
 const MODELS: ModelDef[] = [
-  resPartner, resUsers, resCompany, resCountry, resCountryState, resCurrency, uomUom, irModelData, mailMessage,
+  resPartner, resUsers, resGroups, resCompany, resCountry, resCountryState, resCurrency, uomUom, irModelData, mailMessage,
   productProduct, productPricelist, productPricelistItem,
   stockWarehouse, stockLocation, stockPickingType, stockPicking, stockMove, stockMoveLine, stockQuant, stockLot,
   stockQuantPackage, deliveryCarrier, stockBackorderConfirmation,

@@ -1,4 +1,5 @@
 import { userError } from '../rpc-errors';
+import { postMessage } from '../orm/methods';
 import { browse, createRecords, touchRecords } from '../orm/records';
 import type { Env } from '../orm/types';
 import type { Row } from '../store';
@@ -113,6 +114,11 @@ function actionDone(env: Env, p: Row, moves: Row[], shipped: (m: Row) => number,
     }
     reserveMoves(env, newMoves);
     recomputePickingState(env, backorder.id);
+    // stock.picking _create_backorder posts this as the user: a user without an email fails here (18).
+    const boName = env.db.get('stock.picking', backorder.id)?.name as string;
+    postMessage(env, 'stock.picking', p.id, {
+      body: `<p>The backorder <a href="#" data-oe-model="stock.picking" data-oe-id="${backorder.id}">${boName}</a> has been created.</p>`,
+    });
   } else {
     for (const r of rest) {
       if (fullyUnshipped.has(r.move.id)) touchRecords(env, 'stock.move', [r.move.id], { state: 'cancel', quantity: 0 });

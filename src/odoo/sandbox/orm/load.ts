@@ -12,10 +12,13 @@ import { resolveXmlid, setXmlid } from './xmlid';
  * - `o2m/sub` columns describe lines; a row whose non-line columns are all empty continues the
  *   record above. Lines with an `o2m/id` that exists are updated, every other line is CREATED —
  *   so re-loading without line ids duplicates the lines, as on a real Odoo (86 → 172).
- * - Errors are returned as messages with `ids: false`, and nothing at all is written.
+ * - Errors are returned as messages with `ids: false`, and nothing at all is written. A value
+ *   that does not convert is reported and left out, and the record is still tried, so a
+ *   required field that did not convert is reported twice, as Odoo 18 does ("No matching
+ *   record ..." then "Missing required value for the field 'Customer' (partner_id)").
  */
 interface Column { index: number; parts: string[] }
-interface Message { type: 'error'; message: string; record: number; rows: { from: number; to: number }; field: string }
+interface Message { type: 'error'; message: string; record: number; rows: { from: number; to: number }; field?: string; field_name?: string }
 
 export function loadRecords(env: Env, model: string, fieldsArg: unknown, dataArg: unknown): { ids: number[] | false; messages: Message[]; nextrow: number } {
   if (!Array.isArray(fieldsArg) || !Array.isArray(dataArg)) {
@@ -44,13 +47,14 @@ export function loadRecords(env: Env, model: string, fieldsArg: unknown, dataArg
 
   const ids: number[] = [];
   records.forEach((rec, recordIndex) => {
+    const problems: LoadError[] = [];
     try {
-      ids.push(loadOne(env, model, top, lineCols, rows, rec));
+      ids.push(loadOne(env, model, top, lineCols, rows, rec, problems));
     } catch (err) {
       if (!(err instanceof LoadError) && !(err instanceof OdooError)) throw err;
-      const field = err instanceof LoadError ? err.field : '';
-      messages.push(msg(err.message, recordIndex, rec.from, rec.to, field));
+      problems.push(err instanceof LoadError ? err : asLoadProblem(model, err));
     }
+    for (const p of problems) messages.push(msg(p.message, recordIndex, rec.from, rec.to, p.field, p.fieldLabel));
   });
   if (messages.length) {
     env.db.rollbackInPlace();
@@ -60,18 +64,29 @@ export function loadRecords(env: Env, model: string, fieldsArg: unknown, dataArg
 }
 
 class LoadError extends Error {
-  constructor(message: string, readonly field: string) { super(message); }
+  constructor(message: string, readonly field: string, readonly fieldLabel?: string) { super(message); }
 }
 
-function msg(message: string, record: number, from: number, to: number, field: string): Message {
-  return { type: 'error', message, record, rows: { from, to }, field };
+/** A write error as load() words it: NOT NULL violations by convert_pgerror_not_null (18). */
+function asLoadProblem(model: string, err: OdooError, onModel = model): LoadError {
+  const f = err.missingField;
+  if (!f) return new LoadError(err.message, '');
+  if (onModel !== model) {
+    return new LoadError(`Missing required value for the field '${f.name}' on a linked model [${onModel.replace(/\./g, '_')}]`, '');
+  }
+  return new LoadError(`Missing required value for the field '${f.label}' (${f.name})`, f.name);
+}
+
+function msg(message: string, record: number, from: number, to: number, field: string, fieldLabel?: string): Message {
+  // An error that is not about one field (an AccessError) comes without `field`.
+  return { type: 'error', message, record, rows: { from, to }, ...(field ? { field } : {}), ...(fieldLabel ? { field_name: fieldLabel } : {}) };
 }
 
 const empty = (v: unknown) => v === undefined || v === null || v === '' || v === false;
 
-function loadOne(env: Env, model: string, top: Column[], lineCols: Column[], rows: unknown[][], rec: { from: number; to: number }): number {
+function loadOne(env: Env, model: string, top: Column[], lineCols: Column[], rows: unknown[][], rec: { from: number; to: number }, problems: LoadError[]): number {
   const first = rows[rec.from];
-  const { vals, xmlid, dbId } = convertColumns(env, model, top, first, 0);
+  const { vals, xmlid, dbId } = convertColumns(env, model, top, first, 0, problems);
   let id: number | undefined;
   if (xmlid) id = resolveXmlid(env, xmlid, model)?.id;
   if (dbId !== undefined) id = dbId;
@@ -89,19 +104,24 @@ function loadOne(env: Env, model: string, top: Column[], lineCols: Column[], row
     for (let i = rec.from; i <= rec.to; i++) {
       const row = rows[i];
       if (cols.every((c) => empty(row[c.index]))) continue;
-      const sub = convertColumns(env, f.relation!, cols, row, 1);
+      const sub = convertColumns(env, f.relation!, cols, row, 1, problems);
       const lineId = sub.dbId ?? (sub.xmlid ? resolveXmlid(env, sub.xmlid, f.relation!)?.id : undefined);
-      if (lineId !== undefined) writeRecords(env, f.relation!, [lineId], sub.vals);
-      else {
-        const line = createRecords(env, f.relation!, [{ ...sub.vals, [f.inverse!]: id }])[0];
-        if (sub.xmlid) setXmlid(env, sub.xmlid, f.relation!, line.id);
+      try {
+        if (lineId !== undefined) writeRecords(env, f.relation!, [lineId], sub.vals);
+        else {
+          const line = createRecords(env, f.relation!, [{ ...sub.vals, [f.inverse!]: id }])[0];
+          if (sub.xmlid) setXmlid(env, sub.xmlid, f.relation!, line.id);
+        }
+      } catch (err) {
+        if (!(err instanceof OdooError)) throw err;
+        throw asLoadProblem(model, err, f.relation!);
       }
     }
   }
   return id;
 }
 
-function convertColumns(env: Env, model: string, cols: Column[], row: unknown[], depth: number) {
+function convertColumns(env: Env, model: string, cols: Column[], row: unknown[], depth: number, problems: LoadError[]) {
   const vals: Record<string, unknown> = {};
   let xmlid: string | undefined;
   let dbId: number | undefined;
@@ -113,7 +133,13 @@ function convertColumns(env: Env, model: string, cols: Column[], row: unknown[],
     if (name === '.id') { dbId = Number(raw); continue; }
     const f = fieldOf(env, model, name);
     if (!f) throw new LoadError(`Invalid field '${c.parts.join('/')}' on model '${model}'`, name);
-    vals[name] = convertCell(env, name, f, sub, raw);
+    try {
+      vals[name] = convertCell(env, name, f, sub, raw);
+    } catch (err) {
+      // Reported, and the record is tried without the value (odoo/addons/base/models/ir_fields.py).
+      if (!(err instanceof LoadError)) throw err;
+      problems.push(err);
+    }
   }
   return { vals, xmlid, dbId };
 }
@@ -127,12 +153,12 @@ function convertCell(env: Env, name: string, f: FieldDef, sub: string | undefine
   if (f.type === 'boolean' && typeof raw === 'string') return ['1', 'true', 'yes', 't'].includes(raw.trim().toLowerCase());
   if ((f.type === 'integer' || f.type === 'float' || f.type === 'monetary') && typeof raw === 'string') {
     const n = Number(raw);
-    if (Number.isNaN(n)) throw new LoadError(`'${raw}' does not seem to be a number for field '${f.string}'`, name);
+    if (Number.isNaN(n)) throw new LoadError(`'${raw}' does not seem to be a number for field '${f.string}'`, name, f.string);
     return n;
   }
   if (f.type === 'selection' && typeof raw === 'string') {
     const hit = f.selection?.find(([k, label]) => k === raw || label.toLowerCase() === raw.toLowerCase());
-    if (!hit) throw new LoadError(`Value '${raw}' not found in selection field '${f.string}'`, name);
+    if (!hit) throw new LoadError(`Value '${raw}' not found in selection field '${f.string}'`, name, f.string);
     return hit[0];
   }
   return raw;
@@ -141,18 +167,18 @@ function convertCell(env: Env, name: string, f: FieldDef, sub: string | undefine
 function resolveRef(env: Env, name: string, f: FieldDef, sub: string | undefined, ref: string): number {
   if (sub === 'id') {
     const hit = resolveXmlid(env, ref, f.relation!);
-    if (!hit) throw new LoadError(`No matching record found for external id '${ref}' in field '${f.string}'`, name);
+    if (!hit) throw new LoadError(`No matching record found for external id '${ref}' in field '${f.string}'`, name, f.string);
     return hit.id;
   }
   if (sub === '.id') {
     const id = Number(ref);
     if (!Number.isInteger(id) || !env.db.get(f.relation!, id)) {
-      throw new LoadError(`No matching record found for database id '${ref}' in field '${f.string}'`, name);
+      throw new LoadError(`No matching record found for database id '${ref}' in field '${f.string}'`, name, f.string);
     }
     return id;
   }
   // By name, like name_search(name, operator='=') in the import's db_id_for.
   const hits = searchRows(env, f.relation!, [['name', '=', ref]], { limit: 2 });
-  if (!hits.length) throw new LoadError(`No matching record found for name '${ref}' in field '${f.string}'`, name);
+  if (!hits.length) throw new LoadError(`No matching record found for name '${ref}' in field '${f.string}'`, name, f.string);
   return hits[0].id;
 }

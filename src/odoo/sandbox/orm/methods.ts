@@ -1,4 +1,5 @@
-import { OdooError } from '../rpc-errors';
+import { noSenderEmail, OdooError, unknownMethod } from '../rpc-errors';
+import { hasModelAccess, modelAccessError, type Operation } from './access';
 import { loadRecords } from './load';
 import {
   browse, checkAccess, createRecords, existing, fieldOf, readableFields, readRows, unlinkRecords, writeRecords,
@@ -101,6 +102,52 @@ export const ORM_METHODS: Record<string, MethodDef> = {
     params: [], onRecords: true,
     fn: (env, model, { ids }) => existing(env, model, ids).map((r) => r.id),
   },
+  // 18: the side-effect-free way to ask for a right (on no ids: the model's ACL only). 17 lacks it.
+  has_access: {
+    params: ['operation'], required: ['operation'], onRecords: true,
+    fn: (env, model, { args }) => {
+      if (env.version < 18) throw unknownMethod(model, 'has_access', env.version);
+      return hasModelAccess(env, env.registry.model(model), operationArg(args.operation));
+    },
+  },
+  check_access: {
+    params: ['operation'], required: ['operation'], onRecords: true,
+    fn: (env, model, { args }) => {
+      if (env.version < 18) throw unknownMethod(model, 'check_access', env.version);
+      const def = env.registry.model(model);
+      const op = operationArg(args.operation);
+      if (!hasModelAccess(env, def, op)) throw modelAccessError(def, op);
+      return null;
+    },
+  },
+  // Deprecated in 18 (Odoo logs a DeprecationWarning for every call), the way in 17.
+  check_access_rights: {
+    params: ['operation', 'raise_exception'], required: ['operation'], onRecords: false,
+    fn: (env, model, { args }) => {
+      const def = env.registry.model(model);
+      const op = operationArg(args.operation);
+      const ok = hasModelAccess(env, def, op);
+      if (!ok && args.raise_exception !== false) throw modelAccessError(def, op);
+      return env.version >= 18 && args.raise_exception !== false ? null : ok;
+    },
+  },
+  // Who created/changed the records and their external ids, read with sudo on ir.model.data:
+  // how a user who may not read ir.model.data learns a record's xmlid without an error on a miss.
+  get_metadata: {
+    params: [], onRecords: true,
+    fn: (env, model, { ids }) => {
+      checkAccess(env, env.registry.model(model), 'read');
+      return existing(env, model, ids).map((r) => {
+        const xmlids = env.db.rows('ir.model.data').filter((x) => x.model === model && x.res_id === r.id)
+          .sort((a, b) => a.id - b.id).map((x) => ({ xmlid: `${x.module as string}.${x.name as string}`, noupdate: !!x.noupdate }));
+        const user = (uid: unknown) => (typeof uid === 'number' && env.db.get('res.users', uid) ? [uid, displayName(env, 'res.users', env.db.get('res.users', uid)!)] : false);
+        return {
+          id: r.id, create_uid: user(r.create_uid), create_date: r.create_date ?? false, write_uid: user(r.write_uid), write_date: r.write_date ?? false,
+          xmlid: xmlids[0]?.xmlid ?? false, noupdate: xmlids[0]?.noupdate ?? false, xmlids,
+        };
+      });
+    },
+  },
   default_get: {
     params: ['fields_list'], required: ['fields_list'], onRecords: false,
     fn: (env, model, { args }) => {
@@ -119,7 +166,28 @@ export const ORM_METHODS: Record<string, MethodDef> = {
   },
 };
 
-/** mail.thread's message_post: an audit note on the record's chatter; returns the message id. */
+function operationArg(v: unknown): Operation {
+  if (v === 'read' || v === 'write' || v === 'create' || v === 'unlink') return v;
+  // ir.model.access.check: assert mode in ACCESS_MODES, 'Invalid access mode' (18).
+  throw new OdooError('builtins.AssertionError', 'Invalid access mode', 500);
+}
+
+/**
+ * A chatter message on a record (mail.thread message_post), as the current user: the user's
+ * partner is the author and needs an email address unless the superuser posts (18
+ * _message_compute_author). Returns the new mail.message.
+ */
+export function postMessage(env: Env, model: string, resId: number, vals: { body: string; subject?: unknown; message_type?: unknown; subtype_xmlid?: unknown }): number {
+  const author = env.db.get('res.users', env.uid)?.partner_id as number | undefined;
+  if (env.uid !== 1 && !env.db.get('res.partner', author ?? 0)?.email) throw noSenderEmail();
+  const [msg] = createRecords({ ...env, context: {} }, 'mail.message', [{
+    model, res_id: resId, body: vals.body, subject: vals.subject ?? false, message_type: vals.message_type ?? 'notification',
+    subtype_xmlid: vals.subtype_xmlid ?? 'mail.mt_note', author_id: author ?? false,
+  }]);
+  return msg.id;
+}
+
+/** mail.thread's message_post: an audit note on the record's chatter; returns the new message id. */
 export const MESSAGE_POST: MethodDef = {
   params: ['body', 'subject', 'message_type', 'subtype_xmlid', 'partner_ids', 'body_is_html'], onRecords: true, writes: true,
   fn: (env, model, { ids, args }) => {
@@ -127,11 +195,8 @@ export const MESSAGE_POST: MethodDef = {
     if (rows.length !== 1) {
       throw new OdooError('builtins.ValueError', `Expected singleton: ${model}(${ids.join(', ')}${ids.length === 1 ? ',' : ''})`, 500);
     }
-    const [msg] = createRecords({ ...env, context: {} }, 'mail.message', [{
-      model, res_id: rows[0].id, body: typeof args.body === 'string' ? args.body : '',
-      subject: args.subject ?? false, message_type: args.message_type ?? 'notification',
-      subtype_xmlid: args.subtype_xmlid ?? 'mail.mt_note', author_id: env.db.get('res.users', env.uid)?.partner_id ?? false,
-    }]);
-    return msg.id;
+    return postMessage(env, model, rows[0].id, {
+      body: typeof args.body === 'string' ? args.body : '', subject: args.subject, message_type: args.message_type, subtype_xmlid: args.subtype_xmlid,
+    });
   },
 };

@@ -1,5 +1,6 @@
+import { checkModelAccess } from './access';
 import {
-  aclError, invalidField, mandatoryFieldError, missingError, OdooError, userError,
+  invalidField, mandatoryFieldError, missingError, OdooError, userError,
 } from '../rpc-errors';
 import type { Row } from '../store';
 import { emptyValue } from './fields';
@@ -25,8 +26,9 @@ export function requireField(env: Env, model: string, name: string): FieldDef {
   return f;
 }
 
+/** The user's model rights (access.ts: groups and ir.model.access). */
 export function checkAccess(env: Env, def: ModelDef, operation: 'read' | 'create' | 'write' | 'unlink'): void {
-  if (def.adminOnly && env.uid !== 2 && env.uid !== 1) throw aclError(def.name, def.description, operation);
+  checkModelAccess(env, def, operation);
 }
 
 /** Existing rows for ids, in the order asked (duplicates dropped). */
