@@ -21,15 +21,15 @@ function alc(a: AllowanceCharge): EdiSeg[] {
 const round2 = (n: number) => Number(n.toFixed(2));
 
 /**
- * TAX+7 with its rate, MOA+124 the tax amount and MOA+125 the amount taxed. 5153: VAT for X12's
- * VA and TX (all taxes), which EANCOM has no code for; other codes as they are.
+ * TAX+7 with its rate and MOA+124 the tax amount (D96A's TAX groups hold one MOA: the taxable
+ * amount goes in the totals, MOA+125). 5153: VAT for X12's VA and TX (all taxes), which EANCOM has
+ * no code for; other codes as they are.
  */
 function taxGroup(t: Tax): EdiSeg[] {
   const type = t.type === 'VA' || t.type === 'TX' ? 'VAT' : t.type;
   return [
     ['TAX', '7', [type], '', '', ['', '', '', t.percent === undefined ? '' : num(t.percent)], t.category ?? 'S'],
     ['MOA', ['124', num(t.amount)]],
-    ...(t.taxableAmount === undefined ? [] : [['MOA', ['125', num(t.taxableAmount)]] as EdiSeg]),
   ];
 }
 
@@ -37,7 +37,7 @@ function taxGroup(t: Tax): EdiSeg[] {
  * Invoice -> INVOIC body (D96A / EANCOM EAN008 shape): BGM 380/381/383, dates, order reference,
  * parties, currency, terms, header allowances and charges, lines (LIN, PIA, IMD, QTY+47, MOA+203,
  * PRI+AAA, TAX), then UNS and the totals: MOA+77 amount due, MOA+79 lines (before tax), MOA+125
- * taxable amount and MOA+176 tax when taxed, and per tax TAX with MOA+124 (tax) and MOA+125 (base).
+ * taxable amount and MOA+176 tax when taxed, and per tax TAX with MOA+124.
  */
 export function renderInvoic(doc: Invoice, ctx: EdifactRenderContext): EdiSeg[] {
   const body: EdiSeg[] = [
