@@ -17,6 +17,8 @@ export const TaxSchema = z.object({
   percent: z.number().optional(),
   /** EDIFACT TAX 5305 category (S standard, Z zero, E exempt). */
   category: z.string().optional(),
+  /** The amount the tax is computed on (EDIFACT MOA+125 in the TAX group). */
+  taxableAmount: z.number().optional(),
 });
 
 export const InvoiceLineSchema = z.object({
@@ -66,6 +68,8 @@ export const InvoiceSchema = z.object({
   lines: z.array(InvoiceLineSchema).min(1),
   allowancesCharges: z.array(AllowanceChargeSchema).default([]),
   taxes: z.array(TaxSchema).default([]),
+  /** The total before tax (Odoo's amount_untaxed; MOA 79 / 125): when absent, the sum of the line amounts. */
+  untaxedAmount: z.number().optional(),
   /** The amount due: lines plus charges and taxes less allowances (TDS01, MOA 77/86). */
   totalAmount: z.number(),
 });

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { IsoDateSchema, ItemIdsSchema, PartySchema, SourceSchema } from './common';
 
-/** How we answer a line: ACK01 IA accepted, IC changed, IR rejected, IB backordered. */
-export const LineAckStatusSchema = z.enum(['accepted', 'changed', 'rejected', 'backordered']);
+/**
+ * How we answer a line: ACK01 IA accepted, IC changed (quantity), IP price changed (Odoo holds
+ * another unit price than the partner sent, e.g. rounded to its 2 decimals), IR rejected,
+ * IB backordered.
+ */
+export const LineAckStatusSchema = z.enum(['accepted', 'changed', 'price_changed', 'rejected', 'backordered']);
 
 export const OrderAckLineSchema = z.object({
   lineNumber: z.string(),
@@ -10,7 +14,10 @@ export const OrderAckLineSchema = z.object({
   orderedQuantity: z.number(),
   quantity: z.number(),
   uom: z.string(),
+  /** The unit price as Odoo holds it (per `uom`): what we will invoice. */
   unitPrice: z.number().optional(),
+  /** The unit price the partner sent (per `uom`), when it differs from unitPrice. */
+  orderedUnitPrice: z.number().optional(),
   ids: ItemIdsSchema,
   description: z.string().optional(),
   /** Our product code: the renderer finds the partner's ids for it in the items table. */

@@ -38,6 +38,10 @@ export const ERROR_CODES = {
   ODOO_ORDER_SHIPPED: { retryable: false, exit: 1 },
   ODOO_PICKING_CONFLICT: { retryable: false, exit: 1 },
   ODOO_NOT_SUPPORTED: { retryable: false, exit: 1 },
+  /** An order's currency that no pricelist of the profile places (a sale order's currency is its pricelist's). */
+  ODOO_CURRENCY_UNPLACED: { retryable: false, exit: 1 },
+  /** The profile's odooUom is not in Odoo, or is not the pack the profile's factor says. */
+  ODOO_UOM_MISMATCH: { retryable: false, exit: 1 },
   /** The partner's SFTP server showed a host key other than the pinned one: a person must check it. */
   TRANSPORT_HOST_KEY_MISMATCH: { retryable: false, exit: 1 },
   /** A different file of the same name waits uncollected on the partner's side; retried, then parked. */

@@ -57,8 +57,21 @@ const MappingSchema = z.strictObject({
   productId: z.array(ItemIdKindSchema).min(1).default(['vendorItem', 'upc', 'gtin', 'ean', 'buyerItem', 'sku']),
   /** Party id qualifiers that carry the store (location) number: N103 (X12), NAD 3055 or 1131 (EDIFACT). */
   storeNumberQualifiers: z.array(z.string()).default(['92', '91', 'UL', '9']),
-  /** Partner unit -> ours, with how many of ours one of theirs is (CA -> EA x 12). */
-  uom: z.record(z.string(), z.strictObject({ uom: z.string().min(1), factor: z.number().positive().default(1) })).default({}),
+  /**
+   * Partner unit -> ours, with how many of ours one of theirs is (CA -> EA x 12). With `odooUom`,
+   * the name of an Odoo unit of measure (uom.uom) that is that pack (e.g. 'Case of 12': category
+   * Unit, 12 times the product's unit), an order line in this unit stays in it in Odoo: 7 CA at
+   * 47.99 is written as 7 'Case of 12' at 47.99, and what we send back speaks of the same 7 CA.
+   * Without it the line is converted (84 EA at 3.999167) and Odoo rounds the unit price to its
+   * 2 decimals (4.00): the 855 then says which price Odoo holds (ACK01 IP, line status
+   * price_changed) and the invoice bills that price.
+   */
+  uom: z.record(z.string(), z.strictObject({
+    uom: z.string().min(1),
+    factor: z.number().positive().default(1),
+    /** uom.uom name in Odoo; checked against the product's unit and `factor` before an order is written. */
+    odooUom: z.string().min(1).optional(),
+  })).default({}),
   /** What an item missing from the cross-reference does: an error naming it, or pass its ids on for Odoo to match. */
   unknownItems: z.enum(['error', 'pass']).default('error'),
   /** Same for a store number missing from the locations table. */
@@ -118,8 +131,17 @@ const OdooSettingsSchema = z.strictObject({
   customer: z.string().min(1).optional(),
   /** stock.warehouse code orders ship from. */
   warehouse: z.string().optional(),
-  /** product.pricelist name. */
+  /**
+   * product.pricelist name for orders that name no currency, or whose currency is this
+   * pricelist's. A sale order's currency is its pricelist's.
+   */
   pricelist: z.string().optional(),
+  /**
+   * Currency (ISO 4217, as CUR02 / CUX 6345 send it) -> product.pricelist name in that currency,
+   * e.g. { EUR: 'Nordmart EUR' }. An order in a currency neither this nor `pricelist` places is an
+   * exception (ODOO_CURRENCY_UNPLACED), never an order in the company's currency.
+   */
+  pricelists: z.record(z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code, e.g. EUR'), z.string().min(1)).default({}),
   /** Order line prices: the partner's price as sent, or Odoo's pricelist. */
   priceSource: z.enum(['partner', 'pricelist']).default('partner'),
   /** Confirm sale orders on arrival. */

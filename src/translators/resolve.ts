@@ -44,10 +44,15 @@ export function resolveLocation(profile: PartnerProfile, party: Party | undefine
   };
 }
 
-/** The partner's unit and quantity in ours: CA of 12 -> EA x 12, as the profile's uom map says. */
-export function convertUom(profile: PartnerProfile, quantity: number, uom: string, unitPrice?: number): { quantity: number; uom: string; unitPrice?: number } {
+/**
+ * The partner's unit and quantity in ours: CA of 12 -> EA x 12, as the profile's uom map says.
+ * `keepOdooUnits` (orders): a unit the map gives an Odoo unit of measure (odooUom) stays as sent,
+ * so that the order line is written in that unit at the partner's own price.
+ */
+export function convertUom(profile: PartnerProfile, quantity: number, uom: string, unitPrice?: number, opts: { keepOdooUnits?: boolean } = {}):
+  { quantity: number; uom: string; unitPrice?: number } {
   const rule = profile.mapping.uom[uom];
-  if (!rule) return { quantity, uom, unitPrice };
+  if (!rule || (opts.keepOdooUnits && rule.odooUom)) return { quantity, uom, unitPrice };
   const factor = rule.factor;
   return { quantity: quantity * factor, uom: rule.uom, unitPrice: unitPrice === undefined ? undefined : round(unitPrice / factor, 6) };
 }

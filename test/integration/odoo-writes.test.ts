@@ -31,9 +31,14 @@ describe.each(BACKENDS)('Odoo writes through the inbound pipeline on %s', (backe
     const [so, ...more] = ordersFor(sb, '4500012345');
     expect(more).toEqual([]);
     expect(so.state).toBe('sale');
-    expect(linesOf(sb, so.id).map((l) => [l.product_id[1], l.product_uom_qty, l.price_unit])).toEqual([
-      [expect.stringContaining('ODW-1001'), 24, 12.5], [expect.stringContaining('ODW-1002'), 72, 4]]);
-    const [full] = sb.execute('sale.order', 'read', [[so.id]], { fields: ['partner_id', 'partner_shipping_id', 'commitment_date', 'write_date'] }) as any[];
+    // Line 2 was ordered as 6 CA at 48: it stays 6 'Case of 12' at ACME's price per case (acme's mapping.uom.CA.odooUom).
+    const lines = sb.execute('sale.order.line', 'search_read', [[['order_id', '=', so.id]]], { fields: ['product_id', 'product_uom_qty', 'product_uom', 'price_unit', 'tax_id'], order: 'id asc' }) as any[];
+    expect(lines.map((l) => [l.product_id[1], l.product_uom_qty, l.product_uom[1], l.price_unit])).toEqual([
+      [expect.stringContaining('ODW-1001'), 24, 'Units', 12.5], [expect.stringContaining('ODW-1002'), 6, 'Case of 12', 48]]);
+    expect(lines.every((l) => l.tax_id.length === 1)).toBe(true);
+    const [full] = sb.execute('sale.order', 'read', [[so.id]], { fields: ['partner_id', 'partner_shipping_id', 'commitment_date', 'write_date', 'currency_id', 'amount_untaxed', 'amount_tax', 'amount_total'] }) as any[];
+    // 300 + 288, 15% tax rounded per line (45 + 43.20), in the order's currency (none sent: the default pricelist's, USD).
+    expect([full.currency_id[1], full.amount_untaxed, full.amount_tax, full.amount_total]).toEqual(['USD', 588, 88.2, 676.2]);
     expect(full.partner_id[1]).toMatch(/ACME Retail/);
     expect(full.partner_shipping_id[1]).toMatch(/0042/);
     expect(full.commitment_date).toMatch(/^2026-12-05/);

@@ -116,13 +116,19 @@ describe('Odoo records -> canonical documents -> the partner\'s X12', () => {
 
 describe('order writer payload', () => {
   it('one load() with the order\'s and each line\'s external id; later rows leave the order columns empty', () => {
-    const { fields, rows } = orderLoadRows(stored850, acme, { customerId: 20, shippingId: 30, products: new Map([['1', 1], ['2', 2]]), warehouseId: 1 });
+    // Line 2 came as 6 CA at 48, and CA is Odoo's 'Case of 12' (id 27): every line gets its unit, the case line at the case price.
+    const uoms = { field: 'product_uom' as const, ids: new Map([['1', 1], ['2', 27]]) };
+    const { fields, rows } = orderLoadRows(stored850, acme, { customerId: 20, shippingId: 30, products: new Map([['1', 1], ['2', 2]]), warehouseId: 1, uoms });
     expect(fields).toEqual(['id', 'partner_id/.id', 'partner_shipping_id/.id', 'client_order_ref', 'origin', 'commitment_date', 'warehouse_id/.id',
-      'order_line/id', 'order_line/product_id/.id', 'order_line/product_uom_qty', 'order_line/price_unit']);
+      'order_line/id', 'order_line/product_id/.id', 'order_line/product_uom_qty', 'order_line/product_uom/.id', 'order_line/price_unit']);
     expect(rows).toEqual([
-      ['edi.so_acme_retail_4500012345', '20', '30', '4500012345', 'EDI acme-retail 000001001/0001', '2026-12-05 12:00:00', '1', 'edi.sol_acme_retail_4500012345_1', '1', '24', '12.5'],
-      ['', '', '', '', '', '', '', 'edi.sol_acme_retail_4500012345_2', '2', '72', '4'],
+      ['edi.so_acme_retail_4500012345', '20', '30', '4500012345', 'EDI acme-retail 000001001/0001', '2026-12-05 12:00:00', '1', 'edi.sol_acme_retail_4500012345_1', '1', '24', '1', '12.5'],
+      ['', '', '', '', '', '', '', 'edi.sol_acme_retail_4500012345_2', '2', '6', '27', '48'],
     ]);
+    // Without units (no line in an Odoo pack) there is no unit column, and the lines go as stored.
+    const plain = orderLoadRows(stored850, acme, { customerId: 20, products: new Map([['1', 1], ['2', 2]]) });
+    expect(plain.fields).not.toContain('order_line/product_uom/.id');
+    expect(plain.rows[1].slice(-2)).toEqual(['6', '48']);
   });
   it('leaves prices to the pricelist when the profile says so', () => {
     const { fields, rows } = orderLoadRows({ ...stored850, partnerId: 'summit-grocers' }, summit, { customerId: 21, products: new Map([['1', 1], ['2', 2]]), pricelistId: 3 });

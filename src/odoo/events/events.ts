@@ -11,6 +11,7 @@ import { featuresFor } from '../client/features';
 import { findPartner } from '../writers/lookups';
 import { invoiceFrom, orderAckFrom, shipmentFrom, warehouseOrderFrom } from './mappers';
 import { idOf, type InvoiceLineRec, type InvoiceRec, type MoveRec, type PickingRec, type SaleLineRec, type SaleOrderRec } from './odoo-records';
+import { readTaxes, readUoms } from './money-reads';
 import { readPartners, readProducts, storedOrder } from './odoo-reads';
 
 /** What one scan knows: the clients, and the lookups it makes once (customers, 3PL picking types). */
@@ -110,12 +111,16 @@ export const saleConfirmed: OdooEvent = {
   async toDocument(so: SaleOrderRec, ctx) {
     const who = await profileFor(ctx, idOf(so.partner_id), 'order_ack', '855');
     if ('skip' in who) return who;
-    const lines = await ctx.client.searchRead<SaleLineRec>('sale.order.line', [['order_id', '=', so.id]], ['product_id', 'product_uom_qty', 'price_unit', 'name', 'display_type'], { order: 'sequence asc, id asc' });
+    const features = featuresFor((await ctx.client.version()).major);
+    const raw = await ctx.client.searchRead<SaleLineRec & Record<string, any>>('sale.order.line', [['order_id', '=', so.id]],
+      ['product_id', 'product_uom_qty', 'price_unit', 'name', 'display_type', features.saleLineUom, 'price_subtotal', 'price_total'], { order: 'sequence asc, id asc' });
+    const lines: SaleLineRec[] = raw.map((l) => ({ ...l, uom: l[features.saleLineUom] }));
     const products = await readProducts(ctx.client, lines.map((l) => idOf(l.product_id)!).filter(Boolean));
+    const uoms = await readUoms(ctx.client, [...lines.map((l) => idOf(l.uom)), ...[...products.values()].map((p) => idOf(p.uom_id))].filter((x): x is number => !!x), features.major);
     const shipId = idOf(so.partner_shipping_id);
     const shipTo = shipId ? (await readPartners(ctx.client, [shipId])).get(shipId) : undefined;
     const doc = orderAckFrom({ so, lines: lines.map((line) => ({ line, product: products.get(idOf(line.product_id)!) })), shipTo,
-      stored: await storedOrder(ctx.knex, so.id), profile: who.profile, today: todayFor(ctx, who.profile) });
+      stored: await storedOrder(ctx.knex, so.id), profile: who.profile, today: todayFor(ctx, who.profile), uoms });
     return { profile: who.profile, doc };
   },
 };
@@ -173,15 +178,18 @@ export const invoicePosted: OdooEvent = {
     const who = await profileFor(ctx, idOf(invoice.partner_id), 'invoice', '810');
     if ('skip' in who) return who;
     const lines = await ctx.client.searchRead<InvoiceLineRec>('account.move.line', [['move_id', '=', invoice.id], ['display_type', '=', 'product']],
-      ['product_id', 'name', 'quantity', 'price_unit', 'price_subtotal'], { order: 'sequence asc, id asc' });
+      ['product_id', 'name', 'quantity', 'price_unit', 'price_subtotal', 'price_total', 'product_uom_id', 'tax_ids'], { order: 'sequence asc, id asc' });
     const products = await readProducts(ctx.client, lines.map((l) => idOf(l.product_id)!).filter(Boolean));
+    const major = (await ctx.client.version()).major;
+    const uoms = await readUoms(ctx.client, [...lines.map((l) => idOf(l.product_uom_id)), ...[...products.values()].map((p) => idOf(p.uom_id))].filter((x): x is number => !!x), major);
+    const taxes = await readTaxes(ctx.client, lines.flatMap((l) => l.tax_ids ?? []));
     const origin = typeof invoice.invoice_origin === 'string' ? invoice.invoice_origin.split(',')[0].trim() : undefined;
     const so = origin ? (await ctx.client.searchRead<{ id: number }>('sale.order', [['name', '=', origin]], ['id'], { limit: 1 }))[0] : undefined;
     const ids = [idOf(invoice.partner_id), idOf(invoice.partner_shipping_id)].filter((x): x is number => !!x);
     const partners = await readPartners(ctx.client, ids);
     const doc = invoiceFrom({ invoice, lines: lines.map((line) => ({ line, product: products.get(idOf(line.product_id)!) })),
       billTo: partners.get(idOf(invoice.partner_id)!), shipTo: invoice.partner_shipping_id ? partners.get(idOf(invoice.partner_shipping_id)!) : undefined,
-      stored: await storedOrder(ctx.knex, so?.id), profile: who.profile, today: todayFor(ctx, who.profile) });
+      stored: await storedOrder(ctx.knex, so?.id), profile: who.profile, today: todayFor(ctx, who.profile), uoms, taxes });
     return { profile: who.profile, doc };
   },
 };

@@ -2,9 +2,11 @@ import type { Invoice, InvoiceLine, Order, OrderAck, OrderAckLine, OrderLine, Pa
 import type { PartnerProfile } from '../../partners/profile.schema';
 import { partnerIdsFor } from '../../translators/outbound-mapping';
 import { compact } from '../../translators/resolve';
+import { documentTaxes, lineTaxes, lineUnits, orderedIn, ourUnit, samePrice } from './money-mapping';
 import {
   day, hhmm, idOf, nameOf, str,
   type InvoiceLineRec, type InvoiceRec, type MoveRec, type PartnerRec, type PickingRec, type ProductRec, type SaleLineRec, type SaleOrderRec,
+  type TaxRec, type UomRec,
 } from './odoo-records';
 
 /**
@@ -70,9 +72,16 @@ export interface OrderAckInput {
   profile: PartnerProfile;
   /** Today, for a sale order without a date_order. */
   today: string;
+  /** The lines' and products' units of measure (by id), to tell a kept pack from the product's unit. */
+  uoms?: Map<number, UomRec>;
 }
 
-/** A confirmed sale order -> OrderAck (855): each line as ordered and as we will ship it. */
+/**
+ * A confirmed sale order -> OrderAck (855): each line as ordered and as Odoo holds it, in Odoo's
+ * unit price (what we will invoice). A line whose price differs from the partner's (Odoo keeps 2
+ * decimals; a pricelist has its own) is price_changed, so the partner is never told "as ordered"
+ * about a price we will not bill.
+ */
 export function orderAckFrom(input: OrderAckInput): OrderAck {
   const { so, stored, profile } = input;
   const lines = input.lines.filter((l) => !l.line.display_type);
@@ -80,12 +89,16 @@ export function orderAckFrom(input: OrderAckInput): OrderAck {
   const scheduledDate = day(so.commitment_date, profile.outbound.timeZone);
   const ackLines: OrderAckLine[] = lines.map(({ line, product }, i) => {
     const s = matched[i];
-    const ordered = s?.quantity ?? line.product_uom_qty;
-    const quantity = line.product_uom_qty;
+    const fallback = s ? ourUnit(profile, s.uom) : unitOf(profile, product);
+    const odoo = lineUnits(profile, { uom: line.uom, quantity: line.product_uom_qty, unitPrice: line.price_unit }, product?.uom_id, input.uoms, fallback);
+    const ordered = s ? orderedIn(profile, s, odoo.uom) : undefined;
+    const orderedQuantity = ordered?.quantity ?? odoo.quantity;
+    const priceChanged = ordered?.unitPrice !== undefined && !samePrice(ordered.unitPrice, odoo.unitPrice);
+    const status = odoo.quantity === 0 ? 'rejected' : odoo.quantity !== orderedQuantity ? 'changed' : priceChanged ? 'price_changed' : 'accepted';
     return compact({
       lineNumber: s?.lineNumber ?? String(i + 1),
-      status: quantity === 0 ? 'rejected' : quantity !== ordered ? 'changed' : 'accepted',
-      orderedQuantity: ordered, quantity, uom: s?.uom ?? unitOf(profile, product), unitPrice: line.price_unit,
+      status, orderedQuantity, quantity: odoo.quantity, uom: odoo.uom, unitPrice: odoo.unitPrice,
+      orderedUnitPrice: priceChanged ? ordered?.unitPrice : undefined,
       ids: s?.ids ?? {}, productCode: codeOf(product) ?? s?.productCode, description: s?.description ?? product?.name,
       scheduledDate,
     }) as OrderAckLine;
@@ -99,7 +112,8 @@ export function orderAckFrom(input: OrderAckInput): OrderAck {
     type: 'order_ack', partnerId: profile.id, poNumber: str(so.client_order_ref) ?? so.name, poDate: stored?.poDate,
     orderNumber: so.name, ackDate: day(so.date_order, profile.outbound.timeZone) ?? input.today,
     status: ackLines.every((l) => l.status === 'accepted') ? 'accepted' : ackLines.every((l) => l.status === 'rejected') ? 'rejected' : 'accepted_with_changes',
-    currency: stored?.currency ?? nameOf(so.currency_id), shipTo: stored?.shipTo ?? partyFromOdoo(input.shipTo, profile), lines: ackLines,
+    // The sale order's currency is what Odoo holds the prices in (its pricelist's), whatever the partner sent.
+    currency: nameOf(so.currency_id) ?? stored?.currency, shipTo: stored?.shipTo ?? partyFromOdoo(input.shipTo, profile), lines: ackLines,
   }) as OrderAck;
 }
 
@@ -118,10 +132,15 @@ export function shipmentFrom(input: ShipmentInput): Shipment {
   const { picking, stored, profile, so } = input;
   const shipped = input.moves.filter((m) => m.move.done > 0);
   const matched = matchLines(shipped.map((m) => ({ productCode: codeOf(m.product) })), stored?.lines);
-  const items: ShipmentItem[] = shipped.map(({ move, product }, i) => compact({
-    lineNumber: matched[i]?.lineNumber ?? String(i + 1), ids: matched[i]?.ids ?? {}, quantity: move.done, uom: matched[i]?.uom ?? unitOf(profile, product),
-    orderedQuantity: matched[i]?.quantity, productCode: codeOf(product) ?? matched[i]?.productCode,
-  }) as ShipmentItem);
+  // Moves are in the product's unit (Odoo converts a pack line's quantity for the procurement).
+  const items: ShipmentItem[] = shipped.map(({ move, product }, i) => {
+    const s = matched[i];
+    const uom = s ? ourUnit(profile, s.uom) : unitOf(profile, product);
+    return compact({
+      lineNumber: s?.lineNumber ?? String(i + 1), ids: s?.ids ?? {}, quantity: move.done, uom,
+      orderedQuantity: s ? orderedIn(profile, s, uom).quantity : undefined, productCode: codeOf(product) ?? s?.productCode,
+    }) as ShipmentItem;
+  });
   const sopi = profile.outbound.shipmentStructure === 'SOPI';
   const carrier = stored?.carrier && (stored.carrier.scac || stored.carrier.mode) ? compact({ scac: stored.carrier.scac, mode: stored.carrier.mode }) : undefined;
   return compact({
@@ -170,29 +189,43 @@ export interface InvoiceInput {
   stored?: Order;
   profile: PartnerProfile;
   today: string;
+  uoms?: Map<number, UomRec>;
+  taxes?: Map<number, TaxRec>;
 }
 
-/** A posted customer invoice -> Invoice (810 / INVOIC). */
+/**
+ * A posted customer invoice -> Invoice (810 / INVOIC), in Odoo's numbers: each line's quantity,
+ * unit price and subtotal as Odoo holds them, its tax (price_total - price_subtotal), and the
+ * totals amount_untaxed / amount_tax / amount_total.
+ */
 export function invoiceFrom(input: InvoiceInput): Invoice {
   const { invoice, stored, profile } = input;
   const lines = input.lines.filter((l) => l.line.product_id);
   const matched = matchLines(lines.map((l) => ({ productCode: codeOf(l.product) })), stored?.lines);
-  const invoiceLines: InvoiceLine[] = lines.map(({ line, product }, i) => compact({
-    lineNumber: matched[i]?.lineNumber ?? String(i + 1), quantity: line.quantity, uom: matched[i]?.uom ?? unitOf(profile, product), unitPrice: line.price_unit,
-    amount: line.price_subtotal, ids: matched[i]?.ids ?? {}, productCode: codeOf(product) ?? matched[i]?.productCode,
-    description: matched[i]?.description ?? product?.name, taxes: [], allowancesCharges: [],
-  }) as InvoiceLine);
+  const taxed = lines.map(({ line }) => ({ subtotal: line.price_subtotal, total: line.price_total ?? line.price_subtotal, taxIds: line.tax_ids }));
+  const invoiceLines: InvoiceLine[] = lines.map(({ line, product }, i) => {
+    const s = matched[i];
+    const odoo = lineUnits(profile, { uom: line.product_uom_id, quantity: line.quantity, unitPrice: line.price_unit }, product?.uom_id, input.uoms,
+      s ? ourUnit(profile, s.uom) : unitOf(profile, product));
+    return compact({
+      lineNumber: s?.lineNumber ?? String(i + 1), quantity: odoo.quantity, uom: odoo.uom, unitPrice: odoo.unitPrice,
+      amount: line.price_subtotal, ids: s?.ids ?? {}, productCode: codeOf(product) ?? s?.productCode,
+      description: s?.description ?? product?.name, taxes: lineTaxes(taxed[i], input.taxes), allowancesCharges: [],
+    }) as InvoiceLine;
+  });
   const t = stored?.terms;
   return compact({
     type: 'invoice', partnerId: profile.id, invoiceNumber: invoice.name, invoiceDate: day(invoice.invoice_date) ?? input.today,
     invoiceType: invoice.move_type === 'out_refund' ? 'credit_note' : 'invoice',
     poNumber: str(invoice.ref) ?? stored?.poNumber, poDate: stored?.poDate, orderNumber: str(invoice.invoice_origin),
-    currency: stored?.currency ?? nameOf(invoice.currency_id),
+    // The amounts are in the invoice's currency, whatever the order said.
+    currency: nameOf(invoice.currency_id) ?? stored?.currency,
     billTo: stored?.billTo ?? partyFromOdoo(input.billTo, profile), shipTo: stored?.shipTo ?? partyFromOdoo(input.shipTo, profile),
     references: [],
     terms: t && (t.discountPercent !== undefined || t.netDays !== undefined) ? compact({ type: '01', discountPercent: t.discountPercent, discountDays: t.discountDays, netDays: t.netDays, description: t.description }) : undefined,
     lines: invoiceLines, allowancesCharges: [],
-    taxes: invoice.amount_tax ? [{ type: 'TX', amount: invoice.amount_tax }] : [],
+    taxes: documentTaxes(taxed, invoice.amount_tax, invoice.amount_untaxed, input.taxes),
+    untaxedAmount: invoice.amount_untaxed,
     totalAmount: invoice.amount_total,
   }) as Invoice;
 }

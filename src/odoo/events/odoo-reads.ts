@@ -20,7 +20,7 @@ export async function readPartners(client: OdooClient, ids: number[]): Promise<M
 }
 
 export async function readProducts(client: OdooClient, ids: number[]): Promise<Map<number, ProductRec>> {
-  const rows = await client.read<ProductRec>('product.product', [...new Set(ids)], ['default_code', 'barcode', 'name']);
+  const rows = await client.read<ProductRec>('product.product', [...new Set(ids)], ['default_code', 'barcode', 'name', 'uom_id']);
   return new Map(rows.map((p) => [p.id, p]));
 }
 

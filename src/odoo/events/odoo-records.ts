@@ -22,6 +22,22 @@ export interface ProductRec {
   default_code: string | false;
   barcode: string | false;
   name: string;
+  /** The product's unit (its quantities in stock moves are in it). */
+  uom_id?: Many2one;
+}
+
+/** A uom.uom as the mappers need it: its name and how many reference units one of it is. */
+export interface UomRec {
+  id: number;
+  name: string;
+  ratio: number;
+}
+
+/** An account.tax: a percent tax's rate says TXI03 / TAX 5278. */
+export interface TaxRec {
+  id: number;
+  amount: number;
+  amount_type: string;
 }
 
 export interface SaleOrderRec {
@@ -44,6 +60,10 @@ export interface SaleLineRec {
   price_unit: number;
   name: string | false;
   display_type?: string | false;
+  /** product_uom (16-18) / product_uom_id (19), read under whichever name the version has. */
+  uom?: Many2one;
+  price_subtotal?: number;
+  price_total?: number;
 }
 
 export interface PickingRec {
@@ -94,6 +114,9 @@ export interface InvoiceLineRec {
   quantity: number;
   price_unit: number;
   price_subtotal: number;
+  product_uom_id?: Many2one;
+  price_total?: number;
+  tax_ids?: number[];
 }
 
 export const idOf = (m: Many2one | undefined): number | undefined => (m ? m[0] : undefined);

@@ -70,10 +70,21 @@ export const SEED_PRODUCTS = [
   { defaultCode: 'ODW-2003', barcode: '061414100034', name: 'Honey 16 oz', listPrice: 5.25 },
 ] as const;
 
-export const SEED_PRICELISTS = [
-  { name: 'Public Pricelist', xmlid: 'product.list0', prices: {} as Record<string, number> },
-  { name: 'Summit Grocers Contract', prices: { 'ODW-2001': 18.6, 'ODW-2002': 22.4, 'ODW-2003': 4.95 } as Record<string, number> },
+/** A sale order's currency is its pricelist's: partner-profiles/nordmart orders in EUR (odoo.pricelists.EUR). */
+export const SEED_PRICELISTS: { name: string; xmlid?: string; currency: 'USD' | 'EUR'; prices: Record<string, number> }[] = [
+  { name: 'Public Pricelist', xmlid: 'product.list0', currency: 'USD', prices: {} },
+  { name: 'Summit Grocers Contract', currency: 'USD', prices: { 'ODW-2001': 18.6, 'ODW-2002': 22.4, 'ODW-2003': 4.95 } },
+  { name: 'Nordmart EUR', currency: 'EUR', prices: {} },
 ];
+
+/**
+ * Units of measure beyond Odoo's own (Units, Dozens, kg): the packs the profiles name as odooUom
+ * (partner-profiles/acme-retail: CA = 12 EA, 'Case of 12'), in the Unit category.
+ */
+export const SEED_UOMS = [{ name: 'Case of 12', ratio: 12 }] as const;
+
+/** The generic chart of accounts' default taxes on 18: 15% on sales and on purchases, on every new product. */
+export const SEED_TAX_PERCENT = 15;
 
 /** WH is ours; SWF is the 3PL's (partner-profiles/swift-3pl `odoo.warehouse: SWF`). On hand per product. */
 export const SEED_WAREHOUSES = [

@@ -5,7 +5,7 @@ import type { Env } from './orm/types';
 import { setXmlid } from './orm/xmlid';
 import { GROUPS, withImplied } from './orm/access';
 import {
-  SEED_CARRIERS, SEED_COMPANY, SEED_PARTNERS, SEED_PRICELISTS, SEED_PRODUCTS, SEED_USERS, SEED_WAREHOUSES, type SeedAddress,
+  SEED_CARRIERS, SEED_COMPANY, SEED_PARTNERS, SEED_PRICELISTS, SEED_PRODUCTS, SEED_TAX_PERCENT, SEED_UOMS, SEED_USERS, SEED_WAREHOUSES, type SeedAddress,
 } from './seed-data';
 
 /**
@@ -27,7 +27,8 @@ export function seedSandbox(core: Core): void {
     };
 
     const usd = mk('res.currency', { name: 'USD', symbol: '$' }, 'base.USD');
-    mk('res.currency', { name: 'EUR', symbol: '€' }, 'base.EUR');
+    const eur = mk('res.currency', { name: 'EUR', symbol: '€' }, 'base.EUR');
+    const currencies = { USD: usd, EUR: eur };
     const countries: Record<string, number> = {
       US: mk('res.country', { name: 'United States', code: 'US' }, 'base.us'),
       BE: mk('res.country', { name: 'Belgium', code: 'BE' }, 'base.be'),
@@ -44,7 +45,11 @@ export function seedSandbox(core: Core): void {
     });
 
     const companyPartner = mk('res.partner', { name: SEED_COMPANY.name, is_company: true, barcode: SEED_COMPANY.gln, ...addr(SEED_COMPANY.address) }, 'base.main_partner');
-    mk('res.company', { name: SEED_COMPANY.name, partner_id: companyPartner, currency_id: usd }, 'base.main_company');
+    const company = mk('res.company', { name: SEED_COMPANY.name, partner_id: companyPartner, currency_id: usd }, 'base.main_company');
+    // The generic chart's default taxes (account.1_sale_tax_template / purchase on 18), set on the company so new products get them.
+    const saleTax = mk('account.tax', { name: `${SEED_TAX_PERCENT}%`, amount: SEED_TAX_PERCENT, amount_type: 'percent', type_tax_use: 'sale' });
+    const purchaseTax = mk('account.tax', { name: `${SEED_TAX_PERCENT}%`, amount: SEED_TAX_PERCENT, amount_type: 'percent', type_tax_use: 'purchase' });
+    core.store.update('res.company', company, { account_sale_tax_id: saleTax, account_purchase_tax_id: purchaseTax, tax_calculation_rounding_method: 'round_per_line' });
     const botPartner = mk('res.partner', { name: 'OdooBot', active: false }, 'base.partner_root');
     const adminPartner = mk('res.partner', { name: SEED_USERS.admin.name, email: 'admin@example.com' }, 'base.partner_admin');
     const ediBotPartner = mk('res.partner', { name: SEED_USERS.bot.name, email: SEED_USERS.bot.email });
@@ -63,9 +68,12 @@ export function seedSandbox(core: Core): void {
       _password: SEED_USERS.bot.password, _api_keys: [SEED_USERS.bot.apiKey], create_date: env.stamp, write_date: env.stamp,
     }, SEED_USERS.bot.uid);
 
-    const unit = mk('uom.uom', { name: 'Units', uom_type: 'reference', factor: 1, rounding: 0.01 }, 'uom.product_uom_unit');
-    mk('uom.uom', { name: 'Dozens', uom_type: 'bigger', factor: 1 / 12, rounding: 0.01 }, 'uom.product_uom_dozen');
-    mk('uom.uom', { name: 'kg', uom_type: 'reference', factor: 1, rounding: 0.001 }, 'uom.product_uom_kgm');
+    const unitCategory = mk('uom.category', { name: 'Unit' }, 'uom.product_uom_categ_unit');
+    const weightCategory = mk('uom.category', { name: 'Weight' }, 'uom.product_uom_categ_kgm');
+    const unit = mk('uom.uom', { name: 'Units', category_id: unitCategory, uom_type: 'reference', factor: 1, rounding: 0.01 }, 'uom.product_uom_unit');
+    mk('uom.uom', { name: 'Dozens', category_id: unitCategory, uom_type: 'bigger', factor: 1 / 12, rounding: 0.01 }, 'uom.product_uom_dozen');
+    mk('uom.uom', { name: 'kg', category_id: weightCategory, uom_type: 'reference', factor: 1, rounding: 0.01 }, 'uom.product_uom_kgm');
+    for (const u of SEED_UOMS) mk('uom.uom', { name: u.name, category_id: unitCategory, uom_type: 'bigger', factor: 1 / u.ratio, rounding: 0.01 });
 
     const partners: Record<string, number> = {};
     for (const p of SEED_PARTNERS) {
@@ -88,7 +96,7 @@ export function seedSandbox(core: Core): void {
     }
 
     SEED_PRICELISTS.forEach((pl, i) => {
-      const id = mk('product.pricelist', { name: pl.name, sequence: i + 1, currency_id: usd }, pl.xmlid);
+      const id = mk('product.pricelist', { name: pl.name, sequence: i + 1, currency_id: currencies[pl.currency] }, pl.xmlid);
       for (const [code, price] of Object.entries(pl.prices)) {
         mk('product.pricelist.item', { pricelist_id: id, product_id: products[code], compute_price: 'fixed', fixed_price: price });
       }

@@ -8,8 +8,14 @@ export interface ResolvedOrder {
   shippingId?: number;
   /** lineNumber -> product.product id. */
   products: Map<string, number>;
+  /** The pricelist, which decides the order's currency (money.ts resolvePricelist). */
   pricelistId?: number;
   warehouseId?: number;
+  /**
+   * lineNumber -> uom.uom id, for every line, when a line stays in the partner's pack
+   * (money.ts resolveLineUoms); with the line's uom field (product_uom until 18, product_uom_id in 19).
+   */
+  uoms?: { field: 'product_uom' | 'product_uom_id'; ids: Map<string, number> };
 }
 
 /**
@@ -37,13 +43,17 @@ export function orderLoadRows(order: Order, profile: PartnerProfile, r: Resolved
   ];
   const used = header.filter(([, v]) => v !== undefined) as [string, string][];
   if (!order.lines.length) return { fields: used.map(([f]) => f), rows: [used.map(([, v]) => v)] };
-  const lineFields = ['order_line/id', 'order_line/product_id/.id', 'order_line/product_uom_qty', ...(partnerPrice ? ['order_line/price_unit'] : [])];
+  const uoms = r.uoms;
+  const lineFields = ['order_line/id', 'order_line/product_id/.id', 'order_line/product_uom_qty',
+    ...(uoms ? [`order_line/${uoms.field}/.id`] : []), ...(partnerPrice ? ['order_line/price_unit'] : [])];
   const fields = [...used.map(([f]) => f), ...lineFields];
   const rows = order.lines.map((line, i) => {
     const cells = [
       full(orderLineXmlid(order.partnerId, order.poNumber, line.lineNumber)),
       String(r.products.get(line.lineNumber)),
       String(line.quantity),
+      // Quantity and price are per this unit: the partner's pack when it has an Odoo unit, else ours.
+      ...(uoms ? [String(uoms.ids.get(line.lineNumber))] : []),
       ...(partnerPrice ? [String(line.unitPrice)] : []),
     ];
     // load() reads the rows after the first, with empty order columns, as more lines of the same order.

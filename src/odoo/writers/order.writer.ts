@@ -1,8 +1,10 @@
 import type { Order, Party } from '../../canonical';
 import { GatewayError } from '../../errors/gateway-error';
 import type { OdooClient } from '../client/odoo-client';
+import { featuresFor } from '../client/features';
 import { addressXmlid, full, orderLineXmlid, orderXmlid } from './keys';
 import { findAddress, idsByXmlid, requireByName, requireCustomer, resolveProducts } from './lookups';
+import { resolveLineUoms, resolvePricelist } from './money';
 import { orderLoadRows, type ResolvedOrder } from './order-load';
 import type { OdooWriter, WriterContext } from './writer';
 
@@ -76,11 +78,14 @@ async function resolveAll(order: Order, ctx: WriterContext): Promise<{ resolved:
   const shipping = await resolveShipping(client, order, customerId, ctx);
   const byIndex = await resolveProducts(client, profile, order.lines);
   const products = new Map(order.lines.map((l, i) => [l.lineNumber, byIndex.get(i)!]));
-  const pricelistId = profile.odoo.priceSource === 'pricelist' && profile.odoo.pricelist
-    ? await requireByName(client, 'product.pricelist', 'name', profile.odoo.pricelist, `pricelist (odoo.pricelist of ${profile.id})`) : undefined;
+  // The pricelist decides the order's currency: written whenever the profile names one for it.
+  const pricelistId = await resolvePricelist(client, order, profile, customerId);
+  const features = featuresFor((await client.version()).major);
+  const uomIds = await resolveLineUoms(client, profile, order, products, features.major);
   const warehouseId = profile.odoo.warehouse
     ? await requireByName(client, 'stock.warehouse', 'code', profile.odoo.warehouse, `warehouse (odoo.warehouse of ${profile.id})`) : undefined;
-  return { resolved: { customerId, shippingId: shipping.id, products, pricelistId, warehouseId }, createAddress: shipping.create };
+  const uoms = uomIds && { field: features.saleLineUom, ids: uomIds };
+  return { resolved: { customerId, shippingId: shipping.id, products, pricelistId, warehouseId, uoms }, createAddress: shipping.create };
 }
 
 async function confirm(client: OdooClient, id: number, ctx: WriterContext): Promise<boolean> {

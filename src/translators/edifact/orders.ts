@@ -36,7 +36,7 @@ export function translateOrders(segs: Seg[], ctx: TranslateContext): TranslateRe
     const pri = run.find((s) => s.tag === 'PRI' && ['AAA', 'AAB', 'INF'].includes(val(s, 1, 1) ?? ''));
     const basis = parseReal(val(pri, 1, 5), dm);
     const price = parseReal(val(pri, 1, 2), dm);
-    const { quantity, uom, unitPrice } = convertUom(profile, rawQty, rawUom ?? 'PCE', price === undefined ? undefined : price / (basis || 1));
+    const { quantity, uom, unitPrice } = convertUom(profile, rawQty, rawUom ?? 'PCE', price === undefined ? undefined : price / (basis || 1), { keepOdooUnits: true });
     const item = resolveItem(profile, ids, { lineNumber, position: lin.position, segment: 'LIN' });
     if (item.issue) issues.push(item.issue);
     const imd = run.find((s) => s.tag === 'IMD' && val(s, 3, 4));

@@ -1,4 +1,4 @@
-import type { AllowanceCharge, Invoice } from '../../canonical';
+import type { AllowanceCharge, Invoice, Tax } from '../../canonical';
 import { dtm, lineIds, nad, num, units, type EdiSeg, type EdifactRenderContext } from './render-common';
 
 const DOC = { invoice: '380', credit_note: '381', debit_note: '383' } as const;
@@ -18,10 +18,26 @@ function alc(a: AllowanceCharge): EdiSeg[] {
   ];
 }
 
+const round2 = (n: number) => Number(n.toFixed(2));
+
+/**
+ * TAX+7 with its rate and MOA+124 the tax amount (D96A's TAX groups hold one MOA: the taxable
+ * amount goes in the totals, MOA+125). 5153: VAT for X12's VA and TX (all taxes), which EANCOM has
+ * no code for; other codes as they are.
+ */
+function taxGroup(t: Tax): EdiSeg[] {
+  const type = t.type === 'VA' || t.type === 'TX' ? 'VAT' : t.type;
+  return [
+    ['TAX', '7', [type], '', '', ['', '', '', t.percent === undefined ? '' : num(t.percent)], t.category ?? 'S'],
+    ['MOA', ['124', num(t.amount)]],
+  ];
+}
+
 /**
  * Invoice -> INVOIC body (D96A / EANCOM EAN008 shape): BGM 380/381/383, dates, order reference,
  * parties, currency, terms, header allowances and charges, lines (LIN, PIA, IMD, QTY+47, MOA+203,
- * PRI+AAA, TAX), then UNS and the totals: MOA+77 amount due, MOA+79 lines, MOA+176 tax.
+ * PRI+AAA, TAX), then UNS and the totals: MOA+77 amount due, MOA+79 lines (before tax), MOA+125
+ * taxable amount and MOA+176 tax when taxed, and per tax TAX with MOA+124.
  */
 export function renderInvoic(doc: Invoice, ctx: EdifactRenderContext): EdiSeg[] {
   const body: EdiSeg[] = [
@@ -42,18 +58,20 @@ export function renderInvoic(doc: Invoice, ctx: EdifactRenderContext): EdiSeg[] 
   for (const line of doc.lines) {
     const ids = lineIds(ctx.profile, line);
     const u = units(ctx.profile, line.uom, [line.quantity], line.unitPrice, ids.uom);
-    const amount = line.amount ?? Number((line.quantity * line.unitPrice).toFixed(2));
+    const amount = line.amount ?? round2(line.quantity * line.unitPrice);
     linesTotal += amount;
     body.push(['LIN', line.lineNumber, '', ids.lin], ...ids.pia);
     if (line.description) body.push(['IMD', 'F', '', ['', '', '', line.description.slice(0, 35)]]);
     body.push(['QTY', ['47', num(u.quantities[0]), u.uom]], ['MOA', ['203', num(amount)]], ['PRI', ['AAA', num(u.unitPrice ?? line.unitPrice)]]);
-    for (const t of line.taxes) body.push(['TAX', '7', [t.type === 'VA' ? 'VAT' : t.type], '', '', ['', '', '', t.percent === undefined ? '' : num(t.percent)], t.category ?? 'S'], ['MOA', ['124', num(t.amount)]]);
+    for (const t of line.taxes) body.push(...taxGroup(t));
     for (const a of line.allowancesCharges) body.push(...alc(a));
   }
-  const tax = doc.taxes.reduce((n, t) => n + t.amount, 0);
+  // The totals are the invoice's own (Odoo's amount_untaxed / amount_tax / amount_total) when it states them.
+  const untaxed = doc.untaxedAmount ?? round2(linesTotal);
+  const tax = round2(doc.taxes.reduce((n, t) => n + t.amount, 0));
   body.push(['UNS', 'S'], ['CNT', ['2', String(doc.lines.length)]],
-    ['MOA', ['77', num(doc.totalAmount)]], ['MOA', ['79', num(Number(linesTotal.toFixed(2)))]]);
-  if (doc.taxes.length) body.push(['MOA', ['176', num(Number(tax.toFixed(2)))]]);
-  for (const t of doc.taxes) body.push(['TAX', '7', [t.type === 'VA' ? 'VAT' : t.type], '', '', ['', '', '', t.percent === undefined ? '' : num(t.percent)], t.category ?? 'S'], ['MOA', ['124', num(t.amount)]]);
+    ['MOA', ['77', num(doc.totalAmount)]], ['MOA', ['79', num(untaxed)]]);
+  if (doc.taxes.length) body.push(['MOA', ['125', num(untaxed)]], ['MOA', ['176', num(tax)]]);
+  for (const t of doc.taxes) body.push(...taxGroup(t));
   return body;
 }

@@ -3,8 +3,8 @@ import { dtm, lineIds, nad, num, units, type EdiSeg, type EdifactRenderContext }
 
 /** BGM 1225: 29 accepted as sent, 4 accepted with changes, 27 not accepted. */
 const FUNCTION = { accepted: '29', accepted_with_changes: '4', rejected: '27' } as const;
-/** LIN 1229: 5 accepted without amendment, 3 changed, 7 not accepted; backordered is a change. */
-const LINE_ACTION = { accepted: '5', changed: '3', rejected: '7', backordered: '3' } as const;
+/** LIN 1229: 5 accepted without amendment, 3 changed, 7 not accepted; a price or a backorder is a change. */
+const LINE_ACTION = { accepted: '5', changed: '3', price_changed: '3', rejected: '7', backordered: '3' } as const;
 
 /** OrderAck -> ORDRSP body (D96A / EANCOM shape): the order answered, line by line. */
 export function renderOrdrsp(doc: OrderAck, ctx: EdifactRenderContext): EdiSeg[] {

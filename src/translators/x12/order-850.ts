@@ -62,7 +62,7 @@ export function translate850(segs: Seg[], ctx: TranslateContext): TranslateResul
       issues.push({ code: 'MISSING_VALUE', segment: 'PO1', position: po1.position, lineNumber, message: `line ${lineNumber}: PO102 quantity and PO103 unit are needed` });
       continue;
     }
-    const { quantity, uom, unitPrice } = convertUom(profile, rawQty, rawUom, parseReal(val(po1, 4)));
+    const { quantity, uom, unitPrice } = convertUom(profile, rawQty, rawUom, parseReal(val(po1, 4)), { keepOdooUnits: true });
     const item = resolveItem(profile, ids, { lineNumber, position: po1.position, segment: 'PO1' });
     if (item.issue) issues.push(item.issue);
     const pid = run.find((s) => s.tag === 'PID' && val(s, 5));

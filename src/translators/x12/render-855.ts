@@ -3,8 +3,8 @@ import { n1Loop, partnerLine, text, type RenderSeg, type SetRenderer } from './r
 
 /** BAK02: AD acknowledged as sent, AC with changes, RD rejected (both with detail: we send lines). */
 const ACK_TYPE: Record<OrderAck['status'], string> = { accepted: 'AD', accepted_with_changes: 'AC', rejected: 'RD' };
-/** ACK01 line item status. */
-const LINE_STATUS: Record<OrderAckLine['status'], string> = { accepted: 'IA', changed: 'IC', rejected: 'IR', backordered: 'IB' };
+/** ACK01 line item status; IP: accepted at another price (PO104 carries the price Odoo holds). */
+const LINE_STATUS: Record<OrderAckLine['status'], string> = { accepted: 'IA', changed: 'IC', price_changed: 'IP', rejected: 'IR', backordered: 'IB' };
 
 /**
  * OrderAck -> 855: BAK, CUR, REF*VN (our order), N1*ST, then per line PO1 (as ordered, in the

@@ -3,7 +3,7 @@ import { boolean, char, date, float, many2many, many2one, monetary, one2many, se
 import { browse, createRecords, touchRecords } from '../orm/records';
 import type { Env, ModelDef } from '../orm/types';
 import type { Row } from '../store';
-import { qtyToInvoice, round2 } from './sale';
+import { orderCurrency, qtyToInvoice, roundPrice, round2, taxRate } from './sale';
 
 /**
  * account.move (customer invoices and vendor bills) and the sale invoicing wizard, following
@@ -21,11 +21,11 @@ function productLines(env: Env, moveId: number): Row[] {
   return env.db.rows('account.move.line').filter((l) => l.move_id === moveId && (l.display_type === 'product' || !l.display_type));
 }
 
-function taxRate(env: Env, taxIds: unknown): number {
-  return ((taxIds as number[] | undefined) ?? []).reduce((s, id) => s + num(env.db.get('account.tax', id)?.amount), 0) / 100;
-}
-
 const subtotal = (l: Row) => round2(num(l.quantity) * num(l.price_unit) * (1 - num(l.discount) / 100));
+/** A line's tax, rounded per line ('round_per_line', the company default on 18). */
+const lineTax = (env: Env, l: Row) => round2(subtotal(l) * taxRate(env, l.tax_ids));
+const untaxed = (env: Env, moveId: number) => round2(productLines(env, moveId).reduce((s, l) => s + subtotal(l), 0));
+const taxOf = (env: Env, moveId: number) => round2(productLines(env, moveId).reduce((s, l) => s + lineTax(env, l), 0));
 
 export const accountTax: ModelDef = {
   name: 'account.tax',
@@ -76,12 +76,10 @@ export const accountMove: ModelDef = {
       filter: (l) => !l.display_type || ['product', 'line_section', 'line_note'].includes(l.display_type as string),
     }),
     line_ids: one2many('account.move.line', 'move_id', 'Journal Items'),
-    amount_untaxed: monetary('Untaxed Amount', { compute: (env, r) => round2(productLines(env, r.id).reduce((s, l) => s + subtotal(l), 0)) }),
-    amount_tax: monetary('Tax', { compute: (env, r) => round2(productLines(env, r.id).reduce((s, l) => s + subtotal(l) * taxRate(env, l.tax_ids), 0)) }),
-    amount_total: monetary('Total', { compute: (env, r) => round2(productLines(env, r.id).reduce((s, l) => s + subtotal(l) * (1 + taxRate(env, l.tax_ids)), 0)) }),
-    amount_residual: monetary('Amount Due', {
-      compute: (env, r) => (r.payment_state === 'paid' ? 0 : round2(productLines(env, r.id).reduce((s, l) => s + subtotal(l) * (1 + taxRate(env, l.tax_ids)), 0))),
-    }),
+    amount_untaxed: monetary('Untaxed Amount', { compute: (env, r) => untaxed(env, r.id) }),
+    amount_tax: monetary('Tax', { compute: (env, r) => taxOf(env, r.id) }),
+    amount_total: monetary('Total', { compute: (env, r) => round2(untaxed(env, r.id) + taxOf(env, r.id)) }),
+    amount_residual: monetary('Amount Due', { compute: (env, r) => (r.payment_state === 'paid' ? 0 : round2(untaxed(env, r.id) + taxOf(env, r.id))) }),
   },
   // 17/18 _compute_display_name: "Draft Invoice (* 25)" until a number is given.
   displayName: (_env, r) => {
@@ -178,19 +176,27 @@ export const accountMoveLine: ModelDef = {
     discount: float('Discount (%)', { default: 0 }),
     tax_ids: many2many('account.tax', 'Taxes'),
     price_subtotal: monetary('Subtotal', { compute: (_env, r) => subtotal(r) }),
-    price_total: monetary('Total', { compute: (env, r) => round2(subtotal(r) * (1 + taxRate(env, r.tax_ids))) }),
+    price_total: monetary('Total', { compute: (env, r) => round2(subtotal(r) + lineTax(env, r)) }),
     sale_line_ids: many2many('sale.order.line', 'Sales Order Lines'),
     purchase_line_id: many2one('purchase.order.line', 'Purchase Order Line'),
     partner_id: many2one('res.partner', 'Partner', { compute: (env, r) => env.db.get('account.move', r.move_id as number)?.partner_id ?? false }),
   },
   beforeCreate: (env, vals) => {
+    roundPrice(vals);
     const p = typeof vals.product_id === 'number' ? env.db.get('product.product', vals.product_id) : undefined;
     if (p) {
       vals.name ??= p.default_code ? `[${p.default_code as string}] ${p.name as string}` : p.name;
       vals.product_uom_id ??= p.uom_id;
       if (vals.price_unit === undefined) vals.price_unit = p.list_price;
+      // _compute_tax_ids: the product's sales taxes on a customer document, its purchase taxes on a vendor's.
+      if (vals.tax_ids === undefined && (vals.display_type ?? 'product') === 'product') {
+        const type = env.db.get('account.move', vals.move_id as number)?.move_type as string | undefined;
+        const field = type?.startsWith('in_') ? 'supplier_taxes_id' : type?.startsWith('out_') ? 'taxes_id' : undefined;
+        if (field) vals.tax_ids = [[6, 0, (p[field] as number[] | undefined) ?? []]];
+      }
     }
   },
+  beforeWrite: (_env, _rows, vals) => roundPrice(vals),
 };
 
 /**
@@ -239,6 +245,8 @@ function createInvoices(env: Env, orders: Row[]): number[] {
     if (!lines.length) continue;
     const [inv] = createRecords({ ...env, context: {} }, 'account.move', [{
       move_type: 'out_invoice', partner_id: o.partner_invoice_id || o.partner_id, partner_shipping_id: o.partner_shipping_id,
+      // sale _prepare_invoice: the order's currency (its pricelist's).
+      currency_id: orderCurrency(env, o),
       invoice_origin: o.name, ref: o.client_order_ref || false, payment_reference: o.reference || false,
       invoice_user_id: o.user_id, narration: o.note || false,
       invoice_line_ids: lines.map(({ l, qty }) => [0, 0, {

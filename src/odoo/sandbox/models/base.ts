@@ -181,6 +181,10 @@ export const resCompany: ModelDef = {
     name: char('Company Name', { required: true }),
     partner_id: many2one('res.partner', 'Partner', { required: true }),
     currency_id: many2one('res.currency', 'Currency'),
+    // account: the taxes new products get, and how taxes are rounded ('round_per_line' on 18's generic chart).
+    account_sale_tax_id: many2one('account.tax', 'Default Sale Tax'),
+    account_purchase_tax_id: many2one('account.tax', 'Default Purchase Tax'),
+    tax_calculation_rounding_method: selection('Tax Calculation Rounding Method', [['round_per_line', 'Round per Line'], ['round_globally', 'Round Globally']], { default: 'round_per_line' }),
   },
 };
 
@@ -208,21 +212,6 @@ export const resCurrency: ModelDef = {
   description: 'Currency',
   order: 'active desc, name',
   fields: { ...magicFields(), name: char('Currency', { required: true }), symbol: char('Symbol'), active: boolean('Active', { default: true }) },
-};
-
-export const uomUom: ModelDef = {
-  name: 'uom.uom',
-  description: 'Product Unit of Measure',
-  order: 'factor desc, id',
-  fields: {
-    ...magicFields(),
-    name: char('Unit of Measure', { required: true }),
-    // 17/18 have uom.category (category_id); 19 replaces categories with relative_uom_id (OU19 uom). Not modelled.
-    uom_type: selection('Type', [['bigger', 'Bigger than the reference Unit of Measure'], ['reference', 'Reference Unit of Measure for this category'], ['smaller', 'Smaller than the reference Unit of Measure']], { default: 'reference' }),
-    factor: float('Ratio', { default: 1 }),
-    rounding: float('Rounding Precision', { default: 0.01 }),
-    active: boolean('Active', { default: true }),
-  },
 };
 
 /**

@@ -3,10 +3,11 @@ import { MESSAGE_POST, ORM_METHODS } from '../orm/methods';
 import type { FieldDef, MethodDef, ModelDef, Registry } from '../orm/types';
 import { unknownModel } from '../rpc-errors';
 import { accountMove, accountMoveLine, accountTax, saleAdvancePaymentInv } from './account';
-import { irModelData, mailMessage, resCompany, resGroups, resCountry, resCountryState, resCurrency, resPartner, resUsers, uomUom } from './base';
+import { irModelData, mailMessage, resCompany, resGroups, resCountry, resCountryState, resCurrency, resPartner, resUsers } from './base';
 import { productPricelist, productPricelistItem, productProduct } from './product';
 import { purchaseOrder, purchaseOrderLine } from './purchase';
 import { saleOrder, saleOrderLine } from './sale';
+import { uomCategory, uomUom } from './uom';
 import {
   deliveryCarrier, stockBackorderConfirmation, stockLocation, stockLot, stockMove, stockMoveLine, stockPicking,
   stockPickingType, stockQuant, stockQuantPackage, stockWarehouse,
@@ -14,7 +15,7 @@ import {
 
 /** Every model the sandbox knows; registering one is one line here. */
 const MODELS: ModelDef[] = [
-  resPartner, resUsers, resGroups, resCompany, resCountry, resCountryState, resCurrency, uomUom, irModelData, mailMessage,
+  resPartner, resUsers, resGroups, resCompany, resCountry, resCountryState, resCurrency, uomCategory, uomUom, irModelData, mailMessage,
   productProduct, productPricelist, productPricelistItem,
   stockWarehouse, stockLocation, stockPickingType, stockPicking, stockMove, stockMoveLine, stockQuant, stockLot,
   stockQuantPackage, deliveryCarrier, stockBackorderConfirmation,

@@ -1,6 +1,11 @@
 import { validationError } from '../rpc-errors';
-import { boolean, char, float, many2one, one2many, selection, magicFields } from '../orm/fields';
+import { boolean, char, float, many2many, many2one, one2many, selection, magicFields } from '../orm/fields';
 import type { Env, ModelDef } from '../orm/types';
+
+function companyTax(env: Env, field: 'account_sale_tax_id' | 'account_purchase_tax_id'): unknown {
+  const tax = env.db.get('res.company', 1)?.[field];
+  return typeof tax === 'number' ? [[6, 0, [tax]]] : false;
+}
 
 /** On-hand quantity in internal locations (stock.quant), for product.qty_available. */
 function onHand(env: Env, productId: number): number {
@@ -33,6 +38,9 @@ export const productProduct: ModelDef = {
     invoice_policy: selection('Invoicing Policy', [['order', 'Ordered quantities'], ['delivery', 'Delivered quantities']], { default: 'order' }),
     uom_id: many2one('uom.uom', 'Unit of Measure', { default: (env: Env) => env.db.rows('uom.uom').find((u) => u.name === 'Units')?.id ?? false }),
     uom_po_id: many2one('uom.uom', 'Purchase Unit', { default: (env: Env) => env.db.rows('uom.uom').find((u) => u.name === 'Units')?.id ?? false }),
+    // account: a new product gets the company's default taxes (the generic chart's 15% on 18).
+    taxes_id: many2many('account.tax', 'Sales Taxes', { default: (env: Env) => companyTax(env, 'account_sale_tax_id') }),
+    supplier_taxes_id: many2many('account.tax', 'Purchase Taxes', { default: (env: Env) => companyTax(env, 'account_purchase_tax_id') }),
     weight: float('Weight', { default: 0 }),
     sale_ok: boolean('Can be Sold', { default: true }),
     purchase_ok: boolean('Can be Purchased', { default: true }),

@@ -5,6 +5,7 @@ import type { Env, ModelDef } from '../orm/types';
 import type { Row } from '../store';
 import { addressOf } from './base';
 import { priceFor } from './product';
+import { convertPrice, convertQty, floatRound, round2 } from './uom';
 import { cancelPickings, confirmPickings, recomputePickingState, reserveMoves } from './stock-reserve';
 
 /**
@@ -15,15 +16,28 @@ import { cancelPickings, confirmPickings, recomputePickingState, reserveMoves } 
 
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 
-function taxRate(env: Env, taxIds: unknown): number {
+/** Sum of the percent taxes' rates (fixed and included taxes are not modelled). */
+export function taxRate(env: Env, taxIds: unknown): number {
   return ((taxIds as number[] | undefined) ?? []).reduce((s, id) => s + num(env.db.get('account.tax', id)?.amount), 0) / 100;
 }
 
+/** price_subtotal: the stored (2-decimal) price times the quantity, rounded per line. */
 function lineSubtotal(r: Row): number {
   return round2(num(r.product_uom_qty) * num(r.price_unit) * (1 - num(r.discount) / 100));
 }
 
-export const round2 = (n: number) => Math.round(n * 100) / 100;
+/** The line's tax, rounded per line (the company's tax_calculation_rounding_method 'round_per_line', the default). */
+function lineTax(env: Env, r: Row): number {
+  return round2(lineSubtotal(r) * taxRate(env, r.tax_id));
+}
+
+export { round2 };
+
+/** price_unit is stored with decimal precision "Product Price": 2 digits (3.999167 -> 4.00 on 18). */
+export function roundPrice(vals: Record<string, unknown>): void {
+  if (typeof vals.price_unit === 'number') vals.price_unit = floatRound(vals.price_unit, 2);
+  else if (typeof vals.price_unit === 'string' && vals.price_unit.trim() !== '' && !Number.isNaN(Number(vals.price_unit))) vals.price_unit = floatRound(Number(vals.price_unit), 2);
+}
 
 function orderLines(env: Env, orderId: number): Row[] {
   return env.db.rows('sale.order.line').filter((l) => l.order_id === orderId && !l.display_type);
@@ -33,11 +47,12 @@ function policy(env: Env, line: Row): string {
   return (env.db.get('product.product', line.product_id as number)?.invoice_policy as string) ?? 'order';
 }
 
-/** Delivered: done outgoing moves minus done returns (sale_stock _compute_qty_delivered). */
+/** Delivered: done outgoing moves minus done returns, in the line's unit (sale_stock _compute_qty_delivered). */
 function qtyDelivered(env: Env, line: Row): number {
   return env.db.rows('stock.move').filter((m) => m.sale_line_id === line.id && m.state === 'done').reduce((s, m) => {
     const dest = env.db.get('stock.location', m.location_dest_id as number)?.usage;
-    return s + (dest === 'customer' ? num(m.quantity) : -num(m.quantity));
+    const q = convertQty(env, num(m.quantity), m.product_uom, line.product_uom);
+    return s + (dest === 'customer' ? q : -q);
   }, 0);
 }
 
@@ -87,7 +102,8 @@ export const saleOrder: ModelDef = {
     locked: boolean('Locked', { default: false }),
     order_line: one2many('sale.order.line', 'order_id', 'Order Lines'),
     pricelist_id: many2one('product.pricelist', 'Pricelist'),
-    currency_id: many2one('res.currency', 'Currency', { compute: (env) => usd(env) }),
+    // sale 17/18 _compute_currency_id: the pricelist's currency, else the company's.
+    currency_id: many2one('res.currency', 'Currency', { compute: (env, r) => orderCurrency(env, r) }),
     warehouse_id: many2one('stock.warehouse', 'Warehouse'),
     company_id: many2one('res.company', 'Company', { default: 1 }),
     user_id: many2one('res.users', 'Salesperson', { default: (env: Env) => env.uid }),
@@ -116,9 +132,9 @@ export const saleOrder: ModelDef = {
       },
     }),
     amount_untaxed: monetary('Untaxed Amount', { compute: (env, r) => round2(orderLines(env, r.id).reduce((s, l) => s + lineSubtotal(l), 0)) }),
-    amount_tax: monetary('Taxes', { compute: (env, r) => round2(orderLines(env, r.id).reduce((s, l) => s + lineSubtotal(l) * taxRate(env, l.tax_id), 0)) }),
+    amount_tax: monetary('Taxes', { compute: (env, r) => round2(orderLines(env, r.id).reduce((s, l) => s + lineTax(env, l), 0)) }),
     amount_total: monetary('Total', {
-      compute: (env, r) => round2(orderLines(env, r.id).reduce((s, l) => s + lineSubtotal(l) * (1 + taxRate(env, l.tax_id)), 0)),
+      compute: (env, r) => round2(orderLines(env, r.id).reduce((s, l) => s + lineSubtotal(l) + lineTax(env, l), 0)),
     }),
   },
   beforeCreate: (env, vals) => {
@@ -153,8 +169,11 @@ export const saleOrder: ModelDef = {
   },
 };
 
-function usd(env: Env): number | false {
-  return env.db.rows('res.currency').find((c) => c.name === 'USD')?.id ?? false;
+export function orderCurrency(env: Env, order: Row): number | false {
+  const pl = order.pricelist_id ? env.db.get('product.pricelist', order.pricelist_id as number) : undefined;
+  if (pl?.currency_id) return pl.currency_id as number;
+  const company = env.db.get('res.company', (order.company_id as number) || 1);
+  return (company?.currency_id as number) || (env.db.rows('res.currency').find((c) => c.name === 'USD')?.id ?? false);
 }
 
 function defaultPricelist(env: Env): number | false {
@@ -189,8 +208,8 @@ export const saleOrderLine: ModelDef = {
     // 19: tax_ids.
     tax_id: many2many('account.tax', 'Taxes'),
     price_subtotal: monetary('Subtotal', { compute: (_env, r) => lineSubtotal(r) }),
-    price_tax: monetary('Total Tax', { compute: (env, r) => round2(lineSubtotal(r) * taxRate(env, r.tax_id)) }),
-    price_total: monetary('Total', { compute: (env, r) => round2(lineSubtotal(r) * (1 + taxRate(env, r.tax_id))) }),
+    price_tax: monetary('Total Tax', { compute: (env, r) => lineTax(env, r) }),
+    price_total: monetary('Total', { compute: (env, r) => round2(lineSubtotal(r) + lineTax(env, r)) }),
     qty_delivered: float('Delivery Quantity', { compute: (env, r) => qtyDelivered(env, r) }),
     qty_invoiced: float('Invoiced Quantity', { compute: (env, r) => qtyInvoiced(env, r) }),
     qty_to_invoice: float('Quantity To Invoice', { compute: (env, r) => qtyToInvoice(env, r) }),
@@ -209,15 +228,21 @@ export const saleOrderLine: ModelDef = {
     return `${o ? `${o.name as string} - ` : ''}${(r.name as string) || ''}`;
   },
   beforeCreate: (env, vals) => {
+    roundPrice(vals);
     const product = typeof vals.product_id === 'number' ? env.db.get('product.product', vals.product_id) : undefined;
     if (!product) return;
     vals.name ??= displayNameOf(env, 'product.product', product.id);
     vals.product_uom ??= product.uom_id;
+    // _compute_tax_id: the product's sales taxes (the generic chart gives every new product 15%).
+    if (vals.tax_id === undefined) vals.tax_id = [[6, 0, (product.taxes_id as number[] | undefined) ?? []]];
     if (vals.price_unit === undefined) {
       const order = env.db.get('sale.order', vals.order_id as number);
-      vals.price_unit = priceFor(env, (order?.pricelist_id as number) || false, product.id, num(vals.product_uom_qty ?? 1));
+      // The pricelist's price is per the product's unit; a line in a pack is priced per pack.
+      const perUnit = priceFor(env, (order?.pricelist_id as number) || false, product.id, num(vals.product_uom_qty ?? 1));
+      vals.price_unit = floatRound(convertPrice(env, perUnit, product.uom_id, vals.product_uom), 2);
     }
   },
+  beforeWrite: (_env, _rows, vals) => roundPrice(vals),
   afterCreate: (env, row) => {
     const order = env.db.get('sale.order', row.order_id as number);
     if (order?.state === 'sale') syncProcurement(env, order, [row]);
@@ -253,9 +278,11 @@ function syncProcurement(env: Env, order: Row, lines: Row[]): void {
   const touched = new Set<number>();
   for (const line of lines) {
     if (line.display_type || !line.product_id || !isGoods(env, line.product_id as number)) continue;
+    // Moves are in the product's unit (_adjust_uom_quantities without stock.propagate_uom): 7 cases of 12 move 84 units.
+    const productUom = env.db.get('product.product', line.product_id as number)?.uom_id;
     const moves = env.db.rows('stock.move').filter((m) => m.sale_line_id === line.id && m.state !== 'cancel');
     const planned = moves.reduce((s, m) => s + (m.state === 'done' ? num(m.quantity) : num(m.product_uom_qty)), 0);
-    const delta = num(line.product_uom_qty) - planned;
+    const delta = convertQty(env, num(line.product_uom_qty), line.product_uom, productUom) - planned;
     if (delta === 0) continue;
     const open = moves.find((m) => m.state !== 'done');
     if (open) {
@@ -266,7 +293,7 @@ function syncProcurement(env: Env, order: Row, lines: Row[]): void {
     if (delta < 0) continue;
     const picking = openPicking(env, order, wh);
     createRecords({ ...env, context: {} }, 'stock.move', [{
-      picking_id: picking.id, product_id: line.product_id, product_uom_qty: delta, product_uom: line.product_uom,
+      picking_id: picking.id, product_id: line.product_id, product_uom_qty: delta, product_uom: productUom,
       name: line.name, sale_line_id: line.id, origin: order.name, partner_id: order.partner_shipping_id, state: 'confirmed',
     }]);
     touched.add(picking.id);
