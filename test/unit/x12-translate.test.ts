@@ -52,8 +52,11 @@ describe('X12 850 -> Order', () => {
     expect(t.document).toMatchObject({ purpose });
   });
 
-  it('converts units with the profile uom map (CA of 12 -> EA, price per EA)', () => {
-    const [t] = translate(order850(['PO1*1*2*CA*48*PE*VN*ODW-1002']));
+  it('converts units with the profile uom map (CA of 12 -> EA, price per EA), unless the unit is an Odoo unit', () => {
+    // acme's CA is Odoo's 'Case of 12' (odooUom): the order keeps the case and its price.
+    const [kept] = translate(order850(['PO1*1*2*CA*48*PE*VN*ODW-1002']));
+    expect(kept.document).toMatchObject({ lines: [{ quantity: 2, uom: 'CA', unitPrice: 48 }] });
+    const [t] = translate(order850(['PO1*1*2*CA*48*PE*VN*ODW-1002']), acme((p) => ({ ...p, mapping: { ...p.mapping, uom: { CA: { uom: 'EA', factor: 12 } } } })));
     expect(t.document).toMatchObject({ lines: [{ quantity: 24, uom: 'EA', unitPrice: 4 }] });
     const [raw] = translate(order850(['PO1*1*2*CA*48*PE*VN*ODW-1002']), acme((p) => ({ ...p, mapping: { ...p.mapping, uom: {} } })));
     expect(raw.document).toMatchObject({ lines: [{ quantity: 2, uom: 'CA', unitPrice: 48 }] });
