@@ -33,7 +33,20 @@ export async function openLoop(): Promise<Loop> {
     EDI_GATEWAY_LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
   };
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`.toUpperCase();
-  return { target, odoo: caller(target).call, ws, env, run, close: () => target.close() };
+  const loop = { target, odoo: caller(target).call, ws, env, run, close: () => target.close() };
+  if (target.real) await pricelistsForProfiles(loop);
+  return loop;
+}
+
+/**
+ * What the example profiles need beyond ../shared/real-odoo/seed.py: nordmart's EUR pricelist
+ * (odoo.pricelists), with EUR active. Made once, found after.
+ */
+async function pricelistsForProfiles(loop: Pick<Loop, 'odoo'>): Promise<void> {
+  const [eur] = await loop.odoo('res.currency', 'search_read', [[['name', '=', 'EUR'], ['active', 'in', [true, false]]]], { fields: ['active'] });
+  if (!eur.active) await loop.odoo('res.currency', 'write', [[eur.id], { active: true }]);
+  const found = await loop.odoo('product.pricelist', 'search_read', [[['name', '=', 'Nordmart EUR']]], { fields: ['id'] });
+  if (!found.length) await loop.odoo('product.pricelist', 'create', [[{ name: 'Nordmart EUR', currency_id: eur.id }]]);
 }
 
 export function daemon(loop: Loop, extra: NodeJS.ProcessEnv = {}) {
