@@ -112,8 +112,8 @@ describe.each(BACKENDS)('money to the cent, sandbox Odoo, on %s', (backend) => {
     expect(saleLines(sb, so.id).map((l) => l.qty_delivered)).toEqual([24, 7]);
     // The 856 counts the 84 units shipped back in ACME's cases.
     await rt.odooEvents.scanNow();
-    const [asn] = await outbox(rt, 'acme-retail', new RegExp(`PRF\*${po}`));
-    expect(asn).toMatch(/SN1\*2\*7\*CA\*7/);
+    const [asn] = await outbox(rt, 'acme-retail', new RegExp(`PRF\\*${po}`));
+    expect(asn).toMatch(/LIN\*2\*[^~]*~\s*SN1\*\*7\*CA\*\*7\*CA~/);
 
     const invoice = invoiceAndPost(sb, so.id);
     expect(money(invoice)).toEqual(money(so));

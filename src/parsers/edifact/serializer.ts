@@ -96,7 +96,6 @@ export function segmentText(seg: SegmentSpec, s: Separators): string {
   return [tag, ...parts].join(ch(s.element));
 }
 
-
 function defaultsFor(version: string): Separators {
   return version === '4' ? { ...DEFAULT_SEPARATORS, repetition: DEFAULT_REPETITION } : DEFAULT_SEPARATORS;
 }

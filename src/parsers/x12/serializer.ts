@@ -68,7 +68,6 @@ export function segmentText(elements: readonly string[], d: X12Delimiters): stri
 const pad = (v: string, width: number) => v.padEnd(width, ' ').slice(0, width);
 const digits = (n: number, width: number) => String(n).padStart(width, '0');
 
-
 /**
  * Writes a whole interchange: ISA with its fixed widths, groups with GE counts, sets with SE
  * segment counts (ST and SE included), IEA with the group count.
