@@ -150,9 +150,3 @@ export async function openPickings(loop: Loop, so: SaleOrder): Promise<{ id: num
   const rows = await loop.odoo('stock.picking', 'read', [so.picking_ids, ['name', 'state']]);
   return rows.filter((p: { state: string }) => p.state !== 'done' && p.state !== 'cancel');
 }
-
-/** An X12 element of the first segment with this tag. */
-export function x12Element(text: string, tag: string, n: number): string | undefined {
-  const seg = text.split(/~\s*/).find((s) => s.startsWith(`${tag}*`));
-  return seg?.split('*')[n];
-}

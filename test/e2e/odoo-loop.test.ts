@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import { exited, killDaemons } from '../cli-helpers';
 import { eventually } from '../helpers';
+import { readEdifact, readX12, x12Segment } from '../peer-readers';
 import {
   acme850, customerId, daemon, drop, invoiceAndPost, nordmartOrders, openLoop, openPickings, ordersByRef, outFiles, partnerDir,
-  productId, swift945, validatePicking, waitForOut, x12Element, type Loop,
+  productId, swift945, validatePicking, waitForOut, type Loop,
 } from './e2e-helpers';
 
 /**
@@ -48,9 +49,13 @@ describe(`the Odoo loop end to end (${process.env.ODOO_URL ? `real Odoo at ${pro
 
       const invoice = await invoiceAndPost(loop, so.id);
       const [bill] = await waitForOut(loop, 'acme-retail', new RegExp(`BIG\\*\\d{8}\\*${invoice.name.replace(/\//g, '\\/')}\\*`));
-      expect(x12Element(bill.text, 'TDS', 1)).toBe(cents(invoice.amount_total));
-      // Each document once.
+      // Read back by node-x12, not by our reader: Odoo's total to the cent, and the tax.
+      const read = readX12(bill.text);
+      expect(x12Segment(read, 'TDS')?.[1]).toBe(cents(invoice.amount_total));
+      if (invoice.amount_tax) expect(read.functionalGroups[0].transactions[0].segments.some((seg) => seg.tag === 'TXI' && Number(seg.elements[1].value) === invoice.amount_tax)).toBe(true);
+      // Each document once, and every file out/ holds reads as X12.
       expect(outFiles(loop, 'acme-retail').filter((f) => f.text.includes(po)).length).toBe(3);
+      for (const f of outFiles(loop, 'acme-retail')) expect(() => readX12(f.text)).not.toThrow();
     } finally {
       gw.kill('SIGTERM');
       await exited(gw);
@@ -100,8 +105,12 @@ describe(`the Odoo loop end to end (${process.env.ODOO_URL ? `real Odoo at ${pro
       expect(desadv.text).toMatch(/CPS\+1/);
       const invoice = await invoiceAndPost(loop, so.id);
       const [invoic] = await waitForOut(loop, 'nordmart', new RegExp(`INVOIC[\\s\\S]*${invoice.name.replace(/\//g, '\\/')}`));
-      expect(invoic.text).toContain('CUX+2:EUR');
-      expect(Number(/MOA\+77:([\d.]+)/.exec(invoic.text)?.[1])).toBe(invoice.amount_total);
+      // Read back by the `edifact` package: the currency and Odoo's total.
+      const segs = readEdifact(invoic.text);
+      expect(segs.find((seg) => seg.name === 'CUX')?.elements[0].slice(0, 2)).toEqual(['2', 'EUR']);
+      const moa77 = segs.find((seg) => seg.name === 'MOA' && seg.elements[0][0] === '77');
+      expect(Number(moa77?.elements[0][1])).toBe(invoice.amount_total);
+      expect(readEdifact(desadv.text).some((seg) => seg.name === 'CPS')).toBe(true);
     } finally {
       gw.kill('SIGTERM');
       await exited(gw);

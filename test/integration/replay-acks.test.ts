@@ -1,10 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { X12Parser, type X12Interchange } from 'node-x12';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const EdifactParser = require('edifact/parser.js');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const EdifactValidator = require('edifact/validator.js');
 import type { Runtime } from '../../src/daemon/runtime';
 import { inboundProcessor } from '../../src/pipeline/inbound-processor';
 import { requestReplay } from '../../src/pipeline/replay';
@@ -12,21 +8,7 @@ import { getMessage } from '../../src/store/messages.repo';
 import { cli, workspace } from '../cli-helpers';
 import { BACKENDS, eventually, silentLog, testRuntime, x12Interchange } from '../helpers';
 import { acksOf } from '../outbox-helpers';
-
-/** An EDIFACT interchange read back by the `edifact` package (not our reader): its segments. */
-function readEdifact(text: string): { name: string; elements: string[][] }[] {
-  const validator = new EdifactValidator();
-  const parser = new EdifactParser(validator);
-  const segments: { name: string; elements: string[][] }[] = [];
-  let elements: string[][] = [];
-  let components: string[] = [];
-  parser.on('opensegment', (name: string) => { elements = []; segments.push({ name, elements }); });
-  parser.on('element', () => { components = []; elements.push(components); });
-  parser.on('component', (value: string) => { components.push(value); });
-  parser.write(text);
-  parser.end();
-  return segments;
-}
+import { readEdifact } from '../peer-readers';
 
 const NORDMART_ORDERS = [
   "UNB+UNOC:3+5412345000013:14+5790000000001:14+261127:1200+RPL1'",
