@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { describePublicSamples } from '../public-samples';
 import path from 'node:path';
 import type { ValidationError } from '../../src/parsers/validation-report';
 import { validateEdifactBytes } from '../../src/parsers/edifact/validate-stream';
@@ -157,10 +158,6 @@ const ROWS: Row[] = [
     why: 'D01B RECADV (not one of our messages); lower case and UTF-8 Chinese in UNOA (21)' },
 ];
 
-if (!fs.existsSync(SAMPLES)) {
-  throw new Error(`public EDIFACT samples not found at ${SAMPLES}: this test reads them from shared/samples/public/edifact next to the repository`);
-}
-
 function sampleFiles(): string[] {
   const out: string[] = [];
   for (const dir of fs.readdirSync(SAMPLES).sort()) {
@@ -205,7 +202,7 @@ function check(row: Row): void {
   expect(report.ok).toBe(row.ok);
 }
 
-describe('public EDIFACT samples through the validator', () => {
+describePublicSamples('public EDIFACT samples through the validator', () => {
   it('has exactly one row for every sample file', () => {
     const files = sampleFiles();
     expect(files.length).toBe(50);
