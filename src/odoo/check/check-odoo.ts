@@ -90,12 +90,16 @@ export async function checkOdoo(client: OdooClient, plans: ProfileChecks[], logi
   }
   const warehouses = await existing(client, 'stock.warehouse', 'code', plans.flatMap((p) => (p.warehouse ? [p.warehouse.value] : [])));
   const pricelists = await existing(client, 'product.pricelist', 'name', plans.flatMap((p) => p.pricelists.map((x) => x.value)));
+  const uoms = await existing(client, 'uom.uom', 'name', plans.flatMap((p) => p.uoms.map((x) => x.value)));
   for (const plan of plans) {
     if (plan.warehouse && !warehouses.has(plan.warehouse.value)) {
       problems.push({ at: plan.warehouse.at, subject: `odoo.warehouse '${plan.warehouse.value}'`, message: `no stock.warehouse with code '${plan.warehouse.value}'` });
     }
     for (const pl of plan.pricelists) {
       if (!pricelists.has(pl.value)) problems.push({ at: pl.at, subject: `${pl.setting} '${pl.value}'`, message: `no product.pricelist named '${pl.value}'` });
+    }
+    for (const u of plan.uoms) {
+      if (!uoms.has(u.value)) problems.push({ at: u.at, subject: `${u.setting} '${u.value}'`, message: `no uom.uom named '${u.value}' (a unit in the product's category, as many product units as the rule's factor)` });
     }
   }
 

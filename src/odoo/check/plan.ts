@@ -27,6 +27,8 @@ export interface ProfileChecks {
   customer?: { value: string; at: Place };
   warehouse?: { value: string; at: Place };
   pricelists: { setting: string; value: string; at: Place }[];
+  /** Odoo units of measure the profile's unit map names (mapping.uom.<unit>.odooUom). */
+  uoms: { setting: string; value: string; at: Place }[];
   /** items.csv product codes (default_code) and barcode-type ids (upc/gtin/ean). */
   items: { code: string; barcodes: { column: string; value: string }[]; at: Place }[];
   /** locations.csv delivery_ref (res.partner ref). */
@@ -98,7 +100,7 @@ export function planProfile(profile: PartnerProfile, read: (file: string) => str
   const file = profile.files?.profile ?? `${profile.id}.yaml`;
   const lineOf = profile.files ? yamlLines(read(file)) : () => 1;
   const at = (p: (string | number)[]): Place => ({ file, line: lineOf(p) });
-  const checks: ProfileChecks = { profile, rights: [], groups: [], email: [], pricelists: [], items: [], addresses: [], tableIssues: [] };
+  const checks: ProfileChecks = { profile, rights: [], groups: [], email: [], pricelists: [], uoms: [], items: [], addresses: [], tableIssues: [] };
 
   for (const direction of ['inbound', 'outbound'] as const) {
     profile.documents[direction].forEach((doc, i) => {
@@ -122,6 +124,12 @@ export function planProfile(profile: PartnerProfile, read: (file: string) => str
   for (const p of pricelistSettings(odoo as Record<string, unknown>)) {
     checks.pricelists.push({ setting: p.path.join('.'), value: p.value, at: at(p.path) });
     checks.rights.push({ model: 'product.pricelist', operation: 'read', why: p.path.join('.'), at: at(p.path) });
+  }
+  for (const [unit, rule] of Object.entries(profile.mapping.uom)) {
+    if (!rule.odooUom) continue;
+    const where = ['mapping', 'uom', unit, 'odooUom'];
+    checks.uoms.push({ setting: where.join('.'), value: rule.odooUom, at: at(where) });
+    checks.rights.push({ model: 'uom.uom', operation: 'read', why: where.join('.'), at: at(where) });
   }
 
   const dir = profile.files?.dir;
