@@ -34,15 +34,20 @@ export async function openLoop(): Promise<Loop> {
   };
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`.toUpperCase();
   const loop = { target, odoo: caller(target).call, ws, env, run, close: () => target.close() };
-  if (target.real) await pricelistsForProfiles(loop);
+  if (target.real) await odooSetupForProfiles(loop);
   return loop;
 }
 
 /**
- * What the example profiles need beyond ../shared/real-odoo/seed.py: nordmart's EUR pricelist
- * (odoo.pricelists), with EUR active. Made once, found after.
+ * What the example profiles need beyond ../shared/real-odoo/seed.py (`partners check-odoo` names
+ * it): nordmart's EUR pricelist (odoo.pricelists) with EUR active, and acme's unit 'Case of 12'
+ * (mapping.uom.CA.odooUom). Made once, found after.
  */
-async function pricelistsForProfiles(loop: Pick<Loop, 'odoo'>): Promise<void> {
+async function odooSetupForProfiles(loop: Pick<Loop, 'odoo'>): Promise<void> {
+  if (!(await loop.odoo('uom.uom', 'search', [[['name', '=', 'Case of 12']]])).length) {
+    const [units] = await loop.odoo('uom.category', 'search', [[['name', '=', 'Unit']]], { limit: 1 });
+    await loop.odoo('uom.uom', 'create', [[{ name: 'Case of 12', category_id: units, uom_type: 'bigger', factor_inv: 12 }]]);
+  }
   const [eur] = await loop.odoo('res.currency', 'search_read', [[['name', '=', 'EUR'], ['active', 'in', [true, false]]]], { fields: ['active'] });
   if (!eur.active) await loop.odoo('res.currency', 'write', [[eur.id], { active: true }]);
   const found = await loop.odoo('product.pricelist', 'search_read', [[['name', '=', 'Nordmart EUR']]], { fields: ['id'] });

@@ -51,6 +51,18 @@ describe('partners check-odoo', () => {
     }
   });
 
+  it('names an Odoo unit of measure the profile\'s unit map needs and Odoo lacks', async () => {
+    const profile = 'partner-profiles/acme-retail/profile.yaml';
+    fs.writeFileSync(path.join(ws.cwd, profile), fs.readFileSync(path.join(ws.cwd, profile), 'utf8').replace("odooUom: 'Case of 12'", "odooUom: 'Case of 24'"));
+    try {
+      const r = await check(['acme-retail']);
+      expect(r.stdout.trim()).toBe(`${profile}:${lineOf(profile, "odooUom: 'Case of 24'")}: mapping.uom.CA.odooUom 'Case of 24': no uom.uom named 'Case of 24' (a unit in the product's category, as many product units as the rule's factor)`);
+      expect(r.status).toBe(1);
+    } finally {
+      fs.cpSync(path.join(__dirname, '../../partner-profiles/acme-retail'), path.join(ws.cwd, 'partner-profiles/acme-retail'), { recursive: true });
+    }
+  });
+
   it('a barcode of the items table that Odoo has on another product is a problem', async () => {
     const items = 'partner-profiles/summit-grocers/items.csv';
     const text = fs.readFileSync(path.join(ws.cwd, items), 'utf8');
