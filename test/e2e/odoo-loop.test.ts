@@ -137,6 +137,19 @@ describe(`the Odoo loop end to end (${process.env.ODOO_URL ? `real Odoo at ${pro
     }
     const deadline = new Promise<'deadline'>((r) => setTimeout(() => r('deadline'), 10_000).unref());
     expect(await Promise.race([exited(gw).then(() => 'exited'), deadline])).toBe('exited');
+    // What the stop left undone, a restart finishes: every busy order in Odoo once.
+    const busy = Array.from({ length: 30 }, (_, i) => `E2E-${loop.run}-T${i}`);
+    const again = daemon(loop);
+    try {
+      const rows = await eventually(async () => {
+        const r: { client_order_ref: string }[] = await loop.odoo('sale.order', 'search_read', [[['client_order_ref', 'in', busy]]], { fields: ['client_order_ref'] });
+        return r.length >= busy.length ? r : undefined;
+      }, 120_000, 'the orders left by the stop');
+      expect(rows.map((r) => r.client_order_ref).sort()).toEqual([...busy].sort());
+    } finally {
+      again.kill('SIGTERM');
+      await exited(again);
+    }
   });
 
   it('40 orders across 5 SIGKILLs: each in Odoo once within a minute of the last restart', async () => {
@@ -154,7 +167,10 @@ describe(`the Odoo loop end to end (${process.env.ODOO_URL ? `real Odoo at ${pro
       await eventually(async () => {
         const rows: { client_order_ref: string }[] = await loop.odoo('sale.order', 'search_read', [[['client_order_ref', 'in', pos]]], { fields: ['client_order_ref'] });
         return rows.length >= pos.length ? rows : undefined;
-      }, 60_000, '40 sale orders');
+      }, 60_000, '40 sale orders').catch((err) => {
+        // What the last daemon said is the one clue to where the minute went.
+        throw new Error(`${(err as Error).message}; the daemon's last lines:\n${gw.output().split('\n').slice(-40).join('\n')}`);
+      });
       const rows: { client_order_ref: string }[] = await loop.odoo('sale.order', 'search_read', [[['client_order_ref', 'in', pos]]], { fields: ['client_order_ref'] });
       expect(rows.map((r) => r.client_order_ref).sort()).toEqual(pos);
     } finally {
