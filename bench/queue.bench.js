@@ -1,8 +1,9 @@
 'use strict';
-// Job queue: our batch-fetching, notify-woken worker against pg-boss's own work() loop, no-op jobs.
+// Job queue: the gateway's JobQueue (batch fetch, leases, notify-woken) against pg-boss's own
+// work() loop, no-op jobs.
 const PgBoss = require('pg-boss');
 const { report, benchRuntime } = require('./lib');
-const { QueueWorker } = require('../dist/queue/queue-worker');
+const { QUEUES } = require('../dist/queue/job-queue');
 
 async function drain(boss, name, n, start) {
   await boss.insert(Array.from({ length: n }, (_, i) => ({ name, data: { i } })));
@@ -19,15 +20,10 @@ module.exports = async function queueBench({ size, databaseUrl, backend }) {
     const boss = new PgBoss({ ...rt.store.connection, max: 3, supervise: false, schedule: false });
     await boss.start();
     try {
-      await boss.createQueue('bench-ours');
       await boss.createQueue('bench-peer');
-      let worker;
-      const ours = await drain(boss, 'bench-ours', n, (tick) => {
-        worker = new QueueWorker(boss, 'bench-ours', async () => tick(), {
-          log: rt.log, pollIntervalMs: 500, batchSize: 100, concurrency: 4 });
-        worker.start();
-      });
-      await worker.stop();
+      // Ours: the queue the daemon runs (its outbound queue here, no other worker on it), leases included.
+      const ours = await drain(boss, QUEUES.outbound, n, (tick) => { rt.queue.work(QUEUES.outbound, async () => tick()); });
+      await rt.queue.stopWorkers();
       // pg-boss's own worker, same batch size, its minimum polling interval.
       const peerN = Math.min(n, 2_000);
       const peer = await drain(boss, 'bench-peer', peerN, (tick) => {
