@@ -27,8 +27,11 @@ export function readEdifact(text: string): { name: string; elements: string[][] 
   const validator = new EdifactValidator();
   const parser = new EdifactParser(validator);
   // The package's parser reads UNOA unless told (its Reader would take the level from UNB).
+  // It knows UNOA, UNOB, UNOC and UNOY: the other ISO 8859 parts (read here as latin1 strings)
+  // are checked as UNOC, UNOW (UTF-8) as UNOY.
   const level = /UNB\+(UNO[A-Z])/.exec(text)?.[1];
-  if (level) parser.encoding(level);
+  const known: Record<string, string> = { UNOA: 'UNOA', UNOB: 'UNOB', UNOC: 'UNOC', UNOY: 'UNOY', UNOW: 'UNOY' };
+  if (level) parser.encoding(known[level] ?? 'UNOC');
   const segments: { name: string; elements: string[][] }[] = [];
   let elements: string[][] = [];
   let components: string[] = [];

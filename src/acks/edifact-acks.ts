@@ -1,8 +1,9 @@
 import type { PartnerProfile } from '../partners/profile.schema';
 import type { GroupDetail, InterchangeDetail } from '../parsers/edifact/edifact-validator';
 import type { MessageResult } from '../parsers/edifact/message-validator';
-import { encodeInterchange, writeInterchange, type EdifactInterchangeSpec, type EdifactParty, type SegmentSpec } from '../parsers/edifact/serializer';
+import { type EdifactInterchangeSpec, type EdifactParty, type SegmentSpec } from '../parsers/edifact/serializer';
 import type { ValidationError } from '../parsers/validation-report';
+import { writeInRepertoire } from './contrl-repertoire';
 
 /** CONTRL action codes (0083). */
 export const ACTION = {
@@ -48,10 +49,15 @@ function owed(ic: InterchangeDetail, partner?: PartnerProfile): boolean {
   return rejected || r.ackRequested || !!partner?.acknowledgments.send.includes('CONTRL');
 }
 
-/** S011: data element position and component position of an error, as CONTRL writes them. */
+/**
+ * S011: data element position (0098) and component position (0104) of an error. Our errors count
+ * elements from the first after the tag (UNB01 = S001), as X12 does; ISO 9735 counts the segment
+ * tag as position 1 (UNB S001 = 2), so 0098 is ours plus one. Components count from 1 in both.
+ */
 function s011(e: ValidationError): string[] {
   if (e.element === undefined) return [];
-  return e.component !== undefined ? [String(e.element), String(e.component)] : [String(e.element)];
+  const position = String(e.element + 1);
+  return e.component !== undefined ? [position, String(e.component)] : [position];
 }
 
 /** The error part of UCI, UCF or UCM: 0085, 0013 (service segment tag), S011. */
@@ -79,21 +85,44 @@ function messageSegments(m: MessageResult): SegmentSpec[] {
   return out;
 }
 
+/** An identification composite (S002, S003, S006, S007) as received: id, then its qualifier when there was one. */
+const party = (id: string, qualifier: string) => (qualifier ? [id, qualifier] : [id]);
+
 function groupSegments(g: GroupDetail): SegmentSpec[] {
   const u = g.ung!;
   const rejected = g.report.status === 'rejected';
   return [
-    ['UCF', u.reference, [u.senderId], [u.recipientId], rejected ? ACTION.REJECTED : ACTION.ACKNOWLEDGED, ...(rejected ? errorPart(g.report.errors[0], true) : [])],
+    ['UCF', u.reference, party(u.senderId, u.senderQualifier), party(u.recipientId, u.recipientQualifier), rejected ? ACTION.REJECTED : ACTION.ACKNOWLEDGED, ...(rejected ? errorPart(g.report.errors[0], true) : [])],
     ...(rejected && g.report.errors.length ? [] : g.messages.flatMap(messageSegments)),
   ];
 }
 
+/** What stands in a mandatory element the subject interchange left empty (UNB+++++4): we cannot copy what is not there. */
+export const NOT_RECEIVED = 'UNKNOWN';
+
+/**
+ * S009 of the CONTRL itself. It is fixed by the syntax version, not by the directory of the
+ * messages it answers: CONTRL:D:3:UN for syntax 1 to 3 (the syntax 3 CONTRL serves all three),
+ * CONTRL:4:1:UN for syntax 4. EANCOM partners add their association code (EAN002 for the EANCOM
+ * CONTRL); a profile names another on its outbound CONTRL document.
+ */
+function contrlIdentifier(syntaxVersion: string, ic: InterchangeDetail, partner?: PartnerProfile): { version: string; release: string; association?: string } {
+  const base = syntaxVersion === '4' ? { version: '4', release: '1' } : { version: 'D', release: '3' };
+  const docs = [...(partner?.documents.inbound ?? []), ...(partner?.documents.outbound ?? [])].flatMap((d) => (d.standard === 'EDIFACT' ? [d] : []));
+  const own = partner?.documents.outbound.find((d) => d.standard === 'EDIFACT' && d.type === 'CONTRL');
+  if (own?.standard === 'EDIFACT' && own.association) return { ...base, association: own.association };
+  const eancom = docs.some((d) => /^EAN/.test(d.association ?? ''))
+    || ic.groups.some((g) => g.messages.some((m) => /^EAN/.test(m.header.association ?? '')));
+  // EANCOM is written in syntax 3 (and 2): a syntax 4 CONTRL carries no EANCOM code of its own.
+  return eancom && syntaxVersion !== '4' ? { ...base, association: 'EAN002' } : base;
+}
+
 /**
  * The CONTRL owed for one received interchange (syntax 3 or 4, in the interchange's own syntax
- * and character set). UCI says 4 with the first interchange error when the interchange is
- * rejected (nothing below is reported then), 8 for a CONTRL-only interchange whose sender asked,
- * else 7 followed by a UCM for each message (4 with UCS/UCD lines, or 7), messages of UNG groups
- * under their UCF. Pure: control numbers and time come in.
+ * and character set where they can hold it). UCI says 4 with the first interchange error when the
+ * interchange is rejected (nothing below is reported then), 8 for a CONTRL-only interchange whose
+ * sender asked, else 7 followed by a UCM for each message (4 with UCS/UCD lines, or 7), messages
+ * of UNG groups under their UCF. Pure: control numbers and time come in.
  */
 export function buildContrl(ic: InterchangeDetail, o: ContrlOptions): EdifactAcks {
   if (!owed(ic, o.partner)) return {};
@@ -101,27 +130,27 @@ export function buildContrl(ic: InterchangeDetail, o: ContrlOptions): EdifactAck
   const u = ic.unb;
   const rejected = r.status === 'rejected' || r.duplicate;
   const action = rejected ? ACTION.REJECTED : isContrlOnly(ic) ? ACTION.RECEIVED : ACTION.ACKNOWLEDGED;
-  const party = (id: string, q: string) => (q ? [id, q] : [id]);
-  const body: SegmentSpec[] = [['UCI', u.controlRef, party(u.senderId, u.senderQualifier), party(u.recipientId, u.recipientQualifier), action,
+  // Copied from the subject interchange; an interchange with no sender (UNB+++++4) still gets an
+  // answer with every mandatory element filled: the partner the channel delivered it for, or us as
+  // its recipient, else a placeholder that no real identifier is.
+  const partnerId = o.partner?.identifiers.edifact[0];
+  const sender = u.senderId ? { id: u.senderId, qualifier: u.senderQualifier } : { id: partnerId?.id ?? NOT_RECEIVED, qualifier: partnerId?.qualifier ?? '' };
+  const recipient = u.recipientId ? { id: u.recipientId, qualifier: u.recipientQualifier } : { id: o.self.id, qualifier: o.self.qualifier ?? '' };
+  const body: SegmentSpec[] = [['UCI', u.controlRef || NOT_RECEIVED, party(sender.id, sender.qualifier), party(recipient.id, recipient.qualifier), action,
     ...(rejected ? errorPart(r.errors[0], true) : [])]];
   if (action === ACTION.ACKNOWLEDGED) {
     for (const g of ic.groups) if (!g.ung) body.push(...g.messages.flatMap(messageSegments));
     for (const g of ic.groups) if (g.ung) body.push(...groupSegments(g));
   }
-  const v4 = u.syntaxVersion === '4';
-  const doc = o.partner?.documents.outbound.find((d) => d.standard === 'EDIFACT' && d.type === 'CONTRL');
-  const directory = doc?.version ?? 'D96A';
-  const syntaxId = /^UNO[A-Y]$/.test(u.syntaxId) ? u.syntaxId : 'UNOA';
+  const version = /^[1-4]$/.test(u.syntaxVersion) ? u.syntaxVersion : '3';
   const spec: EdifactInterchangeSpec = {
-    syntax: { id: syntaxId, version: /^[1-4]$/.test(u.syntaxVersion) ? u.syntaxVersion : '3' },
-    sender: o.self, recipient: { id: u.senderId, qualifier: u.senderQualifier || undefined },
+    syntax: { id: /^UNO[A-Y]$/.test(u.syntaxId) ? u.syntaxId : 'UNOA', version },
+    sender: o.self, recipient: { id: sender.id, qualifier: sender.qualifier || undefined },
     date: o.now, timeZone: o.partner?.outbound.timeZone, controlRef: String(o.controlNumbers.interchange), test: u.testIndicator === '1',
-    messages: [{
-      reference: String(o.controlNumbers.message), type: 'CONTRL', agency: 'UN', body,
-      ...(v4 ? { version: '4', release: '1' } : { version: directory.slice(0, 1), release: directory.slice(1) }),
-    }],
+    messages: [{ reference: String(o.controlNumbers.message), type: 'CONTRL', agency: 'UN', body, ...contrlIdentifier(version, ic, o.partner) }],
   };
-  // The service characters the partner used (from its UNA), so that it reads ours the same way.
-  const text = writeInterchange(spec, { separators: ic.syntax.una ? ic.syntax.separators : undefined, lineEnding: '\n' });
-  return { text, bytes: encodeInterchange(text, syntaxId), spec, action };
+  // The service characters the partner used (from its UNA), so that it reads ours the same way,
+  // unless its own level cannot hold them.
+  const written = writeInRepertoire(spec, ic.syntax.una ? ic.syntax.separators : undefined, '\n');
+  return { text: written.text, bytes: written.bytes, spec: { ...spec, syntax: { id: written.syntaxId, version } }, action };
 }

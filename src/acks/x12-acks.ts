@@ -28,6 +28,20 @@ export interface X12Acks {
   functional?: '997' | '999';
 }
 
+/** The delimiters X12 writers use by default: element, component, terminator, repetition (00501). */
+const DEFAULT_DELIMITERS: X12Delimiters = { element: '*', component: '>', segment: '~', repetition: '^' };
+
+/**
+ * Our reply's delimiters: the sender's own, so it reads ours as it writes its own, unless one is
+ * not a one-byte character X12 can carry (a sender whose terminator is U+2026 '…'): then all four
+ * are the common defaults, since mixing some of theirs with some of ours could make two equal.
+ */
+export function replyDelimiters(theirs: X12Delimiters, isaVersion: string): X12Delimiters {
+  const usable = (c?: string) => c === undefined || (c.length === 1 && c.charCodeAt(0) <= 0x7e);
+  if ([theirs.element, theirs.component, theirs.segment, theirs.repetition].every(usable)) return theirs;
+  return { ...DEFAULT_DELIMITERS, repetition: isaVersion >= '00402' ? DEFAULT_DELIMITERS.repetition : undefined };
+}
+
 /** TA1 when asked for (ISA14 = 1), when the partner always wants one, or when we reject the interchange. */
 function wantsTa1(ic: InterchangeDetail, partner?: PartnerProfile): boolean {
   return ic.report.ackRequested || ic.report.status === 'rejected' || ic.report.duplicate || !!partner?.acknowledgments.send.includes('TA1');
@@ -42,11 +56,24 @@ function functionalKind(group: GroupDetail, partner?: PartnerProfile): '997' | '
   return undefined;
 }
 
-function ta1Segment(ic: InterchangeDetail): { segment: string[]; code: string; status: string } {
+/**
+ * A value copied from the subject ISA into TA101-TA103, as it can stand in our reply: without line
+ * breaks (an interchange hard-wrapped at 80 columns can break inside ISA10), other control
+ * characters or our delimiters, cut to the element's width. Empty stays empty.
+ */
+function copied(value: string, d: X12Delimiters, width: number): string {
+  const kept = [...value].filter((c) => c >= ' ' && c !== '\x7f' && ![d.element, d.segment, d.component, d.repetition].includes(c)).join('');
+  return kept.trim().slice(0, width);
+}
+
+function ta1Segment(ic: InterchangeDetail, d: X12Delimiters): { segment: string[]; code: string; status: string } {
   const r = ic.report;
   const code = r.duplicate ? '025' : r.errors[0]?.code ?? '000';
   const status = r.status === 'rejected' || r.duplicate ? ACK.rejected : ACK.accepted;
-  return { segment: ['TA1', ic.isa.controlNumber, ic.isa.date, ic.isa.time, status, code], code, status };
+  // TA101-TA103 are mandatory: an ISA too broken to copy from still gets a TA1 that reads.
+  const isa = ic.isa;
+  const segment = ['TA1', copied(isa.controlNumber, d, 9) || '000000000', copied(isa.date, d, 6) || '000000', copied(isa.time, d, 4) || '0000', status, code];
+  return { segment, code, status };
 }
 
 function setAckCode(s: SetResult): string {
@@ -62,13 +89,19 @@ export function functionalAckBody(group: GroupDetail, kind: '997' | '999', d: X1
     body.push(kind === '999' && s.convention ? ['AK2', s.type, s.controlNumber, s.convention] : ['AK2', s.type, s.controlNumber]);
     for (const seg of s.segmentErrors.slice(0, 99_999)) {
       body.push([kind === '999' ? 'IK3' : 'AK3', seg.segment, String(seg.position), seg.loop ?? '', seg.code]);
+      const reported = new Set<string>();
       for (const e of seg.elements) {
         const at = [String(e.element), e.component ? String(e.component) : '', kind === '999' && e.repetition ? String(e.repetition) : ''];
         while (at.length > 1 && at[at.length - 1] === '') at.pop();
         // AK404 copies the bad value, unless it holds a delimiter (X12 cannot escape one) or a control character.
         const unsafe = (v: string) => /[\x00-\x1f]/.test(v) || [d.element, d.segment, d.component, d.repetition].some((c) => c && v.includes(c));
         const copy = e.value !== undefined && !unsafe(e.value) ? e.value.slice(0, 99) : '';
-        body.push([kind === '999' ? 'IK4' : 'AK4', at.join(d.component), e.ref ?? '', e.code, copy]);
+        const line = [kind === '999' ? 'IK4' : 'AK4', at.join(d.component), e.ref ?? '', e.code, copy];
+        // Two syntax notes can fault the same element (C0506 and P0607 both need PO406): one line says it.
+        const key = line.join(d.element);
+        if (reported.has(key)) continue;
+        reported.add(key);
+        body.push(line);
       }
     }
     const codes = s.setErrors.map((e) => e.code).slice(0, 5);
@@ -87,11 +120,11 @@ export function functionalAckBody(group: GroupDetail, kind: '997' | '999', d: X1
  * Pure: control numbers and time come in.
  */
 export function buildX12Acks(ic: InterchangeDetail, o: AckOptions): X12Acks {
-  const d = o.delimiters ?? ic.isa.delimiters;
+  const d = o.delimiters ?? replyDelimiters(ic.isa.delimiters, ic.isa.version);
   const leading: string[][] = [];
   const out: X12Acks = {};
   if (wantsTa1(ic, o.partner)) {
-    const t = ta1Segment(ic);
+    const t = ta1Segment(ic, d);
     leading.push(t.segment);
     out.ta1 = { code: t.code, status: t.status };
   }
@@ -115,6 +148,8 @@ export function buildX12Acks(ic: InterchangeDetail, o: AckOptions): X12Acks {
     usage: ic.isa.usage === 'T' ? 'T' : 'P', date: o.now, timeZone: o.partner?.outbound.timeZone, leading,
     groups: sets.length ? [{ functionalId: 'FA', version: groupVersion, controlNumber: o.controlNumbers.group, sets }] : [],
   };
-  out.text = writeInterchange(out.spec, { delimiters: d, lineEnding: o.lineEnding ?? '\n' });
+  // A newline terminator is already a line end: another would put an empty segment after each one.
+  const lineEnding = /[\r\n]/.test(d.segment) ? '' : o.lineEnding ?? '\n';
+  out.text = writeInterchange(out.spec, { delimiters: d, lineEnding });
   return out;
 }

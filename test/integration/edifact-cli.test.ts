@@ -44,7 +44,7 @@ describe('edi-gateway validate / ack on EDIFACT', () => {
     const ack = cli(ws, ['ack', bad]);
     expect(ack.status).toBe(1);
     expect(ack.stdout).toMatch(/^UNB\+UNOC:3\+5790000000001:14\+5412345000013:14\+\d{6}:\d{4}\+1'$/m);
-    expect(ack.stdout).toMatch(/^UCI\+IC1\+5412345000013:14\+5790000000001:14\+4\+28\+UNZ\+2'$/m);
+    expect(ack.stdout).toMatch(/^UCI\+IC1\+5412345000013:14\+5790000000001:14\+4\+28\+UNZ\+3'$/m);
     const human = cli(ws, ['validate', bad]);
     expect(human.stdout).toContain('code 28');
   });

@@ -56,7 +56,7 @@ describe.each(BACKENDS)('EDIFACT inbound pipeline on %s', (backend) => {
     expect(m).toMatchObject({ status: 'exception', errorCode: 'INTERCHANGE_REJECTED' });
     expect(m.errorMessage).toContain('QTY@6');
     const text = fs.readFileSync(path.join(out(), await contrlFor(r.messageId)), 'latin1');
-    expect(text).toMatch(/^UCM\+M1\+ORDERS:D:96A:UN:EAN008\+4'\nUCS\+6'\nUCD\+37\+1:2'$/m);
+    expect(text).toMatch(/^UCM\+M1\+ORDERS:D:96A:UN:EAN008\+4'\nUCS\+6'\nUCD\+37\+2:2'$/m);
   });
 
   it('flags the same UNB reference from the same sender as a duplicate (UCI 4, 26)', async () => {
@@ -88,8 +88,8 @@ describe.each(BACKENDS)('EDIFACT inbound pipeline on %s', (backend) => {
     const later = new Date(sent.getTime() + 25 * 3_600_000);
     expect(await listOverdueAcks(rt.store.knex, later)).toContainEqual(expect.objectContaining({ messageId: outboundId, controlNumber: '9001', ackExpected: 'CONTRL' }));
     const contrl = [
-      "UNB+UNOC:3+5412345000013:14+5790000000001:14+261127:1300+EIC4'", "UNH+1+CONTRL:D:96A:UN'",
-      "UCI+9001+5790000000001:14+5412345000013:14+7'", "UCM+D1+DESADV:D:96A:UN:EAN005+7'", "UCM+D2+DESADV:D:96A:UN:EAN005+4+29+UNT+1'",
+      "UNB+UNOC:3+5412345000013:14+5790000000001:14+261127:1300+EIC4'", "UNH+1+CONTRL:D:3:UN'",
+      "UCI+9001+5790000000001:14+5412345000013:14+7'", "UCM+D1+DESADV:D:96A:UN:EAN005+7'", "UCM+D2+DESADV:D:96A:UN:EAN005+4+29+UNT+2'",
       "UNT+5+1'", "UNZ+1+EIC4'",
     ].join('\n');
     const r = await rt.receive({ content: Buffer.from(contrl), transport: 'test' });

@@ -3,6 +3,7 @@ import { loadProfiles } from '../../src/partners/load-profiles';
 import { PartnerRegistry } from '../../src/partners/partner-registry';
 import { validateX12Bytes } from '../../src/parsers/x12/validate-stream';
 import { PROFILES } from '../helpers';
+import { readX12 } from '../peer-readers';
 
 const partners = new PartnerRegistry(loadProfiles(PROFILES).profiles);
 const self = { qualifier: 'ZZ', id: 'ODOODIST', gsId: 'ODOODIST' };
@@ -191,5 +192,43 @@ describe('a TA1 received (a partner acknowledging our interchange)', () => {
     const ic = withTa1('TA1*000000417*261127*1200*A*000*EXTRA');
     expect(ic.ta1s).toEqual([]);
     expect(ic.report.errors).toEqual([{ code: '024', segment: 'TA1', message: "TA1 has 6 elements, expected 5: 'TA1*000000417*261127*1200*A*000*EXTRA'" }]);
+  });
+});
+
+describe('acknowledgments that read back clean, whatever the sender wrote', () => {
+  /** The bytes of an interchange written with other delimiters than the helper's '*', '>' and '~\n'. */
+  const rewrite = (bytes: Buffer, terminator: string) => Buffer.from(bytes.toString('latin1').replace(/~\n/g, terminator), terminator.charCodeAt(0) > 0xff ? 'utf8' : 'latin1');
+
+  it('writes no empty segments when the sender\'s terminator is a line feed (one line end, not two)', () => {
+    const { text } = acks(rewrite(interchange([po(GOOD)], { ack: '1' }), '\n'));
+    const segments = text.split('\n');
+    expect(segments.pop()).toBe('');
+    expect(segments.every((s) => s.length > 0)).toBe(true);
+    // node-x12 counts the set as we do: ST, AK1, AK2, AK5, AK9, SE.
+    const peer = readX12(segments.filter((s) => !s.startsWith('TA1')).join('\n'));
+    expect(peer.functionalGroups[0].transactions[0].segments.map((s) => s.tag)).toEqual(['AK1', 'AK2', 'AK5', 'AK9']);
+    expect(segments.find((s) => s.startsWith('TA1'))).toBe('TA1*000000417*261127*1200*A*000');
+  });
+
+  it('copies no line break into the TA1 of an interchange hard-wrapped at 80 columns', () => {
+    // The wrap falls inside ISA10: "12" + "\n" + "00".
+    const wrapped = Buffer.from(interchange([po(GOOD)], { ack: '1' }).toString('latin1').replace('*1200*U*', '*12\n00*U*'), 'latin1');
+    const r = validateX12Bytes(wrapped, ctx);
+    const out = buildX12Acks(r.interchanges[0], { self, partner: partners.get('acme-retail'), controlNumbers: { interchange: 9, group: 3 }, now: new Date('2026-11-27T10:00:00Z') });
+    expect(out.text!.split('\n')[1]).toMatch(/^TA1\*000000417\*261127\*1200\*R\*015~$/);
+  });
+
+  it('answers a sender whose terminator is U+2026 with the common delimiters, not with that character', () => {
+    const bytes = rewrite(interchange([po(GOOD)], { ack: '1' }), '\u2026');
+    const { text } = acks(bytes);
+    expect(text).not.toContain('\u2026');
+    expect(text.slice(104, 107)).toBe('>~\n');
+    expect(text).toContain('TA1*000000417*261127*1200*A*000~');
+    expect(readX12(text.split('\n').filter((l) => !l.startsWith('TA1')).join('\n')).functionalGroups).toHaveLength(1);
+  });
+
+  it('writes one AK4 for an element two syntax notes fault (PO406 under C0506 and P0607)', () => {
+    const { lines } = acks(interchange([po(['BEG*00*SA*PO-1**20261127', 'PO1*1*10*EA*9.99**UP*012345678905', 'PO4*6*6*EA*PLT94*X**LR*10*CT', 'CTT*1'])]));
+    expect(lines.filter((l) => l.startsWith('AK4'))).toEqual(['AK4*6*384*2']);
   });
 });

@@ -32,7 +32,10 @@ export function readUnb(seg: EdifactSegment): UnbHeader {
 export interface UngHeader {
   groupId: string;
   senderId: string;
+  /** S006 0007 and S007 0007: the partner identification code qualifiers. */
+  senderQualifier: string;
   recipientId: string;
+  recipientQualifier: string;
   reference: string;
   version: string;
   release: string;
@@ -41,7 +44,7 @@ export interface UngHeader {
 
 export function readUng(seg: EdifactSegment): UngHeader {
   const v = (n: number, k = 1) => seg.value(n, k);
-  return { groupId: v(1), senderId: v(2), recipientId: v(3), reference: v(5), version: v(7), release: v(7, 2), association: v(7, 3) };
+  return { groupId: v(1), senderId: v(2), senderQualifier: v(2, 2), recipientId: v(3), recipientQualifier: v(3, 2), reference: v(5), version: v(7), release: v(7, 2), association: v(7, 3) };
 }
 
 /** UNH message identifier (S009) and reference. */
