@@ -90,6 +90,8 @@ export const GatewayConfigSchema = z.strictObject({
     /** A file is taken only once its size and mtime have not changed for this long. */
     stableSeconds: z.coerce.number().min(0).default(1),
     maxFilesPerPoll: positiveInt.default(500),
+    /** A file in in/ bigger than this goes to error/ unread, with the reason: it is not read into memory. */
+    maxFileMB: z.coerce.number().positive().default(100),
   }).prefault({}),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

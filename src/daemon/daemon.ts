@@ -1,6 +1,7 @@
 import { ProfileWatcher } from '../partners/profile-watcher';
 import type { PartnerRegistry } from '../partners/partner-registry';
 import { folderSettings } from '../transports/folder/folder.config';
+import { sniff } from '../parsers/sniff';
 import { FolderTransport } from '../transports/folder/folder.transport';
 import { sftpInboundSettings } from '../transports/sftp/sftp.config';
 import { missingCredentials } from '../transports/sftp/sftp.credentials';
@@ -36,9 +37,10 @@ export function startDaemon(rt: Runtime): Daemon {
   /** Every partner's folder transport, plus an SFTP poller where SFTP is the partner's transport. */
   const wantedTransports = (registry: PartnerRegistry) => {
     const wanted = new Map<string, { settings: unknown; make: () => InboundTransport }>();
+    const senderOf = (content: Buffer) => rt.partners().senderOf(sniff(content.subarray(0, 4096)))?.id;
     for (const p of registry.profiles) {
       const folder = folderSettings(rt.config, p);
-      wanted.set(`folder:${p.id}`, { settings: folder, make: () => new FolderTransport(folder, rt.receive, folderLog) });
+      wanted.set(`folder:${p.id}`, { settings: folder, make: () => new FolderTransport(folder, rt.receive, folderLog, senderOf) });
       const sftp = sftpInboundSettings(p);
       const missing = sftp && missingCredentials(sftp);
       if (missing) sftpLog.warn({ partnerId: p.id, reason: missing }, 'sftp not started: its credentials are not on this machine; the folder transport still runs');

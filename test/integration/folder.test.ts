@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Runtime } from '../../src/daemon/runtime';
-import { listMessages } from '../../src/store/messages.repo';
+import { getContent, listMessages } from '../../src/store/messages.repo';
 import { folderSettings } from '../../src/transports/folder/folder.config';
 import { FolderTransport } from '../../src/transports/folder/folder.transport';
+import { sniff } from '../../src/parsers/sniff';
+import { createLogger } from '../../src/log/logger';
 import { silentLog, testRuntime, x12Interchange } from '../helpers';
 
 describe('folder transport', () => {
@@ -11,10 +13,17 @@ describe('folder transport', () => {
   beforeAll(async () => { rt = await testRuntime('pglite'); });
   afterAll(async () => { await rt?.close(); });
 
-  function transport(partnerId: string, stableSeconds = 0, receive = rt.receive) {
+  function transport(partnerId: string, stableSeconds = 0, receive = rt.receive, log = silentLog) {
     const profile = rt.partners().get(partnerId)!;
     const settings = folderSettings({ home: rt.config.home, folder: { ...rt.config.folder, stableSeconds } }, profile);
-    return { t: new FolderTransport(settings, receive, silentLog), s: settings };
+    const senderOf = (content: Buffer) => rt.partners().senderOf(sniff(content))?.id;
+    return { t: new FolderTransport(settings, receive, log, senderOf), s: settings };
+  }
+
+  /** The reason files in error/, by the name they were moved under (without the time stamp). */
+  function reasons(errorDir: string): Record<string, string> {
+    return Object.fromEntries(fs.readdirSync(errorDir).filter((n) => n.endsWith('.reason.txt'))
+      .map((n) => [n.replace(/^[0-9TZ-]+?-(?=[^0-9])/, '').replace(/\.reason\.txt$/, ''), fs.readFileSync(path.join(errorDir, n), 'utf8')]));
   }
 
   it('takes a file only once it has stopped changing, then archives it', async () => {
@@ -112,5 +121,63 @@ describe('folder transport', () => {
     await expect(t.send({ name: '../in/evil.edi', content: Buffer.from('x') })).rejects.toMatchObject({ code: 'PATH_OUTSIDE_FOLDER' });
     await expect(t.send({ name: '/tmp/evil.edi', content: Buffer.from('x') })).rejects.toMatchObject({ code: 'PATH_OUTSIDE_FOLDER' });
     expect(fs.existsSync(path.join(s.inDir, 'evil.edi'))).toBe(false);
+  });
+
+  describe('a file it cannot take goes to error/ with its reason, and the next file is still taken', () => {
+    it('a name with backslashes, a line break, or bytes that are not UTF-8: error/ under a plain name, an exception, the good order beside it taken on the same poll', async () => {
+      const { t, s } = transport('acme-retail');
+      const inDir = Buffer.from(`${s.inDir}/`);
+      fs.writeFileSync(path.join(s.inDir, 'a\\..\\..\\evil.x12'), x12Interchange('ACMERETAIL', '000000201'));
+      fs.writeFileSync(path.join(s.inDir, 'po\nnewline.edi'), x12Interchange('ACMERETAIL', '000000202'));
+      fs.writeFileSync(Buffer.concat([inDir, Buffer.from([0x70, 0xf6, 0x2e, 0x65, 0x64, 0x69])]), x12Interchange('ACMERETAIL', '000000203')); // 'pö.edi' in latin1
+      fs.writeFileSync(path.join(s.inDir, 'zz-good.edi'), x12Interchange('ACMERETAIL', '000000204'));
+      expect(await t.pollOnce()).toEqual({ received: 1, waiting: 0, failed: 3 });
+      expect(fs.readdirSync(s.inDir)).toEqual([]);
+      const r = reasons(s.errorDir);
+      expect(r['a_.._.._evil.x12']).toMatch(/^FILE_NAME_REFUSED: its name holds a backslash.*\(message \d+\)\n$/);
+      expect(r['po_newline.edi']).toMatch(/^FILE_NAME_REFUSED: its name holds a control character/);
+      expect(r['p_.edi']).toMatch(/^FILE_NAME_REFUSED: its name is not valid UTF-8/);
+      const exceptions = await listMessages(rt.store.knex, { partnerId: 'acme-retail', status: 'exception', limit: 10 });
+      expect(exceptions.map((m) => m.filename)).toEqual(expect.arrayContaining(['a_.._.._evil.x12', 'po_newline.edi', 'p_.edi']));
+      expect(exceptions.find((m) => m.filename === 'po_newline.edi')).toMatchObject({ errorCode: 'FILE_NAME_REFUSED' });
+      expect(fs.readdirSync(s.archiveDir).some((n) => n.endsWith('-zz-good.edi'))).toBe(true);
+      // The bytes are kept: a person can look at them, and replay once the partner is told.
+      const [evil] = exceptions.filter((m) => m.filename === 'a_.._.._evil.x12');
+      expect((await getContent(rt.store.knex, evil.id))!.toString()).toBe(x12Interchange('ACMERETAIL', '000000201').toString());
+    });
+
+    it('a file over folder.maxFileMB goes to error/ unread; not EDI and another sender\'s go to error/ after they are stored', async () => {
+      const { s } = transport('swift-3pl');
+      // What the include/exclude test left behind is not this test's.
+      for (const n of fs.readdirSync(s.inDir)) fs.rmSync(path.join(s.inDir, n));
+      const small = new FolderTransport({ ...s, maxFileBytes: 1000 }, rt.receive, silentLog, (c) => rt.partners().senderOf(sniff(c))?.id);
+      fs.writeFileSync(path.join(s.inDir, 'big.edi'), Buffer.alloc(5000, 'X'));
+      fs.writeFileSync(path.join(s.inDir, 'notes.txt'), 'Dear 3PL, the pallets are late.');
+      fs.writeFileSync(path.join(s.inDir, 'from-acme.edi'), x12Interchange('ACMERETAIL', '000000205'));
+      expect(await small.pollOnce()).toEqual({ received: 0, waiting: 0, failed: 3 });
+      const r = reasons(s.errorDir);
+      expect(r['big.edi']).toMatch(/^FILE_TOO_BIG: 5000 bytes, more than the 1000 bytes/);
+      expect(r['notes.txt']).toMatch(/^NOT_EDI: not X12 or EDIFACT/);
+      expect(r['from-acme.edi']).toMatch(/^UNKNOWN_SENDER: the interchange's sender ZZ:ACMERETAIL is partner acme-retail, not swift-3pl/);
+      const messages = await listMessages(rt.store.knex, { partnerId: 'swift-3pl', limit: 10 });
+      expect(messages.find((m) => m.filename === 'big.edi')).toMatchObject({ status: 'exception', errorCode: 'FILE_TOO_BIG' });
+      expect(messages.map((m) => m.filename)).toEqual(expect.arrayContaining(['notes.txt', 'from-acme.edi']));
+    });
+
+    it('logs, once, an in-progress name left untouched for long', async () => {
+      const lines: string[] = [];
+      const log = createLogger({ level: 'warn', destination: { write: (l: string) => { lines.push(l); } } });
+      const { t, s } = transport('summit-grocers', 0, rt.receive, log);
+      const file = path.join(s.inDir, '.forgotten.edi');
+      fs.writeFileSync(file, 'x');
+      const old = new Date(Date.now() - 3_600_000);
+      fs.utimesSync(file, old, old);
+      await t.pollOnce();
+      await t.pollOnce();
+      const warnings = lines.filter((l) => l.includes('.forgotten.edi') || l.includes('_forgotten.edi'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('rename it to have it taken');
+      expect(fs.existsSync(file)).toBe(true);
+    });
   });
 });

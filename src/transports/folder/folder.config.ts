@@ -13,6 +13,8 @@ export interface FolderSettings {
   pollMs: number;
   stableMs: number;
   maxFilesPerPoll: number;
+  /** A bigger file goes to error/ unread (folder.maxFileMB). */
+  maxFileBytes: number;
   include?: RegExp;
   exclude?: RegExp;
 }
@@ -30,6 +32,7 @@ export function folderSettings(config: Pick<GatewayConfig, 'home' | 'folder'>, p
     pollMs: (own.pollSeconds ?? config.folder.pollSeconds) * 1000,
     stableMs: (own.stableSeconds ?? config.folder.stableSeconds) * 1000,
     maxFilesPerPoll: config.folder.maxFilesPerPoll,
+    maxFileBytes: config.folder.maxFileMB * 1024 * 1024,
     include: own.include ? new RegExp(own.include) : undefined,
     exclude: own.exclude ? new RegExp(own.exclude) : undefined,
   };

@@ -7,6 +7,7 @@ import type { Logger } from '../../log/logger';
 import type { InboundTransport, OutboundTransport, PollSummary, ReceiveFn } from '../transport';
 import type { FolderSettings } from './folder.config';
 import { safeJoin } from './safe-path';
+import { sniff } from '../../parsers/sniff';
 
 interface Seen {
   size: number;
@@ -15,15 +16,45 @@ interface Seen {
 
 /** Names in in/ that are someone's work in progress, never ours to take. */
 const IN_PROGRESS = /^\.|\.(tmp|part|partial|filepart|crdownload)$/i;
+/** An in-progress name unchanged this long is probably forgotten: it is logged, once. */
+const FORGOTTEN_MS = 10 * 60_000;
+const MAX_NAME_BYTES = 200;
+
+/** Why a file's name keeps it from being taken as it is, or undefined when the name is fine. */
+export function nameProblem(raw: Buffer, name: string): string | undefined {
+  if (name.includes('\ufffd') || !Buffer.from(name).equals(raw)) return 'its name is not valid UTF-8';
+  if (/[\x00-\x1f\x7f]/.test(name)) return 'its name holds a control character (a line break, a tab...)';
+  if (name.includes('\\')) return 'its name holds a backslash, which other systems read as a folder separator';
+  if (raw.length > MAX_NAME_BYTES) return `its name is ${raw.length} bytes long, more than ${MAX_NAME_BYTES}`;
+  return undefined;
+}
+
+/** A name that can be written anywhere and shown on one line: what makes a name bad becomes '_'. */
+export function plainName(name: string): string {
+  const plain = name.replace(/[\\/\x00-\x1f\x7f\ufffd]/g, '_').replace(/^\.+/, '_');
+  return Buffer.byteLength(plain) > MAX_NAME_BYTES ? `${plain.slice(0, MAX_NAME_BYTES / 4)}…${plain.slice(-MAX_NAME_BYTES / 4)}` : plain || '_';
+}
+
+interface Candidate {
+  /** The name as read, for display and the store (bad bytes as U+FFFD). */
+  name: string;
+  /** The path in in/ as bytes: a name that is not UTF-8 can only be opened this way. */
+  file: Buffer;
+  raw: Buffer;
+}
 
 /**
  * The folder transport of one partner: $EDI_GATEWAY_HOME/partners/<id>/{in,out,archive,error}.
  * Inbound: a file is taken once stable (size and mtime unchanged for stableMs), stored, and only
- * then moved to archive/. Outbound: written under a dot-name and renamed, never half-visible.
+ * then moved to archive/. A file it cannot take (a bad name, too big, unreadable, not EDI, another
+ * sender's) goes to error/ with `<name>.reason.txt` and is recorded as an exception; one file's
+ * trouble never keeps the next from being taken on the same poll. Outbound: written under a
+ * dot-name and renamed, never half-visible.
  */
 export class FolderTransport implements InboundTransport, OutboundTransport {
   readonly kind = 'folder';
   private readonly seen = new Map<string, Seen>();
+  private readonly forgotten = new Set<string>();
   private timer?: NodeJS.Timeout;
   private polling?: Promise<PollSummary>;
   private stopped = false;
@@ -32,6 +63,8 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
     private readonly settings: FolderSettings,
     private readonly receiveFn: ReceiveFn,
     private readonly log: Logger,
+    /** Which partner an interchange's sender is (the registry's senderOf), to refuse another's file at the door. */
+    private readonly senderOf?: (content: Buffer) => string | undefined,
   ) {
     for (const dir of [settings.inDir, settings.outDir, settings.archiveDir, settings.errorDir]) {
       fs.mkdirSync(dir, { recursive: true });
@@ -63,39 +96,73 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
     return this.polling;
   }
 
-  private candidates(): string[] {
+  private candidates(now: number): Candidate[] {
     const s = this.settings;
-    return fs.readdirSync(s.inDir, { withFileTypes: true })
-      .filter((e) => !IN_PROGRESS.test(e.name))
-      .filter((e) => (!s.include || s.include.test(e.name)) && (!s.exclude || !s.exclude.test(e.name)))
-      .map((e) => e.name)
-      .sort();
+    const dir = Buffer.from(`${s.inDir}${path.sep}`);
+    const out: Candidate[] = [];
+    for (const e of fs.readdirSync(s.inDir, { withFileTypes: true, encoding: 'buffer' })) {
+      const raw = e.name;
+      const name = raw.toString('utf8');
+      const file = Buffer.concat([dir, raw]);
+      if (IN_PROGRESS.test(name)) {
+        this.noteForgotten(name, file, now);
+        continue;
+      }
+      if ((s.include && !s.include.test(name)) || (s.exclude && s.exclude.test(name))) continue;
+      out.push({ name, file, raw });
+    }
+    return out.sort((a, b) => Buffer.compare(a.raw, b.raw));
+  }
+
+  /** An upload's temporary name is left alone, but one untouched for long gets a log line saying why it waits. */
+  private noteForgotten(name: string, file: Buffer, now: number): void {
+    if (this.forgotten.has(name)) return;
+    const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (!stat || now - stat.mtimeMs < FORGOTTEN_MS) return;
+    this.forgotten.add(name);
+    this.log.warn({ file: plainName(name), partnerId: this.partnerId, minutes: Math.round((now - stat.mtimeMs) / 60_000) },
+      'file left in in/: names starting with a dot or ending in .tmp/.part are uploads in progress and never taken; rename it to have it taken');
   }
 
   private async poll(): Promise<PollSummary> {
     const summary: PollSummary = { received: 0, waiting: 0, failed: 0 };
-    const names = this.candidates();
     const now = Date.now();
-    for (const name of names.slice(0, this.settings.maxFilesPerPoll)) {
+    const all = this.candidates(now);
+    for (const c of all.slice(0, this.settings.maxFilesPerPoll)) {
       if (this.stopped) break;
-      const file = path.join(this.settings.inDir, name);
-      const stat = fs.lstatSync(file, { throwIfNoEntry: false });
-      if (!stat) continue;
-      if (!stat.isFile()) {
-        // A symlink could point anywhere on the machine; a folder is not a message.
-        this.moveToError(name, `not a regular file (${stat.isSymbolicLink() ? 'symbolic link' : 'directory or device'})`);
+      try {
+        const outcome = await this.one(c, now);
+        summary[outcome]++;
+      } catch (err) {
+        // Whatever went wrong with this file (a move refused, a disk error), the next is still taken.
         summary.failed++;
-        continue;
+        this.log.error({ err: (err as Error).message, file: plainName(c.name), partnerId: this.partnerId }, 'could not take file; will try again next poll');
       }
-      if (!this.isStable(name, stat, now)) {
-        summary.waiting++;
-        continue;
-      }
-      if (await this.take(name, file, stat)) summary.received++;
-      else summary.failed++;
     }
-    for (const name of this.seen.keys()) if (!names.includes(name)) this.seen.delete(name);
+    const names = new Set(all.map((c) => c.name));
+    for (const name of this.seen.keys()) if (!names.has(name)) this.seen.delete(name);
     return summary;
+  }
+
+  private async one(c: Candidate, now: number): Promise<keyof PollSummary> {
+    const stat = fs.lstatSync(c.file, { throwIfNoEntry: false });
+    if (!stat) return 'waiting'; // gone since the listing
+    if (!stat.isFile()) {
+      // A symlink could point anywhere on the machine; a folder is not a message.
+      await this.refuse(c, stat, 'NOT_A_FILE', `not a regular file (${stat.isSymbolicLink() ? 'symbolic link' : 'directory or device'})`);
+      return 'failed';
+    }
+    if (!this.isStable(c.name, stat, now)) return 'waiting';
+    const badName = nameProblem(c.raw, c.name);
+    if (badName) {
+      await this.refuse(c, stat, 'FILE_NAME_REFUSED', `${badName}; the file is kept in error/ as ${plainName(c.name)}`, true);
+      return 'failed';
+    }
+    if (stat.size > this.settings.maxFileBytes) {
+      await this.refuse(c, stat, 'FILE_TOO_BIG', `${stat.size} bytes, more than the ${this.settings.maxFileBytes} bytes folder.maxFileMB allows`);
+      return 'failed';
+    }
+    return (await this.take(c, stat)) ? 'received' : 'failed';
   }
 
   /**
@@ -111,24 +178,37 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
       && now - stat.mtimeMs >= this.settings.stableMs;
   }
 
+  private ref(c: Candidate, stat: fs.Stats): string {
+    return `${this.partnerId}/${plainName(c.name)}@${Math.trunc(stat.mtimeMs)}:${stat.size}`;
+  }
+
+  /** Why this content is not for this partner's folder, before it is stored: not EDI, or another sender's. */
+  private contentProblem(content: Buffer): { code: string; reason: string } | undefined {
+    const s = sniff(content.subarray(0, 4096));
+    if (s.standard === 'unknown') return { code: 'NOT_EDI', reason: `not X12 or EDIFACT: ${s.reason}` };
+    const sender = this.senderOf?.(content);
+    if (this.senderOf && sender !== this.partnerId) {
+      const who = s.sender.id ? `${s.sender.qualifier ? `${s.sender.qualifier}:` : ''}${s.sender.id}` : '(none)';
+      return { code: 'UNKNOWN_SENDER', reason: `the interchange's sender ${who} is ${sender ? `partner ${sender}` : 'in no partner profile'}, not ${this.partnerId}` };
+    }
+    return undefined;
+  }
+
   /** Stores one file, then moves it. False when it went to error/ or must wait for the next poll. */
-  private async take(name: string, file: string, stat: fs.Stats): Promise<boolean> {
+  private async take(c: Candidate, stat: fs.Stats): Promise<boolean> {
     let content: Buffer;
     try {
-      content = fs.readFileSync(file);
+      content = fs.readFileSync(c.file);
     } catch (err) {
-      this.moveToError(name, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      await this.refuse(c, stat, 'FILE_UNREADABLE', `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return false;
     }
     if (content.length !== stat.size) return false; // grew while we read it: next poll
+    const problem = this.contentProblem(content);
     let messageId: number;
     try {
       const result = await this.receiveFn({
-        content,
-        transport: 'folder',
-        transportRef: `${this.partnerId}/${name}@${Math.trunc(stat.mtimeMs)}:${stat.size}`,
-        partnerId: this.partnerId,
-        filename: name,
+        content, transport: 'folder', transportRef: this.ref(c, stat), partnerId: this.partnerId, filename: c.name,
       });
       messageId = result.messageId;
     } catch (thrown) {
@@ -136,31 +216,58 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
       // The store is down: leave the file where it is and try again next poll. Anything else is
       // about this file, and keeping it in in/ would fail the same way forever.
       if (err.retryable) {
-        this.log.warn({ err: err.message, file: name, partnerId: this.partnerId }, 'could not store file; will retry');
+        this.log.warn({ err: err.message, file: plainName(c.name), partnerId: this.partnerId }, 'could not store file; will retry');
         return false;
       }
-      this.moveToError(name, `${err.code}: ${err.message}`);
+      this.moveToError(c, `${err.code}: ${err.message}`);
       return false;
     }
     failpoint('folder.after-store');
     // Stored: only now does the source go. A crash before this line leaves the file in in/, and
-    // the next poll sees the same transport reference and just moves it.
-    this.moveAside(file, this.settings.archiveDir, `${messageId}-${name}`);
-    this.seen.delete(name);
-    return true;
+    // the next poll sees the same transport reference and just moves it. Not EDI or another
+    // sender's: stored all the same (the pipeline makes it an exception with the detail), the file
+    // to error/ where a person looks for what went wrong.
+    if (problem) this.moveToError(c, `${problem.code}: ${problem.reason} (message ${messageId})`);
+    else this.moveAside(c.file, this.settings.archiveDir, `${messageId}-${plainName(c.name)}`);
+    this.seen.delete(c.name);
+    return !problem;
   }
 
-  private moveToError(name: string, reason: string): void {
-    const file = path.join(this.settings.inDir, name);
+  /**
+   * A file that is not taken as a message: recorded as an exception (with its bytes when they can
+   * be read and are not too many), then moved to error/ with the reason beside it.
+   */
+  private async refuse(c: Candidate, stat: fs.Stats, code: string, reason: string, keepBytes = false): Promise<void> {
+    let content = Buffer.alloc(0);
+    if (keepBytes && stat.isFile() && stat.size <= this.settings.maxFileBytes) {
+      try {
+        content = fs.readFileSync(c.file);
+      } catch {
+        // recorded without its bytes; the file itself goes to error/
+      }
+    }
+    let note = '';
+    try {
+      const r = await this.receiveFn({ content, transport: 'folder', transportRef: this.ref(c, stat), partnerId: this.partnerId,
+        filename: plainName(c.name), refused: { code, reason } });
+      note = ` (message ${r.messageId})`;
+    } catch (thrown) {
+      const err = coerceError(thrown);
+      if (err.retryable) throw err; // the store is down: the file stays, the next poll tries again
+    }
+    this.moveToError(c, `${code}: ${reason}${note}`);
+  }
+
+  private moveToError(c: Candidate, reason: string): void {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const target = `${stamp}-${name}`;
-    this.log.error({ file: name, partnerId: this.partnerId, reason }, 'inbound file moved to error/');
-    this.moveAside(file, this.settings.errorDir, target);
+    const target = `${stamp}-${plainName(c.name)}`;
+    this.log.error({ file: plainName(c.name), partnerId: this.partnerId, reason }, 'inbound file moved to error/');
+    this.moveAside(c.file, this.settings.errorDir, target);
     fs.writeFileSync(path.join(this.settings.errorDir, `${target}.reason.txt`), `${reason}\n`);
-    this.seen.delete(name);
+    this.seen.delete(c.name);
   }
 
-  private moveAside(file: string, dir: string, name: string): void {
+  private moveAside(file: Buffer, dir: string, name: string): void {
     try {
       fs.renameSync(file, safeJoin(dir, name));
     } catch (err) {
