@@ -57,11 +57,20 @@ export const WarehouseAdviceSchema = z.object({
   shipmentId: z.string().optional(),
   shipDate: IsoDateSchema.optional(),
   carrier: CarrierSchema.optional(),
+  /** The shipment's tracking number: the first of trackingNumbers. */
   trackingNumber: z.string().optional(),
+  /**
+   * Every distinct tracking number of the advice, in the order it gives them: N9/REF CN (carrier's
+   * reference, e.g. a PRO number) or 2I (tracking number) in the heading, then those of each LX
+   * loop (one per package when the carrier numbers packages, with MAN*CP carrier-assigned package
+   * ids), and of its W12 detail. Absent when there is none.
+   */
+  trackingNumbers: z.array(z.string()).optional(),
   billOfLading: z.string().optional(),
   weight: WeightSchema.optional(),
   packageCount: z.number().int().optional(),
   shipTo: PartySchema.optional(),
+  /** The heading's N9/REF references (those of the LX loops give trackingNumbers). */
   references: z.array(ReferenceSchema).default([]),
   lines: z.array(WarehouseAdviceLineSchema).min(1),
 });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML, { LineCounter, isNode } from 'yaml';
+import YAML, { LineCounter, isMap, isNode, isScalar, isSeq, type Document } from 'yaml';
 import { yamlErrorAt } from '../lib/yaml-error';
+import { checkAddedCodes } from './added-codes-lint';
 import { loadCrossReferences } from './cross-references';
 import { PartnerProfileSchema, type PartnerProfile } from './profile.schema';
 
@@ -12,15 +13,36 @@ export interface ProfileIssue {
   col: number;
   path: string;
   message: string;
+  /** A warning: `partners lint` shows it, but the profile loads. */
+  warning?: boolean;
 }
 
 export function formatIssue(i: ProfileIssue): string {
-  return `${i.file}:${i.line}:${i.col} ${i.path ? `${i.path}: ` : ''}${i.message}`;
+  return `${i.file}:${i.line}:${i.col} ${i.path ? `${i.path}: ` : ''}${i.warning ? 'warning: ' : ''}${i.message}`;
 }
 
 export interface LoadedProfiles {
   profiles: PartnerProfile[];
+  /** Problems: a profile with any is not loaded. */
   issues: ProfileIssue[];
+  /** Warnings of the profiles that loaded (e.g. an added code the standard already has). */
+  warnings: ProfileIssue[];
+}
+
+/**
+ * The node at a path of the document, or the deepest one that exists. Map keys are matched by
+ * their text, so that a path's '7143' finds a key written unquoted (which YAML reads as a number).
+ */
+function nodeAt(doc: Document, path: readonly PropertyKey[]): unknown {
+  let node: unknown = doc.contents;
+  for (const key of path) {
+    let next: unknown;
+    if (isMap(node)) next = node.items.find((pair) => (isScalar(pair.key) ? String(pair.key.value) : String(pair.key)) === String(key))?.value;
+    else if (isSeq(node) && typeof key === 'number') next = node.items[key];
+    if (!isNode(next) || !next.range) break;
+    node = next;
+  }
+  return node;
 }
 
 /** `<dir>/<id>/profile.yaml` (a folder per partner) or `<dir>/<id>.yaml`. */
@@ -42,23 +64,23 @@ export function findProfileFiles(dir: string): string[] {
 }
 
 /** Parses and validates one profile file: a profile, or the issues with line and column. */
-export function parseProfile(file: string, text: string): { profile?: PartnerProfile; issues: ProfileIssue[] } {
+export function parseProfile(file: string, text: string): { profile?: PartnerProfile; issues: ProfileIssue[]; warnings: ProfileIssue[] } {
   const lineCounter = new LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter });
-  if (doc.errors.length) return { issues: doc.errors.map((e) => ({ file, path: '', ...yamlErrorAt(e) })) };
-  const result = PartnerProfileSchema.safeParse(doc.toJS());
-  if (result.success) return { profile: result.data, issues: [] };
-  return {
-    issues: result.error.issues.map((issue) => {
-      // Point at the deepest node of the path that exists in the file.
-      let at = { line: 1, col: 1 };
-      for (let n = issue.path.length; n >= 0; n--) {
-        const node = n === 0 ? doc.contents : doc.getIn(issue.path.slice(0, n) as (string | number)[], true);
-        if (isNode(node) && node.range) { at = lineCounter.linePos(node.range[0]); break; }
-      }
-      return { file, line: at.line, col: at.col, path: issue.path.join('.'), message: issue.message };
-    }),
+  if (doc.errors.length) return { issues: doc.errors.map((e) => ({ file, path: '', ...yamlErrorAt(e) })), warnings: [] };
+  // Point at the deepest node of the path that exists in the file.
+  const placed = (path: readonly PropertyKey[], message: string, warning?: boolean): ProfileIssue => {
+    const node = nodeAt(doc, path);
+    const at = isNode(node) && node.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
+    return { file, line: at.line, col: at.col, path: path.map(String).join('.'), message, ...(warning ? { warning } : {}) };
   };
+  const result = PartnerProfileSchema.safeParse(doc.toJS());
+  if (!result.success) return { issues: result.error.issues.map((issue) => placed(issue.path, issue.message)), warnings: [] };
+  // What the schema cannot check alone: added codes against the standards' dictionaries.
+  const findings = checkAddedCodes(result.data).map((f) => placed(f.path, f.message, f.warning)).sort((a, b) => a.line - b.line || a.col - b.col);
+  const issues = findings.filter((f) => !f.warning);
+  const warnings = findings.filter((f) => f.warning);
+  return issues.length ? { issues, warnings } : { profile: result.data, issues: [], warnings };
 }
 
 /**
@@ -68,6 +90,7 @@ export function parseProfile(file: string, text: string): { profile?: PartnerPro
 export function loadProfiles(dir: string): LoadedProfiles {
   const profiles: PartnerProfile[] = [];
   const issues: ProfileIssue[] = [];
+  const warnings: ProfileIssue[] = [];
   const fileOf = new Map<PartnerProfile, string>();
   for (const file of findProfileFiles(dir)) {
     let text: string;
@@ -79,6 +102,7 @@ export function loadProfiles(dir: string): LoadedProfiles {
     }
     const parsed = parseProfile(file, text);
     issues.push(...parsed.issues);
+    warnings.push(...parsed.warnings);
     if (!parsed.profile) continue;
     const expectedId = path.basename(file) === 'profile.yaml' || path.basename(file) === 'profile.yml'
       ? path.basename(path.dirname(file)) : path.basename(file).replace(/\.ya?ml$/, '');
@@ -115,5 +139,5 @@ export function loadProfiles(dir: string): LoadedProfiles {
     }
   }
   const rejected = new Set(issues.map((i) => i.file));
-  return { profiles: profiles.filter((p) => !rejected.has(fileOf.get(p)!)), issues };
+  return { profiles: profiles.filter((p) => !rejected.has(fileOf.get(p)!)), issues, warnings: warnings.filter((w) => !rejected.has(w.file)) };
 }

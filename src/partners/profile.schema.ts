@@ -47,6 +47,8 @@ const cronExpression = z.string().refine((v) => cron.validate(v), 'not a valid c
 const elementRef = z.string().regex(/^[A-Z][A-Z0-9]{1,2}\d{2}(\d{2})?$/, 'a segment tag and element position, e.g. PO107, or with a component, e.g. NAD0201');
 const segmentTag = z.string().regex(/^[A-Z][A-Z0-9]{1,2}$/, 'a segment tag, e.g. DTM');
 const documentType = z.string().regex(/^(\d{3}|[A-Z]{6})$/, 'a document type, e.g. 850 or ORDERS');
+/** A data element number of a directory's dictionary: X12 1-4 digits (355), EDIFACT 4 digits (7143). */
+const dataElementNumber = z.string().regex(/^\d{1,4}$/, 'a data element number, e.g. 7143 (EDIFACT) or 355 (X12)');
 
 export const ITEM_ID_KINDS = ['upc', 'gtin', 'ean', 'buyerItem', 'vendorItem', 'sku'] as const;
 export const ItemIdKindSchema = z.enum(ITEM_ID_KINDS);
@@ -191,6 +193,17 @@ export const PartnerProfileSchema = z.strictObject({
     requireElements: z.record(documentType, z.array(elementRef)).default({}),
     /** Code subsets this partner allows, per document type, e.g. { '850': { BEG01: ['00', '01'] } }. */
     allowCodes: z.record(documentType, z.record(elementRef, z.array(z.string().min(1)).min(1))).default({}),
+    /**
+     * Codes this partner sends beyond the standard's list, per document type and data element
+     * number, e.g. { ORDERS: { '7143': [SRV] } } or { '850': { '355': [XQ] } }: accepted from this
+     * partner only, wherever the element appears in that document. `partners lint` checks each
+     * against the standard's dictionary.
+     */
+    addCodes: z.record(documentType, z.record(dataElementNumber, z.array(z.string().min(1)).min(1))).default({}).describe(
+      'Codes this partner sends beyond the standard\'s code list, per document type and data element number, e.g. '
+      + '{ ORDERS: { "7143": [SRV] } } or { "850": { "355": [XQ] } }. Accepted from this partner only, wherever the element '
+      + 'appears in that document (not in the envelope\'s service segments). The element must be a coded element whose list '
+      + 'the gateway checks for the document\'s version; partners lint reports codes the list already has.'),
   }).prefault({}),
   mapping: MappingSchema,
   crossReferences: CrossReferenceFilesSchema,

@@ -97,12 +97,21 @@ export function nordmartOrders(ref: string, po: string): Buffer {
     .replace(/NM00000123/g, ref).replace('BGM+220+NM-PO-55012', `BGM+220+${po}`), 'latin1');
 }
 
-/** swift-3pl's sample 945 for our picking, shipping 24 of ODW-1001 and 60 of 72 of ODW-1002. */
-export function swift945(control: number, picking: string, po: string): Buffer {
+/**
+ * swift-3pl's sample 945 for our picking, shipping 24 of ODW-1001 and 60 of 72 of ODW-1002. With
+ * `tracking`, the heading's N9*CN goes and each package's number is in its LX loop instead, as
+ * 3PLs send a parcel shipment (N9*CN after LX 1's MAN, N9*2I in LX 2).
+ */
+export function swift945(control: number, picking: string, po: string, tracking?: [string, string]): Buffer {
   const ctrl = String(control).padStart(9, '0');
-  return Buffer.from(sample('swift-3pl', '945-shipped.edi').toString('latin1')
+  let text = sample('swift-3pl', '945-shipped.edi').toString('latin1')
     .replace('*000000733*', `*${ctrl}*`).replace('IEA*1*000000733', `IEA*1*${ctrl}`)
-    .replace('W06*F*WH/OUT/00042*20261122*SWS-98811**4500012345', `W06*F*${picking}*20261122*SWS-98811**${po}`), 'latin1');
+    .replace('W06*F*WH/OUT/00042*20261122*SWS-98811**4500012345', `W06*F*${picking}*20261122*SWS-98811**${po}`);
+  if (tracking) {
+    text = text.replace('N9*CN*1Z999AA10123456784~', '').replace('MAN*GM*006141411234567890~', `MAN*GM*006141411234567890~N9*CN*${tracking[0]}~`)
+      .replace('LX*2~', `LX*2~N9*2I*${tracking[1]}~`).replace('SE*16*0001', 'SE*17*0001');
+  }
+  return Buffer.from(text, 'latin1');
 }
 
 export interface SaleOrder { id: number; name: string; state: string; picking_ids: number[]; invoice_ids: number[]; amount_total: number; currency_id: [number, string] }

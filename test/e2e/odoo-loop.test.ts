@@ -76,15 +76,19 @@ describe(`the Odoo loop end to end (${process.env.ODOO_URL ? `real Odoo at ${pro
       expect(picking.state).toBe('assigned');
       const [w940] = await waitForOut(loop, 'swift-3pl', new RegExp(`W05\\*N\\*${picking.name.replace(/\//g, '\\/')}\\*${po}`));
       expect(w940.text).toContain('W01*');
-      drop(loop, 'swift-3pl', '945-1.edi', swift945(2, picking.name, po));
+      // The tracking numbers are per package, in the LX loops (issue 12 item 7).
+      drop(loop, 'swift-3pl', '945-1.edi', swift945(2, picking.name, po, ['1Z999AA10123456784', '1Z999AA10123456791']));
       // swift-3pl's profile waits for a done-marker on SFTP only; the folder takes the file as it is.
-      await eventually(async () => {
-        const [p] = await loop.odoo('stock.picking', 'read', [[picking.id], ['state']]);
-        return p.state === 'done';
+      const done = await eventually(async () => {
+        const [p] = await loop.odoo('stock.picking', 'read', [[picking.id], ['state', 'carrier_tracking_ref']]);
+        return p.state === 'done' ? p : undefined;
       }, 60_000, `picking ${picking.name} validated by the 945`);
+      expect(done.carrier_tracking_ref).toBe('1Z999AA10123456784,1Z999AA10123456791');
       const [after] = await ordersByRef(loop, po);
       expect((await openPickings(loop, after)).length).toBe(1); // the backorder for the 12 not shipped
-      await waitForOut(loop, 'acme-retail', new RegExp(`PRF\\*${po}`));
+      const [asn] = await waitForOut(loop, 'acme-retail', new RegExp(`PRF\\*${po}`));
+      expect(asn.text).toContain('REF*CN*1Z999AA10123456784~');
+      expect(asn.text).toContain('REF*2I*1Z999AA10123456791~');
     } finally {
       gw.kill('SIGTERM');
       await exited(gw);

@@ -152,6 +152,34 @@ describe.each(BACKENDS)('Odoo writes through the inbound pipeline on %s', (backe
     expect(sb.execute('stock.picking', 'search_count', [[['backorder_id', '=', picking.id]]])).toBe(1);
   });
 
+  // Issue 12 item 7: 3PLs give the tracking number per package, in the LX loop, not in the heading.
+  const trackingInLoops = (control: string, picking: string, po: string, second?: string) => {
+    let text = swift945(control, picking, po).toString('latin1').replace('N9*CN*1Z999AA10123456784~', '')
+      .replace('MAN*GM*006141411234567890~', 'MAN*GM*006141411234567890~N9*CN*1Z999AA10123456784~');
+    if (second) text = text.replace('LX*2~', `LX*2~N9*2I*${second}~`).replace('SE*16*0001', 'SE*17*0001');
+    expect(text).not.toMatch(/N9\*CN\*[^~]*~G62/);
+    return Buffer.from(text, 'latin1');
+  };
+  const shipped945 = async (po: string, content: (picking: string) => Buffer) => {
+    await writeOrder(acmeOrder(po), ctx());
+    const [so] = ordersFor(sb, po);
+    const [picking] = sb.execute('stock.picking', 'read', [so.picking_ids], { fields: ['name'] }) as any[];
+    const r = await rt.receive({ content: content(picking.name), transport: 'test' });
+    expect(await settled(rt, r.messageId)).toMatchObject({ status: 'done' });
+    const [done] = sb.execute('stock.picking', 'read', [[picking.id]], { fields: ['state', 'carrier_tracking_ref'] }) as any[];
+    return done as { state: string; carrier_tracking_ref: string | false };
+  };
+
+  it('a 945 whose tracking number is in its LX loop (N9*CN after LX, none in the heading) puts it on the picking', async () => {
+    const done = await shipped945('PO-945-LX', (name) => trackingInLoops('000000803', name, 'PO-945-LX'));
+    expect(done).toMatchObject({ state: 'done', carrier_tracking_ref: '1Z999AA10123456784' });
+  });
+
+  it('a 945 with a tracking number per package puts them all on the picking, joined with commas as Odoo\'s carriers do', async () => {
+    const done = await shipped945('PO-945-2', (name) => trackingInLoops('000000804', name, 'PO-945-2', '1Z999AA10123456791'));
+    expect(done).toMatchObject({ state: 'done', carrier_tracking_ref: '1Z999AA10123456784,1Z999AA10123456791' });
+  });
+
   it('a 945 for a picking that does not exist is a permanent exception naming it', async () => {
     const r = await rt.receive({ content: swift945('000000802', 'WH/OUT/99999'), transport: 'test' });
     expect(await settled(rt, r.messageId)).toMatchObject({ status: 'exception', errorCode: 'ODOO_RECORD_NOT_FOUND', errorMessage: expect.stringContaining('WH/OUT/99999') });

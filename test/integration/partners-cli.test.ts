@@ -26,6 +26,24 @@ describe('partners lint', () => {
     expect(r.stdout).toMatch(/acme-retail\/profile\.yaml:\d+:\d+ schedules\.outbound: not a valid cron expression/);
   });
 
+  it('checks validation.addCodes: a code the standard has is a warning (exit 0), a code too long for its element a problem (exit 1), each at file:line:col', () => {
+    const ws = workspace();
+    const file = path.join(ws.cwd, 'partner-profiles', 'nordmart', 'profile.yaml');
+    const original = fs.readFileSync(file, 'utf8');
+    expect(original).toContain("    ORDERS: { '7143': [SRV] }\n");
+    fs.writeFileSync(file, original.replace("    ORDERS: { '7143': [SRV] }\n", "    ORDERS: { '7143': [SRV, EN] }\n"));
+    const line = original.split('\n').findIndex((l) => l.includes("ORDERS: { '7143': [SRV] }")) + 1;
+    const warned = cli(ws, ['partners', 'lint']);
+    expect(warned.stdout).toBe(`${file}:${line}:29 validation.addCodes.ORDERS.7143.1: warning: 'EN' is already in the UN/EDIFACT D96A code list of 7143 (item number type, coded, an..3): adding it does nothing\n`);
+    expect(warned.stderr).toMatch(/4 profile\(s\) OK, 0 problem\(s\), 1 warning\(s\)/);
+    expect(warned.status).toBe(0);
+    fs.writeFileSync(file, original.replace("    ORDERS: { '7143': [SRV] }\n", "    ORDERS: { '7143': [SRVX] }\n"));
+    const bad = cli(ws, ['partners', 'lint']);
+    expect(bad.stdout).toBe(`${file}:${line}:24 validation.addCodes.ORDERS.7143.0: 'SRVX' is too long for 7143 (item number type, coded, an..3): at most 3 characters\n`);
+    expect(bad.stderr).toMatch(/3 profile\(s\) OK, 1 problem\(s\)/);
+    expect(bad.status).toBe(1);
+  });
+
   it('refuses documents of a standard the partner has no identifier in', () => {
     const ws = workspace();
     const file = path.join(ws.cwd, 'partner-profiles', 'swift-3pl', 'profile.yaml');

@@ -269,6 +269,8 @@ describe('EDIFACT definitions: D96A facts', () => {
     has('5283', ['7']);
     has('5305', ['S', 'E', 'Z']);
     has('5463', ['A', 'C']);
+    // UNCL D.96A 5463 runs A-Y without I and Z, O (About) included (issue 12: our transcription had lost O).
+    expect(files.D96A.codes['5463']).toEqual('ABCDEFGHJKLMNOPQRSTUVWXY'.split(''));
     has('3055', ['9', '91', '92', 'ZZZ']);
     // Unknown codes stay unknown: a list is closed.
     expect(files.D96A.codes['1001']).not.toContain('999');

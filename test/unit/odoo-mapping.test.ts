@@ -70,6 +70,17 @@ describe('Odoo records -> canonical documents -> the partner\'s X12', () => {
     expect(text).toContain('PRF*4500012345');
   });
 
+  it('856 from a picking with several tracking numbers (comma-joined, as a 945 or an Odoo carrier leaves them): the first is CN, the others 2I', async () => {
+    const picking: PickingRec = { id: 7, name: 'WH/OUT/00007', state: 'done', origin: 'S00009 - 4500012345', partner_id: [30, 'x'], scheduled_date: false,
+      date_done: '2026-11-22 15:30:00', carrier_tracking_ref: '1Z999AA10123456784,1Z999AA10123456791', picking_type_id: [2, 'x'], write_date: 'x' };
+    const shipment = shipmentFrom({ picking, so, shipTo: store42, profile: acme, today: '2026-11-28',
+      moves: [{ move: { id: 1, product_id: [1, 'x'], product_uom_qty: 24, done: 24 }, product: products[1] }] });
+    expect(shipment).toMatchObject({ trackingNumber: '1Z999AA10123456784', references: [{ qualifier: '2I', value: '1Z999AA10123456791' }] });
+    const text = await renderChecked(shipment, acme);
+    expect(text).toContain('REF*CN*1Z999AA10123456784~');
+    expect(text).toContain('REF*2I*1Z999AA10123456791~');
+  });
+
   it('summit 856 and 810 in 005010 with the summit GTINs', async () => {
     const summitSo = { ...so, client_order_ref: 'SG-77', partner_id: [21, 'Summit'] as [number, string] };
     const picking: PickingRec = { id: 6, name: 'WH/OUT/00006', state: 'done', origin: false, partner_id: [31, 'x'], scheduled_date: false, date_done: '2026-11-22 09:00:00', picking_type_id: [2, 'x'], write_date: 'x' };

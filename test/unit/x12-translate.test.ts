@@ -110,8 +110,34 @@ describe('X12 945, 856, 810, 997 -> canonical', () => {
       'G62*11*20261123', 'W27*M*UPSN', 'LX*1', 'W12*CP*10*8*2*EA*012345678905*VN*ODW-1001', 'W03*8*12.5*LB']]));
     expect(t.issues).toEqual([]);
     expect(t.document).toMatchObject({ type: 'warehouse_advice', orderNumber: 'WH/OUT/7', poNumber: 'PO-7', shipmentId: 'SHP-1', shipDate: '2026-11-23',
-      trackingNumber: '1Z1', billOfLading: 'BOL1', carrier: { scac: 'UPSN', mode: 'M' }, weight: { value: 12.5, uom: 'LB' },
+      trackingNumber: '1Z1', trackingNumbers: ['1Z1'], billOfLading: 'BOL1', carrier: { scac: 'UPSN', mode: 'M' }, weight: { value: 12.5, uom: 'LB' },
       lines: [{ status: 'CP', orderedQuantity: 10, shippedQuantity: 8, uom: 'EA', ids: { upc: '012345678905', vendorItem: 'ODW-1001' } }] });
+  });
+
+  const swift945 = (...segs: string[]) => interchange('SWIFT3PL', 'SWIFT3PL', 'SW', [['945', 'W06*F*WH/OUT/7*20261122*SHP-1**PO-7', 'N1*ST*STORE*92*0042', ...segs, 'W03*8*12.5*LB']]);
+  const w12 = 'W12*CC*8*8*0*EA*012345678905*VN*ODW-1001';
+
+  it('945: a tracking number in the LX loop (N9*CN after LX) is the advice\'s tracking number', () => {
+    const [t] = translate(swift945('N9*BM*BOL1', 'W27*M*UPSN', 'LX*1', 'MAN*GM*006141411234567890', 'N9*CN*1Z999AA10123456784', w12));
+    expect(t.issues).toEqual([]);
+    expect(t.document).toMatchObject({ trackingNumber: '1Z999AA10123456784', trackingNumbers: ['1Z999AA10123456784'], billOfLading: 'BOL1',
+      lines: [{ sscc: '006141411234567890', shippedQuantity: 8 }] });
+    // The heading's references stay the heading's.
+    expect(t.document).toMatchObject({ references: [{ qualifier: 'BM', value: 'BOL1' }] });
+  });
+
+  it('945: one tracking number per package, from the heading, each LX (N9 CN or 2I, MAN CP) and W12 detail, distinct, in order', () => {
+    const [t] = translate(swift945('N9*CN*PRO-55', 'LX*1', 'MAN*CP*1Z999AA10123456784', 'N9*2I*1Z999AA10123456784', w12,
+      'LX*2', 'MAN*GM*006141411234567906**CP*1Z999AA10123456791', w12.replace('CC*8*8', 'CC*2*2'), 'N9*2I*1Z999AA10123456808', 'LX*3', 'N9*CN*PRO-55', w12.replace('CC*8*8', 'CC*1*1')));
+    expect(t.issues).toEqual([]);
+    expect(t.document).toMatchObject({ trackingNumber: 'PRO-55', trackingNumbers: ['PRO-55', '1Z999AA10123456784', '1Z999AA10123456791', '1Z999AA10123456808'] });
+  });
+
+  it('945: without any, no tracking number (a bill of lading alone is not one)', () => {
+    const [t] = translate(swift945('N9*BM*BOL1', 'N9*PO*PO-7', 'LX*1', 'MAN*GM*006141411234567890', w12));
+    expect(t.issues).toEqual([]);
+    expect(t.document).not.toHaveProperty('trackingNumber');
+    expect(t.document).not.toHaveProperty('trackingNumbers');
   });
 
   const supplier = (): PartnerProfile[] => acme((p) => ({ ...p, documents: { ...p.documents,

@@ -51,9 +51,9 @@ export function registerPartners(program: Command): void {
       const { config } = commandContext(cmd);
       const folder = dir ?? config.profilesDir;
       if (!fs.existsSync(folder)) throw new GatewayError('USAGE', `${folder}: no such folder`);
-      const { profiles, issues } = loadProfiles(folder);
-      for (const i of issues) process.stdout.write(`${formatIssue(i)}\n`);
-      process.stderr.write(`${profiles.length} profile(s) OK, ${issues.length} problem(s) in ${folder}\n`);
+      const { profiles, issues, warnings } = loadProfiles(folder);
+      for (const i of [...issues, ...warnings]) process.stdout.write(`${formatIssue(i)}\n`);
+      process.stderr.write(`${profiles.length} profile(s) OK, ${issues.length} problem(s)${warnings.length ? `, ${warnings.length} warning(s)` : ''} in ${folder}\n`);
       if (issues.length) process.exitCode = 1;
     });
 

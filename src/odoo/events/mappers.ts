@@ -143,10 +143,13 @@ export function shipmentFrom(input: ShipmentInput): Shipment {
   });
   const sopi = profile.outbound.shipmentStructure === 'SOPI';
   const carrier = stored?.carrier && (stored.carrier.scac || stored.carrier.mode) ? compact({ scac: stored.carrier.scac, mode: stored.carrier.mode }) : undefined;
+  // A multi-package shipment's carrier_tracking_ref holds its numbers joined with ',' (Odoo's
+  // carriers, and our 945 writer): the first is the shipment's, the others go as 2I references.
+  const [trackingNumber, ...moreTracking] = (str(picking.carrier_tracking_ref) ?? '').split(',').map((t) => t.trim()).filter(Boolean);
   return compact({
     type: 'shipment', partnerId: profile.id, shipmentId: picking.name.replace(/[^A-Za-z0-9-]/g, '-'), purpose: 'original',
     shipDate: day(picking.date_done, profile.outbound.timeZone) ?? input.today, shipTime: hhmm(picking.date_done, profile.outbound.timeZone), carrier,
-    trackingNumber: str(picking.carrier_tracking_ref), shipTo: stored?.shipTo ?? partyFromOdoo(input.shipTo, profile), references: [],
+    trackingNumber, shipTo: stored?.shipTo ?? partyFromOdoo(input.shipTo, profile), references: moreTracking.map((value) => ({ qualifier: '2I', value })),
     orders: [compact({
       poNumber: str(so?.client_order_ref) ?? stored?.poNumber ?? str(picking.origin) ?? picking.name, poDate: stored?.poDate, orderNumber: so?.name,
       packs: sopi ? [{ items }] : [], items: sopi ? [] : items,

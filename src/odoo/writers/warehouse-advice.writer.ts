@@ -38,6 +38,16 @@ async function findPicking(client: OdooClient, advice: WarehouseAdvice, hasTrack
 }
 
 /**
+ * What goes in the picking's carrier_tracking_ref, one char field: the advice's tracking numbers
+ * joined with ',' as Odoo's own carrier connectors write a multi-package shipment's numbers (and
+ * split them again for tracking links and cancellation), else its bill of lading.
+ */
+export function trackingRef(advice: WarehouseAdvice): string | undefined {
+  if (advice.trackingNumbers?.length) return advice.trackingNumbers.join(',');
+  return advice.trackingNumber ?? advice.billOfLading;
+}
+
+/**
  * WarehouseAdvice (945) -> the outgoing picking it names, validated with the shipped quantities
  * and the tracking number. Idempotent: a picking already done with the same tracking is this
  * advice already applied.
@@ -48,7 +58,7 @@ export const writeWarehouseAdvice: OdooWriter<WarehouseAdvice> = async (advice, 
   // carrier_tracking_ref comes with stock_delivery (delivery in 16): without it there is nowhere to put the number.
   const hasTracking = pickingFields.has('carrier_tracking_ref');
   const picking = await findPicking(client, advice, hasTracking);
-  const tracking = advice.trackingNumber ?? advice.billOfLading;
+  const tracking = trackingRef(advice);
 
   if (picking.state === 'done') {
     const recorded = picking.carrier_tracking_ref || undefined;

@@ -261,7 +261,7 @@ export class EdifactValidator {
     const type = seg.value(2);
     const notAgreed = partner && type && !partner.documents.inbound.some((d) => d.standard === 'EDIFACT' && d.type === type)
       ? `partner '${partner.id}' does not send ${type} (see its profile)` : undefined;
-    this.msg = new MessageValidator(seg, ic.unb.syntaxVersion, this.definitions, notAgreed, this.ctx.fullCheck);
+    this.msg = new MessageValidator(seg, ic.unb.syntaxVersion, this.definitions, notAgreed, this.ctx.fullCheck, partner?.validation.addCodes?.[type]);
     if (!this.group.report.functionalId) this.group.report.functionalId = this.msg.header.type;
     this.msgSegments = this.ctx.onMessage ? [seg] : undefined;
   }

@@ -1,3 +1,4 @@
+import { cachedExtension, extendDictionary, type AddedCodes } from '../added-codes';
 import type { ValidationError } from '../validation-report';
 import type { MessageDef } from './definition.schema';
 import { directoryOf, edifactDirectory, messageDefinition } from './definitions';
@@ -87,19 +88,20 @@ function resolvedDefinition(h: UnhHeader, syntaxVersion: string, source: Definit
   return r;
 }
 
-const segmentDefCache = new WeakMap<MessageDef, (CompiledSegment | null)[]>();
+type PerDictionary<T> = WeakMap<MessageDef, WeakMap<Dictionary, T[]>>;
+/** A list per message definition and dictionary (a partner's added codes give it a dictionary of its own). */
+function listOf<T>(cache: PerDictionary<T>, def: MessageDef, dict: Dictionary): T[] {
+  let byDict = cache.get(def);
+  if (!byDict) cache.set(def, (byDict = new WeakMap()));
+  let m = byDict.get(dict);
+  if (!m) byDict.set(dict, (m = []));
+  return m;
+}
+const segmentDefCache: PerDictionary<CompiledSegment | null> = new WeakMap();
 /** The compiled segment definitions of a message (with its subset's overrides) by tag id, filled as tags appear. */
-function segmentDefsOf(def: MessageDef): (CompiledSegment | null)[] {
-  let m = segmentDefCache.get(def);
-  if (!m) segmentDefCache.set(def, (m = []));
-  return m;
-}
-const fastDefCache = new WeakMap<MessageDef, (FastSegment | null)[]>();
-function fastDefsOf(def: MessageDef): (FastSegment | null)[] {
-  let m = fastDefCache.get(def);
-  if (!m) fastDefCache.set(def, (m = []));
-  return m;
-}
+const segmentDefsOf = (def: MessageDef, dict: Dictionary) => listOf(segmentDefCache, def, dict);
+const fastDefCache: PerDictionary<FastSegment | null> = new WeakMap();
+const fastDefsOf = (def: MessageDef, dict: Dictionary) => listOf(fastDefCache, def, dict);
 
 const UNH = tagId('UNH');
 const UNT = tagId('UNT');
@@ -153,8 +155,13 @@ export class MessageValidator {
   private fastDefs?: (FastSegment | null)[];
   private readonly service?: { unh: FastSegment; unt: FastSegment };
 
-  /** `fullCheck`: every segment through the full check from the start (tests compare the two). */
-  constructor(unh: EdifactSegment, private readonly syntaxVersion: string, source: DefinitionSource, notAgreed?: string, fullCheck = false) {
+  /**
+   * `fullCheck`: every segment through the full check from the start (tests compare the two).
+   * `addedCodes`: the sending partner's own codes for this message type (profile
+   * validation.addCodes), accepted beyond the directory's lists.
+   */
+  constructor(unh: EdifactSegment, private readonly syntaxVersion: string, source: DefinitionSource, notAgreed?: string, fullCheck = false,
+    addedCodes?: AddedCodes) {
     this.header = readUnh(unh);
     const h = this.header;
     const r = resolvedDefinition(h, syntaxVersion, source);
@@ -164,16 +171,17 @@ export class MessageValidator {
     } else if (notAgreed) {
       this.errors.push({ segment: 'UNH', element: 2, code: E.NO_AGREEMENT, message: notAgreed });
     }
-    if (r.def) {
+    if (r.def && r.dict) {
+      const dict = addedCodes ? cachedExtension(r.dict, addedCodes, extendDictionary) : r.dict;
       this.def = r.def;
-      this.dict = r.dict;
+      this.dict = dict;
       this.directory = r.directory;
-      this.segmentDefs = segmentDefsOf(r.def);
+      this.segmentDefs = segmentDefsOf(r.def, dict);
       this.service = SERVICE_FAST.get(syntaxVersion === '4' ? '4' : '3');
       if (!this.errors.length && !fullCheck) {
         this.machine = new MessageMachine(r.def);
         this.held = spareHeld.pop() ?? [];
-        this.fastDefs = fastDefsOf(r.def);
+        this.fastDefs = fastDefsOf(r.def, dict);
       } else this.structure = new MessageStructure(r.def);
     }
     this.segment(unh);

@@ -13,6 +13,8 @@ export function validateOutboundEdifact(bytes: Buffer, partner: PartnerProfile, 
     id: 'self', name: `us, as ${partner.id} receives us`, mode: partner.mode,
     identifiers: { edifact: [{ id: self.id, ...(self.qualifier ? { qualifier: self.qualifier } : {}) }] },
     documents: { inbound: partner.documents.outbound.filter((d) => d.standard === 'EDIFACT'), outbound: [] },
+    // The partner's own codes hold for what we send it too.
+    validation: { addCodes: partner.validation.addCodes },
   });
   const recipient = partner.identifiers.edifact[0];
   return validateEdifactBytes(bytes, { self: recipient ? { id: recipient.id, qualifier: recipient.qualifier } : undefined, partners: new PartnerRegistry([us]) });

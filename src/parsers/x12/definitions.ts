@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { cachedExtension, extendDictionary, type AddedCodes } from '../added-codes';
 import {
   CodeListsSchema, CompositeDictionarySchema, ElementDictionarySchema, SegmentDictionarySchema, TransactionSetDefSchema,
   type CompositeDef, type ElementDef, type SegmentDef, type StructureNode, type TransactionSetDef,
@@ -70,4 +71,12 @@ export function dictionaryFor(version: string): X12Dictionary | undefined {
  */
 export function versionOf(gs08: string): string {
   return gs08.slice(0, 6);
+}
+
+/**
+ * The dictionary a partner's sets of one type are checked against: `dict` with the partner's
+ * added codes for that type (profile validation.addCodes), made once and cached (added-codes.ts).
+ */
+export function dictionaryWithCodes(dict: X12Dictionary, added: AddedCodes | undefined): X12Dictionary {
+  return added ? cachedExtension(dict, added, extendDictionary) : dict;
 }

@@ -19,6 +19,8 @@ export function selfAsPartner(partner: PartnerProfile, self: X12Party): PartnerP
     mode: partner.mode,
     identifiers: { x12: [{ qualifier: self.qualifier, id: self.id, gsId: self.gsId }] },
     documents: { inbound: partner.documents.outbound.filter((d) => d.standard === 'X12'), outbound: [] },
+    // The partner's own codes hold for what we send it too.
+    validation: { addCodes: partner.validation.addCodes },
   });
 }
 

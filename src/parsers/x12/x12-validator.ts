@@ -1,7 +1,7 @@
 import type { PartnerRegistry } from '../../partners/partner-registry';
 import type { GroupReport, InterchangeReport, SetReport, ValidationError, ValidationReport } from '../validation-report';
 import { ControlNumberSet } from './control-numbers';
-import { dictionaryFor, versionOf, type X12Dictionary } from './definitions';
+import { dictionaryFor, dictionaryWithCodes, versionOf, type X12Dictionary } from './definitions';
 import { checkGs, checkIsa, GROUP_ERRORS, readGs, readIsa, TA1_CODES, type GsHeader, type IsaHeader } from './envelope';
 import type { ReaderItem, RawSegment } from './segment-reader';
 import { tagCode } from './tag-codes';
@@ -254,8 +254,11 @@ export class X12Validator {
     const type = st.element(1) ?? '';
     const control = st.element(2) ?? '';
     const def = g.dict?.sets.get(type);
-    const result: SetResult = def && g.dict
-      ? validateSet(segments, def, g.dict, { type, controlNumber: control })
+    const partner = this.ic!.report.partnerId ? this.ctx.partners?.get(this.ic!.report.partnerId) : undefined;
+    // The partner's own codes for this set type, if it adds any: a dictionary of their own, made once.
+    const dict = g.dict && dictionaryWithCodes(g.dict, partner?.validation.addCodes?.[type]);
+    const result: SetResult = def && dict
+      ? validateSet(segments, def, dict, { type, controlNumber: control })
       : { type, controlNumber: control, convention: st.element(3) || undefined, status: 'accepted', setErrors: [], segmentErrors: [], segmentCount: segments.length };
     const errs = result.setErrors;
     if (!isDigits(type, 3, 3)) errs.unshift({ code: SET_ERRORS.BAD_SET_ID, message: `ST01 '${type}' is not a transaction set identifier` });
@@ -263,7 +266,6 @@ export class X12Validator {
     else if (def.functionalGroup !== g.gs.functionalId) {
       errs.unshift({ code: SET_ERRORS.BAD_SET_ID, message: `transaction set ${type} belongs in a ${def.functionalGroup} group, not ${g.gs.functionalId}` });
     }
-    const partner = this.ic!.report.partnerId ? this.ctx.partners?.get(this.ic!.report.partnerId) : undefined;
     if (def && partner && !partner.documents.inbound.some((d) => d.standard === 'X12' && d.type === type)) {
       errs.unshift({ code: SET_ERRORS.NOT_SUPPORTED, message: `partner '${partner.id}' does not send transaction set ${type} (see its profile)` });
     }

@@ -19,6 +19,7 @@ export function translate945(segs: Seg[], ctx: TranslateContext): TranslateResul
   const w27 = head.find((s) => s.tag === 'W27');
   const shipped = head.find((s) => s.tag === 'G62' && ['10', '11', '86'].includes(val(s, 1) ?? ''));
 
+  const trackingNumbers = trackingNumbersOf(body);
   const lines: WarehouseAdviceLine[] = [];
   for (const run of runs) {
     const man = run.find((s) => s.tag === 'MAN' && val(s, 1) === 'GM');
@@ -56,7 +57,8 @@ export function translate945(segs: Seg[], ctx: TranslateContext): TranslateResul
     shipmentId: val(w06, 4),
     shipDate: x12DateToIso(val(shipped, 2)) ?? x12DateToIso(val(w06, 3)),
     carrier: w27 ? compact({ mode: val(w27, 1), scac: val(w27, 2), name: val(w27, 3) }) : undefined,
-    trackingNumber: refs.find((r) => r.qualifier === 'CN' || r.qualifier === '2I')?.value,
+    trackingNumber: trackingNumbers[0],
+    trackingNumbers: trackingNumbers.length ? trackingNumbers : undefined,
     billOfLading: refs.find((r) => r.qualifier === 'BM')?.value,
     weight: weight === undefined ? undefined : { value: weight, uom: val(w03, 3) ?? 'LB' },
     packageCount: parseReal(val(w03, 6)),
@@ -65,4 +67,30 @@ export function translate945(segs: Seg[], ctx: TranslateContext): TranslateResul
     lines,
   });
   return { document: WarehouseAdviceSchema.parse(advice), issues };
+}
+
+/** N9/REF qualifiers that carry a tracking number: CN carrier's reference (PRO), 2I tracking number. */
+const TRACKING_REFS = new Set(['CN', '2I']);
+
+/**
+ * Every distinct tracking number of a 945, in document order: N9 (or REF, which some 3PLs send)
+ * qualified CN or 2I, in the heading, in each LX loop and in its W12 detail, and MAN marks
+ * qualified CP (carrier-assigned package id: a parcel carrier's per-package tracking number), in
+ * MAN01/02 or MAN04/05. MAN GM is the package's SSCC, which identifies the pack, not the carrier's
+ * shipment: it stays the lines' sscc.
+ */
+function trackingNumbersOf(segs: Seg[]): string[] {
+  const out: string[] = [];
+  const add = (v: string | undefined) => {
+    if (v && !out.includes(v)) out.push(v);
+  };
+  for (const s of segs) {
+    if (s.tag === 'N9' || s.tag === 'REF') {
+      if (TRACKING_REFS.has(val(s, 1) ?? '')) add(val(s, 2) ?? val(s, 3));
+    } else if (s.tag === 'MAN') {
+      if (val(s, 1) === 'CP') add(val(s, 2));
+      if (val(s, 4) === 'CP') add(val(s, 5));
+    }
+  }
+  return out;
 }
