@@ -60,6 +60,9 @@ function diffText(name: string, expected: string, actual: string): string {
 function compare(file: string, actual: string, update: boolean | undefined, problems: string[], sample: string, encoding: BufferEncoding = 'utf8'): SampleOutcome {
   const expected = path.basename(file);
   if (update) {
+    // --update writes only what a plain run would pass: it never locks in a sample the partner's
+    // profile does not accept (another sender's, addressed to someone else, untranslatable).
+    if (problems.length) return { sample, expected, status: 'fail', problems: [...problems, `${expected} not rewritten: fix the sample or the profile first`] };
     fs.writeFileSync(file, actual, encoding);
     return { sample, expected, status: 'updated', problems };
   }
@@ -90,15 +93,26 @@ export function runInboundSample(file: string, profile: PartnerProfile, o: Sampl
   const run = s.standard === 'X12' ? inboundX12(bytes, profile, o) : inboundEdifact(bytes, profile, o);
   const problems: string[] = [];
   if (run.senders.some((p) => p !== profile.id)) problems.push(`the sample's sender is ${run.senders.map((p) => p ?? 'unknown').join(', ')}, not ${profile.id}`);
+  // An interchange refused whole (not to us, sender unknown, bad envelope) tests nothing of the profile.
+  for (const r of run.refused) problems.push(`the interchange is rejected whole: ${r}`);
   for (const t of run.translated) for (const i of t.issues) problems.push(`${t.type} ${t.source.setControl}: ${i.message}`);
   const documents = run.translated.flatMap((t) => (t.document ? [t.document] : []));
   const outcomes = [compare(`${base}.expected.json`, `${JSON.stringify(documents, null, 2)}\n`, o.update, problems, name)];
   // Acks: only when the partner gets any, and compared whatever the verdict (a rejection sample tests its 997).
-  if (profile.acknowledgments.send.length) outcomes.push(compare(`${base}.expected-ack.edi`, run.acks, o.update, [], name));
+  if (profile.acknowledgments.send.length) outcomes.push(compare(`${base}.expected-ack.edi`, run.acks, o.update, run.refused.length || run.senders.some((p) => p !== profile.id) ? problems : [], name));
   return outcomes;
 }
 
-interface InboundRun { senders: (string | null)[]; translated: TranslatedSet[]; acks: string }
+interface InboundRun {
+  senders: (string | null)[];
+  translated: TranslatedSet[];
+  acks: string;
+  /** The errors of interchanges rejected at the envelope, one line each. */
+  refused: string[];
+}
+
+const refusals = (interchanges: { status: string; duplicate?: boolean; errors: { code: string; message: string }[] }[]) =>
+  interchanges.filter((ic) => ic.status === 'rejected').flatMap((ic) => ic.errors.map((e) => `code ${e.code} ${e.message}`));
 
 function inboundX12(bytes: Buffer, profile: PartnerProfile, o: SampleRunOptions): InboundRun {
   const pending: PendingX12Set[] = [];
@@ -107,6 +121,7 @@ function inboundX12(bytes: Buffer, profile: PartnerProfile, o: SampleRunOptions)
   });
   return {
     senders: result.report.interchanges.map((ic) => ic.partnerId),
+    refused: refusals(result.report.interchanges),
     translated: translateX12(result.interchanges, pending, o.partners),
     acks: result.interchanges.map((ic) => buildX12Acks(ic, {
       self: o.config.self.x12, partner: profile, controlNumbers: { interchange: 1, group: 1 }, now: isaTime(ic.isa.date, ic.isa.time, profile),
@@ -119,6 +134,7 @@ function inboundEdifact(bytes: Buffer, profile: PartnerProfile, o: SampleRunOpti
   const result = validateEdifactBytes(bytes, { ...edifactContext(o.config, o.partners), onMessage: collectAcceptedMessages(pending) });
   return {
     senders: result.report.interchanges.map((ic) => ic.partnerId),
+    refused: refusals(result.report.interchanges),
     translated: translateEdifact(pending, o.partners),
     acks: result.interchanges.map((ic) => buildContrl(ic, {
       self: o.config.self.edifact, partner: profile, controlNumbers: { interchange: 1, message: 1 }, now: isaTime(ic.unb.date, ic.unb.time, profile),

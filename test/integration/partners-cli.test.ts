@@ -77,6 +77,21 @@ describe('partners test', () => {
     expect(cli(ws, ['partners', 'test', 'acme-retail']).status).toBe(0);
   });
 
+  it('--update refuses a sample the partner\'s profile does not accept (addressed to someone else) and says why, writing nothing', () => {
+    const ws = workspace();
+    const good = sample(ws, 'acme-retail', '850-store-order.edi');
+    const stray = good.replace('850-store-order.edi', '850-stray.edi');
+    fs.writeFileSync(stray, fs.readFileSync(good, 'utf8').replace(/\*ZZ\*ODOODIST {7}\*/, '*ZZ*SOMEONEELSE    *'));
+    const r = cli(ws, ['partners', 'test', 'acme-retail', '--update']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/FAIL  850-stray\.edi -> 850-stray\.expected\.json/);
+    expect(r.stdout).toMatch(/the interchange is rejected whole: code 009 .*SOMEONEELSE/);
+    expect(r.stdout).toMatch(/850-stray\.expected\.json not rewritten: fix the sample or the profile first/);
+    expect(fs.existsSync(stray.replace('.edi', '.expected.json'))).toBe(false);
+    expect(fs.existsSync(stray.replace('.edi', '.expected-ack.edi'))).toBe(false);
+    expect(r.stdout).not.toMatch(/\d+ passed, 0 failed/);
+  });
+
   it('fails a sample whose item the cross-reference does not know, naming the line and value', () => {
     const ws = workspace();
     const file = sample(ws, 'acme-retail', '850-store-order.edi');
