@@ -23,7 +23,12 @@ export interface Daemon {
 }
 
 /** The gateway daemon: inbound workers plus every partner's transports, polling; profiles reloaded when they change. */
-export function startDaemon(rt: Runtime): Daemon {
+export interface DaemonOptions {
+  /** An HTTP server already listening (`run` starts it first, so a taken port stops start-up before any work). */
+  http?: HttpServer;
+}
+
+export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
   rt.workInbound();
   rt.workOutbound();
   // Odoo's events become outbound documents on a schedule; a webhook calls rt.odooEvents.scanNow() early.
@@ -78,7 +83,7 @@ export function startDaemon(rt: Runtime): Daemon {
 
   // The HTTP server is an edge like the folder transports: if its port is taken, say so loudly
   // and keep the rest running.
-  const http = startHttpServer(rt).catch((err) => {
+  const http = options.http ? Promise.resolve(options.http) : startHttpServer(rt).catch((err) => {
     rt.log.error({ err: (err as Error).message, port: rt.config.http.port }, 'HTTP server not started: AS2 and the API are unavailable');
     return undefined;
   });

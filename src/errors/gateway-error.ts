@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   PATH_OUTSIDE_FOLDER: { retryable: false, exit: 2 },
   MESSAGE_NOT_FOUND: { retryable: false, exit: 2 },
   STORE_BUSY: { retryable: false, exit: 2 },
+  /** The HTTP port is taken (or not ours to open): the daemon does not start without AS2 and health. */
+  HTTP_PORT_UNAVAILABLE: { retryable: false, exit: 2 },
   // A message that cannot be processed as it is: parked as an exception for a person.
   FORMAT_UNKNOWN: { retryable: false, exit: 1 },
   ENVELOPE_INVALID: { retryable: false, exit: 1 },

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { exited, killDaemons, startDaemon, workspace } from '../cli-helpers';
-import { eventually } from '../helpers';
+import { eventually, x12Interchange } from '../helpers';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,5 +40,25 @@ describe('the daemon\'s HTTP server', () => {
     expect(code).toBe(0);
     // The token never reaches the log.
     expect(daemon.output()).not.toContain(token);
+  });
+
+  it('stops start-up with exit 2 and one line when its port is taken, having taken no file', async () => {
+    const holder = net.createServer((c) => c.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok')).listen(0, '127.0.0.1');
+    await new Promise((r) => holder.once('listening', r));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      const ws = workspace();
+      const inDir = path.join(ws.home, 'partners', 'acme-retail', 'in');
+      fs.mkdirSync(inDir, { recursive: true });
+      fs.writeFileSync(path.join(inDir, 'po.edi'), x12Interchange('ACMERETAIL', '000000301'));
+      const daemon = startDaemon(ws, { EDI_GATEWAY_HTTP_PORT: String(port) });
+      const { code } = await exited(daemon);
+      expect(code).toBe(2);
+      const lines = daemon.output().split('\n').filter((l) => l.startsWith('edi-gateway:'));
+      expect(lines).toEqual([`edi-gateway: HTTP port ${port} is taken by another program (set EDI_GATEWAY_HTTP_PORT or http.port in gateway.yaml)`]);
+      expect(fs.readdirSync(inDir)).toEqual(['po.edi']);
+    } finally {
+      holder.close();
+    }
   });
 });

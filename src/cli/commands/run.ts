@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { startDaemon } from '../../daemon/daemon';
+import { GatewayError } from '../../errors/gateway-error';
+import { startHttpServer } from '../../http/http-server';
 import { openRuntime } from '../../daemon/runtime';
 import { stopOnSignal } from '../../daemon/signals';
 import { sandboxUnlessRealOdoo } from '../../odoo/sandbox/embedded';
@@ -18,7 +20,18 @@ export function registerRun(program: Command): void {
       // The sandbox Odoo stands in when no ODOO_URL is set; started after the runtime holds the store lock.
       const sandbox = await sandboxUnlessRealOdoo(config, log).catch(async (err) => { await rt.close(); throw err; });
       if (sandbox) rt.useSandboxOdoo(sandbox.url);
-      const daemon = startDaemon(rt);
+      // The HTTP server first: a taken port stops start-up (exit 2, one line) before any file is
+      // taken, rather than a daemon running on without AS2 and with someone else answering /healthz.
+      const http = await startHttpServer(rt).catch(async (err) => {
+        await sandbox?.close();
+        await rt.close();
+        const code = (err as NodeJS.ErrnoException).code;
+        const port = rt.config.http.port;
+        throw new GatewayError('HTTP_PORT_UNAVAILABLE', code === 'EADDRINUSE'
+          ? `HTTP port ${port} is taken by another program (set EDI_GATEWAY_HTTP_PORT or http.port in gateway.yaml)`
+          : `HTTP port ${port} cannot be opened: ${(err as Error).message}`);
+      });
+      const daemon = startDaemon(rt, { http });
       // SIGTERM: a bounded, graceful stop (src/daemon/signals.ts); a second signal exits at once.
       await stopOnSignal(async () => {
         await daemon.stop();
