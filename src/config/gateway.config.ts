@@ -26,8 +26,16 @@ export const GatewayConfigSchema = z.strictObject({
   profileReloadSeconds: z.coerce.number().min(0).default(5),
   databaseUrl: z.string().url().optional(),
   self: z.strictObject({
-    x12: X12IdentitySchema.default({ qualifier: 'ZZ', id: 'ODOODIST', gsId: 'ODOODIST' }),
-    edifact: EdifactIdentitySchema.default({ id: '5790000000001', qualifier: '14' }),
+    // Each part may be set alone (EDI_GATEWAY_SELF_X12_ID=MYCO): the qualifier stays ZZ (mutually
+    // defined) and GS02 follows the ISA id unless given. An EDIFACT id set alone has no qualifier
+    // unless one is given: 14 (GLN) is the default only of the default id.
+    x12: z.strictObject({
+      qualifier: X12IdentitySchema.shape.qualifier.default('ZZ'),
+      id: X12IdentitySchema.shape.id.default('ODOODIST'),
+      gsId: X12IdentitySchema.shape.gsId.optional(),
+    }).prefault({}).transform((x) => ({ ...x, gsId: x.gsId ?? x.id })),
+    edifact: z.strictObject({ id: EdifactIdentitySchema.shape.id.optional(), qualifier: EdifactIdentitySchema.shape.qualifier })
+      .prefault({}).transform((e) => (e.id ? { id: e.id, qualifier: e.qualifier } : { id: '5790000000001', qualifier: e.qualifier ?? '14' })),
   }).prefault({}),
   http: z.strictObject({
     port: port.default(8080),

@@ -35,7 +35,8 @@ export function envNameFor(fieldPath: string[]): string {
 /** Leaf paths of the schema, found by walking its object shapes (wrappers unwrapped). */
 function leafPaths(schema: z.ZodType, prefix: string[] = []): string[][] {
   let s: any = schema;
-  while (s?._zod?.def?.innerType) s = s._zod.def.innerType;
+  // Through defaults, optionals and pipes (a transform's input is the shape the settings are written in).
+  while (s?._zod?.def?.innerType || s?._zod?.def?.in) s = s._zod.def.innerType ?? s._zod.def.in;
   const shape = s?._zod?.def?.shape;
   if (!shape) return [prefix];
   return Object.entries(shape).flatMap(([k, v]) => leafPaths(v as z.ZodType, [...prefix, k]));

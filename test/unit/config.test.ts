@@ -35,6 +35,16 @@ describe('loadConfig', () => {
     expect(envNameFor(['folder', 'stableSeconds'])).toBe('EDI_GATEWAY_FOLDER_STABLE_SECONDS');
   });
 
+  it('takes our identity part by part: an ISA id alone keeps ZZ and gives GS02 the same id; an EDIFACT id alone has no qualifier', () => {
+    const cwd = tempDir();
+    const c = loadConfig({ cwd, env: { EDI_GATEWAY_SELF_X12_ID: 'MYCO', EDI_GATEWAY_SELF_EDIFACT_ID: '4000001000002' } });
+    expect(c.self).toEqual({ x12: { qualifier: 'ZZ', id: 'MYCO', gsId: 'MYCO' }, edifact: { id: '4000001000002', qualifier: undefined } });
+    const d = loadConfig({ cwd, env: { EDI_GATEWAY_SELF_X12_QUALIFIER: '01', EDI_GATEWAY_SELF_X12_GS_ID: 'MYGS', EDI_GATEWAY_SELF_EDIFACT_QUALIFIER: 'ZZZ' } });
+    expect(d.self).toEqual({ x12: { qualifier: '01', id: 'ODOODIST', gsId: 'MYGS' }, edifact: { id: '5790000000001', qualifier: 'ZZZ' } });
+    expect(loadConfig({ cwd, env: {} }).self).toEqual({ x12: { qualifier: 'ZZ', id: 'ODOODIST', gsId: 'ODOODIST' }, edifact: { id: '5790000000001', qualifier: '14' } });
+    expect(configError(() => loadConfig({ cwd, env: { EDI_GATEWAY_SELF_X12_QUALIFIER: 'Z' } })).message).toMatch(/self\.x12\.qualifier \(or EDI_GATEWAY_SELF_X12_QUALIFIER\): an ISA id qualifier is two letters or digits/);
+  });
+
   it('reads secrets from *_FILE', () => {
     const cwd = tempDir();
     const keyFile = path.join(cwd, 'odoo.key');
