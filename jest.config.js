@@ -7,6 +7,7 @@ module.exports = {
   // PGlite start-up (WASM initdb) takes seconds; integration tests spawn the CLI.
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/global-setup.js',
+  globalTeardown: '<rootDir>/test/global-teardown.js',
   // Each integration file opens its own embedded store; two at a time suits the 2-core CI machine.
   maxWorkers: 2,
 };

@@ -17,8 +17,14 @@ export function publicSampleFiles(sub: 'x12' | 'edifact'): string[] {
   return fs.existsSync(root) ? walk(root) : [];
 }
 
-/** A describe block over the public samples: run when they are there, reported skipped (with why) when not. */
+/**
+ * A describe block over the public samples: run when they are there, reported skipped (with why)
+ * when not. CI (.ci/run sets EDI_GATEWAY_REQUIRE_PUBLIC_SAMPLES=1) always has them: there a missing
+ * corpus is a failure, never a quiet skip of a hundred files.
+ */
 export function describePublicSamples(name: string, fn: () => void): void {
   if (HAVE_PUBLIC_SAMPLES) describe(name, fn);
-  else describe.skip(`${name} — skipped: no ${PUBLIC_SAMPLES} beside the repository`, fn);
+  else if (process.env.EDI_GATEWAY_REQUIRE_PUBLIC_SAMPLES === '1') {
+    describe(name, () => it('has the public samples', () => { throw new Error(`no ${PUBLIC_SAMPLES} beside the repository, and this run requires them`); }));
+  } else describe.skip(`${name} — skipped: no ${PUBLIC_SAMPLES} beside the repository`, fn);
 }

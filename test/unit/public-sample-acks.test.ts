@@ -32,7 +32,9 @@ const edifactFiles = publicSampleFiles('edifact');
 const rel = (f: string) => path.basename(path.dirname(f)) + '/' + path.basename(f);
 
 describePublicSamples('acknowledgments for the public X12 samples, read back by node-x12', () => {
-  it.each(x12Files.map((f) => [rel(f), f]))('%s', (_name, file) => {
+  it('has the X12 samples to answer', () => expect(x12Files.length).toBeGreaterThan(50));
+  // A loop, not it.each: without ../shared the list is empty, and it.each refuses an empty table.
+  for (const file of x12Files) it(rel(file), () => {
     const bytes = fs.readFileSync(file);
     const result = validateX12Bytes(bytes, {});
     for (const ic of result.interchanges) {
@@ -99,7 +101,8 @@ function checkX12Positions(subject: Buffer, sep: string, ackSegments: string[]):
 }
 
 describePublicSamples('CONTRLs for the public EDIFACT samples, read back by the edifact package', () => {
-  it.each(edifactFiles.map((f) => [rel(f), f]))('%s', (_name, file) => {
+  it('has the EDIFACT samples to answer', () => expect(edifactFiles.length).toBeGreaterThan(30));
+  for (const file of edifactFiles) it(rel(file), () => {
     const bytes = fs.readFileSync(file);
     const result = validateEdifactBytes(bytes, {});
     for (const ic of result.interchanges) {
