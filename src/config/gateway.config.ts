@@ -24,6 +24,11 @@ export const GatewayConfigSchema = z.strictObject({
   profilesDir: z.string().min(1).default('./partner-profiles'),
   /** How often the daemon looks for changed profiles (and their tables) to reload them; 0 never. */
   profileReloadSeconds: z.coerce.number().min(0).default(5),
+  /**
+   * After SIGTERM the daemon is gone within this long, whatever it is doing (EDI_GATEWAY_STOP_SECONDS):
+   * jobs in hand that cannot finish go back to the queue and run once after the restart.
+   */
+  stopSeconds: z.coerce.number().positive().default(30),
   databaseUrl: z.string().url().optional(),
   self: z.strictObject({
     // Each part may be set alone (EDI_GATEWAY_SELF_X12_ID=MYCO): the qualifier stays ZZ (mutually

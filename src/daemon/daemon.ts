@@ -23,6 +23,9 @@ export interface Daemon {
 }
 
 /** The gateway daemon: inbound workers plus every partner's transports, polling; profiles reloaded when they change. */
+/** How often a slow stop says what it still waits for. */
+const STOP_REPORT_MS = 3000;
+
 export interface DaemonOptions {
   /** An HTTP server already listening (`run` starts it first, so a taken port stops start-up before any work). */
   http?: HttpServer;
@@ -98,14 +101,34 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
         rt.log.info('gateway stopping');
         watcher.stop();
         as2Background.stop();
-        // In parallel, each bounded by its own grace: the queue workers do not wait for the
-        // transports (which may still send() the file in hand: the queue stays open for that).
-        await Promise.all([
-          http.then((server) => server?.close()),
-          syncing.then(() => Promise.all([...transports.values()].map((t) => t.transport.stop()))),
-          rt.queue.stopWorkers(),
-        ]);
-        await rt.close();
+        // What the stop still waits for, said every few seconds: an operator watching a slow stop
+        // sees which part holds it (a transport's file in hand, jobs running, the store closing).
+        const waiting = new Map<string, () => string>();
+        const step = async (name: string, detail: () => string, work: Promise<unknown>) => {
+          waiting.set(name, detail);
+          try {
+            await work;
+          } finally {
+            waiting.delete(name);
+          }
+        };
+        const report = setInterval(() => {
+          rt.log.info({ waitingFor: [...waiting].map(([name, detail]) => `${name}${detail()}`) }, 'gateway still stopping');
+        }, STOP_REPORT_MS);
+        try {
+          // In parallel, each bounded by its own grace: the queue workers do not wait for the
+          // transports (which may still send() the file in hand: the queue stays open for that).
+          await Promise.all([
+            step('http server', () => '', http.then((server) => server?.close())),
+            step('transports', () => ` (${transports.size}: each finishes the file in hand)`,
+              syncing.then(() => Promise.all([...transports.values()].map((t) => t.transport.stop())))),
+            step('jobs in hand', () => ` (${Object.entries(rt.queue.inHand()).filter(([, n]) => n).map(([q, n]) => `${q} ${n}`).join(', ') || 'none'})`,
+              rt.queue.stopWorkers()),
+          ]);
+          await step('store and queue connections', () => '', rt.close());
+        } finally {
+          clearInterval(report);
+        }
         rt.log.info('gateway stopped');
       })();
       return stopping;

@@ -125,6 +125,11 @@ export class JobQueue {
    * Stops fetching; jobs in hand get the workers' grace (stopGraceMs), then go back to the queue.
    * The queue stays open for send() (a transport finishing its file), until stop().
    */
+  /** Jobs each queue's worker holds (running or about to), for a stop that says what it waits for. */
+  inHand(): Record<string, number> {
+    return Object.fromEntries([...this.workers].map(([name, w]) => [name, w.inHand]));
+  }
+
   stopWorkers(): Promise<void> {
     this.workersStopped ??= Promise.all([...this.workers.values()].map((w) => w.stop())).then(() => undefined);
     return this.workersStopped;

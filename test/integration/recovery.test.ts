@@ -140,6 +140,8 @@ describe('recovery', () => {
     expect(Date.now() - signalled).toBeLessThan(10_000); // the contract, not a measurement
     expect(code).toBe(0);
     expect(hung.output()).toContain('jobs still running at stop: given back to the queue to run again');
+    // While it waits, it says for what.
+    expect(hung.output()).toMatch(/"waitingFor":\[[^\]]*"jobs in hand \(inbound-process 3\)"[^\]]*\],"msg":"gateway still stopping"/);
     expect(hung.output()).toContain('"msg":"gateway stopped"');
 
     const restarted = startDaemon(ws);

@@ -7,9 +7,6 @@ import { stopOnSignal } from '../../daemon/signals';
 import { sandboxUnlessRealOdoo } from '../../odoo/sandbox/embedded';
 import { commandContext } from '../context';
 
-/** Under the 10 s that service managers commonly wait between SIGTERM and SIGKILL. */
-const STOP_DEADLINE_MS = 9000;
-
 export function registerRun(program: Command): void {
   program
     .command('run')
@@ -36,6 +33,6 @@ export function registerRun(program: Command): void {
       await stopOnSignal(async () => {
         await daemon.stop();
         await sandbox?.close();
-      }, log, { deadlineMs: STOP_DEADLINE_MS });
+      }, log, { deadlineMs: config.stopSeconds * 1000 });
     });
 }
