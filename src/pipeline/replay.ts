@@ -20,6 +20,11 @@ export async function requestReplay(knex: Knex, queue: JobQueue, messageId: numb
     if (m.duplicateOf) {
       throw new GatewayError('USAGE', `message ${messageId} is a duplicate receipt of message ${m.duplicateOf}; replay ${m.duplicateOf} instead`);
     }
+    // A message still in the pipeline is not run twice at once: wait for it to settle (or, stuck
+    // in retries, for its last retry), then replay.
+    if (['received', 'processing', 'retrying'].includes(m.status)) {
+      throw new GatewayError('MESSAGE_IN_PROGRESS', `message ${messageId} is ${m.status} (stage ${m.stage}): it is still in the pipeline; replay it once it is done or an exception`);
+    }
     const generation = await replayCount(trx, messageId) + 1;
     await recordStage(trx, messageId, { stage: 'replay', outcome: 'info', status: 'received', detail: `${reason} (replay ${generation})`, data: { generation } });
     await queue.send(QUEUES.inbound, { messageId, replay: generation }, trx);

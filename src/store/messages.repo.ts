@@ -1,7 +1,8 @@
+import { GatewayError } from '../errors/gateway-error';
 import type { Knex } from 'knex';
 
 /** The mutable "where is this message now"; the audit trail in message_events says how it got there. */
-export type MessageStatus = 'received' | 'processing' | 'retrying' | 'done' | 'exception' | 'duplicate';
+export type MessageStatus = 'received' | 'processing' | 'retrying' | 'done' | 'exception' | 'duplicate' | 'resolved';
 export type EventOutcome = 'ok' | 'failed' | 'retrying' | 'duplicate' | 'info';
 
 export interface NewMessage {
@@ -184,4 +185,21 @@ export async function listExceptions(db: Knex, limit = 100): Promise<ExceptionRo
   return db('message_exceptions').orderBy('message_id', 'desc').limit(limit).select(
     'message_id as messageId', 'partner_id as partnerId', 'stage', 'error_code as errorCode',
     'error_message as errorMessage', 'failed_at as failedAt');
+}
+
+/**
+ * Closes an exception with a person's note: status 'resolved', the note the trail's last event.
+ * Only an exception can be resolved; the row is locked so that a replay or a second resolve in
+ * between cannot be overwritten.
+ */
+export async function resolveException(db: Knex, id: number, note: string, by = 'cli'): Promise<MessageRow> {
+  await db.transaction(async (trx) => {
+    const state = await trx('message_state').where({ message_id: id }).forUpdate().first('status');
+    if (!state) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${id} is not in the store`);
+    if (state.status !== 'exception') {
+      throw new GatewayError('MESSAGE_NOT_EXCEPTION', `message ${id} is ${state.status}, not an exception: only an exception can be resolved`);
+    }
+    await recordStage(trx, id, { stage: 'resolved', outcome: 'info', status: 'resolved', detail: note, data: { by } });
+  });
+  return (await getMessage(db, id))!;
 }

@@ -61,6 +61,31 @@ describe('CLI', () => {
     expect(cli(ws, ['messages', 'list', '--status', 'exception', '--json']).stdout).toContain('"errorCode": "FORMAT_UNKNOWN"');
   });
 
+  it('resolves an exception with a note: status resolved, the note in its trail; refuses what is not an exception', () => {
+    const file = path.join(ws.cwd, 'memo\nwith a line break.txt');
+    fs.writeFileSync(file, 'not EDI either');
+    const r = cli(ws, ['ingest', file, '--partner', 'acme-retail', '--json']);
+    const [row] = JSON.parse(r.stdout);
+    expect(row.status).toBe('exception');
+    // A file name with a line break stays on its row, escaped.
+    const table = cli(ws, ['messages', 'list', '--status', 'exception']).stdout;
+    expect(table).toMatch(new RegExp(`^${row.messageId}\\s.*memo\\\\nwith a line break\\.txt\\s+\\d+\\s+exception`, 'm'));
+    expect(table.split('\n').filter((l) => l.includes('with a line break'))).toHaveLength(1);
+
+    const resolved = cli(ws, ['messages', 'resolve', String(row.messageId), '--note', 'partner told: send EDI, not memos']);
+    expect(resolved.status).toBe(0);
+    expect(resolved.stdout).toBe(`message ${row.messageId}: resolved\n`);
+    const show = cli(ws, ['messages', 'show', String(row.messageId)]).stdout;
+    expect(show).toContain('status       resolved');
+    expect(show).toMatch(/resolved\s+info\s+partner told: send EDI, not memos/);
+    expect(cli(ws, ['messages', 'list', '--status', 'exception', '--json']).stdout).not.toContain(`"id": ${row.messageId},`);
+
+    const again = cli(ws, ['messages', 'resolve', String(row.messageId), '--note', 'twice']);
+    expect(again.status).toBe(2);
+    expect(oneLine(again.stderr)).toBe(`edi-gateway: message ${row.messageId} is resolved, not an exception: only an exception can be resolved`);
+    expect(cli(ws, ['messages', 'resolve', String(row.messageId)]).status).toBe(2); // --note is required
+  });
+
   it('exits 2 with one line naming a missing file, and stores nothing', () => {
     const r = cli(ws, ['ingest', 'does-not-exist.edi']);
     expect(r.status).toBe(2);

@@ -112,6 +112,10 @@ describe.each(BACKENDS)('acknowledgment keys on %s', (backend) => {
     expect(await acksOf(rt.store.knex, r.messageId)).toHaveLength(1);
 
     expect(await requestReplay(rt.store.knex, rt.queue, r.messageId)).toBe(1);
+    // Not again while the first is in the pipeline ...
+    await expect(requestReplay(rt.store.knex, rt.queue, r.messageId)).rejects.toMatchObject({ code: 'MESSAGE_IN_PROGRESS' });
+    // ... but once it has settled (as a slow worker may report before its job is acknowledged).
+    await rt.store.knex('message_state').where({ message_id: r.messageId }).update({ status: 'done' });
     expect(await requestReplay(rt.store.knex, rt.queue, r.messageId)).toBe(2);
     // The second replay's job runs first, and twice; then the first's; then the original is redelivered late.
     await processor.handle({ messageId: r.messageId, replay: 2 }, job());

@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { GatewayError } from '../../errors/gateway-error';
 import { awaitSettled } from '../../pipeline/await-settled';
 import { requestReplay } from '../../pipeline/replay';
-import { getContent, getEvents, getMessage, listMessages, type MessageStatus } from '../../store/messages.repo';
+import { getContent, getEvents, getMessage, listMessages, resolveException, type MessageStatus } from '../../store/messages.repo';
 import { withCliOdoo } from '../odoo-for-cli';
 import { withRuntime } from '../context';
-import { isoSeconds, printJson, table } from '../format';
+import { isoSeconds, oneLine, printJson, table } from '../format';
 
-const STATUSES: MessageStatus[] = ['received', 'processing', 'retrying', 'done', 'exception', 'duplicate'];
+const STATUSES: MessageStatus[] = ['received', 'processing', 'retrying', 'done', 'exception', 'duplicate', 'resolved'];
 
 function messageId(value: string): number {
   if (!/^[1-9]\d{0,15}$/.test(value)) throw new GatewayError('USAGE', `'${value}' is not a message id (a positive whole number)`);
@@ -15,7 +15,7 @@ function messageId(value: string): number {
 }
 
 export function registerMessages(program: Command): void {
-  const messages = program.command('messages').description('the message log: list, show, replay');
+  const messages = program.command('messages').description('the message log: list, show, replay, resolve');
 
   messages
     .command('list')
@@ -63,9 +63,24 @@ export function registerMessages(program: Command): void {
         ['status', m.status], ['stage', m.stage], ...(m.duplicateOf ? [['duplicate of', m.duplicateOf] as [string, unknown]] : []),
         ...(m.errorCode ? [['error', `${m.errorCode}: ${m.errorMessage}`] as [string, unknown]] : []),
       ];
-      process.stdout.write(facts.map(([k, v]) => `${k.padEnd(13)}${v}`).join('\n') + '\n\n');
+      process.stdout.write(facts.map(([k, v]) => `${k.padEnd(13)}${oneLine(String(v))}`).join('\n') + '\n\n');
       process.stdout.write(table(['AT', 'STAGE', 'OUTCOME', 'CODE', 'DETAIL'],
         found.events.map((e) => [isoSeconds(e.at), e.stage, e.outcome, e.code ?? '', e.detail ?? ''])));
+    });
+
+  messages
+    .command('resolve')
+    .description('close an exception dealt with outside the gateway, with a note for the audit trail')
+    .argument('<id>', 'message id')
+    .requiredOption('--note <text>', 'what was done about it (kept in the message\'s trail)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { note: string; json?: boolean }, cmd: Command) => {
+      const n = messageId(id);
+      const note = opts.note.trim();
+      if (!note) throw new GatewayError('USAGE', '--note: say what was done about it');
+      const m = await withRuntime(cmd, { role: 'cli', needsPartners: false }, (rt) => resolveException(rt.store.knex, n, note));
+      if (opts.json) printJson(m);
+      else process.stdout.write(`message ${m.id}: resolved\n`);
     });
 
   messages
