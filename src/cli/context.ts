@@ -16,7 +16,7 @@ export function commandContext(cmd: Command, logTo: 'stdout' | 'stderr' = 'stder
   const config = loadConfig({ file: opts.config, profilesDir: opts.profiles });
   // CLI commands keep stdout for their output and log only warnings, unless asked.
   const level = logTo === 'stdout' ? config.log.level : opts.verbose ? 'debug' : 'warn';
-  return { config, log: createLogger({ level, destination: logTo === 'stdout' ? 1 : 2 }) };
+  return { config, log: createLogger({ level, destination: logTo === 'stdout' ? 1 : 2, pretty: config.log.pretty }) };
 }
 
 /** Opens the runtime for the duration of fn, and always closes it. */

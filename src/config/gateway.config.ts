@@ -108,6 +108,8 @@ export const GatewayConfigSchema = z.strictObject({
   }).prefault({}),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Human lines for a terminal instead of JSON (EDI_GATEWAY_LOG_PRETTY=1, or --pretty). */
+    pretty: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean()).default(false),
   }).prefault({}),
 });
 

@@ -36,7 +36,7 @@ export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<Inbo
     if (message.status === 'done' || message.status === 'duplicate') return;
     const content = await getContent(deps.knex, messageId);
     if (!content) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} has no stored content`);
-    const log = messageLogger(deps.log, { messageId, partnerId: message.partnerId });
+    const log = messageLogger(deps.log, { messageId, partnerId: message.partnerId, filename: message.filename });
     const ctx: InboundContext = { message, content, partners: deps.partners(), log, problems: [], generation: replay ?? 0 };
 
     await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'info', status: 'processing', countAttempt: true,
@@ -65,6 +65,9 @@ export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<Inbo
 
   const onFailure: FailureHook<InboundJob> = async ({ messageId }, err, job) => {
     const stage = err.details?.stage as string | undefined ?? 'process';
+    const m = await getMessage(deps.knex, messageId).catch(() => undefined);
+    messageLogger(deps.log, { messageId, partnerId: m?.partnerId, filename: m?.filename, stage })[job.willRetry ? 'warn' : 'error'](
+      { code: err.code, err: err.message, attempt: job.attempt + 1, willRetry: job.willRetry }, job.willRetry ? 'message failed; will retry' : 'message failed: parked as an exception');
     await recordStage(deps.knex, messageId, {
       stage,
       outcome: job.willRetry ? 'retrying' : 'failed',

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Knex } from 'knex';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GatewayError } from '../errors/gateway-error';
-import type { Logger } from '../log/logger';
+import { messageLogger, type Logger } from '../log/logger';
 import type { PartnerRegistry } from '../partners/partner-registry';
 import type { FailureHook, JobHandler } from '../queue/queue-worker';
 import { getContent, getMessage, recordStage } from '../store/messages.repo';
@@ -37,6 +37,7 @@ export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partne
     if (sftp && !missingCredentials(sftp)) {
       const { ref } = await new SftpSender(sftp, deps.log).send({ name: m.filename ?? `${messageId}.edi`, content });
       await recordStage(deps.knex, messageId, { stage: 'sent', outcome: 'ok', status: 'done', detail: ref });
+      messageLogger(deps.log, { messageId, partnerId: m.partnerId, filename: m.filename }).info({ transport: 'sftp', ref }, 'message sent');
       return;
     }
     const settings = folderSettings(deps.config, profile);
@@ -57,8 +58,12 @@ export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partne
       if (!existing?.equals(content)) throw err;
     }
     await recordStage(deps.knex, messageId, { stage: 'sent', outcome: 'ok', status: 'done', detail: `folder ${settings.outDir}/${name}${fallback}` });
+    messageLogger(deps.log, { messageId, partnerId: m.partnerId, filename: name }).info({ transport: 'folder' }, 'message sent');
   };
   const onFailure: FailureHook<OutboundJob> = async ({ messageId }, err, job) => {
+    const m = await getMessage(deps.knex, messageId).catch(() => undefined);
+    messageLogger(deps.log, { messageId, partnerId: m?.partnerId, filename: m?.filename })[job.willRetry ? 'warn' : 'error'](
+      { code: err.code, err: err.message, attempt: job.attempt + 1, willRetry: job.willRetry }, job.willRetry ? 'send failed; will retry' : 'send failed: parked as an exception');
     await recordStage(deps.knex, messageId, { stage: 'sent', outcome: job.willRetry ? 'retrying' : 'failed',
       status: job.willRetry ? 'retrying' : 'exception', code: err.code, detail: err.message });
   };

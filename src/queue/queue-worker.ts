@@ -39,6 +39,11 @@ export interface JobLeases {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The plain fields of a job's data (messageId, replay ...), for its log lines. */
+function jobFields(data: object): Record<string, string | number | boolean> {
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)));
+}
+
 /**
  * A batch-fetching worker loop: fetch up to batchSize jobs, run them `concurrency` at a time,
  * complete finished ones together (one statement for those that finish while the last is being
@@ -214,7 +219,8 @@ export class QueueWorker<T extends object> {
       if (this.abandoned) return false; // given back at stop: another run records the outcome
       const err = coerceError(thrown);
       const willRetry = err.retryable && !ctx.lastAttempt;
-      this.log.warn({ jobId: job.id, code: err.code, err: err.message, attempt: job.retryCount, willRetry }, 'job failed');
+      // Which message: a job's data names it (messageId, replay), so the line can be followed to the trail.
+      this.log.warn({ jobId: job.id, ...jobFields(job.data), code: err.code, err: err.message, attempt: job.retryCount, willRetry }, 'job failed');
       try {
         await this.onFailure?.(job.data, err, { ...ctx, willRetry });
       } catch (hookErr) {
