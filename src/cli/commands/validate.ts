@@ -6,15 +6,17 @@ import { GatewayError } from '../../errors/gateway-error';
 import { sniff } from '../../parsers/sniff';
 import type { ValidationError, ValidationReport } from '../../parsers/validation-report';
 import type { EdifactValidationResult } from '../../parsers/edifact/edifact-validator';
-import { validateEdifactStream } from '../../parsers/edifact/validate-stream';
 import type { EdifactValidationContext } from '../../parsers/edifact/edifact-validator';
 import { validateX12Stream } from '../../parsers/x12/validate-stream';
 import type { X12ValidationContext, X12ValidationResult } from '../../parsers/x12/x12-validator';
+import type { GatewayConfig } from '../../config/gateway.config';
 import { edifactContext, flagEdifactDuplicates } from '../../pipeline/edifact-inspect';
 import { flagX12Duplicates, x12Context } from '../../pipeline/x12-inspect';
-import { peekControlNumber } from '../../store/control-numbers.repo';
-import type { Runtime } from '../../daemon/runtime';
-import { withRuntime } from '../context';
+import type { PartnerRegistry } from '../../partners/partner-registry';
+import { requireProfiles } from '../../partners/require-profiles';
+import { EMPTY_HISTORY, type StoreHistory } from '../../store/history';
+import { commandContext } from '../context';
+import { openCliHistory } from '../history-source';
 import { printJson } from '../format';
 import { checkReadable, head } from '../read-input';
 
@@ -45,33 +47,57 @@ export function formatReport(file: string, r: ValidationReport): string {
 
 export interface Checked { file: string; result?: X12ValidationResult; edifact?: EdifactValidationResult; report: ValidationReport }
 
-/** Validates each file against the profiles and the store's interchange history; stores nothing. */
-export async function checkFiles(cmd: Command, files: string[], after?: (rt: Runtime, checked: Checked[]) => Promise<void>,
+/** What a check of files reads: the configuration, the profiles, and the store's history (read only). */
+export interface CheckContext { config: GatewayConfig; partners: PartnerRegistry; history: StoreHistory }
+
+/**
+ * Validates each file against the profiles, then flags the interchanges the store's history has
+ * seen before; stores nothing. The history is opened only after the files are read (a big file
+ * does not hold a connection to the daemon's store while it streams) and only when some file held
+ * an interchange; `after` runs while it is open. No runtime: no job queue, no pipeline, and PGlite
+ * only when no cheaper source of the history will do (history-source.ts).
+ */
+export async function checkFiles(cmd: Command, files: string[], after?: (ctx: CheckContext, checked: Checked[]) => Promise<void>,
   hooks: { x12?: Partial<X12ValidationContext>; edifact?: Partial<EdifactValidationContext> } = {}): Promise<Checked[]> {
   checkReadable(files);
-  return withRuntime(cmd, { role: 'cli', needsPartners: true }, async (rt) => {
-    const ctx = x12Context(rt.config, rt.partners());
-    const checked: Checked[] = [];
-    for (const file of files) {
-      const s = sniff(head(file));
-      if (s.standard === 'EDIFACT') {
-        // 256 KiB reads keep memory flat: a chunk is garbage once read, and V8 frees it only at its next collection.
-        const edifact = await validateEdifactStream(fs.createReadStream(file, { highWaterMark: 1 << 18 }), { ...edifactContext(rt.config, rt.partners()), ...hooks.edifact });
-        await flagEdifactDuplicates(rt.store.knex, edifact, rt.partners());
-        checked.push({ file, edifact, report: { ...edifact.report, file } });
-        continue;
-      }
-      if (s.standard === 'unknown') {
-        checked.push({ file, report: { ok: false, file, errors: [{ code: '022', message: `${file}: ${s.reason}` }], interchanges: [] } });
-        continue;
-      }
-      const result = await validateX12Stream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { ...ctx, ...hooks.x12 });
-      await flagX12Duplicates(rt.store.knex, result, rt.partners());
-      checked.push({ file, result, report: { ...result.report, file } });
+  const { config, log } = commandContext(cmd);
+  const partners = requireProfiles(config.profilesDir);
+  const validated: { file: string; result?: X12ValidationResult; edifact?: EdifactValidationResult; unknown?: string }[] = [];
+  for (const file of files) {
+    const s = sniff(head(file));
+    if (s.standard === 'EDIFACT') {
+      // Loaded for EDIFACT files only: its definitions' schemas cost an X12 check some 20 ms.
+      const { validateEdifactStream } = await import('../../parsers/edifact/validate-stream');
+      // 256 KiB reads keep memory flat: a chunk is garbage once read, and V8 frees it only at its next collection.
+      const edifact = await validateEdifactStream(fs.createReadStream(file, { highWaterMark: 1 << 18 }), { ...edifactContext(config, partners), ...hooks.edifact });
+      validated.push({ file, edifact });
+    } else if (s.standard === 'X12') {
+      const result = await validateX12Stream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { ...x12Context(config, partners), ...hooks.x12 });
+      validated.push({ file, result });
+    } else {
+      validated.push({ file, unknown: s.reason });
     }
-    await after?.(rt, checked);
+  }
+  const anyInterchange = validated.some((v) => (v.result ?? v.edifact)?.report.interchanges.length);
+  const source = anyInterchange ? await openCliHistory(config, log, partners) : { history: EMPTY_HISTORY, close: async () => undefined };
+  try {
+    const checked: Checked[] = [];
+    for (const v of validated) {
+      if (v.edifact) {
+        await flagEdifactDuplicates(source.history, v.edifact, partners);
+        checked.push({ file: v.file, edifact: v.edifact, report: { ...v.edifact.report, file: v.file } });
+      } else if (v.result) {
+        await flagX12Duplicates(source.history, v.result, partners);
+        checked.push({ file: v.file, result: v.result, report: { ...v.result.report, file: v.file } });
+      } else {
+        checked.push({ file: v.file, report: { ok: false, file: v.file, errors: [{ code: '022', message: `${v.file}: ${v.unknown}` }], interchanges: [] } });
+      }
+    }
+    await after?.({ config, partners, history: source.history }, checked);
     return checked;
-  });
+  } finally {
+    await source.close();
+  }
 }
 
 export function registerValidate(program: Command): void {
@@ -94,24 +120,24 @@ export function registerValidate(program: Command): void {
     .action(async (files: string[], _opts: unknown, cmd: Command) => {
       const texts: string[] = [];
       let rejected = false;
-      await checkFiles(cmd, files, async (rt, checked) => {
+      await checkFiles(cmd, files, async ({ config, partners, history }, checked) => {
         for (const c of checked) {
           if (!c.report.ok) rejected = true;
           for (const ic of c.result?.interchanges ?? []) {
-            const partner = ic.report.partnerId ? rt.partners().get(ic.report.partnerId) : undefined;
+            const partner = ic.report.partnerId ? partners.get(ic.report.partnerId) : undefined;
             const key = partner?.id ?? `${ic.isa.senderQualifier}:${ic.isa.senderId}`;
             const acks = buildX12Acks(ic, {
-              self: rt.config.self.x12, partner, now: new Date(),
-              controlNumbers: { interchange: await peekControlNumber(rt.store.knex, key, 'isa'), group: await peekControlNumber(rt.store.knex, key, 'gs') },
+              self: config.self.x12, partner, now: new Date(),
+              controlNumbers: { interchange: await history.peekControlNumber(key, 'isa'), group: await history.peekControlNumber(key, 'gs') },
             });
             if (acks.text) texts.push(acks.text);
           }
           for (const ic of c.edifact?.interchanges ?? []) {
-            const partner = ic.report.partnerId ? rt.partners().get(ic.report.partnerId) : undefined;
+            const partner = ic.report.partnerId ? partners.get(ic.report.partnerId) : undefined;
             const key = partner?.id ?? `${ic.unb.senderQualifier}:${ic.unb.senderId}`;
             const contrl = buildContrl(ic, {
-              self: rt.config.self.edifact, partner, now: new Date(),
-              controlNumbers: { interchange: await peekControlNumber(rt.store.knex, key, 'unb'), message: await peekControlNumber(rt.store.knex, key, 'unh') },
+              self: config.self.edifact, partner, now: new Date(),
+              controlNumbers: { interchange: await history.peekControlNumber(key, 'unb'), message: await history.peekControlNumber(key, 'unh') },
             });
             if (contrl.text) texts.push(contrl.text);
           }
