@@ -10,6 +10,7 @@ const { spawnSync } = require('child_process');
 const { results } = require('./lib');
 
 const BENCHES = {
+  cli: require('./cli.bench'),
   edifact: require('./edifact.bench'),
   inbox: require('./inbox.bench'),
   queue: require('./queue.bench'),
@@ -36,8 +37,8 @@ async function main() {
   const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   for (const n of names) if (!BENCHES[n]) throw new Error(`unknown benchmark '${n}'; have: ${Object.keys(BENCHES).join(', ')}`);
   for (const name of names.length ? names : Object.keys(BENCHES)) {
-    // Store-bound benchmarks run on each backend; the parsers need none.
-    const backends = name === 'x12' || name === 'edifact' ? ['none'] : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+    // Store-bound benchmarks run on each backend; the parsers need none, and the CLI's runs are on the embedded store.
+    const backends = name === 'x12' || name === 'edifact' || name === 'cli' ? ['none'] : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
     for (const backend of backends) runChild(name, backend);
   }
 

@@ -58,21 +58,22 @@ export interface CheckContext { config: GatewayConfig; partners: PartnerRegistry
  * only when no cheaper source of the history will do (history-source.ts).
  */
 export async function checkFiles(cmd: Command, files: string[], after?: (ctx: CheckContext, checked: Checked[]) => Promise<void>,
-  hooks: { x12?: Partial<X12ValidationContext>; edifact?: Partial<EdifactValidationContext> } = {}): Promise<Checked[]> {
+  hooks: { x12?: Partial<X12ValidationContext>; edifact?: Partial<EdifactValidationContext>; listAcceptedSets?: (file: string) => boolean } = {}): Promise<Checked[]> {
   checkReadable(files);
   const { config, log } = commandContext(cmd);
   const partners = requireProfiles(config.profilesDir);
   const validated: { file: string; result?: X12ValidationResult; edifact?: EdifactValidationResult; unknown?: string }[] = [];
   for (const file of files) {
     const s = sniff(head(file));
+    const keepAcceptedSets = hooks.listAcceptedSets?.(file) ?? true;
     if (s.standard === 'EDIFACT') {
       // Loaded for EDIFACT files only: its definitions' schemas cost an X12 check some 20 ms.
       const { validateEdifactStream } = await import('../../parsers/edifact/validate-stream');
       // 256 KiB reads keep memory flat: a chunk is garbage once read, and V8 frees it only at its next collection.
-      const edifact = await validateEdifactStream(fs.createReadStream(file, { highWaterMark: 1 << 18 }), { ...edifactContext(config, partners), ...hooks.edifact });
+      const edifact = await validateEdifactStream(fs.createReadStream(file, { highWaterMark: 1 << 18 }), { ...edifactContext(config, partners), keepAcceptedSets, ...hooks.edifact });
       validated.push({ file, edifact });
     } else if (s.standard === 'X12') {
-      const result = await validateX12Stream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { ...x12Context(config, partners), ...hooks.x12 });
+      const result = await validateX12Stream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { ...x12Context(config, partners), keepAcceptedSets, ...hooks.x12 });
       validated.push({ file, result });
     } else {
       validated.push({ file, unknown: s.reason });
@@ -100,6 +101,21 @@ export async function checkFiles(cmd: Command, files: string[], after?: (ctx: Ch
   }
 }
 
+/**
+ * `validate` lists every set of a file up to this size. A bigger one lists only the sets with
+ * errors, and each group's counts: a report of every set of a 1 GB file (3.5 million 850s) would
+ * hold gigabytes, where streaming it holds about 150 MB. `ack` still sees every set (an
+ * acknowledgment may list them all); `translate` keeps what it translates.
+ */
+export const LIST_ACCEPTED_SETS_MAX_BYTES = 16 << 20;
+
+function listAcceptedSets(file: string): boolean {
+  const size = fs.statSync(file).size;
+  if (size <= LIST_ACCEPTED_SETS_MAX_BYTES) return true;
+  process.stderr.write(`${file}: ${(size / 2 ** 20).toFixed(0)} MiB: accepted sets are counted, not listed (files over ${LIST_ACCEPTED_SETS_MAX_BYTES / 2 ** 20} MiB)\n`);
+  return false;
+}
+
 export function registerValidate(program: Command): void {
   program
     .command('validate')
@@ -107,7 +123,7 @@ export function registerValidate(program: Command): void {
     .argument('<file...>', 'EDI files')
     .option('--json', 'print the validation report as JSON')
     .action(async (files: string[], opts: { json?: boolean }, cmd: Command) => {
-      const checked = await checkFiles(cmd, files);
+      const checked = await checkFiles(cmd, files, undefined, { listAcceptedSets });
       if (opts.json) printJson(checked.length === 1 ? checked[0].report : checked.map((c) => c.report));
       else process.stdout.write(checked.map((c) => formatReport(c.file, c.report)).join(''));
       if (checked.some((c) => !c.report.ok)) process.exitCode = 1;
