@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cli, exited, killDaemons, startDaemon, workspace } from '../cli-helpers';
-import { REPO, eventually, x12Interchange } from '../helpers';
+import pg from 'pg';
+import { REPO, eventually, freshDatabase, x12Interchange } from '../helpers';
 
 /**
  * `validate`, `ack` and `translate` read the store's history (duplicates, next control numbers)
@@ -172,5 +173,68 @@ describe('validate, ack and translate without the runtime', () => {
     // Its clean stop left a snapshot for the next command.
     expect(fs.existsSync(snapshotFile)).toBe(true);
     expect(source(cli(ws, ['--verbose', 'validate', ingested]).stderr)).toBe('snapshot');
+  });
+});
+
+describe('validate on a big file', () => {
+  const ws = workspace();
+
+  it('lists every set of a small file, and only the sets with errors of a file over 16 MiB', async () => {
+    const { writeX12File } = require(path.join(REPO, 'bench', 'x12-gen.js')) as { writeX12File(file: string, sets: number): Promise<number> };
+    const small = path.join(ws.cwd, 'small.edi');
+    await writeX12File(small, 3);
+    const s = cli(ws, ['validate', small]);
+    expect(s.status).toBe(0);
+    expect(s.stdout.match(/^ {4}850 \d+ {2}accepted$/gm)).toHaveLength(3);
+
+    const big = path.join(ws.cwd, 'big.edi');
+    const bytes = await writeX12File(big, 62_000);
+    expect(bytes).toBeGreaterThan(16 * 2 ** 20);
+    try {
+      const r = cli(ws, ['validate', big]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('group PO 1  accepted (62000 of 62000 sets accepted)');
+      expect(r.stdout).not.toMatch(/^ {4}850 /m);
+      expect(r.stderr).toMatch(/big\.edi: 17 MiB: accepted sets are counted, not listed/);
+      const json = JSON.parse(cli(ws, ['validate', '--json', big]).stdout);
+      expect(json.interchanges[0].groups[0]).toMatchObject({ setCount: 62000, acceptedCount: 62000, sets: [] });
+    } finally {
+      fs.rmSync(big, { force: true });
+    }
+  });
+});
+
+// With DATABASE_URL: one plain connection, no migrations run, no job queue.
+(process.env.TEST_DATABASE_URL ? describe : describe.skip)('validate and ack on PostgreSQL', () => {
+  const ws = workspace();
+  const file = path.join(ws.cwd, 'po-2001.edi');
+  fs.writeFileSync(file, x12Interchange('ACMERETAIL', '000002001', 'PO2001'));
+
+  it('reads an empty database as no history without creating its schema, then finds what ingest stored', async () => {
+    const url = await freshDatabase();
+    const tables = async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")).rows.length;
+      } finally {
+        await client.end();
+      }
+    };
+    const first = cli(ws, ['--verbose', 'validate', file], { DATABASE_URL: url });
+    expect(first.status).toBe(0);
+    expect(source(first.stderr)).toBe('postgres');
+    const ack = cli(ws, ['ack', file], { DATABASE_URL: url });
+    expect(envelopeNumbers(ack.stdout)).toEqual({ isa: '000000001', gs: '1' });
+    expect(await tables()).toBe(0);
+    expect(fs.existsSync(ws.home)).toBe(false);
+
+    expect(cli(ws, ['ingest', file], { DATABASE_URL: url }).status).toBe(0);
+    const again = cli(ws, ['--verbose', 'validate', file], { DATABASE_URL: url });
+    expect(again.status).toBe(1);
+    expect(source(again.stderr)).toBe('postgres');
+    expect(again.stdout).toContain('DUPLICATE rejected');
+    const second = cli(ws, ['ack', path.join(REPO, 'partner-profiles', 'acme-retail', 'samples', 'inbound', '850-store-order.edi')], { DATABASE_URL: url });
+    expect(envelopeNumbers(second.stdout)).toEqual({ isa: '000000002', gs: '2' });
   });
 });
