@@ -17,19 +17,20 @@ const ROOT = path.resolve(process.env.BENCH_CLI_ROOT || path.join(__dirname, '..
 const BIN = path.join(ROOT, 'bin', 'edi-gateway.js');
 const SAMPLE = path.join(ROOT, 'partner-profiles', 'acme-retail', 'samples', 'inbound', '850-store-order.edi');
 
-function env(home) {
+function env(home, databaseUrl) {
   return {
     PATH: process.env.PATH, HOME: process.env.HOME, EDI_GATEWAY_HOME: home,
     EDI_GATEWAY_ODOO_ENABLED: 'false', EDI_GATEWAY_HTTP_PORT: '0', SANDBOX_ODOO_PORT: '0',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
 }
 
 /** One run of the CLI: wall seconds, CPU seconds and peak RSS in MB. */
-function run(args, home) {
+function run(args, home, databaseUrl) {
   const rssFile = path.join(os.tmpdir(), `edi-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const t = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'cli-rss.js'), BIN, ...args],
-    { cwd: ROOT, env: { ...env(home), BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    { cwd: ROOT, env: { ...env(home, databaseUrl), BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const secs = Number(process.hrtime.bigint() - t) / 1e9;
   if (r.status !== 0 && r.status !== 1) throw new Error(`edi-gateway ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   const { maxRssKb, cpuUs } = JSON.parse(fs.readFileSync(rssFile, 'utf8'));
@@ -38,8 +39,8 @@ function run(args, home) {
 }
 
 /** The median run of `times` (each on a home `home()` gives): start-up times scatter on a shared machine. */
-function median(times, args, home) {
-  const runs = Array.from({ length: times }, () => run(args, home()));
+function median(times, args, home, databaseUrl) {
+  const runs = Array.from({ length: times }, () => run(args, home(), databaseUrl));
   const by = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(times / 2)];
   return { secs: +by('secs').toFixed(2), cpu: +by('cpu').toFixed(2), mb: by('mb') };
 }
@@ -58,7 +59,7 @@ async function waitFor(check, ms, what) {
   }
 }
 
-module.exports = async function cliBench({ size }) {
+module.exports = async function cliBench({ size, databaseUrl }) {
   const times = 5;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-bench-cli-'));
   const kb = (fs.statSync(SAMPLE).size / 1024).toFixed(1);
@@ -90,6 +91,18 @@ module.exports = async function cliBench({ size }) {
     } finally {
       daemon.kill('SIGTERM');
       await new Promise((r) => (daemon.exitCode !== null ? r() : daemon.once('exit', r)));
+    }
+
+    // PostgreSQL (BENCH_DATABASE_URL): a database of its own holding the ingested file.
+    if (databaseUrl) {
+      const { createScratchDatabase } = require('../dist/store/scratch-database');
+      const url = await createScratchDatabase(databaseUrl, 'edi_bench');
+      const pgHome = path.join(dir, 'pg-home');
+      const r = spawnSync(process.execPath, [BIN, 'ingest', SAMPLE], { cwd: ROOT, env: env(pgHome, url), encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`ingest on PostgreSQL failed: ${r.stderr}`);
+      for (const cmd of ['validate', 'ack', 'translate']) {
+        figures(cmd, `${kb} KB 850, PostgreSQL (DATABASE_URL)`, median(times, [cmd, SAMPLE], () => pgHome, url));
+      }
     }
 
     // A big file, validated streaming (one run: it is long).

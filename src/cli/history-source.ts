@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { GatewayConfig } from '../config/gateway.config';
 import type { Logger } from '../log/logger';
 import type { PartnerRegistry } from '../partners/partner-registry';
 import { longestDuplicateWindowDays } from '../pipeline/flag-duplicates';
-import { EMPTY_HISTORY, knexHistory, type StoreHistory } from '../store/history';
+import { EMPTY_HISTORY, knexHistory, sqlHistory, type StoreHistory } from '../store/history';
 import { readHistorySnapshot, snapshotHistory, snapshotPath } from '../store/history-snapshot';
 import { connectionFor, isAlive, readOwner, storePaths } from '../store/store-owner';
 
@@ -21,30 +20,29 @@ export interface CliHistory {
 const UNDEFINED_TABLE = '42P01';
 
 /**
- * The store's history as a plain reader: one connection, no migrations, no job queue. A database
- * whose schema was never created has no history yet, like a fresh home.
+ * The store's history over one plain pg connection: no knex (the repositories' statements, run
+ * by sqlHistory), no migrations, no job queue. A database whose schema was never created has no
+ * history yet, like a fresh home.
  */
-async function knexReader(connection: pg.ClientConfig, source: HistorySourceKind): Promise<CliHistory> {
-  const [{ default: knexFactory }, { default: pgDriver }] = await Promise.all([import('knex'), import('pg')]);
-  // As store.ts: int8 ids come back as numbers.
-  pgDriver.types.setTypeParser(pgDriver.types.builtins.INT8, (v) => Number(v));
-  const knex: Knex = knexFactory({ client: 'pg', connection: connection as Knex.PgConnectionConfig, pool: { min: 0, max: 1 }, acquireConnectionTimeout: 10_000 });
-  const store = knexHistory(knex);
-  const orEmpty = <T>(p: Promise<T>, empty: T): Promise<T> =>
-    p.catch((err: { code?: string }) => { if (err?.code === UNDEFINED_TABLE) return empty; throw err; });
+async function pgReader(connection: pg.ClientConfig, source: HistorySourceKind): Promise<CliHistory> {
+  const { default: pgDriver } = await import('pg');
+  const client = new pgDriver.Client({ ...connection, connectionTimeoutMillis: 10_000 });
   try {
-    await knex.raw('SELECT 1');
+    await client.connect();
   } catch (err) {
-    await knex.destroy();
+    await client.end().catch(() => undefined);
     throw err;
   }
+  const store = sqlHistory((text, params) => client.query(text, params as unknown[]));
+  const orEmpty = <T>(p: Promise<T>, empty: T): Promise<T> =>
+    p.catch((err: { code?: string }) => { if (err?.code === UNDEFINED_TABLE) return empty; throw err; });
   return {
     source,
     history: {
       findPriorInterchange: (key, since, exclude) => orEmpty(store.findPriorInterchange(key, since, exclude), undefined),
       peekControlNumber: (partnerId, kind) => orEmpty(store.peekControlNumber(partnerId, kind), 1),
     },
-    close: () => knex.destroy(),
+    close: () => client.end(),
   };
 }
 
@@ -71,7 +69,7 @@ export async function openCliHistory(config: GatewayConfig, log: Logger, partner
 }
 
 async function choose(config: GatewayConfig, log: Logger, partners: PartnerRegistry, now: Date): Promise<CliHistory> {
-  if (config.databaseUrl) return knexReader({ connectionString: config.databaseUrl }, 'postgres');
+  if (config.databaseUrl) return pgReader({ connectionString: config.databaseUrl }, 'postgres');
 
   const { storeDir, dataDir, lockFile } = storePaths(config.home);
   const windowDays = longestDuplicateWindowDays(partners);
@@ -79,7 +77,7 @@ async function choose(config: GatewayConfig, log: Logger, partners: PartnerRegis
   let why: string;
   if (owner && owner !== 'starting' && isAlive(owner.pid)) {
     try {
-      return await knexReader(connectionFor(owner.socketDir), 'attached');
+      return await pgReader(connectionFor(owner.socketDir), 'attached');
     } catch (err) {
       why = `the store's owner (pid ${owner.pid}) did not answer: ${(err as Error).message}`;
     }

@@ -28,9 +28,12 @@ export async function nextControlNumber(db: Knex | Knex.Transaction, partnerId: 
 
 /** The number nextControlNumber would hand out, without taking it (for `ack`, which stores nothing). */
 export async function peekControlNumber(db: Knex, partnerId: string, kind: ControlKind): Promise<number> {
-  const row = await db('control_numbers').where({ partner_id: partnerId, kind }).first('last_value');
-  return followingControlNumber(kind, row ? Number(row.last_value) : undefined);
+  const { rows } = await db.raw(PEEK_SQL, [partnerId, kind]);
+  return followingControlNumber(kind, rows[0] ? Number(rows[0].last_value) : undefined);
 }
+
+/** peekControlNumber's statement (`?` placeholders), for readers without knex too (src/store/history.ts). */
+export const PEEK_SQL = 'SELECT last_value FROM control_numbers WHERE partner_id = ? AND kind = ?';
 
 /** The number after `lastValue` in a sequence (1 for a sequence never used, or one that wraps). */
 export function followingControlNumber(kind: ControlKind, lastValue: number | undefined): number {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { followingControlNumber, type ControlKind } from './control-numbers.repo';
-import type { StoreHistory } from './history';
+import type { SqlQuery, StoreHistory } from './history';
 import type { InterchangeKey, PriorInterchange } from './interchanges.repo';
 
 /**
@@ -65,9 +65,6 @@ export const HistorySnapshotSchema = z.object({
 
 export type HistorySnapshot = z.infer<typeof HistorySnapshotSchema>;
 export type StoreFingerprint = z.infer<typeof Fingerprint>;
-
-/** A plain SQL runner: PGlite's `query`, or a pg client's. */
-export type SqlQuery = (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
 
 export function snapshotPath(storeDir: string): string {
   return path.join(storeDir, SNAPSHOT_FILE);

@@ -1,9 +1,10 @@
 import pg from 'pg';
 import type { Runtime } from '../../src/daemon/runtime';
 import { CONTROL_MAX, nextControlNumber, type ControlKind } from '../../src/store/control-numbers.repo';
-import { knexHistory } from '../../src/store/history';
+import { knexHistory, sqlHistory } from '../../src/store/history';
 import { collectHistory, snapshotHistory } from '../../src/store/history-snapshot';
 import type { InterchangeKey } from '../../src/store/interchanges.repo';
+import type { StoreHistory } from '../../src/store/history';
 import { BACKENDS, testRuntime } from '../helpers';
 
 const DAY = 86_400_000;
@@ -60,34 +61,39 @@ describe.each(BACKENDS)('history snapshot against the store on %s', (backend) =>
 
     const client = new pg.Client(rt.store.connection);
     await client.connect();
-    let collected;
     try {
-      collected = await collectHistory((text, params) => client.query(text, params as unknown[]), 365, now);
+      const collected = await collectHistory((text, params) => client.query(text, params as unknown[]), 365, now);
+      if (!('snapshot' in collected)) throw new Error(collected.reason);
+      const store = knexHistory(knex);
+      // The snapshot, and the repositories' statements on a plain connection (the CLI's reader).
+      for (const [name, other] of [['snapshot', snapshotHistory({ ...collected.snapshot, store: undefined })],
+        ['plain pg', sqlHistory((text, params) => client.query(text, params as unknown[]))]] as const) {
+        await compare(name, store, other);
+      }
     } finally {
       await client.end();
     }
-    if (!('snapshot' in collected)) throw new Error(collected.reason);
-    const snap = snapshotHistory({ ...collected.snapshot, store: undefined });
-    const store = knexHistory(knex);
 
-    let compared = 0;
-    for (const key of keys) {
-      // Where windows start, to the millisecond, as flagDuplicates computes them; and 1 ms after the edge row's window.
-      for (const since of [...[1, 3, 30, 365].map((d) => new Date(now.getTime() - d * DAY)), new Date(edge.getTime() + 1)]) {
-        for (const exclude of [undefined, ...messages]) {
-          const expected = await store.findPriorInterchange(key, since, exclude);
-          expect({ key, since, exclude, found: await snap.findPriorInterchange(key, since, exclude) }).toEqual({ key, since, exclude, found: expected });
-          compared += expected ? 1 : 0;
+    async function compare(name: string, store: StoreHistory, snap: StoreHistory): Promise<void> {
+      let compared = 0;
+      for (const key of keys) {
+        // Where windows start, to the millisecond, as flagDuplicates computes them; and 1 ms after the edge row's window.
+        for (const since of [...[1, 3, 30, 365].map((d) => new Date(now.getTime() - d * DAY)), new Date(edge.getTime() + 1)]) {
+          for (const exclude of [undefined, ...messages]) {
+            const expected = await store.findPriorInterchange(key, since, exclude);
+            expect({ name, key, since, exclude, found: await snap.findPriorInterchange(key, since, exclude) }).toEqual({ name, key, since, exclude, found: expected });
+            compared += expected ? 1 : 0;
+          }
         }
       }
+      expect(compared).toBeGreaterThan(20); // the comparison is not all misses
+      const sequences: [string, ControlKind][] = [['acme-retail', 'isa'], ['acme-retail', 'gs'], ['acme-retail', 'st'], ['nordmart', 'unb'],
+        ['ZZ:UNKNOWN', 'isa'], ['nobody', 'unh']];
+      for (const [partner, kind] of sequences) {
+        expect([name, partner, kind, await snap.peekControlNumber(partner, kind)]).toEqual([name, partner, kind, await store.peekControlNumber(partner, kind)]);
+      }
+      expect(await snap.peekControlNumber('acme-retail', 'isa')).toBe(4);
+      expect(await snap.peekControlNumber('nordmart', 'unb')).toBe(1);
     }
-    expect(compared).toBeGreaterThan(20); // the comparison is not all misses
-    const sequences: [string, ControlKind][] = [['acme-retail', 'isa'], ['acme-retail', 'gs'], ['acme-retail', 'st'], ['nordmart', 'unb'],
-      ['ZZ:UNKNOWN', 'isa'], ['nobody', 'unh']];
-    for (const [partner, kind] of sequences) {
-      expect([partner, kind, await snap.peekControlNumber(partner, kind)]).toEqual([partner, kind, await store.peekControlNumber(partner, kind)]);
-    }
-    expect(await snap.peekControlNumber('acme-retail', 'isa')).toBe(4);
-    expect(await snap.peekControlNumber('nordmart', 'unb')).toBe(1);
   });
 });
