@@ -19,16 +19,27 @@ function fakeStore(): { storeDir: string; dataDir: string; control: string } {
   return { storeDir, dataDir, control };
 }
 
+/** A snapshot row: key fields, id (16 digits), message id, recorded at (ms), joined by U+001F. */
+function row(id: number, messageId: number, standard: string, qualifier: string, senderId: string, control: string, ms: number): string {
+  return [standard, qualifier, senderId, control, String(id).padStart(16, '0'), String(messageId), String(ms)].join('\u001f');
+}
+
 function snapshot(dataDir: string, over: Partial<HistorySnapshot> = {}): HistorySnapshot {
   return {
     format: 'edi-gateway-history-snapshot', version: 1,
     writtenAt: new Date(NOW).toISOString(), coversFrom: new Date(NOW - 400 * DAY).toISOString(),
     store: storeFingerprint(dataDir),
     interchanges: [
-      [7, 3, 'X12', 'ZZ', 'ACMERETAIL', '000000417', NOW - 10 * DAY],
-      [5, 2, 'X12', 'ZZ', 'ACMERETAIL', '000000417', NOW - 100 * DAY],
-      [9, 4, 'EDIFACT', '14', '5412345000013', 'NM0001', NOW - DAY],
-    ],
+      row(5, 2, 'X12', 'ZZ', 'ACMERETAIL', '000000417', NOW - 100 * DAY),
+      row(7, 3, 'X12', 'ZZ', 'ACMERETAIL', '000000417', NOW - 10 * DAY),
+      // Ten after nine: ids are padded so that text order is id order.
+      row(9, 5, 'X12', 'ZZ', 'ACMERETAIL', '41', NOW - 10 * DAY),
+      row(10, 6, 'X12', 'ZZ', 'ACMERETAIL', '41', NOW - 10 * DAY),
+      // A control number that the other one is a prefix of, and an empty qualifier.
+      row(8, 4, 'X12', 'ZZ', 'ACMERETAIL', '410', NOW - DAY),
+      row(11, 7, 'X12', '', 'ACMERETAIL', '000000417', NOW - DAY),
+      row(9, 4, 'EDIFACT', '14', '5412345000013', 'NM0001', NOW - DAY),
+    ].sort(),
     controlNumbers: [['acme-retail', 'isa', 41], ['acme-retail', 'gs', 999_999_999]],
     ...over,
   };
@@ -43,7 +54,7 @@ describe('history snapshot', () => {
     const read = readHistorySnapshot(storeDir, dataDir, new Date(NOW - 365 * DAY));
     if (!('snapshot' in read)) throw new Error(read.reason);
     const h = snapshotHistory(read.snapshot);
-    // id 5 comes first (ORDER BY id), although listed second.
+    // id 5 comes first (ORDER BY id).
     expect(await h.findPriorInterchange(key, new Date(NOW - 365 * DAY))).toEqual({ id: 5, messageId: 2, recordedAt: new Date(NOW - 100 * DAY) });
     // A 30-day window sees only the later receipt; a 5-day window neither.
     expect(await h.findPriorInterchange(key, new Date(NOW - 30 * DAY))).toMatchObject({ id: 7, messageId: 3 });
@@ -52,6 +63,11 @@ describe('history snapshot', () => {
     expect(await h.findPriorInterchange(key, new Date(NOW - 365 * DAY), 2)).toMatchObject({ id: 7 });
     // Every part of the key matters.
     expect(await h.findPriorInterchange({ ...key, senderQualifier: '01' }, new Date(NOW - 365 * DAY))).toBeUndefined();
+    expect(await h.findPriorInterchange({ ...key, senderQualifier: '' }, new Date(NOW - 365 * DAY))).toMatchObject({ id: 11, messageId: 7 });
+    expect(await h.findPriorInterchange({ ...key, controlNumber: '41' }, new Date(NOW - 365 * DAY))).toMatchObject({ id: 9, messageId: 5 });
+    expect(await h.findPriorInterchange({ ...key, controlNumber: '41' }, new Date(NOW - 365 * DAY), 5)).toMatchObject({ id: 10, messageId: 6 });
+    expect(await h.findPriorInterchange({ ...key, controlNumber: '410' }, new Date(NOW - 365 * DAY))).toMatchObject({ id: 8 });
+    expect(await h.findPriorInterchange({ ...key, controlNumber: '4' }, new Date(NOW - 365 * DAY))).toBeUndefined();
     expect(await h.findPriorInterchange({ ...key, standard: 'EDIFACT' }, new Date(NOW - 365 * DAY))).toBeUndefined();
     expect(await h.findPriorInterchange({ standard: 'EDIFACT', senderQualifier: '14', senderId: '5412345000013', controlNumber: 'NM0001' },
       new Date(NOW - 2 * DAY))).toMatchObject({ id: 9, messageId: 4 });
@@ -97,10 +113,15 @@ describe('history snapshot', () => {
 
     fs.writeFileSync(snapshotPath(storeDir), '{"format":"edi-gateway-history-snapshot","version":1,"writ');
     expect(readHistorySnapshot(storeDir, dataDir, new Date(NOW))).toEqual({ reason: expect.stringMatching(/invalid/) });
-    const bad = snapshot(dataDir) as unknown as { interchanges: unknown[][] };
-    bad.interchanges[0][2] = 'X13';
+    const bad = snapshot(dataDir);
+    bad.interchanges[0] = bad.interchanges[0].replace(/^[A-Z0-9]+/, 'X13');
     fs.writeFileSync(snapshotPath(storeDir), JSON.stringify(bad));
-    expect(readHistorySnapshot(storeDir, dataDir, new Date(NOW))).toEqual({ reason: expect.stringMatching(/invalid: interchanges\.0\.2/) });
+    expect(readHistorySnapshot(storeDir, dataDir, new Date(NOW))).toEqual({ reason: expect.stringMatching(/invalid: interchanges: .*malformed or not sorted/) });
+    // Out of order, a binary search would miss rows: not used.
+    const unsorted = snapshot(dataDir);
+    unsorted.interchanges.reverse();
+    fs.writeFileSync(snapshotPath(storeDir), JSON.stringify(unsorted));
+    expect(readHistorySnapshot(storeDir, dataDir, new Date(NOW))).toEqual({ reason: expect.stringMatching(/not sorted/) });
     // Without a fingerprint (or a store to compare with) it is never trusted.
     writeHistorySnapshot(storeDir, snapshot(dataDir, { store: undefined }));
     expect(readHistorySnapshot(storeDir, dataDir, new Date(NOW))).toEqual({ reason: expect.stringMatching(/stale/) });
