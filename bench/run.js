@@ -10,6 +10,7 @@ const { spawnSync } = require('child_process');
 const { results } = require('./lib');
 
 const BENCHES = {
+  cli: require('./cli.bench'),
   edifact: require('./edifact.bench'),
   inbox: require('./inbox.bench'),
   queue: require('./queue.bench'),
@@ -31,13 +32,14 @@ async function main() {
   const databaseUrl = process.env.BENCH_DATABASE_URL;
   if (process.argv[2] === '--child') {
     const [name, backend] = process.argv.slice(3);
-    return BENCHES[name]({ size, databaseUrl: backend === 'postgres' ? databaseUrl : undefined, backend });
+    // The CLI benchmark runs once, and adds its PostgreSQL rows itself when given a server.
+    return BENCHES[name]({ size, databaseUrl: backend === 'postgres' || name === 'cli' ? databaseUrl : undefined, backend });
   }
   const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   for (const n of names) if (!BENCHES[n]) throw new Error(`unknown benchmark '${n}'; have: ${Object.keys(BENCHES).join(', ')}`);
   for (const name of names.length ? names : Object.keys(BENCHES)) {
-    // Store-bound benchmarks run on each backend; the parsers need none.
-    const backends = name === 'x12' || name === 'edifact' ? ['none'] : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+    // Store-bound benchmarks run on each backend; the parsers need none, and the CLI's runs are on the embedded store.
+    const backends = name === 'x12' || name === 'edifact' || name === 'cli' ? ['none'] : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
     for (const backend of backends) runChild(name, backend);
   }
 

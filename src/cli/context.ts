@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load-config';
 import type { GatewayConfig } from '../config/gateway.config';
-import { openRuntime, type Runtime, type RuntimeOptions } from '../daemon/runtime';
+import type { Runtime, RuntimeOptions } from '../daemon/runtime';
 import { createLogger, type Logger } from '../log/logger';
 
 export interface GlobalOptions {
@@ -19,9 +19,14 @@ export function commandContext(cmd: Command, logTo: 'stdout' | 'stderr' = 'stder
   return { config, log: createLogger({ level, destination: logTo === 'stdout' ? 1 : 2, pretty: config.log.pretty }) };
 }
 
-/** Opens the runtime for the duration of fn, and always closes it. */
+/**
+ * Opens the runtime for the duration of fn, and always closes it. The runtime (store, job queue,
+ * pipeline, Odoo client) is loaded here, not when this module is: `validate`, `ack` and
+ * `translate` use commandContext alone and never load it.
+ */
 export async function withRuntime<T>(cmd: Command, options: RuntimeOptions, fn: (rt: Runtime) => Promise<T>): Promise<T> {
   const { config, log } = commandContext(cmd);
+  const { openRuntime } = await import('../daemon/runtime');
   const rt = await openRuntime(config, log, options);
   try {
     return await fn(rt);

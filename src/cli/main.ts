@@ -1,16 +1,42 @@
 import { Command, CommanderError } from 'commander';
 import { GatewayError, coerceError } from '../errors/gateway-error';
-import { registerAcks } from './commands/acks';
-import { registerIngest } from './commands/ingest';
-import { registerMessages } from './commands/messages';
-import { registerPartners } from './commands/partners';
-import { registerRender } from './commands/render';
-import { registerRun } from './commands/run';
-import { registerSandboxOdoo } from './commands/sandbox-odoo';
-import { registerTranslate } from './commands/translate';
-import { registerValidate } from './commands/validate';
 
-export function buildProgram(): Command {
+/**
+ * Each top-level command and where it is defined. A command's module (and what it imports) is
+ * loaded only when that command runs: `validate` must not pay for the daemon's HTTP server, the
+ * job queue, SSH, the Odoo client or PGlite (about 0.4 s and 90 MB of modules before this).
+ * Help, and a name that is not here, load them all (commander then lists them, or suggests one).
+ */
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  validate: async () => (await import('./commands/validate')).registerValidate,
+  ack: async () => (await import('./commands/validate')).registerValidate, // ack is defined beside validate
+  translate: async () => (await import('./commands/translate')).registerTranslate,
+  render: async () => (await import('./commands/render')).registerRender,
+  ingest: async () => (await import('./commands/ingest')).registerIngest,
+  messages: async () => (await import('./commands/messages')).registerMessages,
+  acks: async () => (await import('./commands/acks')).registerAcks,
+  partners: async () => (await import('./commands/partners')).registerPartners,
+  run: async () => (await import('./commands/run')).registerRun,
+  'sandbox-odoo': async () => (await import('./commands/sandbox-odoo')).registerSandboxOdoo,
+};
+
+/** Global options that take a value: their value is not the command name. */
+const GLOBAL_WITH_VALUE = new Set(['--config', '--profiles']);
+
+/** The command named on the command line (the first word that is not an option), if any. */
+export function commandName(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return argv[i + 1];
+    if (GLOBAL_WITH_VALUE.has(a)) { i++; continue; }
+    if (a.startsWith('-')) continue;
+    return a;
+  }
+  return undefined;
+}
+
+/** The program with the command `argv` names registered, or every command when it names none we know. */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('edi-gateway')
     .description('EDI gateway for Odoo: X12 and EDIFACT over SFTP, AS2 and folders')
     .option('--config <file>', 'gateway config file (default: ./gateway.yaml if present)')
@@ -19,15 +45,15 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerValidate(program);
-  registerTranslate(program);
-  registerRender(program);
-  registerIngest(program);
-  registerMessages(program);
-  registerAcks(program);
-  registerPartners(program);
-  registerRun(program);
-  registerSandboxOdoo(program);
+  const name = commandName(argv);
+  const loaders = name !== undefined && COMMANDS[name] ? [COMMANDS[name]] : [...new Set(Object.values(COMMANDS))];
+  const registered = new Set<(program: Command) => void>();
+  for (const load of loaders) {
+    const register = await load();
+    if (registered.has(register)) continue; // validate and ack share one
+    registered.add(register);
+    register(program);
+  }
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
@@ -37,9 +63,9 @@ export function buildProgram(): Command {
  * rejected, 2 usage error, unreadable file or bad configuration, with one line on stderr.
  */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   const verbose = argv.includes('--verbose');
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (thrown) {

@@ -16,6 +16,7 @@ import { createOdooClient } from '../odoo/client/create-client';
 import type { ResilientOdooClient } from '../odoo/client/odoo-client';
 import { OdooEventScanner } from '../odoo/events/event-scanner';
 import { odooStage } from '../pipeline/odoo.stage';
+import { longestDuplicateWindowDays } from '../pipeline/flag-duplicates';
 
 /** The parts every gateway process shares: store, queue, partners, and the inbox into them. */
 export interface Runtime {
@@ -53,7 +54,11 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
   let registry = options.needsPartners ? requireProfiles(config.profilesDir) : undefined;
   const partners = () => (registry ??= requireProfiles(config.profilesDir));
 
-  const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, role: options.role, log });
+  const store = await openStore({
+    home: config.home, databaseUrl: config.databaseUrl, role: options.role, log,
+    // The history snapshot left at close covers the longest duplicate window of the profiles loaded.
+    historyWindowDays: () => longestDuplicateWindowDays(registry),
+  });
   const queue = new JobQueue({
     connection: store.connection,
     log,

@@ -1,7 +1,7 @@
-import type { Knex } from 'knex';
 import type { GatewayConfig } from '../config/gateway.config';
 import type { EdifactValidationContext, EdifactValidationResult } from '../parsers/edifact/edifact-validator';
 import type { PartnerRegistry } from '../partners/partner-registry';
+import type { InterchangeHistory } from '../store/history';
 import { flagDuplicates } from './flag-duplicates';
 
 /** The validation context every EDIFACT check uses: us (UNB recipient), and the partners. */
@@ -10,6 +10,6 @@ export function edifactContext(config: GatewayConfig, partners: PartnerRegistry)
 }
 
 /** Flags interchanges received before (UCI 26), as for X12. */
-export async function flagEdifactDuplicates(knex: Knex, result: EdifactValidationResult, partners: PartnerRegistry, messageId?: number, now = new Date()): Promise<void> {
-  await flagDuplicates(knex, result.report, partners, messageId, now);
+export async function flagEdifactDuplicates(history: InterchangeHistory, result: EdifactValidationResult, partners: PartnerRegistry, messageId?: number, now = new Date()): Promise<void> {
+  await flagDuplicates(history, result.report, partners, messageId, now);
 }

@@ -10,6 +10,7 @@ import type { JobQueue } from '../queue/job-queue';
 import { nextControlNumber } from '../store/control-numbers.repo';
 import { applyAperak, applyContrl, recordOutboundEdifact } from '../store/edifact-acks.repo';
 import { recordInterchange } from '../store/interchanges.repo';
+import { knexHistory } from '../store/history';
 import { recordStage } from '../store/messages.repo';
 import { edifactContext, flagEdifactDuplicates } from './edifact-inspect';
 import { collectAcceptedMessages, type PendingEdifactMessage } from '../translators/translate-edifact';
@@ -91,7 +92,7 @@ export function edifactValidateStage(deps: EdifactStageDeps): InboundStage {
           keepForTranslation(m, segments, g, ic);
         },
       });
-      await flagEdifactDuplicates(deps.knex, result, ctx.partners, ctx.message.id);
+      await flagEdifactDuplicates(knexHistory(deps.knex), result, ctx.partners, ctx.message.id);
       const now = new Date();
       const notes: string[] = [];
       // A CONTRL is sent once per run of the message: a job run again sends nothing twice, a replay

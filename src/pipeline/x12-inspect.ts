@@ -1,7 +1,7 @@
-import type { Knex } from 'knex';
 import type { GatewayConfig } from '../config/gateway.config';
 import type { X12ValidationResult } from '../parsers/x12/x12-validator';
 import type { PartnerRegistry } from '../partners/partner-registry';
+import type { InterchangeHistory } from '../store/history';
 import { flagDuplicates } from './flag-duplicates';
 
 /** The validation context every X12 check uses: us, and the partners. */
@@ -13,6 +13,6 @@ export function x12Context(config: GatewayConfig, partners: PartnerRegistry) {
  * Flags the interchanges of a result that the store has seen before from the same sender, within
  * the sender's duplicate window. `messageId` is the message being checked, which does not count.
  */
-export async function flagX12Duplicates(knex: Knex, result: X12ValidationResult, partners: PartnerRegistry, messageId?: number, now = new Date()): Promise<void> {
-  await flagDuplicates(knex, result.report, partners, messageId, now);
+export async function flagX12Duplicates(history: InterchangeHistory, result: X12ValidationResult, partners: PartnerRegistry, messageId?: number, now = new Date()): Promise<void> {
+  await flagDuplicates(history, result.report, partners, messageId, now);
 }

@@ -11,6 +11,7 @@ import { recordStage } from '../store/messages.repo';
 import type { JobQueue } from '../queue/job-queue';
 import { nextControlNumber } from '../store/control-numbers.repo';
 import { recordInterchange } from '../store/interchanges.repo';
+import { knexHistory } from '../store/history';
 import type { InboundStage } from './inbound-stages';
 import { ackKey, enqueueOutbound } from './outbox';
 import { flagX12Duplicates, x12Context } from './x12-inspect';
@@ -95,7 +96,7 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
           keepForTranslation(set, segments, g, ic);
         },
       });
-      await flagX12Duplicates(deps.knex, result, ctx.partners, ctx.message.id);
+      await flagX12Duplicates(knexHistory(deps.knex), result, ctx.partners, ctx.message.id);
       const now = new Date();
       const notes: string[] = [];
       // Acknowledgments are sent once per run of the message: a job run again finds its key and

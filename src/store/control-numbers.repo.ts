@@ -28,9 +28,17 @@ export async function nextControlNumber(db: Knex | Knex.Transaction, partnerId: 
 
 /** The number nextControlNumber would hand out, without taking it (for `ack`, which stores nothing). */
 export async function peekControlNumber(db: Knex, partnerId: string, kind: ControlKind): Promise<number> {
-  const row = await db('control_numbers').where({ partner_id: partnerId, kind }).first('last_value');
-  if (!row) return 1;
-  return Number(row.last_value) >= CONTROL_MAX[kind] ? 1 : Number(row.last_value) + 1;
+  const { rows } = await db.raw(PEEK_SQL, [partnerId, kind]);
+  return followingControlNumber(kind, rows[0] ? Number(rows[0].last_value) : undefined);
+}
+
+/** peekControlNumber's statement (`?` placeholders), for readers without knex too (src/store/history.ts). */
+export const PEEK_SQL = 'SELECT last_value FROM control_numbers WHERE partner_id = ? AND kind = ?';
+
+/** The number after `lastValue` in a sequence (1 for a sequence never used, or one that wraps). */
+export function followingControlNumber(kind: ControlKind, lastValue: number | undefined): number {
+  if (lastValue === undefined) return 1;
+  return lastValue >= CONTROL_MAX[kind] ? 1 : lastValue + 1;
 }
 
 /** The store's sequences as the renderers' allocator: every number handed out is used up. */

@@ -1,12 +1,12 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { GatewayError } from '../errors/gateway-error';
 import type { Logger } from '../log/logger';
+import { collectHistory, invalidateHistorySnapshot, storeFingerprint, writeHistorySnapshot } from './history-snapshot';
 import { PGliteServer } from './pglite-server';
+import { PORT, connectionFor, isAlive, readOwner, socketDirFor, storePaths, type OwnerRecord, type StoreRole } from './store-owner';
 
 /**
  * The embedded store: PGlite (PostgreSQL in WASM) under $EDI_GATEWAY_HOME/store.
@@ -17,53 +17,12 @@ import { PGliteServer } from './pglite-server';
  * same on PGlite and PostgreSQL, and a CLI command run while the daemon is up attaches to the
  * daemon's socket instead of opening the files a second time.
  */
-export type StoreRole = 'daemon' | 'cli';
-
-interface OwnerRecord {
-  pid: number;
-  role: StoreRole;
-  socketDir: string;
-  startedAt: string;
-}
+export type { StoreRole } from './store-owner';
 
 export interface EmbeddedDatabase {
   connection: pg.ClientConfig;
   owner: boolean;
   close(): Promise<void>;
-}
-
-const PORT = 5432; // pg's socket file name is .s.PGSQL.<port>
-const SOCKET_PATH_MAX = 100; // sun_path is 108 bytes on Linux
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function socketDirFor(storeDir: string): string {
-  const local = path.join(storeDir, 'socket');
-  if (path.join(local, `.s.PGSQL.${PORT}`).length <= SOCKET_PATH_MAX) return local;
-  // A deep $EDI_GATEWAY_HOME would overflow sun_path: use a private folder named after it.
-  const hash = crypto.createHash('sha256').update(storeDir).digest('hex').slice(0, 16);
-  return path.join(os.tmpdir(), `edi-gateway-${hash}`);
-}
-
-function readOwner(lockFile: string): OwnerRecord | 'starting' | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(lockFile, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    return JSON.parse(text) as OwnerRecord;
-  } catch {
-    return 'starting'; // created but not yet written; the owner is opening the database
-  }
 }
 
 async function canConnect(connection: pg.ClientConfig): Promise<boolean> {
@@ -81,21 +40,20 @@ async function canConnect(connection: pg.ClientConfig): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function connectionFor(socketDir: string): pg.ClientConfig {
-  return { host: socketDir, port: PORT, user: 'postgres', database: 'postgres' };
-}
-
 export interface OpenEmbeddedOptions {
   role: StoreRole;
   log: Logger;
   /** How long to wait for another process that holds the store; a CLI command is seconds. */
   waitMs?: number;
+  /**
+   * How many days of interchanges the history snapshot left at a clean close must cover (the
+   * longest duplicate window of the profiles the owner knows; asked at close). Default 365.
+   */
+  historyWindowDays?: () => number;
 }
 
 export async function openEmbeddedDatabase(home: string, options: OpenEmbeddedOptions): Promise<EmbeddedDatabase> {
-  const storeDir = path.join(home, 'store');
-  const dataDir = path.join(storeDir, 'pgdata');
-  const lockFile = path.join(storeDir, 'owner.json');
+  const { storeDir, dataDir, lockFile } = storePaths(home);
   fs.mkdirSync(storeDir, { recursive: true, mode: 0o700 });
   const deadline = Date.now() + (options.waitMs ?? 60_000);
 
@@ -123,7 +81,7 @@ export async function openEmbeddedDatabase(home: string, options: OpenEmbeddedOp
         }
       }
     } else {
-      const opened = await tryBecomeOwner(lockFile, dataDir, socketDirFor(storeDir), options);
+      const opened = await tryBecomeOwner(storeDir, lockFile, dataDir, socketDirFor(storeDir), options);
       if (opened) return opened;
     }
     if (Date.now() > deadline) {
@@ -134,7 +92,7 @@ export async function openEmbeddedDatabase(home: string, options: OpenEmbeddedOp
 }
 
 async function tryBecomeOwner(
-  lockFile: string, dataDir: string, socketDir: string, options: OpenEmbeddedOptions,
+  storeDir: string, lockFile: string, dataDir: string, socketDir: string, options: OpenEmbeddedOptions,
 ): Promise<EmbeddedDatabase | undefined> {
   let fd: number;
   try {
@@ -145,6 +103,9 @@ async function tryBecomeOwner(
   }
   let db: PGlite | undefined;
   try {
+    // From here on the store may change: a history snapshot of an earlier owner no longer holds
+    // (history-snapshot.ts). Removed before PGlite starts, so a crash cannot leave it in place.
+    invalidateHistorySnapshot(storeDir);
     fs.mkdirSync(socketDir, { recursive: true, mode: 0o700 });
     const socketPath = path.join(socketDir, `.s.PGSQL.${PORT}`);
     fs.rmSync(socketPath, { force: true }); // left by an owner that was killed
@@ -169,7 +130,21 @@ async function tryBecomeOwner(
         const until = Date.now() + 30_000;
         while (server.connections > 0 && Date.now() < until) await sleep(50);
         await server.close();
+        // Nobody else can write now: leave the history the read-only CLI commands need, so that
+        // they need not boot PGlite (history-snapshot.ts). Never fails the close.
+        const collected = await Promise.resolve()
+          .then(() => collectHistory((text, params) => opened.query(text, params), options.historyWindowDays?.() ?? 365))
+          .catch((err: Error) => ({ reason: err.message }));
         await opened.close();
+        if ('snapshot' in collected) {
+          try {
+            writeHistorySnapshot(storeDir, { ...collected.snapshot, store: storeFingerprint(dataDir) });
+          } catch (err) {
+            options.log.warn({ err }, 'embedded store: could not write the history snapshot');
+          }
+        } else {
+          options.log.info({ reason: collected.reason }, 'embedded store: no history snapshot written');
+        }
         fs.rmSync(lockFile, { force: true });
         fs.rmSync(socketPath, { force: true });
       },

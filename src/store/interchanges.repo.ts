@@ -18,14 +18,24 @@ export interface PriorInterchange {
  * window, in another message. The same message replayed is not a duplicate of itself.
  */
 export async function findPriorInterchange(db: Knex, key: InterchangeKey, since: Date, excludeMessageId?: number): Promise<PriorInterchange | undefined> {
-  const q = db('interchanges')
-    .where({ direction: 'in', standard: key.standard, sender_qualifier: key.senderQualifier, sender_id: key.senderId, control_number: key.controlNumber })
-    .whereNull('duplicate_of')
-    .where('recorded_at', '>=', since)
-    .orderBy('id')
-    .first('id', 'message_id as messageId', 'recorded_at as recordedAt');
-  if (excludeMessageId !== undefined) q.whereNot('message_id', excludeMessageId);
-  return q;
+  const q = priorInterchangeSql(key, since, excludeMessageId);
+  const { rows } = await db.raw(q.sql, q.bindings);
+  return rows[0];
+}
+
+/**
+ * findPriorInterchange's statement, `?` placeholders, for readers without knex as well (the
+ * read-only CLI commands, src/store/history.ts): one statement, whoever runs it.
+ */
+export function priorInterchangeSql(key: InterchangeKey, since: Date, excludeMessageId?: number): { sql: string; bindings: (string | number | Date)[] } {
+  const exclude = excludeMessageId !== undefined;
+  return {
+    sql: `SELECT id, message_id AS "messageId", recorded_at AS "recordedAt" FROM interchanges
+           WHERE direction = 'in' AND standard = ? AND sender_qualifier = ? AND sender_id = ? AND control_number = ?
+             AND duplicate_of IS NULL AND recorded_at >= ?${exclude ? ' AND message_id <> ?' : ''}
+           ORDER BY id LIMIT 1`,
+    bindings: [key.standard, key.senderQualifier, key.senderId, key.controlNumber, since, ...(exclude ? [excludeMessageId!] : [])],
+  };
 }
 
 export interface NewInterchange extends InterchangeKey {

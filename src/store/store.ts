@@ -15,6 +15,8 @@ export interface Store {
   backend: Backend;
   /** How to reach the same database with a plain pg pool (the job queue uses it). */
   connection: pg.ClientConfig;
+  /** This process opened the embedded store (rather than attaching to another's, or using PostgreSQL). */
+  owner: boolean;
   close(): Promise<void>;
 }
 
@@ -24,12 +26,20 @@ export interface OpenStoreOptions {
   role: StoreRole;
   log: Logger;
   poolMax?: number;
+  /** Days of interchanges the embedded store's history snapshot keeps (embedded-pglite.ts). */
+  historyWindowDays?: () => number;
+  /**
+   * 'always' (default) brings the schema up to date. 'if-owner': only when this process opened the
+   * embedded store; a reader attached to another owner, or to PostgreSQL, leaves the schema to
+   * whoever writes (the read-only CLI commands).
+   */
+  migrate?: 'always' | 'if-owner';
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const embedded = options.databaseUrl
     ? undefined
-    : await openEmbeddedDatabase(options.home, { role: options.role, log: options.log });
+    : await openEmbeddedDatabase(options.home, { role: options.role, log: options.log, historyWindowDays: options.historyWindowDays });
   const connection: pg.ClientConfig = embedded?.connection ?? { connectionString: options.databaseUrl };
   const knex = knexFactory({
     client: 'pg',
@@ -38,7 +48,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     acquireConnectionTimeout: 30_000,
   });
   try {
-    await knex.migrate.latest({ migrationSource, tableName: 'knex_migrations' });
+    if (options.migrate !== 'if-owner' || embedded?.owner) await knex.migrate.latest({ migrationSource, tableName: 'knex_migrations' });
   } catch (err) {
     await knex.destroy();
     await embedded?.close();
@@ -48,6 +58,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     knex,
     backend: embedded ? 'pglite' : 'postgres',
     connection,
+    owner: embedded?.owner ?? false,
     close: async () => {
       await knex.destroy();
       await embedded?.close();

@@ -21,15 +21,15 @@ export function registerTranslate(program: Command): void {
       let failed = false;
       const pending: PendingX12Set[] = [];
       const messages: PendingEdifactMessage[] = [];
-      await checkFiles(cmd, files, async (rt, checked) => {
+      await checkFiles(cmd, files, async ({ partners }, checked) => {
         for (const c of checked) {
           if (!c.report.ok) {
             failed = true;
             process.stderr.write(`${c.file}: rejected by validation (run validate for the details); only its accepted sets are translated\n`);
           }
           const translated = c.edifact
-            ? translateEdifact(messages.filter((m) => c.edifact!.interchanges.includes(m.interchange)), rt.partners())
-            : translateX12(c.result?.interchanges ?? [], pending.filter((p) => c.result?.interchanges.includes(p.interchange)), rt.partners());
+            ? translateEdifact(messages.filter((m) => c.edifact!.interchanges.includes(m.interchange)), partners)
+            : translateX12(c.result?.interchanges ?? [], pending.filter((p) => c.result?.interchanges.includes(p.interchange)), partners);
           for (const t of translated) {
             if (t.document) documents.push(t.document);
             for (const issue of t.issues) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENCRYPTION_ALGORITHMS } from './cms-envelope';
+import { ENCRYPTION_ALGORITHMS } from './encryption-algorithms';
 import { MIC_ALGORITHMS } from './mic';
 
 /** An AS2 name: 1-128 printable ASCII characters (RFC 4130 §6.2). */

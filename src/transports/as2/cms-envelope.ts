@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import forge from 'node-forge';
+import type { EncryptionAlgorithm } from './encryption-algorithms';
 
 /**
  * CMS EnvelopedData with node-forge: it does RSA PKCS#1 v1.5 key transport, which most AS2
  * products still send and which Node 20's own crypto refuses to decrypt (CVE-2023-46809).
  */
-export const ENCRYPTION_ALGORITHMS = ['aes128-cbc', 'aes192-cbc', 'aes256-cbc', '3des'] as const;
-export type EncryptionAlgorithm = (typeof ENCRYPTION_ALGORITHMS)[number];
+export { ENCRYPTION_ALGORITHMS, type EncryptionAlgorithm } from './encryption-algorithms';
 
 const FORGE_OID: Record<EncryptionAlgorithm, string> = {
   'aes128-cbc': forge.pki.oids['aes128-CBC'],
