@@ -8,6 +8,7 @@ export interface GlobalOptions {
   config?: string;
   profiles?: string;
   verbose?: boolean;
+  pretty?: boolean;
 }
 
 /** The config and logger every command starts from, from the global options. */
@@ -16,7 +17,7 @@ export function commandContext(cmd: Command, logTo: 'stdout' | 'stderr' = 'stder
   const config = loadConfig({ file: opts.config, profilesDir: opts.profiles });
   // CLI commands keep stdout for their output and log only warnings, unless asked.
   const level = logTo === 'stdout' ? config.log.level : opts.verbose ? 'debug' : 'warn';
-  return { config, log: createLogger({ level, destination: logTo === 'stdout' ? 1 : 2, pretty: config.log.pretty }) };
+  return { config, log: createLogger({ level, destination: logTo === 'stdout' ? 1 : 2, pretty: opts.pretty || config.log.pretty }) };
 }
 
 /**

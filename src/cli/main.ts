@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { GatewayError, coerceError } from '../errors/gateway-error';
 
@@ -19,6 +21,15 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   run: async () => (await import('./commands/run')).registerRun,
   'sandbox-odoo': async () => (await import('./commands/sandbox-odoo')).registerSandboxOdoo,
 };
+
+/** The version in package.json (two folders up from src/cli and from dist/cli alike). */
+function packageVersion(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** Global options that take a value: their value is not the command name. */
 const GLOBAL_WITH_VALUE = new Set(['--config', '--profiles']);
@@ -42,6 +53,8 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .option('--config <file>', 'gateway config file (default: ./gateway.yaml if present)')
     .option('--profiles <dir>', 'partner profiles folder (default: ./partner-profiles)')
     .option('--verbose', 'log more, and print stack traces with errors')
+    .option('--pretty', 'log lines for a person rather than JSON (same as EDI_GATEWAY_LOG_PRETTY=1)')
+    .version(packageVersion(), '--version', 'print the version and exit')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

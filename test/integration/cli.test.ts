@@ -86,6 +86,12 @@ describe('CLI', () => {
     expect(cli(ws, ['messages', 'resolve', String(row.messageId)]).status).toBe(2); // --note is required
   });
 
+  it('--version prints the version in package.json', () => {
+    const r = cli(ws, ['--version']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version}\n`);
+  });
+
   it('exits 2 with one line naming a missing file, and stores nothing', () => {
     const r = cli(ws, ['ingest', 'does-not-exist.edi']);
     expect(r.status).toBe(2);

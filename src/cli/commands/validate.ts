@@ -134,7 +134,8 @@ export function registerValidate(program: Command): void {
     .description('the acknowledgments the gateway would send back (TA1, 997 or 999, CONTRL, as each partner asks); stores nothing')
     .argument('<file...>', 'EDI files')
     .action(async (files: string[], _opts: unknown, cmd: Command) => {
-      const texts: string[] = [];
+      // Bytes as they would be sent: a CONTRL in UNOC is ISO 8859-1, not the UTF-8 a string would become.
+      const texts: Buffer[] = [];
       let rejected = false;
       await checkFiles(cmd, files, async ({ config, partners, history }, checked) => {
         for (const c of checked) {
@@ -146,7 +147,7 @@ export function registerValidate(program: Command): void {
               self: config.self.x12, partner, now: new Date(),
               controlNumbers: { interchange: await history.peekControlNumber(key, 'isa'), group: await history.peekControlNumber(key, 'gs') },
             });
-            if (acks.text) texts.push(acks.text);
+            if (acks.text) texts.push(Buffer.from(acks.text, 'latin1'));
           }
           for (const ic of c.edifact?.interchanges ?? []) {
             const partner = ic.report.partnerId ? partners.get(ic.report.partnerId) : undefined;
@@ -155,11 +156,11 @@ export function registerValidate(program: Command): void {
               self: config.self.edifact, partner, now: new Date(),
               controlNumbers: { interchange: await history.peekControlNumber(key, 'unb'), message: await history.peekControlNumber(key, 'unh') },
             });
-            if (contrl.text) texts.push(contrl.text);
+            if (contrl.bytes) texts.push(contrl.bytes);
           }
         }
       });
-      process.stdout.write(texts.join(''));
+      process.stdout.write(Buffer.concat(texts));
       if (rejected) process.exitCode = 1;
     });
 }
