@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { closestWord, editDistance } from '../../src/lib/closest-word';
 import { formatIssue, loadProfiles, parseProfile } from '../../src/partners/load-profiles';
-import { tempDir } from '../helpers';
+import { withDescriptions } from '../../src/partners/with-descriptions';
+import { SftpTransportSchema } from '../../src/transports/sftp/sftp.schema';
+import { REPO, tempDir } from '../helpers';
 
 /** A profile that loads, comments first (so that nothing sits at line 1 by chance), then `rest`. */
 const HEAD = [
@@ -133,5 +135,56 @@ describe('profile errors found after parsing: placed at their key', () => {
     expect(loadProfiles(dir).issues.map(formatIssue)).toEqual([
       `${path.join(dir, 'second', 'profile.yaml')}:9:7 identifiers: X12 ZZ:ACME is also claimed by partner 'first' (${path.join(dir, 'first', 'profile.yaml')})`,
     ]);
+  });
+});
+
+describe('the generated JSON Schema (what editors show while an analyst types)', () => {
+  const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'partner-profiles', 'profile.schema.json'), 'utf8')) as unknown;
+
+  /** Every property of every object in the schema, wherever it sits (items, oneOf, additionalProperties...), by its path. */
+  function properties(node: unknown, at: string, out: [string, Record<string, unknown>][] = []): [string, Record<string, unknown>][] {
+    if (Array.isArray(node)) node.forEach((n, i) => properties(n, `${at}[${i}]`, out));
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)) {
+          for (const [name, property] of Object.entries(value as Record<string, Record<string, unknown>>)) {
+            out.push([`${at}.${name}`.replace(/^\./, ''), property]);
+            properties(property, `${at}.${name}`, out);
+          }
+        } else {
+          properties(value, `${at}/${key}`, out);
+        }
+      }
+    }
+    return out;
+  }
+
+  it('describes every property of the profile', () => {
+    const all = properties(schema, '');
+    expect(all.length).toBeGreaterThan(100);
+    expect(all.map(([p]) => p)).toEqual(expect.arrayContaining(['acknowledgments.expectWithinHours', 'transports.sftp.inbound.dir', 'transports.as2.mdn.mode']));
+    const undescribed = all.filter(([, p]) => typeof p.description !== 'string' || p.description.trim().length < 10).map(([p]) => p);
+    expect(undescribed).toEqual([]);
+  });
+
+  it('describes a schema owned elsewhere on a copy that validates the same, leaving the original as it was', () => {
+    const described = withDescriptions(SftpTransportSchema, { description: 'SFTP', fields: { host: 'The host.', reconnect: { fields: { maxSeconds: 'Seconds.' } } } });
+    expect(described.description).toBe('SFTP');
+    expect(described.shape.host.description).toBe('The host.');
+    expect(SftpTransportSchema.description).toBeUndefined();
+    expect(SftpTransportSchema.shape.host.description).toBeUndefined();
+    const bad = { host: 'h', username: 'u', hostKeyFingerprint: 'SHA256:PLACEHOLDERxACMExRETAILxHOSTxKEYxFINGERPRIN', reconnect: { initialSeconds: 9, maxSeconds: 3 }, colour: 1 };
+    const issues = (s: typeof SftpTransportSchema) => s.safeParse(bad).error?.issues.map((i) => [i.code, i.path.join('.'), i.message]);
+    expect(issues(described)).toEqual(issues(SftpTransportSchema));
+    expect(issues(described)).toHaveLength(3); // the unknown key, no credentials named, maxSeconds below initialSeconds
+    const good = { host: 'h', username: 'u', hostKeyFingerprint: bad.hostKeyFingerprint, passwordEnv: 'PW' };
+    expect(described.parse(good)).toEqual(SftpTransportSchema.parse(good));
+  });
+
+  it('says what a field does for the analyst, with its unit and default', () => {
+    const props = Object.fromEntries(properties(schema, ''));
+    expect(props['acknowledgments.expectWithinHours'].description).toBe('Hours the partner has to send the acknowledgments in expect. Default 24.');
+    expect(props['transports.sftp.inbound.maxFileSize'].description).toMatch(/in bytes.*Default 67108864/);
+    expect(props['documents.inbound/items/oneOf[0].version'].description).toMatch(/quoted: '004010' or '005010'/);
   });
 });
