@@ -115,7 +115,8 @@ const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /**
  * Places profile problems in the YAML text, for messages an analyst can act on: an unknown key at
  * its own line and column with the key it most likely meant, and a value YAML read as a number
- * or boolean where the schema wants text (an unquoted `version: 004010`) told to be quoted.
+ * or boolean where the schema wants text (an unquoted `version: 004010`) told to be quoted, a
+ * mistyped choice (`mode: Test`) with the choice it most likely meant.
  */
 export class ProfilePlacer {
   constructor(private readonly text: string, private readonly doc: Document, private readonly lines: LineCounter,
@@ -162,6 +163,10 @@ export class ProfilePlacer {
         return `${read}; write one of ${issue.values.map((v) => quote(String(v))).join(', ')} (quoted)`;
       }
       return `${read}; quote it: ${key}${quote(src)}`;
+    }
+    if (typeof value === 'string' && issue.code === 'invalid_value') {
+      const close = closestWord(value, issue.values.filter((v): v is string => typeof v === 'string'));
+      return close ? `${issue.message} — did you mean "${close}"?` : undefined;
     }
     if (typeof value === 'string' && issue.code === 'invalid_type' && (issue.expected === 'boolean' || issue.expected === 'number')) {
       const read = `${key}${src} is read by YAML as the string ${JSON.stringify(value)}`;

@@ -87,6 +87,14 @@ describe('profile errors: a number or boolean where text is wanted', () => {
     ]);
   });
 
+  it('a mistyped choice gets the closest one', () => {
+    expect(lint('outbound:\n  x12: { lineEnding: CRLF }\n  shipmentStructure: SOIP\n', `${HEAD.replace('mode: test', 'mode: tset')}\n${DOCS}`)).toEqual([
+      'p.yaml:5:7 mode: Invalid option: expected one of "test"|"production" — did you mean "test"?',
+      'p.yaml:12:22 outbound.x12.lineEnding: Invalid option: expected one of "none"|"lf"|"crlf" — did you mean "crlf"?',
+      'p.yaml:13:22 outbound.shipmentStructure: Invalid option: expected one of "SOPI"|"SOI" — did you mean "SOPI"?',
+    ]);
+  });
+
   it('leaves other messages alone: a number where a secret must never be, text where a number is wanted', () => {
     const sftp = 'transports:\n  sftp:\n    host: h\n    username: u\n    passwordEnv: ACME_PW\n    hostKeyFingerprint: SHA256:PLACEHOLDERxACMExRETAILxHOSTxKEYxFINGERPRIN\n    password: 12345\n';
     expect(lint(sftp)).toEqual([
