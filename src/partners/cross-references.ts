@@ -24,7 +24,14 @@ export interface CrossReferences {
   locations?: Map<string, LocationXref>;
 }
 
-export interface XrefIssue { file: string; line: number; col: number; message: string }
+export interface XrefIssue {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+  /** For a problem with the profile's own field (a table it names that cannot be read): that field's path, to place it. */
+  path?: string[];
+}
 
 const ITEM_COLUMNS: Record<string, keyof ItemIds> = {
   upc: 'upc', gtin: 'gtin', ean: 'ean', buyer_item: 'buyerItem', vendor_item: 'vendorItem', sku: 'sku',
@@ -108,16 +115,16 @@ export function parseLocationTable(file: string, text: string, issues: XrefIssue
 export function loadCrossReferences(profileFile: string, files: { items?: string; locations?: string }, issues: XrefIssue[]): CrossReferences {
   const dir = path.dirname(profileFile);
   const xref: CrossReferences = {};
-  const read = (name: string): { file: string; text: string } | undefined => {
+  const read = (key: 'items' | 'locations', name: string): { file: string; text: string } | undefined => {
     const file = path.resolve(dir, name);
     try {
       return { file, text: fs.readFileSync(file, 'utf8') };
     } catch (err) {
-      issues.push({ file: profileFile, line: 1, col: 1, message: `cross-reference table ${name}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}` });
+      issues.push({ file: profileFile, line: 1, col: 1, path: ['crossReferences', key], message: `cross-reference table ${name}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}` });
       return undefined;
     }
   };
-  if (files.items) { const t = read(files.items); if (t) xref.items = parseItemTable(t.file, t.text, issues); }
-  if (files.locations) { const t = read(files.locations); if (t) xref.locations = parseLocationTable(t.file, t.text, issues); }
+  if (files.items) { const t = read('items', files.items); if (t) xref.items = parseItemTable(t.file, t.text, issues); }
+  if (files.locations) { const t = read('locations', files.locations); if (t) xref.locations = parseLocationTable(t.file, t.text, issues); }
   return xref;
 }

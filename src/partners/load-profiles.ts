@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML, { LineCounter, isMap, isNode, isScalar, isSeq, type Document } from 'yaml';
+import YAML, { LineCounter } from 'yaml';
 import { yamlErrorAt } from '../lib/yaml-error';
 import { checkAddedCodes } from './added-codes-lint';
-import { loadCrossReferences } from './cross-references';
+import { loadCrossReferences, type XrefIssue } from './cross-references';
+import { ProfilePlacer, type ProfilePath } from './profile-issues';
 import { PartnerProfileSchema, type PartnerProfile } from './profile.schema';
 
 /** One problem in one profile file, placed where an analyst's editor can jump to it. */
@@ -29,22 +30,6 @@ export interface LoadedProfiles {
   warnings: ProfileIssue[];
 }
 
-/**
- * The node at a path of the document, or the deepest one that exists. Map keys are matched by
- * their text, so that a path's '7143' finds a key written unquoted (which YAML reads as a number).
- */
-function nodeAt(doc: Document, path: readonly PropertyKey[]): unknown {
-  let node: unknown = doc.contents;
-  for (const key of path) {
-    let next: unknown;
-    if (isMap(node)) next = node.items.find((pair) => (isScalar(pair.key) ? String(pair.key.value) : String(pair.key)) === String(key))?.value;
-    else if (isSeq(node) && typeof key === 'number') next = node.items[key];
-    if (!isNode(next) || !next.range) break;
-    node = next;
-  }
-  return node;
-}
-
 /** `<dir>/<id>/profile.yaml` (a folder per partner) or `<dir>/<id>.yaml`. */
 export function findProfileFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -63,24 +48,39 @@ export function findProfileFiles(dir: string): string[] {
   return files;
 }
 
+/** What parseProfile gives: a profile, or the issues with line and column. */
+export interface ParsedProfile {
+  profile?: PartnerProfile;
+  issues: ProfileIssue[];
+  warnings: ProfileIssue[];
+  /** Line and column of a path in this file (the deepest part of it the file has), for checks made after parsing. */
+  at: (path: ProfilePath) => { line: number; col: number };
+}
+
 /** Parses and validates one profile file: a profile, or the issues with line and column. */
-export function parseProfile(file: string, text: string): { profile?: PartnerProfile; issues: ProfileIssue[]; warnings: ProfileIssue[] } {
+export function parseProfile(file: string, text: string): ParsedProfile {
   const lineCounter = new LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter });
-  if (doc.errors.length) return { issues: doc.errors.map((e) => ({ file, path: '', ...yamlErrorAt(e) })), warnings: [] };
-  // Point at the deepest node of the path that exists in the file.
-  const placed = (path: readonly PropertyKey[], message: string, warning?: boolean): ProfileIssue => {
-    const node = nodeAt(doc, path);
-    const at = isNode(node) && node.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
-    return { file, line: at.line, col: at.col, path: path.map(String).join('.'), message, ...(warning ? { warning } : {}) };
-  };
-  const result = PartnerProfileSchema.safeParse(doc.toJS());
-  if (!result.success) return { issues: result.error.issues.map((issue) => placed(issue.path, issue.message)), warnings: [] };
+  const placer = new ProfilePlacer(text, doc, lineCounter, PartnerProfileSchema);
+  const at = (path: ProfilePath) => placer.at(path);
+  if (doc.errors.length) return { issues: doc.errors.map((e) => ({ file, path: '', ...yamlErrorAt(e) })), warnings: [], at: () => ({ line: 1, col: 1 }) };
+  const issueAt = (path: ProfilePath, line: number, col: number, message: string, warning?: boolean): ProfileIssue =>
+    ({ file, line, col, path: path.map(String).join('.'), message, ...(warning ? { warning } : {}) });
+  const byPlace = (a: ProfileIssue, b: ProfileIssue) => a.line - b.line || a.col - b.col;
+  const data: unknown = doc.toJS();
+  const result = PartnerProfileSchema.safeParse(data);
+  if (!result.success) {
+    const issues = result.error.issues.flatMap((issue) => placer.issues(issue, data)).map((i) => issueAt(i.path, i.line, i.col, i.message));
+    return { issues: issues.sort(byPlace), warnings: [], at };
+  }
   // What the schema cannot check alone: added codes against the standards' dictionaries.
-  const findings = checkAddedCodes(result.data).map((f) => placed(f.path, f.message, f.warning)).sort((a, b) => a.line - b.line || a.col - b.col);
+  const findings = checkAddedCodes(result.data).map((f) => {
+    const { line, col } = at(f.path);
+    return issueAt(f.path, line, col, f.message, f.warning);
+  }).sort(byPlace);
   const issues = findings.filter((f) => !f.warning);
   const warnings = findings.filter((f) => f.warning);
-  return issues.length ? { issues, warnings } : { profile: result.data, issues: [], warnings };
+  return issues.length ? { issues, warnings, at } : { profile: result.data, issues: [], warnings, at };
 }
 
 /**
@@ -92,6 +92,7 @@ export function loadProfiles(dir: string): LoadedProfiles {
   const issues: ProfileIssue[] = [];
   const warnings: ProfileIssue[] = [];
   const fileOf = new Map<PartnerProfile, string>();
+  const atOf = new Map<PartnerProfile, ParsedProfile['at']>();
   for (const file of findProfileFiles(dir)) {
     let text: string;
     try {
@@ -107,31 +108,33 @@ export function loadProfiles(dir: string): LoadedProfiles {
     const expectedId = path.basename(file) === 'profile.yaml' || path.basename(file) === 'profile.yml'
       ? path.basename(path.dirname(file)) : path.basename(file).replace(/\.ya?ml$/, '');
     if (parsed.profile.id !== expectedId) {
-      issues.push({ file, line: 1, col: 1, path: 'id', message: `id '${parsed.profile.id}' must match its folder or file name '${expectedId}'` });
+      issues.push({ file, ...parsed.at(['id']), path: 'id', message: `id '${parsed.profile.id}' must match its folder or file name '${expectedId}'` });
       continue;
     }
-    const xrefIssues: { file: string; line: number; col: number; message: string }[] = [];
+    const xrefIssues: XrefIssue[] = [];
     const profile = {
       ...parsed.profile,
       files: { profile: file, dir: path.dirname(file) },
       xref: loadCrossReferences(file, parsed.profile.crossReferences, xrefIssues),
     };
-    issues.push(...xrefIssues.map((i) => ({ ...i, path: i.file === file ? 'crossReferences' : '' })));
+    // A table the profile names but that cannot be read is placed at its name in the profile.
+    issues.push(...xrefIssues.map(({ path: at, ...i }) => (at ? { ...i, ...parsed.at(at), path: at.join('.') } : { ...i, path: '' })));
     profiles.push(profile);
     fileOf.set(profile, file);
+    atOf.set(profile, parsed.at);
   }
 
   const claims = new Map<string, PartnerProfile>();
   for (const p of profiles) {
     const keys = [
-      ...p.identifiers.x12.map((i) => [`X12 ${i.qualifier}:${i.id}`, `X12 ${i.qualifier}:${i.id}`] as const),
-      ...p.identifiers.edifact.map((i) => [`EDIFACT ${i.id}:${i.qualifier ?? ''}`, `EDIFACT ${i.id}${i.qualifier ? ` (qualifier ${i.qualifier})` : ''}`] as const),
-      [`id ${p.id}`, `id '${p.id}'`] as const,
+      ...p.identifiers.x12.map((i, n) => [`X12 ${i.qualifier}:${i.id}`, `X12 ${i.qualifier}:${i.id}`, ['identifiers', 'x12', n]] as const),
+      ...p.identifiers.edifact.map((i, n) => [`EDIFACT ${i.id}:${i.qualifier ?? ''}`, `EDIFACT ${i.id}${i.qualifier ? ` (qualifier ${i.qualifier})` : ''}`, ['identifiers', 'edifact', n]] as const),
+      [`id ${p.id}`, `id '${p.id}'`, ['id']] as const,
     ];
-    for (const [key, label] of keys) {
+    for (const [key, label, at] of keys) {
       const other = claims.get(key);
       if (other && other !== p) {
-        issues.push({ file: fileOf.get(p)!, line: 1, col: 1, path: 'identifiers',
+        issues.push({ file: fileOf.get(p)!, ...atOf.get(p)!(at), path: at[0] === 'id' ? 'id' : 'identifiers',
           message: `${label} is also claimed by partner '${other.id}' (${fileOf.get(other)})` });
       } else {
         claims.set(key, p);
