@@ -28,7 +28,8 @@ export function commandContext(cmd: Command, logTo: 'stdout' | 'stderr' = 'stder
 export async function withRuntime<T>(cmd: Command, options: RuntimeOptions, fn: (rt: Runtime) => Promise<T>): Promise<T> {
   const { config, log } = commandContext(cmd);
   const { openRuntime } = await import('../daemon/runtime');
-  const rt = await openRuntime(config, log, options);
+  const { warnBrokenOnStderr } = await import('../partners/require-profiles');
+  const rt = await openRuntime(config, log, { onBrokenPartner: warnBrokenOnStderr, ...options });
   try {
     return await fn(rt);
   } finally {

@@ -81,7 +81,7 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
   const watcher = new ProfileWatcher(rt.config.profilesDir, rt.log, (registry) => {
     rt.setPartners(registry);
     syncing = syncing.then(() => sync(registry)).catch((err) => rt.log.error({ err }, 'transports not updated after a profile reload'));
-  });
+  }, () => rt.partners());
   watcher.start(rt.config.profileReloadSeconds);
 
   // The HTTP server is an edge like the folder transports: if its port is taken, say so loudly

@@ -2,7 +2,7 @@ import type { GatewayConfig } from '../config/gateway.config';
 import { receive, type Receipt, type ReceiveResult } from '../inbox/inbox';
 import type { Logger } from '../log/logger';
 import type { PartnerRegistry } from '../partners/partner-registry';
-import { requireProfiles } from '../partners/require-profiles';
+import { requireProfiles, type BrokenPartner } from '../partners/require-profiles';
 import { inboundProcessor } from '../pipeline/inbound-processor';
 import { DEFAULT_INBOUND_STAGES, type InboundStage } from '../pipeline/inbound-stages';
 import { JobQueue, QUEUES } from '../queue/job-queue';
@@ -45,14 +45,18 @@ export interface Runtime {
 
 export interface RuntimeOptions {
   role: StoreRole;
+  /** Told of each partner whose profile or tables do not load (left out); the log's error line by default. */
+  onBrokenPartner?: (b: BrokenPartner) => void;
   /** Load partner profiles (and fail on a bad one). Reading the message log does not need them. */
   needsPartners: boolean;
 }
 
 export async function openRuntime(config: GatewayConfig, log: Logger, options: RuntimeOptions): Promise<Runtime> {
   // Profiles first: a bad profile should stop us before anything is opened.
-  let registry = options.needsPartners ? requireProfiles(config.profilesDir) : undefined;
-  const partners = () => (registry ??= requireProfiles(config.profilesDir));
+  // A partner whose profile or tables are broken is left out, named; the others run.
+  const onBroken = options.onBrokenPartner ?? ((b: BrokenPartner) => log.error({ partnerId: b.id, problems: b.issues.length }, `partner left out: ${b.reason}`));
+  let registry = options.needsPartners ? requireProfiles(config.profilesDir, { onBroken }) : undefined;
+  const partners = () => (registry ??= requireProfiles(config.profilesDir, { onBroken }));
 
   const store = await openStore({
     home: config.home, databaseUrl: config.databaseUrl, role: options.role, log,

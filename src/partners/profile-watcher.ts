@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log/logger';
-import { formatIssue, loadProfiles } from './load-profiles';
+import { formatIssue } from './load-profiles';
+import { loadPartnerSet } from './require-profiles';
 import { PartnerRegistry } from './partner-registry';
 
 /**
@@ -26,9 +27,9 @@ export function folderFingerprint(dir: string): string {
 }
 
 /**
- * Reloads the partner profiles when their folder changes. A set with any problem is refused as
- * a whole and the last good set stays in force: a typo in one file must not take every partner
- * down, nor half-apply.
+ * Reloads the partner profiles when their folder changes. A partner whose profile or tables no
+ * longer load keeps its last good profile (and one that never loaded stays out), with an error in
+ * the log: a typo in one partner's file must not take it, or anyone else, down; the others reload.
  */
 export class ProfileWatcher {
   private timer?: NodeJS.Timeout;
@@ -38,6 +39,8 @@ export class ProfileWatcher {
     private readonly dir: string,
     private readonly log: Logger,
     private readonly onReload: (registry: PartnerRegistry) => void,
+    /** The profiles in force now, whose good versions stand in for broken ones. */
+    private readonly current: () => PartnerRegistry = () => new PartnerRegistry([]),
   ) {
     this.last = folderFingerprint(dir);
   }
@@ -57,13 +60,17 @@ export class ProfileWatcher {
     const now = folderFingerprint(this.dir);
     if (now === this.last) return 'unchanged';
     this.last = now;
-    const { profiles, issues } = loadProfiles(this.dir);
-    if (issues.length) {
-      this.log.error({ problems: issues.map(formatIssue) }, `partner profiles not reloaded, the last good set stays in force: ${formatIssue(issues[0])}`);
-      return 'refused';
-    }
+    const { registry, broken } = loadPartnerSet(this.dir);
+    const kept = broken.flatMap((b) => {
+      const last = this.current().get(b.id);
+      this.log.error({ partnerId: b.id, problems: b.issues.map(formatIssue) },
+        `partner profile not reloaded: ${last ? 'its last good profile stays in force' : 'it stays left out'}: ${b.reason}`);
+      return last ? [last] : [];
+    });
+    const profiles = [...registry.profiles, ...kept];
+    if (!registry.profiles.length && broken.length) return 'refused';
     this.onReload(new PartnerRegistry(profiles));
-    this.log.info({ partners: profiles.map((p) => p.id) }, 'partner profiles reloaded');
+    this.log.info({ partners: profiles.map((p) => p.id), ...(broken.length ? { notReloaded: broken.map((b) => b.id) } : {}) }, 'partner profiles reloaded');
     return 'reloaded';
   }
 }

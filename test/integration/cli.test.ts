@@ -118,13 +118,24 @@ describe('CLI', () => {
     expect(oneLine(env.stderr)).toContain('queue.batchSize (or EDI_GATEWAY_QUEUE_BATCH_SIZE)');
   });
 
-  it('exits 2 on a bad partner profile, naming file, line and field', () => {
+  it('leaves out a partner whose profile or table is broken, naming file, line and field, and serves the others', () => {
     const bad = workspace();
     const file = path.join(bad.cwd, 'partner-profiles', 'acme-retail', 'profile.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('mode: production', 'mode: sometimes'));
-    const r = cli(bad, ['ingest', file]);
-    expect(r.status).toBe(2);
-    expect(oneLine(r.stderr)).toMatch(/profile\.yaml:\d+:7 mode: /);
+    fs.writeFileSync(path.join(bad.cwd, 'partner-profiles', 'swift-3pl', 'profile.yaml'),
+      fs.readFileSync(path.join(bad.cwd, 'partner-profiles', 'swift-3pl', 'profile.yaml'), 'utf8'));
+    const list = cli(bad, ['partners', 'list', '--json']);
+    expect(list.status).toBe(0);
+    expect(JSON.parse(list.stdout).map((p: { id: string }) => p.id)).toEqual(['nordmart', 'summit-grocers', 'swift-3pl']);
+    expect(oneLine(list.stderr)).toMatch(/^edi-gateway: warning: partner 'acme-retail' left out: .*profile\.yaml:\d+:7 mode: /);
+    // Another partner's file still validates; a command about the broken one says why it cannot.
+    const nordmart = path.join(bad.cwd, 'partner-profiles', 'nordmart', 'samples', 'inbound', 'ORDERS-dc-order.edi');
+    const v = cli(bad, ['validate', nordmart]);
+    expect(v.status).toBe(0);
+    expect(v.stderr).toMatch(/partner 'acme-retail' left out/);
+    const t = cli(bad, ['partners', 'test', 'acme-retail']);
+    expect(t.status).toBe(2);
+    expect(oneLine(t.stderr)).toMatch(/^edi-gateway: .*profile\.yaml:\d+:7 mode: /);
   });
 
   it('exits 2 on usage errors', () => {

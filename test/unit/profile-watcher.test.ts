@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PartnerRegistry } from '../../src/partners/partner-registry';
 import { ProfileWatcher } from '../../src/partners/profile-watcher';
+import { loadPartnerSet, requireProfiles } from '../../src/partners/require-profiles';
 import { PROFILES, silentLog, tempDir } from '../helpers';
 
 function copyProfiles(): string {
@@ -36,18 +37,33 @@ describe('profile reload', () => {
     expect(seen.at(-1)!.get('acme-retail')!.xref!.items!.get('upc')!.get('012345678936')).toEqual({ productCode: 'ODW-1004' });
   });
 
-  it('keeps the last good set when a change makes any profile invalid, and takes the fix', () => {
+  it('keeps a broken partner\'s last good profile while the others reload, and takes the fix', () => {
     const dir = copyProfiles();
-    const seen: PartnerRegistry[] = [];
-    const w = new ProfileWatcher(dir, silentLog, (r) => seen.push(r));
+    let current = requireProfiles(dir);
+    const w = new ProfileWatcher(dir, silentLog, (r) => { current = r; }, () => current);
     const file = path.join(dir, 'swift-3pl', 'profile.yaml');
     edit(file, (t) => t.replace('mode: production', 'mode: live'));
-    expect(w.check()).toBe('refused');
-    expect(seen).toHaveLength(0);
+    edit(path.join(dir, 'acme-retail', 'profile.yaml'), (t) => t.replace('name: ACME Retail', 'name: ACME Retail Stores'));
+    expect(w.check()).toBe('reloaded');
+    expect(current.get('swift-3pl')!.mode).toBe('production'); // its last good profile
+    expect(current.get('acme-retail')!.name).toBe('ACME Retail Stores');
     expect(w.check()).toBe('unchanged'); // the same bad state is not reported again and again
     edit(file, (t) => t.replace('mode: live', 'mode: test'));
     expect(w.check()).toBe('reloaded');
-    expect(seen[0].get('swift-3pl')!.mode).toBe('test');
+    expect(current.get('swift-3pl')!.mode).toBe('test');
+  });
+
+  it('leaves out a partner whose table breaks and that never loaded, keeping the others', () => {
+    const dir = copyProfiles();
+    fs.writeFileSync(path.join(dir, 'acme-retail', 'items.csv'), 'this,is\nnot,"the table\n');
+    const { registry, broken } = loadPartnerSet(dir);
+    expect(registry.profiles.map((p) => p.id).sort()).toEqual(['nordmart', 'summit-grocers', 'swift-3pl']);
+    expect(broken.map((b) => b.id)).toEqual(['acme-retail']);
+    expect(broken[0].reason).toMatch(/items\.csv/);
+    expect(() => requireProfiles(dir, { need: 'acme-retail' })).toThrow(/items\.csv/);
+    const told: string[] = [];
+    expect(requireProfiles(dir, { need: 'nordmart', onBroken: (b) => told.push(b.id) }).get('nordmart')).toBeDefined();
+    expect(told).toEqual(['acme-retail']);
   });
 
   it('does not reload for an edited sample file', () => {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { GatewayError } from '../../errors/gateway-error';
 import { formatIssue, loadProfiles } from '../../partners/load-profiles';
 import type { PartnerProfile } from '../../partners/profile.schema';
-import { requireProfiles } from '../../partners/require-profiles';
+import { requireProfiles, warnBrokenOnStderr } from '../../partners/require-profiles';
 import { runPartnerSamples, sampleDir, type SampleOutcome } from '../../partners/sample-runner';
 import { scaffoldProfile } from '../../partners/scaffold-profile';
 import { checkOdoo } from '../../odoo/check/check-odoo';
@@ -32,7 +32,7 @@ export function registerPartners(program: Command): void {
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }, cmd: Command) => {
       const { config } = commandContext(cmd);
-      const registry = requireProfiles(config.profilesDir);
+      const registry = requireProfiles(config.profilesDir, { onBroken: warnBrokenOnStderr });
       if (opts.json) return printJson(registry.profiles.map(publicProfile));
       process.stdout.write(table(['ID', 'NAME', 'MODE', 'IDENTIFIERS', 'IN', 'OUT', 'ACKS'], registry.profiles.map((p) => [
         p.id, p.name, p.mode,
@@ -64,7 +64,7 @@ export function registerPartners(program: Command): void {
     .option('--update', 'rewrite the expected files from the actual output')
     .action(async (id: string, opts: { update?: boolean }, cmd: Command) => {
       const { config } = commandContext(cmd);
-      const registry = requireProfiles(config.profilesDir);
+      const registry = requireProfiles(config.profilesDir, { need: id, onBroken: warnBrokenOnStderr });
       const profile = registry.get(id);
       if (!profile) throw new GatewayError('USAGE', `no partner '${id}' in ${config.profilesDir} (partners list shows them)`);
       const outcomes = await runPartnerSamples(profile, { config, partners: registry, update: opts.update });

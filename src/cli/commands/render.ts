@@ -3,7 +3,7 @@ import { CanonicalDocumentSchema, type CanonicalDocument } from '../../canonical
 import { GatewayError } from '../../errors/gateway-error';
 import { reportErrorLines } from '../../parsers/x12/validate-outbound';
 import { outboundStandard, renderForPartner } from '../../translators/render-for-partner';
-import { requireProfiles } from '../../partners/require-profiles';
+import { requireProfiles, warnBrokenOnStderr } from '../../partners/require-profiles';
 import { sequentialAllocator, sequentialSsccSerials } from '../../translators/x12/control-allocator';
 import { commandContext } from '../context';
 import { readInputFiles } from '../read-input';
@@ -57,7 +57,7 @@ or the interchange fails our own validation as the partner would read it (printe
       const { config } = commandContext(cmd);
       const [{ content }] = readInputFiles([file]);
       const docs = parseDocuments(file, content);
-      const registry = requireProfiles(config.profilesDir);
+      const registry = requireProfiles(config.profilesDir, { need: opts.partner, onBroken: warnBrokenOnStderr });
       const partner = registry.get(opts.partner);
       if (!partner) throw new GatewayError('USAGE', `unknown partner '${opts.partner}': no profile with that id in ${config.profilesDir}`);
       const now = parseDate(opts.date, partner.outbound.timeZone);

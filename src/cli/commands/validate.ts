@@ -13,7 +13,7 @@ import type { GatewayConfig } from '../../config/gateway.config';
 import { edifactContext, flagEdifactDuplicates } from '../../pipeline/edifact-inspect';
 import { flagX12Duplicates, x12Context } from '../../pipeline/x12-inspect';
 import type { PartnerRegistry } from '../../partners/partner-registry';
-import { requireProfiles } from '../../partners/require-profiles';
+import { requireProfiles, warnBrokenOnStderr } from '../../partners/require-profiles';
 import { EMPTY_HISTORY, type StoreHistory } from '../../store/history';
 import { commandContext } from '../context';
 import { openCliHistory } from '../history-source';
@@ -61,7 +61,7 @@ export async function checkFiles(cmd: Command, files: string[], after?: (ctx: Ch
   hooks: { x12?: Partial<X12ValidationContext>; edifact?: Partial<EdifactValidationContext>; listAcceptedSets?: (file: string) => boolean } = {}): Promise<Checked[]> {
   checkReadable(files);
   const { config, log } = commandContext(cmd);
-  const partners = requireProfiles(config.profilesDir);
+  const partners = requireProfiles(config.profilesDir, { onBroken: warnBrokenOnStderr });
   const validated: { file: string; result?: X12ValidationResult; edifact?: EdifactValidationResult; unknown?: string }[] = [];
   for (const file of files) {
     const s = sniff(head(file));
