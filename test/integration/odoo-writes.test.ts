@@ -186,7 +186,7 @@ describe.each(BACKENDS)('Odoo writes through the inbound pipeline on %s', (backe
   });
 
   it('a 945 for a picking that does not exist is a permanent exception naming it', async () => {
-    const r = await rt.receive({ content: swift945('000000802', 'WH/OUT/99999'), transport: 'test' });
+    const r = await rt.receive({ content: swift945('000000802', 'WH/OUT/99999', 'PO-NOBODY-HAS'), transport: 'test' });
     expect(await settled(rt, r.messageId)).toMatchObject({ status: 'exception', errorCode: 'ODOO_RECORD_NOT_FOUND', errorMessage: expect.stringContaining('WH/OUT/99999') });
   });
 });
