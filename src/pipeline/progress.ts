@@ -21,10 +21,15 @@ export class StageProgress {
 
   constructor(private readonly deps: { knex: Knex; log: Logger; messageId: number; stage: string; total: number; what: string; options?: ProgressOptions }) {}
 
+  /** Whether a step has passed since the last report. */
+  due(done: number): boolean {
+    const o = this.deps.options ?? DEFAULT_PROGRESS;
+    return done < this.deps.total && done > this.lastDone && (done - this.lastDone >= o.everyItems || Date.now() - this.last >= o.everyMs);
+  }
+
   /** Reports `done` if a step has passed since the last report. */
   async tick(done: number): Promise<void> {
-    const o = this.deps.options ?? DEFAULT_PROGRESS;
-    if (done >= this.deps.total || (done - this.lastDone < o.everyItems && Date.now() - this.last < o.everyMs)) return;
+    if (!this.due(done)) return;
     this.last = Date.now();
     this.lastDone = done;
     const { knex, log, messageId, stage, total, what } = this.deps;
