@@ -173,7 +173,7 @@ describe.each(BACKENDS)('big files on %s', (backend) => {
 describe('a crash in the middle of a batch', () => {
   afterAll(killDaemons);
 
-  it('the daemon killed right after a batch of orders went into Odoo, restarted: every order once, all confirmed, all linked', async () => {
+  it('the daemon killed right after a batch of orders went into Odoo, restarted: every order once, all confirmed, the message done', async () => {
     const ws = workspace();
     Object.assign(ws.env, { EDI_GATEWAY_ODOO_ENABLED: 'true', EDI_GATEWAY_ODOO_TIMEOUT_SECONDS: '30' });
     const n = 450;
