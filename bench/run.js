@@ -15,6 +15,7 @@ const BENCHES = {
   inbox: require('./inbox.bench'),
   orders: require('./orders.bench'),
   queue: require('./queue.bench'),
+  'sandbox-odoo': require('./sandbox-odoo.bench'),
   x12: require('./x12.bench'),
 };
 
@@ -39,8 +40,8 @@ async function main() {
   const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   for (const n of names) if (!BENCHES[n]) throw new Error(`unknown benchmark '${n}'; have: ${Object.keys(BENCHES).join(', ')}`);
   for (const name of names.length ? names : Object.keys(BENCHES)) {
-    // Store-bound benchmarks run on each backend; the parsers need none, and the CLI's runs are on the embedded store.
-    const backends = name === 'x12' || name === 'edifact' || name === 'cli' ? ['none'] : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+    // Store-bound benchmarks run on each backend; the parsers and the sandbox Odoo need none, and the CLI's runs are on the embedded store.
+    const backends = name === 'x12' || name === 'edifact' || name === 'cli' || name === 'sandbox-odoo' ? ['none'] : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
     for (const backend of backends) runChild(name, backend);
   }
 

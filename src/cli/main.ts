@@ -54,7 +54,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .option('--profiles <dir>', 'partner profiles folder (default: ./partner-profiles)')
     .option('--verbose', 'log more, and print stack traces with errors')
     .option('--pretty', 'log lines for a person rather than JSON (same as EDI_GATEWAY_LOG_PRETTY=1)')
-    .version(packageVersion(), '--version', 'print the version and exit')
+    .addHelpText('after', '\n`edi-gateway --version` prints the version.')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -77,6 +77,12 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
  */
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
+  // Only before any command: `partners new --version 004010` is that command's own option, so
+  // commander's program-wide .version() (which takes --version anywhere) is not used.
+  if (commandName(argv) === undefined && argv.includes('--version')) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   try {
     const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });

@@ -57,6 +57,8 @@ describe('CLI', () => {
     const id = r.stdout.split('\n')[1].split(/\s+/)[1];
     const replay = cli(ws, ['messages', 'replay', id]);
     expect(replay.status).toBe(1);
+    // The outcome on stdout, the detail in the trail: no pipeline log lines on stderr.
+    expect(replay.stderr).toBe('');
     expect(replay.stdout).toContain(`message ${id}: exception (FORMAT_UNKNOWN`);
     expect(cli(ws, ['messages', 'list', '--status', 'exception', '--json']).stdout).toContain('"errorCode": "FORMAT_UNKNOWN"');
   });

@@ -180,6 +180,11 @@ describe.each(BACKENDS)('Odoo writes through the inbound pipeline on %s', (backe
     expect(done).toMatchObject({ state: 'done', carrier_tracking_ref: '1Z999AA10123456784,1Z999AA10123456791' });
   });
 
+  it('a 945 whose W0602 is the 3PL\'s own number is matched by the PO in W0606 to the one open picking of that order', async () => {
+    const done = await shipped945('PO-945-PO', () => swift945('000000805', 'SWS-ORDER-77', 'PO-945-PO'));
+    expect(done).toMatchObject({ state: 'done', carrier_tracking_ref: '1Z999AA10123456784' });
+  });
+
   it('a 945 for a picking that does not exist is a permanent exception naming it', async () => {
     const r = await rt.receive({ content: swift945('000000802', 'WH/OUT/99999'), transport: 'test' });
     expect(await settled(rt, r.messageId)).toMatchObject({ status: 'exception', errorCode: 'ODOO_RECORD_NOT_FOUND', errorMessage: expect.stringContaining('WH/OUT/99999') });

@@ -37,7 +37,7 @@ export function registerIngest(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (files: string[], opts: { partner?: string; json?: boolean }, cmd: Command) => {
       const inputs = readInputFiles(files);
-      const rows = await withRuntime(cmd, { role: 'cli', needsPartners: true }, async (rt) => {
+      const rows = await withRuntime(cmd, { role: 'cli', needsPartners: true, quiet: true }, async (rt) => {
         if (opts.partner && !rt.partners().get(opts.partner)) {
           throw new GatewayError('USAGE', `--partner ${opts.partner}: no such partner in ${rt.config.profilesDir}`);
         }

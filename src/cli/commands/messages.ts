@@ -90,7 +90,7 @@ export function registerMessages(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       const n = messageId(id);
-      const m = await withRuntime(cmd, { role: 'cli', needsPartners: true }, async (rt) => {
+      const m = await withRuntime(cmd, { role: 'cli', needsPartners: true, quiet: true }, async (rt) => {
         return withCliOdoo(rt, async () => {
           rt.workInbound();
           rt.workOutbound();

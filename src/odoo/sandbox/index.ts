@@ -108,6 +108,8 @@ export async function startSandboxOdoo(opts: SandboxOdooOptions = {}): Promise<S
       closed = true;
       if (comeBack) clearTimeout(comeBack);
       await server.close();
+      // The journal goes into a new snapshot: the data dir holds just sandbox-odoo.json again.
+      core.store.close();
     },
     faults,
     setNow(at) {

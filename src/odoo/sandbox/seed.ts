@@ -130,7 +130,7 @@ export function seedSandbox(core: Core): void {
       for (const id of Object.values(products)) mk('stock.quant', { product_id: id, location_id: stock, quantity: w.onHand });
     });
     for (const name of SEED_CARRIERS) mk('delivery.carrier', { name });
-    core.store.state.seeded = true;
+    core.store.markSeeded();
   });
 }
 

@@ -30,11 +30,25 @@ export async function validatePicking(client: OdooClient, pickingId: number, bac
   // Any other dict (a print action) means done too; the state says for sure.
 }
 
-async function findPicking(client: OdooClient, advice: WarehouseAdvice, hasTracking: boolean): Promise<PickingRow> {
+/**
+ * The outgoing picking a 945 answers: the one its W0602 names (our 940's W0502, the picking's
+ * name). A 3PL that keys its own order number there is matched by W0606 instead: the customer's
+ * PO, when exactly one sale order carries it and exactly one of its outgoing pickings is open.
+ */
+async function findPicking(client: OdooClient, advice: WarehouseAdvice, hasTracking: boolean, hasSaleId: boolean): Promise<PickingRow> {
   const fields = ['name', 'state', ...(hasTracking ? ['carrier_tracking_ref'] : [])];
-  const rows = await client.searchRead<PickingRow>('stock.picking', [['name', '=', advice.orderNumber], ['picking_type_code', '=', 'outgoing']], fields, { limit: 2 });
-  if (!rows[0]) throw new GatewayError('ODOO_RECORD_NOT_FOUND', `945 for order ${advice.orderNumber}: no outgoing picking of that name in Odoo (the 940's W0502)`, { value: advice.orderNumber });
-  return rows[0];
+  const outgoing = ['picking_type_code', '=', 'outgoing'];
+  const rows = await client.searchRead<PickingRow>('stock.picking', [['name', '=', advice.orderNumber], outgoing], fields, { limit: 2 });
+  if (rows[0]) return rows[0];
+  if (advice.poNumber && hasSaleId) {
+    const orders = await client.searchRead<{ id: number }>('sale.order', [['client_order_ref', '=', advice.poNumber], ['state', '!=', 'cancel']], ['id'], { limit: 2 });
+    if (orders.length === 1) {
+      const open = await client.searchRead<PickingRow>('stock.picking', [['sale_id', '=', orders[0].id], outgoing, ['state', 'not in', ['done', 'cancel']]], fields, { limit: 2 });
+      if (open.length === 1) return open[0];
+    }
+  }
+  const byPo = advice.poNumber ? ` nor one open picking for PO ${advice.poNumber} (W0606)` : '';
+  throw new GatewayError('ODOO_RECORD_NOT_FOUND', `945 for order ${advice.orderNumber}: no outgoing picking of that name in Odoo (the 940's W0502)${byPo}`, { value: advice.orderNumber });
 }
 
 /**
@@ -57,7 +71,7 @@ export const writeWarehouseAdvice: OdooWriter<WarehouseAdvice> = async (advice, 
   const pickingFields = await client.fieldNames('stock.picking');
   // carrier_tracking_ref comes with stock_delivery (delivery in 16): without it there is nowhere to put the number.
   const hasTracking = pickingFields.has('carrier_tracking_ref');
-  const picking = await findPicking(client, advice, hasTracking);
+  const picking = await findPicking(client, advice, hasTracking, pickingFields.has('sale_id'));
   const tracking = trackingRef(advice);
 
   if (picking.state === 'done') {

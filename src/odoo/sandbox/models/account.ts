@@ -18,7 +18,7 @@ const MOVE_TYPES: [string, string][] = [['entry', 'Journal Entry'], ['out_invoic
 const TYPE_LABEL: Record<string, string> = { entry: 'Entry', out_invoice: 'Invoice', out_refund: 'Credit Note', in_invoice: 'Bill', in_refund: 'Refund', out_receipt: 'Sales Receipt', in_receipt: 'Purchase Receipt' };
 
 function productLines(env: Env, moveId: number): Row[] {
-  return env.db.rows('account.move.line').filter((l) => l.move_id === moveId && (l.display_type === 'product' || !l.display_type));
+  return env.db.where('account.move.line', 'move_id', moveId).filter((l) => (l.display_type === 'product' || !l.display_type));
 }
 
 const subtotal = (l: Row) => round2(num(l.quantity) * num(l.price_unit) * (1 - num(l.discount) / 100));
@@ -241,7 +241,7 @@ export const saleAdvancePaymentInv: ModelDef = {
 function createInvoices(env: Env, orders: Row[]): number[] {
   const out: number[] = [];
   for (const o of orders) {
-    const lines = env.db.rows('sale.order.line').filter((l) => l.order_id === o.id && !l.display_type).map((l) => ({ l, qty: qtyToInvoice(env, l) })).filter((x) => x.qty > 0);
+    const lines = env.db.where('sale.order.line', 'order_id', o.id).filter((l) => !l.display_type).map((l) => ({ l, qty: qtyToInvoice(env, l) })).filter((x) => x.qty > 0);
     if (!lines.length) continue;
     const [inv] = createRecords({ ...env, context: {} }, 'account.move', [{
       move_type: 'out_invoice', partner_id: o.partner_invoice_id || o.partner_id, partner_shipping_id: o.partner_shipping_id,

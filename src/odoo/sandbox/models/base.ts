@@ -66,7 +66,7 @@ export const resPartner: ModelDef = {
       // check_name SQL constraint (17/18): a contact needs a name, addresses may go without.
       if (r.type === 'contact' && !r.name) throw validationError('Contacts require a name');
       // res.partner _check_barcode_unicity (17/18).
-      if (r.barcode && env.db.rows('res.partner').some((o) => o.id !== r.id && o.barcode === r.barcode)) {
+      if (r.barcode && env.db.where('res.partner', 'barcode', r.barcode).some((o) => o.id !== r.id)) {
         throw validationError('Another partner already has this barcode');
       }
     }
@@ -151,7 +151,7 @@ export const resUsers: ModelDef = {
 function addImpliedGroups(env: Env, rows: Row[]): void {
   for (const r of rows) {
     const cur = (env.db.get('res.users', r.id)?.groups_id as number[] | undefined) ?? [];
-    const xmlids = cur.map((id) => env.db.rows('ir.model.data').find((x) => x.model === 'res.groups' && x.res_id === id))
+    const xmlids = cur.map((id) => env.db.where('ir.model.data', 'res_id', id).find((x) => x.model === 'res.groups'))
       .filter((x): x is Row => !!x).map((x) => `${x.module as string}.${x.name as string}`);
     const all = [...withImplied(xmlids)].map((x) => groupId(env, x)).filter((id): id is number => id !== undefined);
     const next = [...new Set([...cur, ...all])];
@@ -235,7 +235,7 @@ export const irModelData: ModelDef = {
   displayName: (_env, r) => `${r.module as string}.${r.name as string}`,
   constrain: (env, rows) => {
     for (const r of rows) {
-      const dup = env.db.rows('ir.model.data').find((o) => o.id !== r.id && o.module === r.module && o.name === r.name);
+      const dup = env.db.where('ir.model.data', 'name', r.name).find((o) => o.id !== r.id && o.module === r.module);
       if (dup) {
         throw validationError(
           `duplicate key value violates unique constraint "ir_model_data_module_name_uniq_index"\nDETAIL:  Key (module, name)=(${r.module as string}, ${r.name as string}) already exists.\n`,

@@ -30,7 +30,7 @@ export const purchaseOrder: ModelDef = {
     order_line: one2many('purchase.order.line', 'order_id', 'Order Lines'),
     picking_ids: one2many('stock.picking', 'purchase_id', 'Receptions'),
     picking_type_id: many2one('stock.picking.type', 'Deliver To'),
-    amount_total: float('Total', { compute: (env, r) => env.db.rows('purchase.order.line').filter((l) => l.order_id === r.id).reduce((s, l) => s + num(l.product_qty) * num(l.price_unit), 0) }),
+    amount_total: float('Total', { compute: (env, r) => env.db.where('purchase.order.line', 'order_id', r.id).reduce((s, l) => s + num(l.product_qty) * num(l.price_unit), 0) }),
   },
   beforeCreate: (env, vals) => {
     if (!vals.name || vals.name === 'New') vals.name = `P${String(env.db.nextSequence('purchase.order')).padStart(5, '0')}`;
@@ -45,7 +45,7 @@ export const purchaseOrder: ModelDef = {
           touchRecords(env, 'purchase.order', [po.id], { state: 'purchase' });
           const type = env.db.get('stock.picking.type', po.picking_type_id as number);
           if (!type) throw userError('Make sure you have at least an incoming picking type defined');
-          const lines = env.db.rows('purchase.order.line').filter((l) => l.order_id === po.id && l.product_id);
+          const lines = env.db.where('purchase.order.line', 'order_id', po.id).filter((l) => l.product_id);
           if (!lines.length) continue;
           const [picking] = createRecords({ ...env, context: {} }, 'stock.picking', [{
             picking_type_id: type.id, partner_id: po.partner_id, purchase_id: po.id, origin: po.name,
@@ -82,10 +82,10 @@ export const purchaseOrderLine: ModelDef = {
     product_uom: many2one('uom.uom', 'Unit of Measure'),
     price_unit: float('Unit Price', { default: 0 }),
     qty_received: float('Received Qty', {
-      compute: (env, r) => env.db.rows('stock.move').filter((m) => m.purchase_line_id === r.id && m.state === 'done').reduce((s, m) => s + num(m.quantity), 0),
+      compute: (env, r) => env.db.where('stock.move', 'purchase_line_id', r.id).filter((m) => m.state === 'done').reduce((s, m) => s + num(m.quantity), 0),
     }),
     qty_invoiced: float('Billed Qty', {
-      compute: (env, r) => env.db.rows('account.move.line').filter((l) => l.purchase_line_id === r.id && env.db.get('account.move', l.move_id as number)?.state !== 'cancel').reduce((s, l) => s + num(l.quantity), 0),
+      compute: (env, r) => env.db.where('account.move.line', 'purchase_line_id', r.id).filter((l) => env.db.get('account.move', l.move_id as number)?.state !== 'cancel').reduce((s, l) => s + num(l.quantity), 0),
     }),
   },
   beforeCreate: (env, vals) => {

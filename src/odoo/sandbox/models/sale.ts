@@ -40,7 +40,7 @@ export function roundPrice(vals: Record<string, unknown>): void {
 }
 
 function orderLines(env: Env, orderId: number): Row[] {
-  return env.db.rows('sale.order.line').filter((l) => l.order_id === orderId && !l.display_type);
+  return env.db.where('sale.order.line', 'order_id', orderId).filter((l) => !l.display_type);
 }
 
 function policy(env: Env, line: Row): string {
@@ -49,7 +49,7 @@ function policy(env: Env, line: Row): string {
 
 /** Delivered: done outgoing moves minus done returns, in the line's unit (sale_stock _compute_qty_delivered). */
 function qtyDelivered(env: Env, line: Row): number {
-  return env.db.rows('stock.move').filter((m) => m.sale_line_id === line.id && m.state === 'done').reduce((s, m) => {
+  return env.db.where('stock.move', 'sale_line_id', line.id).filter((m) => m.state === 'done').reduce((s, m) => {
     const dest = env.db.get('stock.location', m.location_dest_id as number)?.usage;
     const q = convertQty(env, num(m.quantity), m.product_uom, line.product_uom);
     return s + (dest === 'customer' ? q : -q);
@@ -108,7 +108,7 @@ export const saleOrder: ModelDef = {
     company_id: many2one('res.company', 'Company', { default: 1 }),
     user_id: many2one('res.users', 'Salesperson', { default: (env: Env) => env.uid }),
     picking_ids: one2many('stock.picking', 'sale_id', 'Transfers'),
-    delivery_count: integer('Delivery Orders', { compute: (env, r) => env.db.rows('stock.picking').filter((p) => p.sale_id === r.id).length }),
+    delivery_count: integer('Delivery Orders', { compute: (env, r) => env.db.where('stock.picking', 'sale_id', r.id).length }),
     invoice_ids: many2many('account.move', 'Invoices', { compute: (env, r) => invoicesOf(env, r.id) }),
     invoice_count: integer('Invoice Count', { compute: (env, r) => invoicesOf(env, r.id).length }),
     invoice_status: selection('Invoice Status', [['upselling', 'Upselling Opportunity'], ['invoiced', 'Fully Invoiced'], ['to invoice', 'To Invoice'], ['no', 'Nothing to Invoice']], {
@@ -123,11 +123,11 @@ export const saleOrder: ModelDef = {
     // sale_stock (16+): pending / started / partial / full, false without pickings.
     delivery_status: selection('Delivery Status', [['pending', 'Not Delivered'], ['started', 'Started'], ['partial', 'Partially Delivered'], ['full', 'Fully Delivered']], {
       compute: (env, r) => {
-        const picks = env.db.rows('stock.picking').filter((p) => p.sale_id === r.id);
+        const picks = env.db.where('stock.picking', 'sale_id', r.id);
         if (!picks.length || picks.every((p) => p.state === 'cancel')) return false;
         if (picks.every((p) => p.state === 'done' || p.state === 'cancel')) return 'full';
         if (picks.some((p) => p.state === 'done')) return 'partial';
-        if (picks.some((p) => env.db.rows('stock.move').some((m) => m.picking_id === p.id && m.picked))) return 'started';
+        if (picks.some((p) => env.db.where('stock.move', 'picking_id', p.id).some((m) => m.picked))) return 'started';
         return 'pending';
       },
     }),
@@ -181,7 +181,7 @@ function defaultPricelist(env: Env): number | false {
 }
 
 function invoicesOf(env: Env, orderId: number): number[] {
-  const lineIds = new Set(env.db.rows('sale.order.line').filter((l) => l.order_id === orderId).map((l) => l.id));
+  const lineIds = new Set(env.db.where('sale.order.line', 'order_id', orderId).map((l) => l.id));
   const moves = new Set<number>();
   for (const l of env.db.rows('account.move.line')) {
     if (((l.sale_line_ids as number[]) ?? []).some((id) => lineIds.has(id))) moves.add(l.move_id as number);
@@ -280,7 +280,7 @@ function syncProcurement(env: Env, order: Row, lines: Row[]): void {
     if (line.display_type || !line.product_id || !isGoods(env, line.product_id as number)) continue;
     // Moves are in the product's unit (_adjust_uom_quantities without stock.propagate_uom): 7 cases of 12 move 84 units.
     const productUom = env.db.get('product.product', line.product_id as number)?.uom_id;
-    const moves = env.db.rows('stock.move').filter((m) => m.sale_line_id === line.id && m.state !== 'cancel');
+    const moves = env.db.where('stock.move', 'sale_line_id', line.id).filter((m) => m.state !== 'cancel');
     const planned = moves.reduce((s, m) => s + (m.state === 'done' ? num(m.quantity) : num(m.product_uom_qty)), 0);
     const delta = convertQty(env, num(line.product_uom_qty), line.product_uom, productUom) - planned;
     if (delta === 0) continue;
@@ -299,13 +299,13 @@ function syncProcurement(env: Env, order: Row, lines: Row[]): void {
     touched.add(picking.id);
   }
   for (const pid of touched) {
-    reserveMoves(env, env.db.rows('stock.move').filter((m) => m.picking_id === pid));
+    reserveMoves(env, env.db.where('stock.move', 'picking_id', pid));
     recomputePickingState(env, pid);
   }
 }
 
 function openPicking(env: Env, order: Row, wh: Row): Row {
-  const existing = env.db.rows('stock.picking').find((p) => p.sale_id === order.id && !['done', 'cancel'].includes(p.state as string)
+  const existing = env.db.where('stock.picking', 'sale_id', order.id).find((p) => !['done', 'cancel'].includes(p.state as string)
     && p.picking_type_id === wh.out_type_id);
   if (existing) return existing;
   return createRecords({ ...env, context: {} }, 'stock.picking', [{
@@ -323,7 +323,7 @@ export function confirmOrders(env: Env, ids: number[]): void {
   for (const o of orders) {
     touchRecords(env, 'sale.order', [o.id], { state: 'sale', date_order: env.now });
     syncProcurement(env, env.db.get('sale.order', o.id)!, orderLines(env, o.id));
-    for (const p of env.db.rows('stock.picking').filter((x) => x.sale_id === o.id && x.state === 'draft')) confirmPickings(env, [p.id]);
+    for (const p of env.db.where('stock.picking', 'sale_id', o.id).filter((x) => x.state === 'draft')) confirmPickings(env, [p.id]);
   }
 }
 
@@ -331,7 +331,7 @@ export function cancelOrders(env: Env, ids: number[]): void {
   const orders = browse(env, 'sale.order', ids);
   if (orders.some((o) => o.locked)) throw userError('You cannot cancel a locked order. Please unlock it first.');
   for (const o of orders) {
-    cancelPickings(env, env.db.rows('stock.picking').filter((p) => p.sale_id === o.id && p.state !== 'done').map((p) => p.id));
+    cancelPickings(env, env.db.where('stock.picking', 'sale_id', o.id).filter((p) => p.state !== 'done').map((p) => p.id));
     for (const inv of invoicesOf(env, o.id)) {
       const m = env.db.get('account.move', inv);
       if (m?.state === 'draft') touchRecords(env, 'account.move', [inv], { state: 'cancel' });

@@ -17,7 +17,7 @@ export function pickingName(env: Env, typeId: number): string {
 
 
 export function syncMoveLine(env: Env, move: Row): void {
-  const lines = env.db.rows('stock.move.line').filter((l) => l.move_id === move.id);
+  const lines = env.db.where('stock.move.line', 'move_id', move.id);
   const qty = move.quantity as number;
   if (!lines.length && qty > 0) {
     createRecords({ ...env, context: {} }, 'stock.move.line', [{
@@ -35,7 +35,7 @@ export function syncMoveLine(env: Env, move: Row): void {
 }
 
 function quantAt(env: Env, productId: number, locationId: number): Row {
-  return env.db.rows('stock.quant').find((q) => q.product_id === productId && q.location_id === locationId)
+  return env.db.where('stock.quant', 'product_id', productId).find((q) => q.location_id === locationId)
     ?? createRecords({ ...env, context: {} }, 'stock.quant', [{ product_id: productId, location_id: locationId }])[0];
 }
 
@@ -89,7 +89,7 @@ export function applyMoveToQuants(env: Env, m: Row, qty: number): void {
 export function recomputePickingState(env: Env, pickingId: number): void {
   const p = env.db.get('stock.picking', pickingId);
   if (!p) return;
-  const moves = env.db.rows('stock.move').filter((m) => m.picking_id === pickingId);
+  const moves = env.db.where('stock.move', 'picking_id', pickingId);
   const states = moves.map((m) => m.state as string);
   let state: string;
   if (!moves.length || states.some((s) => s === 'draft')) state = 'draft';
@@ -102,7 +102,7 @@ export function recomputePickingState(env: Env, pickingId: number): void {
 
 export function confirmPickings(env: Env, ids: number[]): void {
   for (const p of browse(env, 'stock.picking', ids)) {
-    const moves = env.db.rows('stock.move').filter((m) => m.picking_id === p.id && m.state === 'draft');
+    const moves = env.db.where('stock.move', 'picking_id', p.id).filter((m) => m.state === 'draft');
     for (const m of moves) env.db.update('stock.move', m.id, { state: 'confirmed', write_date: env.stamp });
     reserveMoves(env, moves.map((m) => env.db.get('stock.move', m.id)!));
     recomputePickingState(env, p.id);
@@ -112,7 +112,7 @@ export function confirmPickings(env: Env, ids: number[]): void {
 export function assignPickings(env: Env, ids: number[]): void {
   for (const p of browse(env, 'stock.picking', ids)) {
     if (p.state === 'draft') confirmPickings(env, [p.id]);
-    reserveMoves(env, env.db.rows('stock.move').filter((m) => m.picking_id === p.id));
+    reserveMoves(env, env.db.where('stock.move', 'picking_id', p.id));
     recomputePickingState(env, p.id);
   }
 }
@@ -120,7 +120,7 @@ export function assignPickings(env: Env, ids: number[]): void {
 export function cancelPickings(env: Env, ids: number[]): void {
   for (const p of browse(env, 'stock.picking', ids)) {
     if (p.state === 'done') continue;
-    for (const m of env.db.rows('stock.move').filter((x) => x.picking_id === p.id && x.state !== 'done')) {
+    for (const m of env.db.where('stock.move', 'picking_id', p.id).filter((x) => x.state !== 'done')) {
       unreserveMove(env, m);
       env.db.update('stock.move', m.id, { state: 'cancel', quantity: 0, write_date: env.stamp });
       syncMoveLine(env, env.db.get('stock.move', m.id)!);

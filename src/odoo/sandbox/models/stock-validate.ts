@@ -20,7 +20,7 @@ export function buttonValidate(env: Env, ids: number[]): unknown {
   const pickings = browse(env, 'stock.picking', ids).filter((p) => p.state !== 'done');
   if (pickings.some((p) => p.state === 'cancel')) throw userError('You cannot validate a cancelled transfer.');
   for (const p of pickings) if (p.state === 'draft') confirmPickings(env, [p.id]);
-  const movesOf = (p: Row) => env.db.rows('stock.move').filter((m) => m.picking_id === p.id && m.state !== 'cancel' && m.state !== 'done');
+  const movesOf = (p: Row) => env.db.where('stock.move', 'picking_id', p.id).filter((m) => m.state !== 'cancel' && m.state !== 'done');
 
   if (!env.context.skip_sanity_check) {
     for (const p of pickings) {
@@ -102,7 +102,7 @@ function actionDone(env: Env, p: Row, moves: Row[], shipped: (m: Row) => number,
       if (fullyUnshipped.has(r.move.id)) {
         // A move with nothing shipped moves to the backorder whole.
         touchRecords(env, 'stock.move', [r.move.id], { picking_id: backorder.id, quantity: 0, picked: false, state: 'confirmed' });
-        for (const l of env.db.rows('stock.move.line').filter((x) => x.move_id === r.move.id)) env.db.delete('stock.move.line', l.id);
+        for (const l of env.db.where('stock.move.line', 'move_id', r.move.id)) env.db.delete('stock.move.line', l.id);
         newMoves.push(env.db.get('stock.move', r.move.id)!);
       } else {
         newMoves.push(createRecords({ ...env, context: {} }, 'stock.move', [{
@@ -130,7 +130,7 @@ function actionDone(env: Env, p: Row, moves: Row[], shipped: (m: Row) => number,
 }
 
 function syncDoneLines(env: Env, moveId: number, done: number): void {
-  const lines = env.db.rows('stock.move.line').filter((l) => l.move_id === moveId);
+  const lines = env.db.where('stock.move.line', 'move_id', moveId);
   if (!lines.length) return;
   const [first, ...others] = lines;
   const rest = others.reduce((s, l) => s + (l.quantity as number), 0);
@@ -140,7 +140,7 @@ function syncDoneLines(env: Env, moveId: number, done: number): void {
 /** qty_delivered and delivery_status are stored computed fields in Odoo: their records get a new write_date. */
 function touchSale(env: Env, p: Row): void {
   if (!p.sale_id) return;
-  const lineIds = new Set(env.db.rows('stock.move').filter((m) => m.picking_id === p.id && m.sale_line_id).map((m) => m.sale_line_id as number));
+  const lineIds = new Set(env.db.where('stock.move', 'picking_id', p.id).filter((m) => m.sale_line_id).map((m) => m.sale_line_id as number));
   touchRecords(env, 'sale.order.line', [...lineIds].filter((id) => env.db.get('sale.order.line', id)));
   if (env.db.get('sale.order', p.sale_id as number)) touchRecords(env, 'sale.order', [p.sale_id as number]);
 }

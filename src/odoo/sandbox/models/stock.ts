@@ -212,7 +212,7 @@ export const stockMoveLine: ModelDef = {
     // A move's quantity is the sum of its lines; picked if any line is (17/18).
     if (!('quantity' in vals || 'picked' in vals)) return;
     for (const moveId of new Set(rows.map((r) => r.move_id as number).filter(Boolean))) {
-      const lines = env.db.rows('stock.move.line').filter((l) => l.move_id === moveId);
+      const lines = env.db.where('stock.move.line', 'move_id', moveId);
       env.db.update('stock.move', moveId, {
         quantity: lines.reduce((s, l) => s + (l.quantity as number), 0),
         picked: lines.some((l) => l.picked),
@@ -266,7 +266,7 @@ export const stockQuant: ModelDef = {
         const ids = list.map((vals) => {
           // In inventory mode an existing quant of the same product and location is updated instead.
           const same = env.context.inventory_mode
-            ? env.db.rows('stock.quant').find((q) => q.product_id === vals.product_id && q.location_id === vals.location_id)
+            ? env.db.where('stock.quant', 'product_id', vals.product_id).find((q) => q.location_id === vals.location_id)
             : undefined;
           const v = 'inventory_quantity' in vals ? { ...vals, inventory_quantity_set: true } : vals;
           if (same) { touchRecords(env, 'stock.quant', [same.id], { inventory_quantity: v.inventory_quantity, inventory_quantity_set: true }); return same.id; }

@@ -118,7 +118,7 @@ export function withImplied(xmlids: Iterable<string>): Set<string> {
 export function userGroups(env: Env, uid: number): Set<string> {
   const user = env.db.get('res.users', uid);
   const ids = (user?.groups_id as number[] | undefined) ?? [];
-  const xmlids = ids.map((id) => env.db.rows('ir.model.data').find((x) => x.model === 'res.groups' && x.res_id === id))
+  const xmlids = ids.map((id) => env.db.where('ir.model.data', 'res_id', id).find((x) => x.model === 'res.groups'))
     .filter((x): x is Row => !!x).map((x) => `${x.module as string}.${x.name as string}`);
   return withImplied(xmlids);
 }

@@ -138,7 +138,7 @@ export const ORM_METHODS: Record<string, MethodDef> = {
     fn: (env, model, { ids }) => {
       checkAccess(env, env.registry.model(model), 'read');
       return existing(env, model, ids).map((r) => {
-        const xmlids = env.db.rows('ir.model.data').filter((x) => x.model === model && x.res_id === r.id)
+        const xmlids = env.db.where('ir.model.data', 'res_id', r.id).filter((x) => x.model === model)
           .sort((a, b) => a.id - b.id).map((x) => ({ xmlid: `${x.module as string}.${x.name as string}`, noupdate: !!x.noupdate }));
         const user = (uid: unknown) => (typeof uid === 'number' && env.db.get('res.users', uid) ? [uid, displayName(env, 'res.users', env.db.get('res.users', uid)!)] : false);
         return {

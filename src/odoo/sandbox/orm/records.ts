@@ -62,7 +62,7 @@ export function valueOf(env: Env, model: string, row: Row, name: string): unknow
   if (!f) return undefined;
   if (f.compute) return f.compute(env, row);
   if (f.type === 'one2many') {
-    return env.db.rows(f.relation!).filter((r) => r[f.inverse!] === row.id && (!f.filter || f.filter(r))).map((r) => r.id);
+    return env.db.where(f.relation!, f.inverse!, row.id).filter((r) => !f.filter || f.filter(r)).map((r) => r.id);
   }
   const v = row[name];
   return v === undefined || v === null ? emptyValue(f) : v;
@@ -258,8 +258,8 @@ export function unlinkRecords(env: Env, model: string, ids: number[]): void {
   }
   // External ids go with their records (ir.model.data rows are deleted by Odoo's unlink).
   if (model !== 'ir.model.data') {
-    for (const x of env.db.rows('ir.model.data')) {
-      if (x.model === model && gone.has(x.res_id as number)) env.db.delete('ir.model.data', x.id);
+    for (const id of gone) {
+      for (const x of env.db.where('ir.model.data', 'res_id', id)) if (x.model === model) env.db.delete('ir.model.data', x.id);
     }
   }
 }

@@ -13,7 +13,7 @@ export function splitXmlid(full: string): { module: string; name: string } {
 
 export function findXmlid(env: Env, full: string): Row | undefined {
   const { module, name } = splitXmlid(full);
-  return env.db.rows('ir.model.data').find((r) => r.module === module && r.name === name);
+  return env.db.where('ir.model.data', 'name', name).find((r) => r.module === module);
 }
 
 /** The record an xmlid names, if both exist. */
