@@ -13,6 +13,7 @@ const BENCHES = {
   cli: require('./cli.bench'),
   edifact: require('./edifact.bench'),
   inbox: require('./inbox.bench'),
+  orders: require('./orders.bench'),
   queue: require('./queue.bench'),
   'sandbox-odoo': require('./sandbox-odoo.bench'),
   x12: require('./x12.bench'),

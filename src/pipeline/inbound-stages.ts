@@ -4,8 +4,7 @@ import { sniff, type Sniffed } from '../parsers/sniff';
 import type { PartnerRegistry } from '../partners/partner-registry';
 import type { PartnerProfile } from '../partners/profile.schema';
 import type { MessageRow } from '../store/messages.repo';
-import type { X12ValidationResult } from '../parsers/x12/x12-validator';
-import type { PendingX12Set } from '../translators/translate-x12';
+import type { X12ValidationContext, X12ValidationResult } from '../parsers/x12/x12-validator';
 import type { EdifactValidationResult } from '../parsers/edifact/edifact-validator';
 import type { PendingEdifactMessage } from '../translators/translate-edifact';
 
@@ -19,8 +18,8 @@ export interface InboundContext {
   profile?: PartnerProfile;
   /** The X12 validation result, once the validate stage has run. */
   x12?: X12ValidationResult;
-  /** Accepted X12 sets the validate stage kept for translation. */
-  x12Sets?: PendingX12Set[];
+  /** The context the validate stage validated with: translation validates the content again with it, to read the accepted sets one at a time. */
+  x12Validation?: X12ValidationContext;
   /**
    * Problems that do not stop the message: a rejected set beside accepted ones, a set that does not
    * translate. The accepted rest goes on; the message ends as an exception naming these.

@@ -1,43 +1,108 @@
 import type { Knex } from 'knex';
+import type { Order } from '../canonical';
 import { coerceError, GatewayError } from '../errors/gateway-error';
 import type { OdooClient } from '../odoo/client/odoo-client';
-import { ODOO_WRITERS } from '../odoo/writers';
-import { listDocuments, setOdooLink } from '../store/documents.repo';
+import { ODOO_WRITERS, type WriteResult, type WriterContext } from '../odoo/writers';
+import { newProductCache } from '../odoo/writers/lookups';
+import { ORDER_BATCH, writeOrders, type BatchOutcome } from '../odoo/writers/order-batch';
+import { withLookupCache } from '../odoo/writers/read-cache';
+import { documentFromRow, setOdooLinks, type StoredDocument } from '../store/documents.repo';
 import type { InboundStage } from './inbound-stages';
+import { StageProgress, type ProgressOptions } from './progress';
+
+/** Notes a message's trail keeps one by one; past that, counts and the first few. */
+const MAX_NOTES = 20;
+
+export interface OdooStageDeps {
+  knex: Knex;
+  odoo: () => OdooClient;
+  /** Orders per load() and action_confirm (1: one by one, as writeOrder does). */
+  batchSize?: number;
+  progress?: ProgressOptions;
+}
 
 /**
  * The message's stored documents -> Odoo, each by its writer. A document already linked to an
  * Odoo record is done (a replay changes nothing); one that Odoo refuses for good (an unknown
  * product) is named in ctx.problems and the others go on; Odoo being down throws, so the job
  * retries with backoff and the documents that landed meanwhile are skipped next time.
+ *
+ * Documents are read a page at a time (a file of 88,000 orders is never in memory at once), and
+ * new orders that follow each other go in batches (writeOrders: one load() and one confirm for
+ * many), with the lookups (customer, addresses, items, pricelist, units) made once per message.
+ * Each page's links are stored in one transaction once Odoo has the page; a crash before that is
+ * made good by the next run, which finds the orders by their external ids instead of making them again.
  */
-export function odooStage(deps: { knex: Knex; odoo: () => OdooClient }): InboundStage {
+export function odooStage(deps: OdooStageDeps): InboundStage {
+  const batchSize = deps.batchSize ?? ORDER_BATCH;
   return {
     name: 'odoo',
     async run(ctx) {
-      const docs = (await listDocuments(deps.knex, ctx.message.id)).filter((d) => ODOO_WRITERS[d.body.type]);
-      if (!docs.length) return 'nothing for Odoo';
+      const types = Object.keys(ODOO_WRITERS);
+      const base = () => deps.knex('documents').where({ message_id: ctx.message.id }).whereIn('type', types);
+      const total = Number((await base().count('* as n').first())?.n ?? 0);
+      if (!total) return 'nothing for Odoo';
       const profile = ctx.profile;
       if (!profile) throw new GatewayError('INTERNAL', 'the odoo stage ran before route');
+      const wctx: WriterContext = { client: withLookupCache(deps.odoo()), profile, log: ctx.log, products: newProductCache() };
+      const progress = new StageProgress({ knex: deps.knex, log: ctx.log, messageId: ctx.message.id, stage: 'odoo', total, what: 'documents written to Odoo', options: deps.progress });
       const notes: string[] = [];
+      let written = 0;
+      let already = 0;
       let failed = 0;
-      for (const doc of docs) {
-        if (doc.odooId !== null) {
-          notes.push(`${doc.businessKey ?? doc.type}: already ${doc.odooModel} ${doc.odooId}`);
-          continue;
+      let done = 0;
+      const note = (n: string) => { if (notes.length < MAX_NOTES) notes.push(n); };
+      const fail = (doc: StoredDocument, err: unknown) => {
+        const e = coerceError(err);
+        if (e.retryable) throw e;
+        failed++;
+        ctx.problems.push(new GatewayError(e.code, `${doc.type} ${doc.businessKey ?? doc.ordinal}: ${e.message}`, { ...e.details, documentId: doc.id }));
+      };
+
+      let after = -1;
+      for (;;) {
+        const page = (await base().andWhere('ordinal', '>', after).orderBy('ordinal').limit(Math.max(batchSize, 100))).map(documentFromRow);
+        if (!page.length) break;
+        after = page[page.length - 1].ordinal;
+        const links: { id: number; model: string; odooId: number }[] = [];
+        const landed = (doc: StoredDocument, r: WriteResult) => { links.push({ id: doc.id, model: r.model, odooId: r.id }); written++; note(r.note); };
+        // New orders that follow each other are written together; anything else one by one, in file order.
+        let run: StoredDocument[] = [];
+        const flush = async () => {
+          if (!run.length) return;
+          const list = run;
+          run = [];
+          const results: Map<number, BatchOutcome> = batchSize > 1 && list.length > 1
+            ? await writeOrders(list.map((d) => ({ key: d.id, order: d.body as Order })), wctx)
+            : new Map();
+          for (const doc of list) {
+            let r = results.get(doc.id);
+            if (!r) {
+              try { r = { ok: true, result: await ODOO_WRITERS.order!(doc.body, wctx) }; } catch (err) { r = { ok: false, error: err }; }
+            }
+            if (r.ok) landed(doc, r.result); else fail(doc, r.error);
+          }
+        };
+        for (const doc of page) {
+          if (doc.odooId !== null) {
+            await flush();
+            already++;
+            note(`${doc.businessKey ?? doc.type}: already ${doc.odooModel} ${doc.odooId}`);
+            continue;
+          }
+          if (doc.body.type === 'order' && doc.body.purpose === 'original') { run.push(doc); continue; }
+          await flush();
+          try { landed(doc, await ODOO_WRITERS[doc.body.type]!(doc.body, wctx)); } catch (err) { fail(doc, err); }
         }
-        try {
-          const result = await ODOO_WRITERS[doc.body.type]!(doc.body, { client: deps.odoo(), profile, log: ctx.log });
-          await setOdooLink(deps.knex, doc.id, result);
-          notes.push(result.note);
-        } catch (err) {
-          const e = coerceError(err);
-          if (e.retryable) throw e;
-          failed++;
-          ctx.problems.push(new GatewayError(e.code, `${doc.type} ${doc.businessKey ?? doc.ordinal}: ${e.message}`, { ...e.details, documentId: doc.id }));
-        }
+        await flush();
+        await setOdooLinks(deps.knex, links);
+        done += page.length;
+        await progress.tick(done);
       }
-      return `${notes.join('; ')}${failed ? `${notes.length ? '; ' : ''}${failed} document(s) not written` : ''}`;
+      const counted = written + already > MAX_NOTES
+        ? [`${written} document(s) written${already ? `, ${already} already in Odoo` : ''} (the first: ${notes.slice(0, 3).join('; ')})`]
+        : notes;
+      return `${counted.join('; ')}${failed ? `${counted.length ? '; ' : ''}${failed} document(s) not written` : ''}`;
     },
   };
 }

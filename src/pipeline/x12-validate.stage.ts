@@ -15,7 +15,6 @@ import { knexHistory } from '../store/history';
 import type { InboundStage } from './inbound-stages';
 import { ackKey, enqueueOutbound } from './outbox';
 import { flagX12Duplicates, x12Context } from './x12-inspect';
-import { collectAcceptedSets, type PendingX12Set } from '../translators/translate-x12';
 
 /**
  * Matches the TA1s and accepted 997/999s of a received message to what we sent, and turns a
@@ -87,13 +86,14 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
       if (ctx.sniffed?.standard !== 'X12') return 'not X12: left to the EDIFACT engine';
       // 997/999 sets are kept whole: they acknowledge what we sent.
       const functionalAcks: { ic: InterchangeDetail; segments: readonly RawSegment[]; accepted: boolean }[] = [];
-      const pending: PendingX12Set[] = [];
-      const keepForTranslation = collectAcceptedSets(pending);
+      // The sets themselves are not kept: translation reads the content again, once duplicates are
+      // known, and stores their documents as it goes (translate.stage.ts), so that a file of 88,000
+      // orders is never in memory as segments or documents. Every set's result stays (the 997 lists them).
+      const validation = x12Context(deps.config, ctx.partners);
       const result = validateX12Bytes(ctx.content, {
-        ...x12Context(deps.config, ctx.partners),
+        ...validation,
         onSet: (set, segments, g, ic) => {
           if (set.type === '997' || set.type === '999') functionalAcks.push({ ic, segments, accepted: set.status !== 'rejected' });
-          keepForTranslation(set, segments, g, ic);
         },
       });
       await flagX12Duplicates(knexHistory(deps.knex), result, ctx.partners, ctx.message.id);
@@ -128,7 +128,7 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
         }
       });
       ctx.x12 = result;
-      ctx.x12Sets = pending;
+      ctx.x12Validation = validation;
       const ics = result.report.interchanges;
       const usable = result.interchanges.filter((i) => i.report.status === 'accepted' && !i.report.duplicate);
       const accepted = usable.reduce((n, i) => n + i.report.groups.reduce((m, g) => m + g.acceptedCount, 0), 0);

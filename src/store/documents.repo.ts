@@ -32,28 +32,51 @@ export function businessKey(doc: CanonicalDocument): string | undefined {
  */
 export async function saveDocuments(db: Knex | Knex.Transaction, messageId: number,
   docs: { ordinal: number; sourceControl: string; document: CanonicalDocument }[]): Promise<void> {
-  for (const d of docs) {
+  // Several rows a statement: a file of 88,000 orders is a few hundred statements, not 88,000.
+  for (let i = 0; i < docs.length; i += SAVE_ROWS) {
+    const chunk = docs.slice(i, i + SAVE_ROWS);
     await db.raw(
       `INSERT INTO documents (message_id, ordinal, partner_id, type, business_key, source_control, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)
+       VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ')}
        ON CONFLICT (message_id, ordinal) DO UPDATE SET partner_id = EXCLUDED.partner_id, type = EXCLUDED.type,
          business_key = EXCLUDED.business_key, source_control = EXCLUDED.source_control, body = EXCLUDED.body, updated_at = clock_timestamp()`,
-      [messageId, d.ordinal, d.document.partnerId, d.document.type, businessKey(d.document) ?? null, d.sourceControl, JSON.stringify(d.document)]);
+      chunk.flatMap((d) => [messageId, d.ordinal, d.document.partnerId, d.document.type, businessKey(d.document) ?? null, d.sourceControl, JSON.stringify(d.document)]));
   }
 }
 
+const SAVE_ROWS = 200;
+
 export async function listDocuments(db: Knex, messageId: number): Promise<StoredDocument[]> {
   const rows = await db('documents').where({ message_id: messageId }).orderBy('ordinal');
-  return rows.map((r) => ({
+  return rows.map(documentFromRow);
+}
+
+/** A documents row as a StoredDocument. */
+export function documentFromRow(r: Record<string, any>): StoredDocument {
+  return {
     id: Number(r.id), messageId: Number(r.message_id), ordinal: r.ordinal, partnerId: r.partner_id, type: r.type,
     businessKey: r.business_key, sourceControl: r.source_control, body: typeof r.body === 'string' ? JSON.parse(r.body) : r.body,
     odooModel: r.odoo_model, odooId: r.odoo_id === null ? null : Number(r.odoo_id),
-  }));
+  };
 }
 
 /** Records the Odoo record a document became: the store's half of the idempotency key. */
 export async function setOdooLink(db: Knex | Knex.Transaction, documentId: number, odoo: { model: string; id: number }): Promise<void> {
   await db('documents').where({ id: documentId }).update({ odoo_model: odoo.model, odoo_id: odoo.id, updated_at: db.raw('clock_timestamp()') });
+}
+
+/** setOdooLink for many documents, in one transaction (all of a page's links, or none). */
+export async function setOdooLinks(db: Knex, links: { id: number; model: string; odooId: number }[]): Promise<void> {
+  if (!links.length) return;
+  await db.transaction(async (trx) => {
+    for (let i = 0; i < links.length; i += SAVE_ROWS) {
+      const chunk = links.slice(i, i + SAVE_ROWS);
+      await trx.raw(
+        `UPDATE documents d SET odoo_model = v.model, odoo_id = v.odoo_id, updated_at = clock_timestamp()
+         FROM (VALUES ${chunk.map(() => '(?::bigint, ?::text, ?::bigint)').join(', ')}) AS v (id, model, odoo_id) WHERE d.id = v.id`,
+        chunk.flatMap((l) => [l.id, l.model, l.odooId]));
+    }
+  });
 }
 
 /** The stored document that became an Odoo record (the Order behind a sale order), newest first. */

@@ -3,6 +3,7 @@ import type { RawSegment } from '../parsers/x12/segment-reader';
 import type { SetResult } from '../parsers/x12/set-validator';
 import type { GroupDetail, InterchangeDetail } from '../parsers/x12/x12-validator';
 import type { PartnerRegistry } from '../partners/partner-registry';
+import type { PartnerProfile } from '../partners/profile.schema';
 import type { SetTranslator } from './context';
 import { segsFromElements, type Seg, type TranslationIssue } from './segments';
 import { translateFunctionalAck, translateTa1 } from './x12/functional-ack';
@@ -53,16 +54,16 @@ export interface TranslatedSet {
   issues: TranslationIssue[];
 }
 
-/**
- * Translates what validation collected: TA1s and accepted sets, only from interchanges that were
- * accepted and are not duplicates (a duplicate is stored for audit, never translated again).
- */
-export function translateX12(interchanges: InterchangeDetail[], pending: PendingX12Set[], partners: PartnerRegistry): TranslatedSet[] {
+/** The profile of an interchange whose sets are translated: accepted, not a duplicate, from a known partner. */
+export function usableX12Profile(ic: InterchangeDetail, partners: PartnerRegistry) {
+  return ic.report.status === 'accepted' && !ic.report.duplicate && ic.report.partnerId ? partners.get(ic.report.partnerId) : undefined;
+}
+
+/** The TA1s of the usable interchanges, as documents: they come first in a message's documents. */
+export function translateX12Ta1s(interchanges: InterchangeDetail[], partners: PartnerRegistry): TranslatedSet[] {
   const out: TranslatedSet[] = [];
-  const usable = (ic: InterchangeDetail) => ic.report.status === 'accepted' && !ic.report.duplicate && ic.report.partnerId
-    ? partners.get(ic.report.partnerId) : undefined;
   for (const ic of interchanges) {
-    const profile = usable(ic);
+    const profile = usableX12Profile(ic, partners);
     if (!profile) continue;
     for (const ta1 of ic.ta1s) {
       const [seg] = segsFromElements([ta1.elements], ta1.delimiters.component);
@@ -70,8 +71,25 @@ export function translateX12(interchanges: InterchangeDetail[], pending: Pending
       out.push({ source, type: 'TA1', document: translateTa1(seg, { profile, source }), issues: [] });
     }
   }
+  return out;
+}
+
+/** One set as the validator hands it over, translated; undefined for a rejected set or a type we do not translate. */
+export function translateX12Set(set: SetResult, segments: readonly RawSegment[], group: GroupDetail, ic: InterchangeDetail, profile: PartnerProfile): TranslatedSet | undefined {
+  const pending: PendingX12Set[] = [];
+  collectAcceptedSets(pending)(set, segments, group, ic);
+  const [p] = pending;
+  return p && { source: p.source, type: p.type, ...X12_TRANSLATORS[p.type](p.segs, { profile, source: p.source }) };
+}
+
+/**
+ * Translates what validation collected: TA1s and accepted sets, only from interchanges that were
+ * accepted and are not duplicates (a duplicate is stored for audit, never translated again).
+ */
+export function translateX12(interchanges: InterchangeDetail[], pending: PendingX12Set[], partners: PartnerRegistry): TranslatedSet[] {
+  const out = translateX12Ta1s(interchanges, partners);
   for (const p of pending) {
-    const profile = usable(p.interchange);
+    const profile = usableX12Profile(p.interchange, partners);
     if (!profile) continue;
     out.push({ source: p.source, type: p.type, ...X12_TRANSLATORS[p.type](p.segs, { profile, source: p.source }) });
   }

@@ -2,7 +2,7 @@ import type { OrderLine } from '../../canonical';
 import { GatewayError } from '../../errors/gateway-error';
 import type { PartnerProfile } from '../../partners/profile.schema';
 import type { OdooClient } from '../client/odoo-client';
-import { describeItem, productKeys } from './keys';
+import { describeItem, productKeys, type ProductKey } from './keys';
 
 /**
  * Finding our records in Odoo by the names partners and profiles use. Reads only: the writers
@@ -64,26 +64,40 @@ export async function findAddress(client: OdooClient, ref: string): Promise<numb
 }
 
 /**
+ * What product lookups found, by field and value (null: looked up, no product). A writer of many
+ * orders keeps one for a file, so each item is asked of Odoo once, not once per order.
+ */
+export type ProductCache = Record<ProductKey['field'], Map<string, number | null>>;
+export const newProductCache = (): ProductCache => ({ default_code: new Map(), barcode: new Map() });
+
+/** Looks up, in one read per field, the keys the cache does not know yet. */
+export async function fetchProducts(client: OdooClient, keys: ProductKey[], cache: ProductCache): Promise<void> {
+  for (const field of ['default_code', 'barcode'] as const) {
+    const values = [...new Set(keys.filter((k) => k.field === field && !cache[field].has(k.value)).map((k) => k.value))];
+    if (!values.length) continue;
+    const rows = await client.searchRead<{ id: number; default_code: string | false; barcode: string | false }>('product.product', [[field, 'in', values]], ['id', 'default_code', 'barcode']);
+    const byValue = new Map<string, number>();
+    for (const row of rows) {
+      const v = row[field];
+      if (typeof v === 'string' && !byValue.has(v)) byValue.set(v, row.id);
+    }
+    for (const v of values) cache[field].set(v, byValue.get(v) ?? null);
+  }
+}
+
+/**
  * Product ids for lines, by each line's keys (productKeys) in two reads. Every line that finds
  * nothing is named in one exception, so a person fixes them all at once.
  */
-export async function resolveProducts(client: OdooClient, profile: PartnerProfile, lines: { lineNumber?: string; productCode?: string; ids: OrderLine['ids'] }[]): Promise<Map<number, number>> {
+export async function resolveProducts(client: OdooClient, profile: PartnerProfile, lines: { lineNumber?: string; productCode?: string; ids: OrderLine['ids'] }[],
+  cache: ProductCache = newProductCache()): Promise<Map<number, number>> {
   const keysOf = lines.map((l) => productKeys(profile, l));
-  const byField = { default_code: new Map<string, number>(), barcode: new Map<string, number>() };
-  for (const field of ['default_code', 'barcode'] as const) {
-    const values = [...new Set(keysOf.flat().filter((k) => k.field === field).map((k) => k.value))];
-    if (!values.length) continue;
-    const rows = await client.searchRead<{ id: number; default_code: string | false; barcode: string | false }>('product.product', [[field, 'in', values]], ['id', 'default_code', 'barcode']);
-    for (const row of rows) {
-      const v = row[field];
-      if (typeof v === 'string' && !byField[field].has(v)) byField[field].set(v, row.id);
-    }
-  }
+  await fetchProducts(client, keysOf.flat(), cache);
   const found = new Map<number, number>();
   const missing: string[] = [];
   lines.forEach((line, i) => {
-    const key = keysOf[i].find((k) => byField[k.field].has(k.value));
-    if (key) found.set(i, byField[key.field].get(key.value)!);
+    const key = keysOf[i].find((k) => cache[k.field].get(k.value) != null);
+    if (key) found.set(i, cache[key.field].get(key.value)!);
     else missing.push(`line ${line.lineNumber ?? i + 1}: ${describeItem(line)}`);
   });
   if (missing.length) {

@@ -68,15 +68,15 @@ async function createAddress(client: OdooClient, order: Order, party: Party, cus
   return r.ids[0];
 }
 
-function loadFailed(model: string, messages: { message: string }[]): GatewayError {
+export function loadFailed(model: string, messages: { message: string }[]): GatewayError {
   return new GatewayError('ODOO_VALIDATION', `Odoo refused the ${model} import, nothing was written: ${messages.map((m) => m.message).join('; ') || 'no reason given'}`, { messages });
 }
 
-async function resolveAll(order: Order, ctx: WriterContext): Promise<{ resolved: ResolvedOrder; createAddress?: Party }> {
+export async function resolveAll(order: Order, ctx: WriterContext): Promise<{ resolved: ResolvedOrder; createAddress?: Party }> {
   const { client, profile } = ctx;
   const customerId = await requireCustomer(client, profile);
   const shipping = await resolveShipping(client, order, customerId, ctx);
-  const byIndex = await resolveProducts(client, profile, order.lines);
+  const byIndex = await resolveProducts(client, profile, order.lines, ctx.products);
   const products = new Map(order.lines.map((l, i) => [l.lineNumber, byIndex.get(i)!]));
   // The pricelist decides the order's currency: written whenever the profile names one for it.
   const pricelistId = await resolvePricelist(client, order, profile, customerId);
@@ -88,7 +88,7 @@ async function resolveAll(order: Order, ctx: WriterContext): Promise<{ resolved:
   return { resolved: { customerId, shippingId: shipping.id, products, pricelistId, warehouseId, uoms }, createAddress: shipping.create };
 }
 
-async function confirm(client: OdooClient, id: number, ctx: WriterContext): Promise<boolean> {
+export async function confirm(client: OdooClient, id: number, ctx: WriterContext): Promise<boolean> {
   if (!ctx.profile.odoo.autoConfirm) return false;
   // Read first: confirming twice is a UserError, and a timed-out confirm may have gone through.
   const [so] = await client.read<{ state: string }>('sale.order', [id], ['state']);

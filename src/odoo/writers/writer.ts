@@ -2,11 +2,14 @@ import type { CanonicalDocument } from '../../canonical';
 import type { Logger } from '../../log/logger';
 import type { PartnerProfile } from '../../partners/profile.schema';
 import type { OdooClient } from '../client/odoo-client';
+import type { ProductCache } from './lookups';
 
 export interface WriterContext {
   client: OdooClient;
   profile: PartnerProfile;
   log: Logger;
+  /** Products already looked up (a file's worth of orders asks for each item once); a fresh one per write without it. */
+  products?: ProductCache;
 }
 
 /** The Odoo record a document became (recorded on the documents row), and a line for the audit trail. */
