@@ -77,6 +77,8 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
  */
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
+  // The daemon owns SIGTERM from here on, before its modules load (src/daemon/signals.ts).
+  if (commandName(argv) === 'run') (await import('../daemon/signals')).holdSignals();
   // Only before any command: `partners new --version 004010` is that command's own option, so
   // commander's program-wide .version() (which takes --version anywhere) is not used.
   if (commandName(argv) === undefined && argv.includes('--version')) {

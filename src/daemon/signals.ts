@@ -1,5 +1,20 @@
 import type { Logger } from '../log/logger';
 
+/** A signal that came before stopOnSignal was listening (holdSignals caught it). */
+let held: NodeJS.Signals | undefined;
+let holder: ((signal: NodeJS.Signals) => void) | undefined;
+
+/**
+ * From the first line of a daemon: a SIGTERM or SIGINT that comes while modules load or the store
+ * opens is kept for stopOnSignal instead of killing the process mid-start (Node's default).
+ */
+export function holdSignals(): void {
+  if (holder) return;
+  holder = (signal) => { held ??= signal; };
+  process.on('SIGTERM', holder);
+  process.on('SIGINT', holder);
+}
+
 export interface SignalOptions {
   /** The process is gone at most this long after the first signal, whatever is still stopping. */
   deadlineMs: number;
@@ -37,5 +52,11 @@ export function stopOnSignal(stop: () => Promise<void>, log: Logger, options: Si
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    if (holder) {
+      process.off('SIGTERM', holder);
+      process.off('SIGINT', holder);
+      holder = undefined;
+    }
+    if (held) onSignal(held);
   });
 }

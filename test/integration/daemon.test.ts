@@ -47,6 +47,16 @@ describe('daemon', () => {
     expect((await exited(daemon)).code).toBe(0);
   }, 240_000);
 
+  it('stops cleanly on a SIGTERM that comes while it is still starting', async () => {
+    const ws = workspace();
+    const daemon = startDaemon(ws);
+    await new Promise((r) => setTimeout(r, 300)); // the store is still opening
+    daemon.kill('SIGTERM');
+    expect(await exited(daemon)).toEqual({ code: 0, signal: null });
+    expect(daemon.output()).toContain('"msg":"gateway stopped"');
+    expect(fs.existsSync(path.join(ws.home, 'store', 'owner.json'))).toBe(false);
+  });
+
   it('picks up a dropped file, archives it, and the CLI reads the log while it runs', async () => {
     const ws = workspace();
     const daemon = startDaemon(ws);
