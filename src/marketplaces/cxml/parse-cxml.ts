@@ -125,18 +125,19 @@ export function parseCxml(bytes: Buffer): CxmlDocument {
   const payloadID = attr(root, 'payloadID');
   if (!payloadID) throw new CxmlSyntaxError('cXML/@payloadID is missing');
   const header = node(root.Header);
-  if (!header) throw new CxmlSyntaxError('cXML/Header is missing');
   const request = node(root.Request);
+  // A Request comes with a Header (From, To, Sender); a Response stands alone.
+  if (!header && root.Response === undefined) throw new CxmlSyntaxError('cXML/Header is missing');
   const requestType = request
     ? Object.keys(request).find((k) => !k.startsWith('@') && k !== '#text') ?? '(empty Request)'
     : root.Response !== undefined ? 'Response' : root.Message !== undefined ? 'Message' : '(no Request)';
-  const senderNode = node(header.Sender);
+  const senderNode = node(header?.Sender);
   return {
     payloadID,
     timestamp: attr(root, 'timestamp'),
     version: attr(root, 'version') ?? /cXML\/([\d.]+)\/cXML\.dtd/.exec(source.slice(0, 1024))?.[1],
-    from: credentials(node(header.From)),
-    to: credentials(node(header.To)),
+    from: credentials(node(header?.From)),
+    to: credentials(node(header?.To)),
     sender: credentials(senderNode),
     requestType,
     deploymentMode: attr(request, 'deploymentMode'),
