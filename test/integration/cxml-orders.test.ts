@@ -130,6 +130,15 @@ describe.each(BACKENDS)('cXML OrderRequests at POST /cxml/<partner> on %s', (bac
     expect(await messageCount()).toBe(count);
   });
 
+  it('refuses a body over 5 MB with HTTP 413 and a cXML Response, storing nothing', async () => {
+    const count = await messageCount();
+    const big = orderRequest({ payloadID: 'p-big@coupa.test', orderID: 'CB-PO-BIG' }).replace('call ahead.', `call ahead.${' '.repeat(5 * 1024 * 1024)}`);
+    const r = await post(big);
+    expect(r).toMatchObject({ http: 413, status: 400 });
+    expect(r.text).toMatch(/larger than/);
+    expect(await messageCount()).toBe(count);
+  });
+
   it('an unknown SupplierPartID is accepted (200) and the message becomes an exception naming the item; a replay after the product exists writes the order', async () => {
     const r = await post(orderRequest({ payloadID: 'p-unknown@coupa.test', orderID: 'CB-PO-UNKNOWN', part: 'ODW-9999' }));
     expect(r).toMatchObject({ http: 200, status: 200 });
