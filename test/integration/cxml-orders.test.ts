@@ -4,7 +4,7 @@ import type { Runtime } from '../../src/daemon/runtime';
 import { startHttpServer, type HttpServer } from '../../src/http/http-server';
 import { requestReplay } from '../../src/pipeline/replay';
 import { listDocuments } from '../../src/store/documents.repo';
-import { getEvents, getMessage, listMessages } from '../../src/store/messages.repo';
+import { getContent, getEvents, getMessage, listMessages } from '../../src/store/messages.repo';
 import { BACKENDS, eventually, PROFILES } from '../helpers';
 import { linesOf, odooRuntime, ordersFor, settled, startSandbox, type SandboxOdoo } from '../odoo-helpers';
 
@@ -61,6 +61,10 @@ describe.each(BACKENDS)('cXML OrderRequests at POST /cxml/<partner> on %s', (bac
 
     const [m] = await cxmlMessages();
     expect(m).toMatchObject({ transport: 'cxml', transportRef: 'coupa-buyer/p-1001@coupa.test', partnerId: 'coupa-buyer' });
+    // Stored as sent but for the shared secret, which stays out of the message log.
+    const stored = (await getContent(rt.store.knex, m.id))!.toString('utf8');
+    expect(stored).not.toContain(SECRET);
+    expect(stored).toBe(xml.replace(`<SharedSecret>${SECRET}</SharedSecret>`, '<SharedSecret>[redacted]</SharedSecret>'));
     expect(await settled(rt, m.id)).toMatchObject({ status: 'done' });
     const [so, ...more] = ordersFor(sb, 'CB-PO-1001');
     expect(more).toEqual([]);

@@ -28,3 +28,14 @@ export function checkSender(sender: CxmlCredential[], cxml: CxmlProfile, env: No
   if (!mine || !matches) return { ok: false, status: 401, reason: 'the Sender credential or shared secret is not the one agreed for this buyer' };
   return { ok: true };
 }
+
+/**
+ * The document as stored: the SharedSecret's content replaced by [redacted], byte for byte
+ * otherwise (read as latin1, so any encoding survives). The secret has done its work at the door;
+ * kept, it would be readable by anyone who may read the message log (`messages show --raw`).
+ */
+export function redactSharedSecret(bytes: Buffer): Buffer {
+  const text = bytes.toString('latin1');
+  const redacted = text.replace(/(<SharedSecret\b[^>]*>)[\s\S]*?(<\/SharedSecret>)/g, '$1[redacted]$2');
+  return redacted === text ? bytes : Buffer.from(redacted, 'latin1');
+}

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Runtime } from '../../daemon/runtime';
-import { checkSender } from './credential';
+import { checkSender, redactSharedSecret } from './credential';
 import { orderFromCxml } from './order-request';
 import { CXML_MAX_BYTES, CxmlSyntaxError, parseCxml } from './parse-cxml';
 import { cxmlResponse, type CxmlStatus } from './response';
@@ -75,17 +75,19 @@ export async function registerCxmlRoutes(app: FastifyInstance, rt: Runtime): Pro
         return send(reply, 400, `cXML/Request holds ${doc.requestType}: this endpoint takes OrderRequest`);
       }
       const { order, issues } = orderFromCxml(doc, profile);
+      // Stored without the shared secret (see redactSharedSecret); the payloadID, not the bytes, says "the same request".
+      const content = redactSharedSecret(body);
       const filename = `OrderRequest-${(order?.poNumber ?? doc.payloadID).replace(/[^A-Za-z0-9._-]/g, '_')}.xml`;
       const bad = issues.filter((i) => !i.business);
       if (bad.length) {
         const reason = bad.slice(0, 10).map((i) => i.message).join('; ');
         // Recorded for operations as a refused receipt (no job); without the payloadID as its key, so a corrected resend is taken.
-        await rt.receive({ content: body, transport: 'cxml', partnerId: profile.id, filename, refused: { code: 'CXML_INVALID', reason } })
+        await rt.receive({ content, transport: 'cxml', partnerId: profile.id, filename, refused: { code: 'CXML_INVALID', reason } })
           .catch((err) => plog.error({ err: (err as Error).message }, 'could not record the refused cXML'));
         return send(reply, 400, reason);
       }
       try {
-        const r = await rt.receive({ content: body, transport: 'cxml', transportRef: `${profile.id}/${doc.payloadID}`, partnerId: profile.id, filename });
+        const r = await rt.receive({ content, transport: 'cxml', transportRef: `${profile.id}/${doc.payloadID}`, partnerId: profile.id, filename });
         plog.info({ payloadID: doc.payloadID, messageId: r.messageId, outcome: r.outcome }, 'cXML OrderRequest received: 200');
         return send(reply, 200);
       } catch (err) {
