@@ -28,7 +28,7 @@ export const PartySchema = z.object({
 
 /** Where a canonical document came from: enough to find the exact bytes again. */
 export const SourceSchema = z.object({
-  standard: z.enum(['X12', 'EDIFACT', 'REST']),
+  standard: z.enum(['X12', 'EDIFACT', 'REST', 'cXML']),
   version: z.string(),
   senderId: z.string(),
   receiverId: z.string(),
@@ -48,6 +48,8 @@ export const ItemIdsSchema = z.object({
   ean: z.string().optional(),
   buyerItem: z.string().optional(),
   vendorItem: z.string().optional(),
+  /** cXML SupplierPartAuxiliaryID: the supplier's second key beside vendorItem (a configuration, a lot), kept to echo back. */
+  vendorItemAux: z.string().optional(),
   sku: z.string().optional(),
 });
 

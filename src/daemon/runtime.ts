@@ -17,6 +17,7 @@ import type { ResilientOdooClient } from '../odoo/client/odoo-client';
 import { OdooEventScanner } from '../odoo/events/event-scanner';
 import { odooStage } from '../pipeline/odoo.stage';
 import { longestDuplicateWindowDays } from '../pipeline/flag-duplicates';
+import { marketplaceStages } from '../marketplaces';
 
 /** The parts every gateway process shares: store, queue, partners, and the inbox into them. */
 export interface Runtime {
@@ -82,7 +83,7 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
   let sandboxUrl: string | undefined;
   const odoo = () => (client ??= createOdooClient(config, log, sandboxUrl && !config.odoo.url ? { url: sandboxUrl } : {}));
   const inboundStages = () => [...DEFAULT_INBOUND_STAGES, x12ValidateStage({ knex: store.knex, queue, config }), edifactValidateStage({ knex: store.knex, queue, config }),
-    translateStage({ knex: store.knex }),
+    ...marketplaceStages({ knex: store.knex }), translateStage({ knex: store.knex }),
     ...(config.odoo.enabled ? [odooStage({ knex: store.knex, odoo })] : [])];
   const odooEvents = new OdooEventScanner({ knex: store.knex, queue, config, partners, odoo, log: log.child({ component: 'odoo-events' }) });
 

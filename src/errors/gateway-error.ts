@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   INTERCHANGE_DUPLICATE: { retryable: false, exit: 1 },
   PARTNER_REJECTED: { retryable: false, exit: 1 },
   TRANSLATION_FAILED: { retryable: false, exit: 1 },
+  /** A cXML document that is not a valid OrderRequest (src/marketplaces/cxml): the errors name the element path. */
+  CXML_INVALID: { retryable: false, exit: 1 },
   /** A canonical document that cannot become the partner's EDI (a delimiter in a value, no SSCC prefix ...). */
   DOCUMENT_UNRENDERABLE: { retryable: false, exit: 1 },
   // Odoo said no (src/odoo/client/odoo-errors.ts maps Odoo's error.data.name to these), keeping its message.

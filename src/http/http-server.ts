@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../daemon/runtime';
 import { as2Receiver, type As2ReceiverDeps } from '../transports/as2/as2.receiver';
 import { registerApiRoutes } from './api.routes';
+import { registerMarketplaceRoutes } from '../marketplaces';
 import { bearerMatches, isOpenRoute, queryTokenMatches } from './bearer-auth';
 
 export interface HttpServer {
@@ -65,6 +66,7 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
       return reply.code(r.status).headers(r.headers).send(r.body);
     });
   });
+  await registerMarketplaceRoutes(app, rt);
   if (token) {
     registerApiRoutes(app, rt.store.knex);
     // Odoo's webhooks are hints, not data: a scan re-reads Odoo by cursor, so a lost or repeated hint changes nothing.

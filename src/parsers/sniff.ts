@@ -1,3 +1,5 @@
+import { CXML_HEAD_BYTES, sniffCxml } from '../marketplaces/cxml/sniff-cxml';
+
 /**
  * A first look at received bytes: which standard, and who sent it to whom. Enough to route the
  * file to its partner at receipt; the full readers (X12, EDIFACT) validate everything else.
@@ -19,6 +21,17 @@ export type Sniffed =
       syntax: string;
       testIndicator?: string;
     }
+  | {
+      /** A cXML document (src/marketplaces/cxml): the sender is its Header/Sender credential (qualifier = domain). */
+      standard: 'cXML';
+      sender: { qualifier: string; id: string };
+      receiver: { qualifier: string; id: string };
+      /** The payloadID. */
+      controlNumber: string;
+      /** What the Request (or Response, Message) holds, e.g. OrderRequest. */
+      documentType: string;
+      version?: string;
+    }
   | { standard: 'unknown'; reason: string };
 
 const HEAD_BYTES = 4096;
@@ -35,6 +48,10 @@ export function sniff(bytes: Uint8Array): Sniffed {
   const text = leadingText(bytes);
   if (text.startsWith('ISA')) return sniffX12(text);
   if (text.startsWith('UNA') || text.startsWith('UNB')) return sniffEdifact(text);
+  if (text.startsWith('<')) {
+    const cxml = sniffCxml(Buffer.from(bytes.subarray(0, CXML_HEAD_BYTES)).toString('utf8'));
+    if (cxml) return cxml;
+  }
   const preview = JSON.stringify(text.slice(0, 20));
   return { standard: 'unknown', reason: `neither an X12 interchange (ISA) nor an EDIFACT one (UNA/UNB): starts with ${preview}` };
 }

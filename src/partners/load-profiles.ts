@@ -129,12 +129,13 @@ export function loadProfiles(dir: string): LoadedProfiles {
     const keys = [
       ...p.identifiers.x12.map((i, n) => [`X12 ${i.qualifier}:${i.id}`, `X12 ${i.qualifier}:${i.id}`, ['identifiers', 'x12', n]] as const),
       ...p.identifiers.edifact.map((i, n) => [`EDIFACT ${i.id}:${i.qualifier ?? ''}`, `EDIFACT ${i.id}${i.qualifier ? ` (qualifier ${i.qualifier})` : ''}`, ['identifiers', 'edifact', n]] as const),
+      ...(p.cxml ? [[`cXML ${p.cxml.domain.toLowerCase()}:${p.cxml.identity.toLowerCase()}`, `cXML ${p.cxml.domain} ${p.cxml.identity}`, ['cxml', 'identity']] as const] : []),
       [`id ${p.id}`, `id '${p.id}'`, ['id']] as const,
     ];
     for (const [key, label, at] of keys) {
       const other = claims.get(key);
       if (other && other !== p) {
-        issues.push({ file: fileOf.get(p)!, ...atOf.get(p)!(at), path: at[0] === 'id' ? 'id' : 'identifiers',
+        issues.push({ file: fileOf.get(p)!, ...atOf.get(p)!(at), path: at[0] === 'id' ? 'id' : at[0] === 'cxml' ? 'cxml.identity' : 'identifiers',
           message: `${label} is also claimed by partner '${other.id}' (${fileOf.get(other)})` });
       } else {
         claims.set(key, p);

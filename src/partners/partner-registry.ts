@@ -23,8 +23,15 @@ export class PartnerRegistry {
       (i) => i.id === id && (!qualifier || !i.qualifier || i.qualifier === qualifier)));
   }
 
+  /** A kind: cxml buyer by its Sender credential; domains and identities compare without regard to case, as cXML's do. */
+  byCxml(domain: string, identity: string): PartnerProfile | undefined {
+    return this.profiles.find((p) => p.kind === 'cxml' && p.cxml
+      && p.cxml.domain.toLowerCase() === domain.toLowerCase() && p.cxml.identity.toLowerCase() === identity.toLowerCase());
+  }
+
   senderOf(s: Sniffed): PartnerProfile | undefined {
     if (s.standard === 'X12') return this.byX12(s.sender.qualifier, s.sender.id);
+    if (s.standard === 'cXML') return s.sender ? this.byCxml(s.sender.qualifier, s.sender.id) : undefined;
     if (s.standard === 'EDIFACT') return this.byEdifact(s.sender.id, s.sender.qualifier);
     return undefined;
   }

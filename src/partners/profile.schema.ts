@@ -7,6 +7,7 @@ import type { CrossReferences } from './cross-references';
 import { As2TransportSchema } from '../transports/as2/as2.schema';
 import { AS2_DESCRIPTIONS, SFTP_DESCRIPTIONS, withDescriptions } from './transport-descriptions';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../translators/partner-time';
+import { CxmlProfileSchema } from '../marketplaces/cxml/cxml.schema';
 
 /**
  * The partner profile: one YAML file per partner, written by EDI analysts. This is the one schema;
@@ -191,17 +192,21 @@ export const PartnerProfileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes, e.g. acme-retail')
     .describe("The partner's id: lower-case letters, digits and dashes, e.g. acme-retail. Must be the name of the profile's folder."),
   name: z.string().min(1).describe("The partner's name, as lists and messages show it."),
+  kind: z.enum(['edi', 'cxml']).default('edi')
+    .describe('What the partner speaks: edi (X12 or EDIFACT, identified by identifiers) or cxml (a procurement network buyer '
+      + 'that POSTs cXML OrderRequests to /cxml/<id>, identified by the cxml block). Default edi.'),
   mode: z.enum(['test', 'production'])
     .describe('test or production: interchanges with a test partner carry ISA15 = T (EDIFACT UNB 0035 = 1), with a production partner P (no 0035).'),
   identifiers: z.strictObject({
     x12: z.array(X12PartnerIdentity).default([]).describe("The partner's X12 identities (ISA and GS ids). Default: none."),
     edifact: z.array(EdifactPartnerIdentity).default([]).describe("The partner's EDIFACT identities (UNB ids). Default: none."),
-  }).refine((ids) => ids.x12.length + ids.edifact.length > 0, 'at least one X12 or EDIFACT identifier is needed')
-    .describe("How the partner's interchanges name it: X12 and/or EDIFACT ids, at least one."),
+  }).prefault({})
+    .describe("How the partner's interchanges name it: X12 and/or EDIFACT ids, at least one for a kind: edi partner."),
+  cxml: CxmlProfileSchema.optional(),
   documents: z.strictObject({
     inbound: z.array(DocumentSchema).default([]).describe('Documents the partner sends us, each with standard, type and version. Default: none.'),
     outbound: z.array(DocumentSchema).default([]).describe('Documents we send the partner, each with standard, type and version. Default: none.'),
-  }).describe('The documents exchanged with this partner.'),
+  }).prefault({}).describe('The documents exchanged with this partner.'),
   acknowledgments: z.strictObject({
     send: z.array(AckKindSchema).default([])
       .describe("What we send back for the partner's interchanges: TA1, '997' (X12 004010), '999' (X12 005010), CONTRL (EDIFACT). Default: none."),
@@ -249,6 +254,15 @@ export const PartnerProfileSchema = z.strictObject({
     as2: As2TransportForProfile.optional(),
   }).prefault({}).describe('How files travel to and from this partner: the folder pair, SFTP or AS2.'),
 }).superRefine((p, ctx) => {
+  if (p.kind === 'edi' && p.identifiers.x12.length + p.identifiers.edifact.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['identifiers'], message: 'at least one X12 or EDIFACT identifier is needed' });
+  }
+  if (p.kind === 'cxml' && !p.cxml) {
+    ctx.addIssue({ code: 'custom', path: ['kind'], message: 'a kind: cxml partner needs a cxml block (identity, domain, sharedSecretEnv)' });
+  }
+  if (p.kind !== 'cxml' && p.cxml) {
+    ctx.addIssue({ code: 'custom', path: ['cxml'], message: 'a cxml block belongs to a kind: cxml partner: add kind: cxml' });
+  }
   // What no single field shows: documents of a standard need an identity in that standard.
   const docs = [...p.documents.inbound.map((d, i) => ['inbound', i, d] as const), ...p.documents.outbound.map((d, i) => ['outbound', i, d] as const)];
   for (const [dir, i, d] of docs) {

@@ -17,12 +17,14 @@ import { sequentialAllocator, sequentialSsccSerials } from '../translators/x12/c
 import { instantOf } from '../translators/partner-time';
 import type { PartnerRegistry } from './partner-registry';
 import type { PartnerProfile } from './profile.schema';
+import { runCxmlSample } from '../marketplaces/cxml/cxml-sample';
 
 /**
  * `partners test ID`: every sample of a partner through the same validate, translate, ack and
  * render code the gateway runs, compared with the expected files beside it:
  *   samples/inbound/NAME.edi    -> NAME.expected.json (what `translate` prints)
  *                                  NAME.expected-ack.edi (what `ack` prints)
+ *   samples/inbound/NAME.xml    -> NAME.expected.json (a cXML OrderRequest's canonical Order)
  *   samples/outbound/NAME.json  -> NAME.expected.edi (what `render` prints), which our own
  *                                  validator must also accept as the partner would receive it
  * The comparison is exact text, so a change anywhere in the output shows up as a diff an analyst
@@ -45,7 +47,7 @@ export interface SampleRunOptions {
   update?: boolean;
 }
 
-const EDI_FILE = /\.(edi|x12|txt|edifact)$/i;
+const EDI_FILE = /\.(edi|x12|txt|edifact|xml)$/i;
 
 export function sampleDir(profile: PartnerProfile): string | undefined {
   return profile.files ? path.join(profile.files.dir, 'samples') : undefined;
@@ -90,6 +92,7 @@ export function runInboundSample(file: string, profile: PartnerProfile, o: Sampl
   const base = file.replace(EDI_FILE, '');
   const s = sniff(bytes);
   if (s.standard === 'unknown') return [{ sample: name, expected: '', status: 'fail', problems: [s.reason] }];
+  if (s.standard === 'cXML') return [runCxmlSample(bytes, profile, o, base, name, (file, actual, problems) => compare(file, actual, o.update, problems, name))];
   const run = s.standard === 'X12' ? inboundX12(bytes, profile, o) : inboundEdifact(bytes, profile, o);
   const problems: string[] = [];
   if (run.senders.some((p) => p !== profile.id)) problems.push(`the sample's sender is ${run.senders.map((p) => p ?? 'unknown').join(', ')}, not ${profile.id}`);

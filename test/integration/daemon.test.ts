@@ -24,7 +24,7 @@ describe('daemon', () => {
       // Orders first, as a partner's day goes (a 945 answers a picking its order made).
       const samples = (partner: string) => fs.readdirSync(path.join(ws.cwd, 'partner-profiles', partner, 'samples', 'inbound'))
         .filter((f) => !f.includes('.expected')).map((f) => [partner, f] as const);
-      const all = ['acme-retail', 'nordmart', 'summit-grocers', 'swift-3pl'].flatMap(samples);
+      const all = ['acme-retail', 'coupa-buyer', 'nordmart', 'summit-grocers', 'swift-3pl'].flatMap(samples);
       const drop = (partner: string, f: string) => {
         const inDir = path.join(ws.home, 'partners', partner, 'in');
         fs.mkdirSync(inDir, { recursive: true });

@@ -21,7 +21,7 @@ describe('sandbox Odoo', () => {
     const s = await start();
     const refs = (await ex(s, 'res.partner', 'search_read', [[['ref', '!=', false]]], { fields: ['ref', 'barcode', 'type', 'parent_id'] })).result;
     const byRef = Object.fromEntries(refs.map((r: { ref: string }) => [r.ref, r]));
-    for (const ref of ['ACME-RETAIL', 'ACME-ST-0042', 'ACME-ST-0077', 'SUMMIT-GROCERS', 'SUMMIT-DC-EAST', 'SUMMIT-DC-WEST', 'NORDMART', 'SWIFT-3PL']) {
+    for (const ref of ['ACME-RETAIL', 'ACME-ST-0042', 'ACME-ST-0077', 'SUMMIT-GROCERS', 'SUMMIT-DC-EAST', 'SUMMIT-DC-WEST', 'NORDMART', 'SWIFT-3PL', 'COUPA-BUYER']) {
       expect(byRef[ref]).toBeDefined();
     }
     expect(byRef['ACME-ST-0042']).toMatchObject({ type: 'delivery', parent_id: [byRef['ACME-RETAIL'].id, 'ACME Retail'] });

@@ -36,8 +36,9 @@ export function registerPartners(program: Command): void {
       if (opts.json) return printJson(registry.profiles.map(publicProfile));
       process.stdout.write(table(['ID', 'NAME', 'MODE', 'IDENTIFIERS', 'IN', 'OUT', 'ACKS'], registry.profiles.map((p) => [
         p.id, p.name, p.mode,
-        [...p.identifiers.x12.map((i) => `X12 ${i.qualifier}:${i.id}`), ...p.identifiers.edifact.map((i) => `UNB ${i.id}${i.qualifier ? `:${i.qualifier}` : ''}`)].join(', '),
-        p.documents.inbound.map((d) => d.type).join(' '),
+        [...p.identifiers.x12.map((i) => `X12 ${i.qualifier}:${i.id}`), ...p.identifiers.edifact.map((i) => `UNB ${i.id}${i.qualifier ? `:${i.qualifier}` : ''}`),
+          ...(p.cxml ? [`cXML ${p.cxml.domain}:${p.cxml.identity}`] : [])].join(', '),
+        [...p.documents.inbound.map((d) => d.type), ...(p.kind === 'cxml' ? ['OrderRequest'] : [])].join(' '),
         p.documents.outbound.map((d) => d.type).join(' '),
         p.acknowledgments.send.join(' '),
       ])));

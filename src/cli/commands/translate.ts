@@ -4,6 +4,10 @@ import { collectAcceptedSets, translateX12, type PendingX12Set } from '../../tra
 import { collectAcceptedMessages, translateEdifact, type PendingEdifactMessage } from '../../translators/translate-edifact';
 import { printJson } from '../format';
 import { checkFiles } from './validate';
+import { isCxmlFile, translateCxmlFile } from '../../marketplaces/cxml/cxml-translate';
+import { requireProfiles, warnBrokenOnStderr } from '../../partners/require-profiles';
+import { commandContext } from '../context';
+import { checkReadable } from '../read-input';
 
 /**
  * `translate FILE...`: accepted transaction sets -> canonical documents (CONTRACTS.md), stores
@@ -21,7 +25,19 @@ export function registerTranslate(program: Command): void {
       let failed = false;
       const pending: PendingX12Set[] = [];
       const messages: PendingEdifactMessage[] = [];
-      await checkFiles(cmd, files, async ({ partners }, checked) => {
+      // cXML OrderRequests are read by their own reader (src/marketplaces/cxml); X12 and EDIFACT by checkFiles.
+      checkReadable(files);
+      const cxml = files.filter(isCxmlFile);
+      if (cxml.length) {
+        const partners = requireProfiles(commandContext(cmd).config.profilesDir, { onBroken: warnBrokenOnStderr });
+        for (const file of cxml) {
+          const t = translateCxmlFile(file, partners);
+          if (t.order) documents.push(t.order);
+          for (const p of t.problems) { failed = true; process.stderr.write(`${file}: ${p}\n`); }
+        }
+      }
+      const edi = files.filter((f) => !cxml.includes(f));
+      if (edi.length) await checkFiles(cmd, edi, async ({ partners }, checked) => {
         for (const c of checked) {
           if (!c.report.ok) {
             failed = true;

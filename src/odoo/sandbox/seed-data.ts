@@ -54,6 +54,11 @@ export const SEED_PARTNERS: SeedPartner[] = [
     ],
   },
   {
+    // partner-profiles/coupa-buyer (kind cxml): its orders' customer; ship-tos become delivery contacts (createDeliveryAddresses).
+    key: 'coupa', name: 'Coupa Buyer Corp', ref: 'COUPA-BUYER', isCompany: true,
+    address: { street: '1 Market Street', city: 'San Francisco', state: '', zip: '94105', country: 'US' },
+  },
+  {
     key: 'swift', name: 'Swift 3PL', ref: 'SWIFT-3PL', isCompany: true,
     address: { street: '2400 Logistics Way', city: 'Joliet', state: 'IL', zip: '60436', country: 'US' },
   },

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/**
+ * The `cxml` block of a `kind: cxml` profile: who the buyer is on its procurement network and
+ * where its shared secret lives. The secret itself is never in the profile (the environment
+ * variable named here holds it), as the SFTP and AS2 keys are named and not written.
+ */
+export const CxmlProfileSchema = z.strictObject({
+  identity: z.string().min(1)
+    .describe('The buyer\'s identity in Header/Sender/Credential/Identity of its cXML, e.g. AN01000002779 (an Ariba Network id).'),
+  domain: z.string().min(1).default('NetworkID')
+    .describe('The credential domain that identity is in (Header/Sender/Credential/@domain), e.g. NetworkID or DUNS; compared '
+      + 'without regard to case. Default NetworkID.'),
+  sharedSecretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name, e.g. COUPA_BUYER_CXML_SECRET')
+    .describe('The environment variable that holds the shared secret the buyer sends in Header/Sender/Credential/SharedSecret, '
+      + 'e.g. COUPA_BUYER_CXML_SECRET. While it is unset every request of this buyer is answered 500.'),
+}).describe('cXML settings of a kind: cxml partner: the buyer\'s network identity, its credential domain and the shared secret\'s '
+  + 'environment variable. Orders are POSTed to /cxml/<partner id>. SupplierPartID is looked up as our product code '
+  + '(vendorItem) unless crossReferences.items maps it (vendor_item column).');
+
+export type CxmlProfile = z.infer<typeof CxmlProfileSchema>;
