@@ -40,6 +40,9 @@ function installMissing() {
 }
 
 module.exports = async () => {
+  // The SFTP tests' system user, one per run: global-teardown.js removes it, and a second jest run
+  // on the same machine (a developer's targeted run beside CI) must not remove the first one's.
+  process.env.EDI_GATEWAY_SFTP_TEST_USER ??= `edisftp${Math.random().toString(36).slice(2, 8)}`;
   const root = path.resolve(__dirname, '..');
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   installMissing();

@@ -2,10 +2,10 @@
 // system user for their chrooted sshd (test/sftp-server.ts); it goes with the run.
 const { execFileSync } = require('child_process');
 
-const SFTP_TEST_USER = 'edisftp';
-
 module.exports = async () => {
-  if (process.getuid?.() !== 0) return;
+  // Named by global-setup.js for this run alone.
+  const SFTP_TEST_USER = process.env.EDI_GATEWAY_SFTP_TEST_USER;
+  if (!SFTP_TEST_USER || process.getuid?.() !== 0) return;
   try {
     execFileSync('id', ['-u', SFTP_TEST_USER], { stdio: 'ignore' });
   } catch {

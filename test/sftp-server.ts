@@ -10,7 +10,8 @@ import path from 'node:path';
  * what is missing, never skips.
  */
 const SSHD = '/usr/sbin/sshd';
-const USER = 'edisftp';
+/** One system user per jest run (global-setup.js names it), so two runs on one machine never remove each other's. */
+const USER = process.env.EDI_GATEWAY_SFTP_TEST_USER ?? 'edisftp';
 /** sshd refuses a chroot or key files under a world-writable folder such as /tmp or /var/tmp. */
 const PARENT = '/var/lib/edi-gateway-tests';
 

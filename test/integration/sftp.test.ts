@@ -65,7 +65,7 @@ describe('SFTP transport against OpenSSH sshd', () => {
     expect(await t.pollOnce()).toEqual({ received: 0, waiting: 1, failed: 0 }); // first sighting
     expect(await t.pollOnce()).toEqual({ received: 1, waiting: 0, failed: 0 });
     const [m] = (await messagesFor('sftp')).filter((x) => x.filename === 'po-801.edi');
-    expect(m.transportRef).toMatch(new RegExp(`^sftp://edisftp@127\\.0\\.0\\.1:${server.port}${s.dir}/po-801\\.edi#${body.length}:\\d+:[0-9a-f]{16}$`));
+    expect(m.transportRef).toMatch(new RegExp(`^sftp://${server.username}@127\\.0\\.0\\.1:${server.port}${s.dir}/po-801\\.edi#${body.length}:\\d+:[0-9a-f]{16}$`));
     expect(fs.readdirSync(local())).toEqual(['archive']);
     expect(fs.readdirSync(local('archive'))).toEqual([`${m.id}-po-801.edi`]);
     expect(fs.readFileSync(local('archive', `${m.id}-po-801.edi`)).equals(body)).toBe(true);
@@ -214,7 +214,7 @@ describe('SFTP transport against OpenSSH sshd', () => {
     const { ref } = await sender.send({ name: 'INV-9.edi', content });
     await new Promise((r) => setTimeout(r, 100)); // let the last watch events arrive
     watcher.close();
-    expect(ref).toBe(`sftp://edisftp@127.0.0.1:${server.port}/upload/to-acme/INV-9.edi`);
+    expect(ref).toBe(`sftp://${server.username}@127.0.0.1:${server.port}/upload/to-acme/INV-9.edi`);
     expect(names.has('.INV-9.edi.part')).toBe(true); // it was written under the temporary name
     expect(sizes.length).toBeGreaterThan(0);
     expect(sizes.every((n) => n === content.length)).toBe(true);
@@ -269,7 +269,7 @@ describe('SFTP transport against OpenSSH sshd', () => {
       expect(fs.readFileSync(server.local('to-acme', remote.filename), 'utf8')).toBe('855-sftp\n');
       expect(fs.readdirSync(outDir)).not.toContain(remote.filename);
       const trail = await rt.store.knex('message_events').where({ message_id: remote.messageId, stage: 'sent' }).first('detail');
-      expect(trail?.detail).toBe(`sftp://edisftp@127.0.0.1:${server.port}/upload/to-acme/${remote.filename}`);
+      expect(trail?.detail).toBe(`sftp://${server.username}@127.0.0.1:${server.port}/upload/to-acme/${remote.filename}`);
     } finally {
       delete process.env[KEY_ENV];
     }
