@@ -1,11 +1,28 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Knex } from 'knex';
-import { listMessages, type MessageStatus } from '../store/messages.repo';
+import { GatewayError } from '../errors/gateway-error';
+import { requestReplay } from '../pipeline/replay';
+import type { JobQueue } from '../queue/job-queue';
+import { getEvents, getMessage, listMessages, resolveException, type MessageStatus } from '../store/messages.repo';
 
-const STATUSES = new Set(['received', 'processing', 'retrying', 'done', 'exception', 'duplicate']);
+const STATUSES = new Set(['received', 'processing', 'retrying', 'done', 'exception', 'duplicate', 'resolved']);
 
-/** /api: read-only message log for now (the same rows as `messages list --json`). */
-export function registerApiRoutes(app: FastifyInstance, knex: Knex): void {
+/** An error of ours as an HTTP answer: not found 404, a state that does not allow it 409, bad input 400. */
+function fail(reply: FastifyReply, err: unknown) {
+  if (!(err instanceof GatewayError)) throw err;
+  const status = err.code === 'MESSAGE_NOT_FOUND' ? 404 : ['MESSAGE_NOT_EXCEPTION', 'MESSAGE_IN_PROGRESS'].includes(err.code) ? 409 : 400;
+  return reply.code(status).send({ error: err.message, code: err.code });
+}
+
+function messageId(raw: string): number | undefined {
+  return /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : undefined;
+}
+
+/**
+ * /api: the message log (the same rows as `messages list --json`), one message with its trail,
+ * and the two things an operations lead does to an exception: replay it, or resolve it with a note.
+ */
+export function registerApiRoutes(app: FastifyInstance, knex: Knex, queue: JobQueue): void {
   app.get('/api/messages', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     if (q.status && !STATUSES.has(q.status)) return reply.code(400).send({ error: `status must be one of ${[...STATUSES].join(', ')}` });
@@ -16,5 +33,37 @@ export function registerApiRoutes(app: FastifyInstance, knex: Knex): void {
       beforeId: q.before ? Number(q.before) : undefined,
     });
     return { messages: rows };
+  });
+
+  app.get('/api/messages/:id', async (req, reply) => {
+    const id = messageId((req.params as { id: string }).id);
+    if (!id) return reply.code(400).send({ error: 'a message id is a positive whole number' });
+    const message = await getMessage(knex, id);
+    if (!message) return reply.code(404).send({ error: `message ${id} is not in the store`, code: 'MESSAGE_NOT_FOUND' });
+    return { message, events: await getEvents(knex, id) };
+  });
+
+  app.post('/api/messages/:id/replay', async (req, reply) => {
+    const id = messageId((req.params as { id: string }).id);
+    if (!id) return reply.code(400).send({ error: 'a message id is a positive whole number' });
+    try {
+      // Queued, not awaited: the daemon's workers run it; GET /api/messages/{id} follows it.
+      const generation = await requestReplay(knex, queue, id, 'replay requested over the API');
+      return reply.code(202).send({ messageId: id, replay: generation });
+    } catch (err) {
+      return fail(reply, err);
+    }
+  });
+
+  app.post('/api/messages/:id/resolve', async (req, reply) => {
+    const id = messageId((req.params as { id: string }).id);
+    if (!id) return reply.code(400).send({ error: 'a message id is a positive whole number' });
+    const note = typeof (req.body as { note?: unknown } | undefined)?.note === 'string' ? (req.body as { note: string }).note.trim() : '';
+    if (!note) return reply.code(400).send({ error: 'a JSON body { "note": "what was done about it" } is required' });
+    try {
+      return { message: await resolveException(knex, id, note, 'api') };
+    } catch (err) {
+      return fail(reply, err);
+    }
   });
 }

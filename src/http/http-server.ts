@@ -68,7 +68,7 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
   });
   await registerMarketplaceRoutes(app, rt);
   if (token) {
-    registerApiRoutes(app, rt.store.knex);
+    registerApiRoutes(app, rt.store.knex, rt.queue);
     // Odoo's webhooks are hints, not data: a scan re-reads Odoo by cursor, so a lost or repeated hint changes nothing.
     app.post('/api/odoo/webhook', async (_req, reply) => {
       void rt.odooEvents.scanNow().catch((err) => log.warn({ err }, 'Odoo scan after a webhook failed; the next poll retries'));
