@@ -31,7 +31,7 @@ describe('/api/messages', () => {
 
     const one = await call(`/api/messages/${bad.messageId}`);
     expect(one.status).toBe(200);
-    const body = await one.json();
+    const body = (await one.json() as any);
     expect(body.message).toMatchObject({ id: bad.messageId, status: 'exception', errorCode: 'FORMAT_UNKNOWN', filename: 'memo.txt' });
     expect(body.events.map((e: { stage: string }) => e.stage)).toContain('received');
     expect((await call('/api/messages/999999')).status).toBe(404);
@@ -40,20 +40,20 @@ describe('/api/messages', () => {
 
     const replay = await call(`/api/messages/${good.messageId}/replay`, { method: 'POST' });
     expect(replay.status).toBe(202);
-    expect(await replay.json()).toEqual({ messageId: good.messageId, replay: 1 });
+    expect((await replay.json() as any)).toEqual({ messageId: good.messageId, replay: 1 });
     const again = await call(`/api/messages/${good.messageId}/replay`, { method: 'POST' });
     // Refused while the first replay is in the pipeline, or accepted as the next one once it is done.
     expect([409, 202]).toContain(again.status);
-    if (again.status === 409) expect((await again.json()).code).toBe('MESSAGE_IN_PROGRESS');
+    if (again.status === 409) expect(((await again.json() as any)).code).toBe('MESSAGE_IN_PROGRESS');
 
     expect((await call(`/api/messages/${bad.messageId}/resolve`, { method: 'POST', body: '{}' })).status).toBe(400);
     const resolved = await call(`/api/messages/${bad.messageId}/resolve`, { method: 'POST', body: JSON.stringify({ note: 'partner told to send EDI' }) });
     expect(resolved.status).toBe(200);
-    expect((await resolved.json()).message).toMatchObject({ id: bad.messageId, status: 'resolved' });
+    expect(((await resolved.json() as any)).message).toMatchObject({ id: bad.messageId, status: 'resolved' });
     const twice = await call(`/api/messages/${bad.messageId}/resolve`, { method: 'POST', body: JSON.stringify({ note: 'again' }) });
     expect(twice.status).toBe(409);
-    expect((await twice.json()).code).toBe('MESSAGE_NOT_EXCEPTION');
-    const list = await (await call('/api/messages?status=resolved')).json();
+    expect(((await twice.json() as any)).code).toBe('MESSAGE_NOT_EXCEPTION');
+    const list = (await (await call('/api/messages?status=resolved')).json() as any);
     expect(list.messages.map((m: { id: number }) => m.id)).toEqual([bad.messageId]);
   });
 });
