@@ -10,6 +10,7 @@ import type { InboundTransport } from '../transports/transport';
 import type { Runtime } from './runtime';
 import { startHttpServer, type HttpServer } from '../http/http-server';
 import { startAs2Background } from '../transports/as2/as2.background';
+import { channelTasks } from '../marketplaces';
 
 export interface Daemon {
   transports(): InboundTransport[];
@@ -53,6 +54,10 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
       const missing = sftp && missingCredentials(sftp);
       if (missing) sftpLog.warn({ partnerId: p.id, reason: missing }, 'sftp not started: its credentials are not on this machine; the folder transport still runs');
       else if (sftp) wanted.set(`sftp:${p.id}`, { settings: sftp, make: () => new SftpPoller(sftp, rt.receive, sftpLog) });
+      // A marketplace's scheduled work (an order pull, an inventory push) lives and dies as a transport does.
+      for (const task of channelTasks(p, rt)) {
+        wanted.set(`${p.kind}-${task.name}:${p.id}`, { settings: task.settings, make: () => ({ kind: p.kind, partnerId: p.id, start: () => task.start(), stop: () => task.stop(), pollOnce: async () => ({ received: 0, waiting: 0, failed: 0 }) }) });
+      }
     }
     return wanted;
   };

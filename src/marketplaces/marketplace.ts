@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
+import type { CanonicalDocument } from '../canonical';
 import type { Runtime } from '../daemon/runtime';
+import type { Logger } from '../log/logger';
+import type { PartnerProfile } from '../partners/profile.schema';
 import type { InboundStage } from '../pipeline/inbound-stages';
 
 /**
- * A marketplace or procurement network (cXML buyers now; Shopify and Amazon to come): a channel
+ * A marketplace or procurement network (cXML buyers, Shopify stores, Amazon sellers): a channel
  * configured like a partner (a profile with its `kind`), whose orders enter through the same
- * store, canonical Order, Odoo writers, exceptions and replay as an 850. Each lives in one folder
+ * store, canonical Order, Odoo writers, exceptions and replay as an 850, and to which Odoo's events
+ * go back as stored outbound messages delivered by the channel's own API. Each lives in one folder
  * under src/marketplaces/ and is registered in MARKETPLACES (index.ts), one line.
  */
 export interface Marketplace {
@@ -22,4 +26,54 @@ export interface Marketplace {
    * identify and route and before the odoo stage; each leaves other channels' messages alone.
    */
   inboundStages?(deps: { knex: Knex }): InboundStage[];
+  /**
+   * The daemon's scheduled work for one profile of this kind (an order pull, an inventory push):
+   * started with the daemon, restarted when `settings` change, stopped with it.
+   */
+  tasks?(profile: PartnerProfile, rt: Runtime): ChannelTask[];
+  /** What goes back to the channel when Odoo moves (order confirmed, picking done, invoice posted). */
+  outbound?: ChannelOutbound;
+}
+
+/** One scheduled piece of a channel's work for one partner, run by the daemon as a transport is. */
+export interface ChannelTask {
+  /** Unique within the partner, e.g. "orders" or "inventory". */
+  name: string;
+  /** What it was started with: a change (a profile edit) restarts it. Compared as JSON. */
+  settings: unknown;
+  start(): void;
+  /** Stops; work in hand finishes (or is left for the next start) before this resolves. */
+  stop(): Promise<void>;
+}
+
+/** A stored outbound message of a channel, as the outbound sender hands it to deliver(). */
+export interface ChannelMessage {
+  messageId: number;
+  filename: string;
+  content: Buffer;
+}
+
+export interface ChannelOutbound {
+  /** The canonical documents this channel takes back. */
+  types: readonly CanonicalDocument['type'][];
+  /**
+   * One canonical document -> the bytes stored as the outbound message (the request body the
+   * channel's API gets, or what deliver() reads to build it), pure. Throw a GatewayError
+   * DOCUMENT_UNRENDERABLE for what cannot be sent (no tracking number where one is required ...).
+   */
+  render(doc: CanonicalDocument, profile: PartnerProfile, o: { now: Date }): ChannelRendered;
+  /**
+   * Delivers one stored message. Resolves with what the trail records (the remote id); throws a
+   * GatewayError: retryable ones (network, 429, 5xx) are retried by the queue with backoff, others
+   * park the message as an exception a person can replay.
+   */
+  deliver(message: ChannelMessage, profile: PartnerProfile, deps: { log: Logger; fetch?: typeof fetch }): Promise<{ ref: string }>;
+}
+
+export interface ChannelRendered {
+  /** For the file name: e.g. "ShipNoticeRequest-SO123" or "fulfillment-4711". */
+  label: string;
+  content: Buffer;
+  /** For the audit trail: e.g. "Shopify fulfillment for order #1001 (2 lines)". */
+  description: string;
 }

@@ -8,6 +8,8 @@ import { As2TransportSchema } from '../transports/as2/as2.schema';
 import { AS2_DESCRIPTIONS, SFTP_DESCRIPTIONS, withDescriptions } from './transport-descriptions';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../translators/partner-time';
 import { CxmlProfileSchema } from '../marketplaces/cxml/cxml.schema';
+import { ShopifyProfileSchema } from '../marketplaces/shopify/shopify.schema';
+import { AmazonProfileSchema } from '../marketplaces/amazon/amazon.schema';
 
 /**
  * The partner profile: one YAML file per partner, written by EDI analysts. This is the one schema;
@@ -186,15 +188,24 @@ const EdifactPartnerIdentity = withDescriptions(EdifactIdentitySchema, { fields:
 const SftpTransportForProfile = withDescriptions(SftpTransportSchema, SFTP_DESCRIPTIONS);
 const As2TransportForProfile = withDescriptions(As2TransportSchema, AS2_DESCRIPTIONS);
 
+/** Partners that are not EDI: each has a block of its own settings, named as the kind. */
+const CHANNEL_KINDS = ['cxml', 'shopify', 'amazon'] as const;
+const CHANNEL_BLOCK_FIELDS: Record<(typeof CHANNEL_KINDS)[number], string> = {
+  cxml: 'identity, domain, sharedSecretEnv',
+  shopify: 'shop, accessTokenEnv',
+  amazon: 'sellerId, marketplaceIds, clientIdEnv, clientSecretEnv, refreshTokenEnv',
+};
+
 export const PartnerProfileSchema = z.strictObject({
   $schema: z.string().optional()
     .describe('The JSON Schema editors check this file with; optional (the yaml-language-server comment on the first line does the same).'),
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes, e.g. acme-retail')
     .describe("The partner's id: lower-case letters, digits and dashes, e.g. acme-retail. Must be the name of the profile's folder."),
   name: z.string().min(1).describe("The partner's name, as lists and messages show it."),
-  kind: z.enum(['edi', 'cxml']).default('edi')
-    .describe('What the partner speaks: edi (X12 or EDIFACT, identified by identifiers) or cxml (a procurement network buyer '
-      + 'that POSTs cXML OrderRequests to /cxml/<id>, identified by the cxml block). Default edi.'),
+  kind: z.enum(['edi', ...CHANNEL_KINDS]).default('edi')
+    .describe('What the partner speaks: edi (X12 or EDIFACT, identified by identifiers); cxml (a procurement network buyer '
+      + 'that POSTs cXML OrderRequests to /cxml/<id>, identified by the cxml block); shopify (a Shopify store, the shopify '
+      + 'block); amazon (an Amazon seller account on SP-API, the amazon block). Default edi.'),
   mode: z.enum(['test', 'production'])
     .describe('test or production: interchanges with a test partner carry ISA15 = T (EDIFACT UNB 0035 = 1), with a production partner P (no 0035).'),
   identifiers: z.strictObject({
@@ -203,6 +214,8 @@ export const PartnerProfileSchema = z.strictObject({
   }).prefault({})
     .describe("How the partner's interchanges name it: X12 and/or EDIFACT ids, at least one for a kind: edi partner."),
   cxml: CxmlProfileSchema.optional(),
+  shopify: ShopifyProfileSchema.optional(),
+  amazon: AmazonProfileSchema.optional(),
   documents: z.strictObject({
     inbound: z.array(DocumentSchema).default([]).describe('Documents the partner sends us, each with standard, type and version. Default: none.'),
     outbound: z.array(DocumentSchema).default([]).describe('Documents we send the partner, each with standard, type and version. Default: none.'),
@@ -257,11 +270,14 @@ export const PartnerProfileSchema = z.strictObject({
   if (p.kind === 'edi' && p.identifiers.x12.length + p.identifiers.edifact.length === 0) {
     ctx.addIssue({ code: 'custom', path: ['identifiers'], message: 'at least one X12 or EDIFACT identifier is needed' });
   }
-  if (p.kind === 'cxml' && !p.cxml) {
-    ctx.addIssue({ code: 'custom', path: ['kind'], message: 'a kind: cxml partner needs a cxml block (identity, domain, sharedSecretEnv)' });
-  }
-  if (p.kind !== 'cxml' && p.cxml) {
-    ctx.addIssue({ code: 'custom', path: ['cxml'], message: 'a cxml block belongs to a kind: cxml partner: add kind: cxml' });
+  // Each channel kind has its own block, and a block belongs to its kind only.
+  for (const kind of CHANNEL_KINDS) {
+    if (p.kind === kind && !p[kind]) {
+      ctx.addIssue({ code: 'custom', path: ['kind'], message: `a kind: ${kind} partner needs a ${kind} block (${CHANNEL_BLOCK_FIELDS[kind]})` });
+    }
+    if (p.kind !== kind && p[kind]) {
+      ctx.addIssue({ code: 'custom', path: [kind], message: `a ${kind} block belongs to a kind: ${kind} partner: add kind: ${kind}` });
+    }
   }
   // What no single field shows: documents of a standard need an identity in that standard.
   const docs = [...p.documents.inbound.map((d, i) => ['inbound', i, d] as const), ...p.documents.outbound.map((d, i) => ['outbound', i, d] as const)];

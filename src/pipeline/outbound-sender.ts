@@ -14,6 +14,7 @@ import { missingCredentials } from '../transports/sftp/sftp.credentials';
 import { SftpSender } from '../transports/sftp/sftp.outbound';
 import { as2Settings } from '../transports/as2/as2.config';
 import { sendAs2, type FetchFn } from '../transports/as2/as2.sender';
+import { marketplaceOf } from '../marketplaces';
 
 export interface OutboundJob {
   messageId: number;
@@ -32,6 +33,15 @@ export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partne
     const profile = m.partnerId ? deps.partners().get(m.partnerId) : undefined;
     if (!profile) throw new GatewayError('PARTNER_UNKNOWN', `outbound message ${messageId} is for partner '${m.partnerId}', which has no profile`);
     const content = (await getContent(deps.knex, messageId))!;
+    const channel = marketplaceOf(profile)?.outbound;
+    if (channel) {
+      // A marketplace or network: its API takes the message (a retryable failure is retried by the queue).
+      const name = m.filename ?? `${messageId}.json`;
+      const { ref } = await channel.deliver({ messageId, filename: name, content }, profile, { log: deps.log, fetch: deps.fetch as typeof fetch | undefined });
+      await recordStage(deps.knex, messageId, { stage: 'sent', outcome: 'ok', status: 'done', detail: ref });
+      messageLogger(deps.log, { messageId, partnerId: m.partnerId, filename: name }).info({ transport: profile.kind, ref }, 'message sent');
+      return;
+    }
     const sftp = sftpOutboundSettings(profile);
     // SFTP whose credentials this machine lacks counts as not configured: the file goes to out/.
     if (sftp && !missingCredentials(sftp)) {

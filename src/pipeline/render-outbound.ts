@@ -10,6 +10,7 @@ import type { JobQueue } from '../queue/job-queue';
 import { storeControlNumbers, storeSsccSerials } from '../store/control-numbers.repo';
 import { recordOutbound } from '../store/outbound-acks.repo';
 import { enqueueOutbound } from './outbox';
+import { channelOutboundFor } from '../marketplaces';
 
 export interface RenderedOutbound {
   messageId: number;
@@ -30,6 +31,13 @@ export async function enqueueRendered(trx: Knex.Transaction, queue: JobQueue, co
   if (options.key) {
     const existing = await trx('messages').where({ transport: 'outbox', transport_ref: options.key }).first('id');
     if (existing) return { messageId: existing.id, created: false };
+  }
+  const channel = docs.length === 1 ? channelOutboundFor(profile, docs[0].type) : undefined;
+  if (channel) {
+    // A marketplace or network: its own form, one document per message, delivered by its API.
+    const r = channel.render(docs[0], profile, { now: options.now ?? new Date() });
+    const { messageId } = await enqueueOutbound(trx, queue, { partnerId: profile.id, label: r.label, content: r.content, key: options.key, description: r.description });
+    return { messageId, created: true };
   }
   const rendered = await renderForPartner(docs, profile, {
     self: config.self, controlNumbers: storeControlNumbers(trx, profile.id), ssccSerials: storeSsccSerials(trx), now: options.now ?? new Date(),

@@ -4,6 +4,7 @@ import type { GatewayConfig } from '../../config/gateway.config';
 import type { PartnerRegistry } from '../../partners/partner-registry';
 import type { PartnerProfile } from '../../partners/profile.schema';
 import { outboundStandard } from '../../translators/render-for-partner';
+import { channelOutboundFor } from '../../marketplaces';
 import { x12OutboundFor } from '../../translators/x12/render-x12';
 import { wallClock } from '../../translators/partner-time';
 import type { Domain, OdooClient } from '../client/odoo-client';
@@ -68,8 +69,9 @@ async function profileFor(ctx: ScanContext, partnerId: number | undefined, type:
   const commercial = idOf(partner?.commercial_partner_id) ?? partnerId;
   const profile = ctx.customers.get(commercial) ?? ctx.customers.get(partnerId);
   if (!profile) return { skip: 'not an EDI partner' };
-  // X12 or EDIFACT, as the profile lists the document: enqueueRendered writes either.
-  if (outboundStandard(profile, type)) return { profile };
+  // X12 or EDIFACT, as the profile lists the document, or the channel's own form (a Shopify
+  // fulfillment, a cXML ShipNoticeRequest): enqueueRendered writes any of them.
+  if (outboundStandard(profile, type) || channelOutboundFor(profile, type)) return { profile };
   return { skip: `${profile.id}'s profile lists no outbound ${set}` };
 }
 

@@ -7,6 +7,7 @@ import * as m005 from './005-odoo-cursors';
 import * as m006 from './006-odoo-event-records';
 import * as m007 from './007-job-leases';
 import * as m008 from './008-resolved-status';
+import * as m009 from './009-channel-cursors';
 
 /** Numbered migrations, one set for PGlite and PostgreSQL. Add a line per new file. */
 const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '006-odoo-event-records': m006,
   '007-job-leases': m007,
   '008-resolved-status': m008,
+  '009-channel-cursors': m009,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
