@@ -39,3 +39,19 @@ export function redactSharedSecret(bytes: Buffer): Buffer {
   const redacted = text.replace(/(<SharedSecret\b[^>]*>)[\s\S]*?(<\/SharedSecret>)/g, '$1[redacted]$2');
   return redacted === text ? bytes : Buffer.from(redacted, 'latin1');
 }
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * A document we stored without the secret, as it is sent: the SharedSecret put in after the
+ * Identity of Header/Sender/Credential (where cXML's DTD has it). Throws when the document has no
+ * Sender credential to put it in, or has a SharedSecret already (we never store one).
+ */
+export function withSharedSecret(bytes: Buffer, secret: string): Buffer {
+  const text = bytes.toString('utf8');
+  if (/<SharedSecret\b/.test(text)) throw new Error('the stored document has a SharedSecret already; stored documents never carry one');
+  const sender = /(<Sender>\s*<Credential\b[^>]*>\s*<Identity>[^<]*<\/Identity>)/.exec(text);
+  if (!sender) throw new Error('the stored document has no Header/Sender/Credential/Identity to put the SharedSecret after');
+  const at = sender.index + sender[0].length;
+  return Buffer.from(`${text.slice(0, at)}<SharedSecret>${escapeXml(secret)}</SharedSecret>${text.slice(at)}`, 'utf8');
+}

@@ -30,6 +30,8 @@ export interface CxmlDocument {
   deploymentMode?: string;
   /** The Request's child, as fast-xml-parser gives it (attributes prefixed '@'). */
   request?: XmlNode;
+  /** The Response element of a Response document (its Status, and what a response carries). */
+  response?: XmlNode;
 }
 
 export type XmlNode = { [key: string]: XmlValue };
@@ -142,5 +144,6 @@ export function parseCxml(bytes: Buffer): CxmlDocument {
     requestType,
     deploymentMode: attr(request, 'deploymentMode'),
     request: request && requestType in request ? node(request[requestType]) : undefined,
+    response: node(root.Response),
   };
 }

@@ -56,6 +56,13 @@ export function matchLines<T extends { productCode?: string }>(odoo: T[], stored
 const codeOf = (p: ProductRec | undefined) => (p ? str(p.default_code) : undefined);
 
 /**
+ * The cXML OrderRequest an answer refers to: a cXML buyer's ConfirmationRequest, ShipNoticeRequest
+ * and InvoiceDetailRequest quote its payloadID (OrderReference/DocumentReference). Other partners'
+ * documents carry no source, as before.
+ */
+const cxmlSource = (stored: Order | undefined) => (stored?.source.standard === 'cXML' ? stored.source : undefined);
+
+/**
  * The unit of a line without a stored order line: the unit the items table gives the product
  * (summit's case products are sold by the case), else each.
  */
@@ -109,7 +116,7 @@ export function orderAckFrom(input: OrderAckInput): OrderAck {
     ackLines.push(compact({ lineNumber: s.lineNumber, status: 'rejected', orderedQuantity: s.quantity, quantity: 0, uom: s.uom, unitPrice: s.unitPrice, ids: s.ids, productCode: s.productCode, description: s.description }) as OrderAckLine);
   }
   return compact({
-    type: 'order_ack', partnerId: profile.id, poNumber: str(so.client_order_ref) ?? so.name, poDate: stored?.poDate,
+    type: 'order_ack', partnerId: profile.id, source: cxmlSource(stored), poNumber: str(so.client_order_ref) ?? so.name, poDate: stored?.poDate,
     orderNumber: so.name, ackDate: day(so.date_order, profile.outbound.timeZone) ?? input.today,
     status: ackLines.every((l) => l.status === 'accepted') ? 'accepted' : ackLines.every((l) => l.status === 'rejected') ? 'rejected' : 'accepted_with_changes',
     // The sale order's currency is what Odoo holds the prices in (its pricelist's), whatever the partner sent.
@@ -147,7 +154,7 @@ export function shipmentFrom(input: ShipmentInput): Shipment {
   // carriers, and our 945 writer): the first is the shipment's, the others go as 2I references.
   const [trackingNumber, ...moreTracking] = (str(picking.carrier_tracking_ref) ?? '').split(',').map((t) => t.trim()).filter(Boolean);
   return compact({
-    type: 'shipment', partnerId: profile.id, shipmentId: picking.name.replace(/[^A-Za-z0-9-]/g, '-'), purpose: 'original',
+    type: 'shipment', partnerId: profile.id, source: cxmlSource(stored), shipmentId: picking.name.replace(/[^A-Za-z0-9-]/g, '-'), purpose: 'original',
     shipDate: day(picking.date_done, profile.outbound.timeZone) ?? input.today, shipTime: hhmm(picking.date_done, profile.outbound.timeZone), carrier,
     trackingNumber, shipTo: stored?.shipTo ?? partyFromOdoo(input.shipTo, profile), references: moreTracking.map((value) => ({ qualifier: '2I', value })),
     orders: [compact({
@@ -218,7 +225,7 @@ export function invoiceFrom(input: InvoiceInput): Invoice {
   });
   const t = stored?.terms;
   return compact({
-    type: 'invoice', partnerId: profile.id, invoiceNumber: invoice.name, invoiceDate: day(invoice.invoice_date) ?? input.today,
+    type: 'invoice', partnerId: profile.id, source: cxmlSource(stored), invoiceNumber: invoice.name, invoiceDate: day(invoice.invoice_date) ?? input.today,
     invoiceType: invoice.move_type === 'out_refund' ? 'credit_note' : 'invoice',
     poNumber: str(invoice.ref) ?? stored?.poNumber, poDate: stored?.poDate, orderNumber: str(invoice.invoice_origin),
     // The amounts are in the invoice's currency, whatever the order said.
