@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { QUEUES, type JobQueue } from '../queue/job-queue';
 import { recordStage } from '../store/messages.repo';
+import { contentColumns, insertContentParts } from '../store/message-content';
 
 export interface OutboundDocument {
   partnerId: string;
@@ -53,11 +54,13 @@ export async function enqueueOutbound(trx: Knex.Transaction, queue: JobQueue, do
   const { rows: [{ id: raw }] } = await trx.raw(`SELECT nextval(pg_get_serial_sequence('messages', 'id')) AS id`);
   const id = Number(raw);
   const filename = outboundFilename(doc.label, id);
+  const stored = contentColumns(doc.content);
   await trx.raw(
-    `INSERT INTO messages (id, direction, transport, transport_ref, partner_id, filename, content, sha256, size_bytes)
-     OVERRIDING SYSTEM VALUE VALUES (?, 'out', 'outbox', ?, ?, ?, ?, ?, ?)`,
-    [id, doc.key ?? null, doc.partnerId, filename, doc.content, sha256, doc.content.length],
+    `INSERT INTO messages (id, direction, transport, transport_ref, partner_id, filename, content, content_parts, sha256, size_bytes)
+     OVERRIDING SYSTEM VALUE VALUES (?, 'out', 'outbox', ?, ?, ?, ?, ?, ?, ?)`,
+    [id, doc.key ?? null, doc.partnerId, filename, stored.content, stored.content_parts, sha256, doc.content.length],
   );
+  await insertContentParts(trx, id, doc.content);
   await recordStage(trx, id, { stage: 'rendered', outcome: 'ok', status: 'received', detail: doc.description });
   await queue.send(QUEUES.outbound, { messageId: id }, trx);
   return { messageId: id, created: true, filename };

@@ -6,6 +6,7 @@ import { GatewayError } from '../errors/gateway-error';
 import type { Logger } from '../log/logger';
 import { collectHistory, invalidateHistorySnapshot, storeFingerprint, writeHistorySnapshot } from './history-snapshot';
 import { PGliteServer } from './pglite-server';
+import { EMBEDDED_START_PARAMS, ensureDataDir } from './pglite-init';
 import { PORT, connectionFor, isAlive, readOwner, socketDirFor, storePaths, type OwnerRecord, type StoreRole } from './store-owner';
 
 /**
@@ -109,7 +110,8 @@ async function tryBecomeOwner(
     fs.mkdirSync(socketDir, { recursive: true, mode: 0o700 });
     const socketPath = path.join(socketDir, `.s.PGSQL.${PORT}`);
     fs.rmSync(socketPath, { force: true }); // left by an owner that was killed
-    db = await PGlite.create(dataDir);
+    await ensureDataDir(dataDir);
+    db = await PGlite.create(dataDir, { startParams: EMBEDDED_START_PARAMS });
     const server = new PGliteServer(db);
     await server.listen(socketPath);
     fs.chmodSync(socketPath, 0o600);

@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors/gateway-error';
 import type { Knex } from 'knex';
+import { contentColumns, insertContentParts, readContent } from './message-content';
 
 /** The mutable "where is this message now"; the audit trail in message_events says how it got there. */
 export type MessageStatus = 'received' | 'processing' | 'retrying' | 'done' | 'exception' | 'duplicate' | 'resolved';
@@ -103,9 +104,10 @@ export async function insertInbound(trx: Knex.Transaction, m: NewMessage): Promi
     sha256: m.sha256,
     size_bytes: m.content.length,
   };
-  const inserted = await trx('messages').insert({ ...row, content: m.content }).onConflict().ignore().returning('id');
+  const inserted = await trx('messages').insert({ ...row, ...contentColumns(m.content) }).onConflict().ignore().returning('id');
   if (inserted.length) {
     const messageId = inserted[0].id as number;
+    await insertContentParts(trx, messageId, m.content);
     await recordStage(trx, messageId, {
       stage: 'received', outcome: 'ok', status: 'received',
       detail: `${m.content.length} bytes via ${m.transport}${m.filename ? ` (${m.filename})` : ''}`,
@@ -138,10 +140,7 @@ export async function getMessage(db: Knex, id: number): Promise<MessageRow | und
 
 /** The stored bytes; a duplicate receipt's are its original's. */
 export async function getContent(db: Knex, id: number): Promise<Buffer | undefined> {
-  const { rows } = await db.raw(
-    `SELECT coalesce(m.content, o.content) AS content FROM messages m
-       LEFT JOIN messages o ON o.id = m.duplicate_of WHERE m.id = ?`, [id]);
-  return rows[0]?.content;
+  return readContent(db, id);
 }
 
 export interface ListFilter {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Runtime } from '../../src/daemon/runtime';
 import { nextControlNumber, peekControlNumber } from '../../src/store/control-numbers.repo';
 import { getContent, getEvents, getMessage, listExceptions, listMessages, recordStage } from '../../src/store/messages.repo';
+import { CONTENT_PART_BYTES } from '../../src/store/message-content';
 import { BACKENDS, testRuntime, x12Interchange } from '../helpers';
 
 describe.each(BACKENDS)('store on %s', (backend) => {
@@ -24,6 +25,32 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     const m = await getMessage(rt.store.knex, r.messageId);
     expect(m).toMatchObject({ sizeBytes: content.length, direction: 'in', transport: 'test', partnerId: 'acme-retail',
       sha256: crypto.createHash('sha256').update(content).digest('hex') });
+  });
+
+  it('stores a big message in parts and gives back every byte, for its duplicate receipts too', async () => {
+    // 2.5 parts: the last one short, so an off-by-one in the split or the reassembly shows.
+    const content = crypto.randomBytes(CONTENT_PART_BYTES * 2 + 12_345);
+    const r = await rt.receive({ content, transport: 'test', partnerId: 'acme-retail', filename: 'big.bin' });
+    const row = await rt.store.knex('messages').where({ id: r.messageId }).first('content', 'content_parts');
+    expect(row).toEqual({ content: null, content_parts: 3 });
+    const parts = await rt.store.knex('message_content_parts').where({ message_id: r.messageId }).orderBy('seq').select('seq', 'bytes');
+    expect(parts.map((p: { bytes: Buffer }) => p.bytes.length)).toEqual([CONTENT_PART_BYTES, CONTENT_PART_BYTES, 12_345]);
+    expect((await getContent(rt.store.knex, r.messageId))!.equals(content)).toBe(true);
+    expect(await getMessage(rt.store.knex, r.messageId)).toMatchObject({ sizeBytes: content.length });
+    const dup = await rt.receive({ content, transport: 'test', partnerId: 'acme-retail', filename: 'big-again.bin' });
+    expect(dup).toMatchObject({ outcome: 'duplicate', duplicateOf: r.messageId });
+    expect((await getContent(rt.store.knex, dup.messageId))!.equals(content)).toBe(true);
+    // As immutable as the message itself.
+    await expect(rt.store.knex('message_content_parts').where({ message_id: r.messageId, seq: 1 }).update({ bytes: Buffer.from('x') }))
+      .rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(rt.store.knex('message_content_parts').where({ message_id: r.messageId }).del()).rejects.toThrow(/append-only: DELETE refused/);
+  });
+
+  it('keeps a message of exactly one part\'s size in one value', async () => {
+    const content = crypto.randomBytes(CONTENT_PART_BYTES);
+    const r = await rt.receive({ content, transport: 'test', partnerId: 'acme-retail', filename: 'edge.bin' });
+    expect(await rt.store.knex('messages').where({ id: r.messageId }).first('content_parts')).toEqual({ content_parts: null });
+    expect((await getContent(rt.store.knex, r.messageId))!.equals(content)).toBe(true);
   });
 
   it('refuses to change or delete a stored message or its audit trail', async () => {

@@ -8,6 +8,7 @@ import * as m006 from './006-odoo-event-records';
 import * as m007 from './007-job-leases';
 import * as m008 from './008-resolved-status';
 import * as m009 from './009-channel-cursors';
+import * as m010 from './010-message-content-parts';
 
 /** Numbered migrations, one set for PGlite and PostgreSQL. Add a line per new file. */
 const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '007-job-leases': m007,
   '008-resolved-status': m008,
   '009-channel-cursors': m009,
+  '010-message-content-parts': m010,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
