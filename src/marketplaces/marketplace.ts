@@ -68,6 +68,12 @@ export interface ChannelOutbound {
    * park the message as an exception a person can replay.
    */
   deliver(message: ChannelMessage, profile: PartnerProfile, deps: { log: Logger; fetch?: typeof fetch }): Promise<{ ref: string }>;
+  /**
+   * Why this profile cannot be delivered to yet (no endpoint URL set: an example profile, a buyer
+   * being onboarded), or undefined when it can. Such a message goes to the partner's out/ folder
+   * with the reason on its trail, as an EDI partner's does before its transport is set up.
+   */
+  unconfigured?(profile: PartnerProfile): string | undefined;
 }
 
 export interface ChannelRendered {

@@ -34,7 +34,8 @@ export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partne
     if (!profile) throw new GatewayError('PARTNER_UNKNOWN', `outbound message ${messageId} is for partner '${m.partnerId}', which has no profile`);
     const content = (await getContent(deps.knex, messageId))!;
     const channel = marketplaceOf(profile)?.outbound;
-    if (channel) {
+    const unconfigured = channel?.unconfigured?.(profile);
+    if (channel && !unconfigured) {
       // A marketplace or network: its API takes the message (a retryable failure is retried by the queue).
       const name = m.filename ?? `${messageId}.json`;
       const { ref } = await channel.deliver({ messageId, filename: name, content }, profile, { log: deps.log, fetch: deps.fetch as typeof fetch | undefined });
@@ -52,7 +53,7 @@ export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partne
     }
     const settings = folderSettings(deps.config, profile);
     const name = m.filename ?? `${messageId}.edi`;
-    let fallback = '';
+    let fallback = unconfigured ? `; ${profile.kind} not used: ${unconfigured}` : '';
     if (profile.transports.primary === 'as2') {
       const as2 = as2Settings(deps.config, profile);
       if (as2.ok && as2.settings.profile.url) return sendAs2(deps, as2.settings, { messageId, filename: name, content });

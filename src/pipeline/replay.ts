@@ -4,7 +4,8 @@ import { QUEUES, type JobQueue } from '../queue/job-queue';
 import { getMessage, recordStage } from '../store/messages.repo';
 
 /**
- * Re-runs an inbound message from its stored bytes: a new job, and a line in its audit trail.
+ * Re-runs an inbound message from its stored bytes: a new job, and a line in its audit trail. An
+ * outbound message is sent again as stored.
  * Each replay gets the next generation number (1, 2, ...), carried by its job and kept in the
  * trail: what the run sends once per run (acknowledgments) is keyed by it, so a replay sends anew
  * while a job that merely runs again (redelivery, a crash mid-job) finds its own keys and sends
@@ -16,7 +17,6 @@ export async function requestReplay(knex: Knex, queue: JobQueue, messageId: numb
     const locked = await trx('message_state').where({ message_id: messageId }).forUpdate().first('status');
     const m = locked && (await getMessage(trx as unknown as Knex, messageId));
     if (!m) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} is not in the store`);
-    if (m.direction !== 'in') throw new GatewayError('USAGE', `message ${messageId} is outbound; only inbound messages replay`);
     if (m.duplicateOf) {
       throw new GatewayError('USAGE', `message ${messageId} is a duplicate receipt of message ${m.duplicateOf}; replay ${m.duplicateOf} instead`);
     }
@@ -26,6 +26,13 @@ export async function requestReplay(knex: Knex, queue: JobQueue, messageId: numb
       throw new GatewayError('MESSAGE_IN_PROGRESS', `message ${messageId} is ${m.status} (stage ${m.stage}): it is still in the pipeline; replay it once it is done or an exception`);
     }
     const generation = await replayCount(trx, messageId) + 1;
+    if (m.direction === 'out') {
+      // An outbound message is sent again as stored (same bytes, same control numbers): the
+      // transport or API it failed on was fixed, or the partner lost it.
+      await recordStage(trx, messageId, { stage: 'replay', outcome: 'info', status: 'received', detail: `${reason} (send again, ${generation})`, data: { generation } });
+      await queue.send(QUEUES.outbound, { messageId }, trx);
+      return generation;
+    }
     await recordStage(trx, messageId, { stage: 'replay', outcome: 'info', status: 'received', detail: `${reason} (replay ${generation})`, data: { generation } });
     await queue.send(QUEUES.inbound, { messageId, replay: generation }, trx);
     return generation;

@@ -17,5 +17,7 @@ export const cxmlMarketplace: Marketplace = {
     types: CXML_OUTBOUND_TYPES,
     render: renderCxml,
     deliver: (message, profile, deps) => deliverCxml(message, profile, deps),
+    // No URL yet (the shipped example, a buyer being onboarded): the documents wait in out/.
+    unconfigured: (profile) => (profile.cxml?.postUrl ? undefined : 'cxml.postUrl is not set'),
   },
 };
