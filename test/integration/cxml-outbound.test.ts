@@ -6,7 +6,7 @@ import YAML from 'yaml';
 import type { Runtime } from '../../src/daemon/runtime';
 import { startHttpServer, type HttpServer } from '../../src/http/http-server';
 import { parseCxml } from '../../src/marketplaces/cxml/parse-cxml';
-import { QUEUES } from '../../src/queue/job-queue';
+import { requestReplay } from '../../src/pipeline/replay';
 import { getContent, getEvents, getMessage } from '../../src/store/messages.repo';
 import { checkAgainstDtd, plain } from '../cxml-outbound-fixtures';
 import { BACKENDS, eventually, PROFILES, tempDir, testRuntime } from '../helpers';
@@ -145,11 +145,12 @@ describe.each(BACKENDS)('cXML buyer end to end on %s: OrderRequest in, Confirmat
     expect(parked.errorMessage).toMatch(/cXML 400 Bad Request/);
     const attempts = got.length;
 
-    // Sent again as the stored bytes, as the AS2 MDN watch resends: the payloadID is the one refused.
-    // (main has no operator command for an outbound message yet: replay takes inbound ones only.)
+    // The operator replays it once the buyer is fixed: sent again as the stored bytes, the payloadID the one refused.
     answerCode = 200;
-    await rt.queue.send(QUEUES.outbound, { messageId: bill.id });
+    await requestReplay(rt.store.knex, rt.queue, bill.id, 'buyer fixed its tax setup');
     await eventually(async () => (await getMessage(rt.store.knex, bill.id))?.status === 'done', 45_000, 'the replayed invoice');
+    expect((await getEvents(rt.store.knex, bill.id)).map((e) => [e.stage, e.outcome]).slice(-2)).toEqual([['replay', 'info'], ['sent', 'ok']]);
+    expect((await getEvents(rt.store.knex, bill.id)).find((e) => e.stage === 'replay')?.detail).toBe('buyer fixed its tax setup (send again, 1)');
     expect(got.length).toBe(attempts + 1);
     expect(parseCxml(Buffer.from(got.at(-1)!)).payloadID).toBe(parseCxml(Buffer.from(got.at(-2)!)).payloadID);
     doc = await lastReceived(bill.id);
