@@ -30,6 +30,8 @@ function sandboxProcess() {
 const vmHwm = (pid) => Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 102.4) / 10;
 
 async function runOnce(n, databaseUrl, backend) {
+  // As `run` sets V8 up for the daemon (src/daemon/memory-tuning.ts), so the figures are the daemon's.
+  require('../dist/daemon/memory-tuning').tuneForLongRunning();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-bench-orders-'));
   const file = path.join(home, `850-${n}.edi`);
   const bytes = await writeOrdersFile(file, n);

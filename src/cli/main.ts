@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { GatewayError, coerceError } from '../errors/gateway-error';
+import { commandName } from './command-name';
+
+export { commandName };
 
 /**
  * Each top-level command and where it is defined. A command's module (and what it imports) is
@@ -29,21 +32,6 @@ function packageVersion(): string {
   } catch {
     return 'unknown';
   }
-}
-
-/** Global options that take a value: their value is not the command name. */
-const GLOBAL_WITH_VALUE = new Set(['--config', '--profiles']);
-
-/** The command named on the command line (the first word that is not an option), if any. */
-export function commandName(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') return argv[i + 1];
-    if (GLOBAL_WITH_VALUE.has(a)) { i++; continue; }
-    if (a.startsWith('-')) continue;
-    return a;
-  }
-  return undefined;
 }
 
 /** The program with the command `argv` names registered, or every command when it names none we know. */

@@ -95,6 +95,10 @@ describe('daemon', () => {
     const crashing = startDaemon(ws, { EDI_GATEWAY_FAILPOINT: 'folder.after-store' });
     const { signal } = await exited(crashing);
     expect(signal).toBe('SIGKILL');
+    // The sandbox Odoo runs in a child process: it ends with the daemon, leaving no orphan on its port.
+    const sandboxUrl = /"msg":"sandbox odoo listening"/.test(crashing.output()) ? /"url":"(http:[^"]+)"/.exec(crashing.output().split('\n').find((l) => l.includes('sandbox odoo listening'))!)![1] : undefined;
+    expect(sandboxUrl).toBeDefined();
+    await eventually(() => fetch(`${sandboxUrl}/web/webclient/version_info`, { method: 'POST' }).then(() => false, () => true), 15_000, 'the orphaned sandbox to end');
     // Stored, but the source was not yet moved: the file is still in in/.
     expect(fs.readdirSync(inDir)).toEqual(['advice-1.edi']);
 

@@ -4,16 +4,18 @@ import { GatewayError } from '../../errors/gateway-error';
 import { startHttpServer } from '../../http/http-server';
 import { openRuntime } from '../../daemon/runtime';
 import { stopOnSignal } from '../../daemon/signals';
-import { sandboxUnlessRealOdoo } from '../../odoo/sandbox/embedded';
+import { sandboxProcessUnlessRealOdoo } from '../../odoo/sandbox/sandbox-process';
 import type { GatewayConfig } from '../../config/gateway.config';
 import type { Logger } from '../../log/logger';
 import { commandContext } from '../context';
+import { tuneForLongRunning } from '../../daemon/memory-tuning';
 
 export function registerRun(program: Command): void {
   program
     .command('run')
     .description('the gateway daemon: polls every partner\'s transports and works the queue (same as npm start)')
     .action(async (_opts: unknown, cmd: Command) => {
+      tuneForLongRunning();
       const { config, log } = commandContext(cmd, 'stdout');
       // Signals are ours from the first moment: a SIGTERM while the store or the sandbox is still
       // starting waits for the start to finish, then stops as usual (Node's default would kill the
@@ -32,7 +34,7 @@ export function registerRun(program: Command): void {
 async function start(config: GatewayConfig, log: Logger): Promise<() => Promise<void>> {
   const rt = await openRuntime(config, log, { role: 'daemon', needsPartners: true });
   // The sandbox Odoo stands in when no ODOO_URL is set; started after the runtime holds the store lock.
-  const sandbox = await sandboxUnlessRealOdoo(config, log).catch(async (err) => { await rt.close(); throw err; });
+  const sandbox = await sandboxProcessUnlessRealOdoo(config, log).catch(async (err) => { await rt.close(); throw err; });
   if (sandbox) rt.useSandboxOdoo(sandbox.url);
   // The HTTP server first: a taken port stops start-up (exit 2, one line) before any file is
   // taken, rather than a daemon running on without AS2 and with someone else answering /healthz.
