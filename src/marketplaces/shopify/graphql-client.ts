@@ -65,10 +65,13 @@ export class ShopifyClient {
     const token = accessToken(s, this.deps.env);
     const log = this.deps.log;
     let lastProblem = '';
+    let waited = false;
     for (let attempt = 1; attempt <= s.maxAttempts; attempt++) {
       const bucket = BUCKETS.get(this.url);
       const need = LAST_COST.get(query) ?? o.expectedCost ?? 10;
-      const pause = bucket ? waitBeforeQuery(need, bucket.status, Date.now() - bucket.at) : 0;
+      // Right after waiting the advertised time, go: the bucket as last seen predates that wait.
+      const pause = bucket && !waited ? waitBeforeQuery(need, bucket.status, Date.now() - bucket.at) : 0;
+      waited = false;
       if (pause > 0) {
         log.debug({ shop: s.shop, waitMs: pause, need, available: bucket?.status.currentlyAvailable }, 'Shopify bucket low: waiting before the query');
         await this.sleep(pause);
@@ -103,14 +106,14 @@ export class ShopifyClient {
         const wait = retryAfterMs(res.headers.get('retry-after')) ?? waitAfterThrottled(cost);
         lastProblem = `HTTP 429 (Retry-After ${res.headers.get('retry-after') ?? 'not given'})`;
         log.info({ shop: s.shop, attempt, waitMs: wait }, 'Shopify answered 429: waiting the advertised time');
-        if (attempt < s.maxAttempts) await this.sleep(wait);
+        if (attempt < s.maxAttempts) { await this.sleep(wait); waited = true; }
         continue;
       }
       if (res.status >= 500) {
         lastProblem = `HTTP ${res.status}`;
         const wait = retryAfterMs(res.headers.get('retry-after')) ?? Math.min(30_000, 500 * 2 ** (attempt - 1));
         log.warn({ shop: s.shop, attempt, status: res.status, waitMs: wait }, 'Shopify server error: retrying');
-        if (attempt < s.maxAttempts) await this.sleep(wait);
+        if (attempt < s.maxAttempts) { await this.sleep(wait); waited = true; }
         continue;
       }
       if (res.status >= 400 || !body) {
@@ -121,7 +124,7 @@ export class ShopifyClient {
         const wait = waitAfterThrottled(cost);
         lastProblem = `THROTTLED (requested ${cost?.requestedQueryCost ?? '?'}, available ${cost?.throttleStatus.currentlyAvailable ?? '?'})`;
         log.info({ shop: s.shop, attempt, waitMs: wait, requested: cost?.requestedQueryCost, available: cost?.throttleStatus.currentlyAvailable }, 'Shopify throttled the query: waiting for the bucket');
-        if (attempt < s.maxAttempts) await this.sleep(wait);
+        if (attempt < s.maxAttempts) { await this.sleep(wait); waited = true; }
         continue;
       }
       if (errors.some((e) => e.extensions?.code === 'ACCESS_DENIED')) {
@@ -129,7 +132,7 @@ export class ShopifyClient {
       }
       if (errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')) {
         lastProblem = errorText(body);
-        if (attempt < s.maxAttempts) await this.sleep(Math.min(30_000, 500 * 2 ** (attempt - 1)));
+        if (attempt < s.maxAttempts) { await this.sleep(Math.min(30_000, 500 * 2 ** (attempt - 1))); waited = true; }
         continue;
       }
       if (errors.length || typeof body.errors === 'string') {
