@@ -8,6 +8,7 @@ import { pushInventory } from '../../src/marketplaces/shopify/inventory';
 import { pullOrders } from '../../src/marketplaces/shopify/order-pull';
 import { webhookSignature } from '../../src/marketplaces/shopify/webhook';
 import type { PartnerProfile } from '../../src/partners/profile.schema';
+import { requestReplay } from '../../src/pipeline/replay';
 import { getChannelCursor } from '../../src/store/channel-cursors.repo';
 import { listDocuments } from '../../src/store/documents.repo';
 import { getContent, getMessage, listMessages } from '../../src/store/messages.repo';
@@ -29,6 +30,8 @@ function profilesFor(fake: FakeShopify): string {
     .replace("$schema=../profile.schema.json", `$schema=${path.join(PROFILES, 'profile.schema.json')}`);
   expect(yaml).toContain(`baseUrl: ${fake.url}`);
   fs.writeFileSync(file, yaml);
+  // A store SKU mapped to a product Odoo does not have yet: its order becomes an exception to fix and replay.
+  fs.appendFileSync(path.join(dir, 'shop-demo', 'items.csv'), 'ODW-9001,SPECIAL-1\n');
   return dir;
 }
 
@@ -212,8 +215,8 @@ describe.each(BACKENDS)('Shopify store shop-demo end to end on %s', (backend) =>
     const onHand = (code: string) => (sb.execute('product.product', 'search_read', [[['default_code', '=', code]]], { fields: ['qty_available'] }) as any[])[0].qty_available as number;
     const deps = () => ({ knex: rt.store.knex, odoo: rt.odoo, client: client(), log: silentLog });
     const first = await pushInventory(profile(), deps(), 'full');
-    // GW-STD has no variant in the store: named, not recorded, tried again next time.
-    expect(first).toMatchObject({ checked: 3, pushed: 2, failed: ['GW-STD'] });
+    // SPECIAL-1's product is not in Odoo (yet), GW-STD has no variant in the store: named, not recorded, tried again next time.
+    expect(first).toMatchObject({ checked: 3, pushed: 2, failed: ['SPECIAL-1', 'GW-STD'] });
     expect(fake.inventorySets).toHaveLength(1);
     expect(fake.inventorySets[0]).toMatchObject({ name: 'on_hand', reason: 'correction', ignoreCompareQuantity: true });
     expect(fake.inventorySets[0].quantities).toEqual([
@@ -270,6 +273,23 @@ describe.each(BACKENDS)('Shopify store shop-demo end to end on %s', (backend) =>
       await orders.stop();
       await http?.close();
     }
+  });
+
+  it('an order whose product Odoo lacks is an exception naming it, and a replay after the product exists writes it once', async () => {
+    fake.orders.push(shopifyOrder(1007, { updatedAt: '2026-12-02T18:00:00Z', lines: [{ sku: 'SPECIAL-1', qty: 2, price: '9.00' }] }));
+    expect(await pull()).toMatchObject({ stored: 1 });
+    const m = (await shopMessages()).find((x) => x.filename === 'shopify-order-1007.json')!;
+    const parked = await settled(rt, m.id);
+    expect(parked).toMatchObject({ status: 'exception', errorCode: 'ODOO_PRODUCT_NOT_FOUND' });
+    expect(parked.errorMessage).toContain('ODW-9001');
+    expect(ordersFor(sb, '#1007')).toEqual([]);
+
+    sb.execute('product.product', 'create', [{ name: 'Special Widget', default_code: 'ODW-9001', list_price: 9 }]);
+    await requestReplay(rt.store.knex, rt.queue, m.id);
+    await eventually(async () => (await getMessage(rt.store.knex, m.id))?.status === 'done', 45_000, 'the replay');
+    expect(ordersFor(sb, '#1007')).toHaveLength(1);
+    // Pulled again: the same version, nothing new.
+    expect(await pull()).toMatchObject({ stored: 0 });
   });
 
   it('an expired token stops the pull with CHANNEL_AUTH naming the variable, and stores nothing', async () => {
