@@ -27,6 +27,10 @@ export const ERROR_CODES = {
   TRANSLATION_FAILED: { retryable: false, exit: 1 },
   /** A cXML document that is not a valid OrderRequest (src/marketplaces/cxml): the errors name the element path. */
   CXML_INVALID: { retryable: false, exit: 1 },
+  /** A marketplace's API refused our credentials (HTTP 401/403, ACCESS_DENIED): a person must fix the token or the app's scopes. */
+  CHANNEL_AUTH: { retryable: false, exit: 1 },
+  /** A marketplace's API refused the request for good (GraphQL userErrors, a malformed query, 4xx): retrying sends the same. */
+  CHANNEL_REFUSED: { retryable: false, exit: 1 },
   /** A canonical document that cannot become the partner's EDI (a delimiter in a value, no SSCC prefix ...). */
   DOCUMENT_UNRENDERABLE: { retryable: false, exit: 1 },
   // Odoo said no (src/odoo/client/odoo-errors.ts maps Odoo's error.data.name to these), keeping its message.

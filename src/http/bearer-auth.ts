@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 
 /** Routes that authenticate otherwise: AS2 by signature, cXML by the buyer's shared secret, the health check by being harmless. */
-const OPEN = [/^\/as2\/?$/, /^\/healthz\/?$/, /^\/cxml\/[^/]+\/?$/];
+const OPEN = [/^\/as2\/?$/, /^\/healthz\/?$/, /^\/cxml\/[^/]+\/?$/, /^\/shopify\/[^/]+\/webhooks\/?$/];
 
 export function isOpenRoute(url: string): boolean {
   const pathOnly = url.split('?')[0];

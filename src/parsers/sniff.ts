@@ -1,4 +1,5 @@
 import { CXML_HEAD_BYTES, sniffCxml } from '../marketplaces/cxml/sniff-cxml';
+import { sniffShopify } from '../marketplaces/shopify/sniff-shopify';
 
 /**
  * A first look at received bytes: which standard, and who sent it to whom. Enough to route the
@@ -32,6 +33,16 @@ export type Sniffed =
       documentType: string;
       version?: string;
     }
+  | {
+      /** A Shopify order as the order pull stores it (src/marketplaces/shopify/order-envelope.ts): the sender is the store. */
+      standard: 'Shopify';
+      sender: { qualifier: 'myshopify'; id: string };
+      receiver: { qualifier: string; id: string };
+      /** The order's gid. */
+      controlNumber: string;
+      documentType: 'order';
+      version?: string;
+    }
   | { standard: 'unknown'; reason: string };
 
 const HEAD_BYTES = 4096;
@@ -51,6 +62,10 @@ export function sniff(bytes: Uint8Array): Sniffed {
   if (text.startsWith('<')) {
     const cxml = sniffCxml(Buffer.from(bytes.subarray(0, CXML_HEAD_BYTES)).toString('utf8'));
     if (cxml) return cxml;
+  }
+  if (text.startsWith('{')) {
+    const shopify = sniffShopify(Buffer.from(bytes.subarray(0, HEAD_BYTES)).toString('utf8'));
+    if (shopify) return shopify;
   }
   const preview = JSON.stringify(text.slice(0, 20));
   return { standard: 'unknown', reason: `neither an X12 interchange (ISA) nor an EDIFACT one (UNA/UNB): starts with ${preview}` };

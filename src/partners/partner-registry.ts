@@ -29,7 +29,13 @@ export class PartnerRegistry {
       && p.cxml.domain.toLowerCase() === domain.toLowerCase() && p.cxml.identity.toLowerCase() === identity.toLowerCase());
   }
 
+  /** A kind: shopify store by its myshopify.com domain. */
+  byShopify(shop: string): PartnerProfile | undefined {
+    return this.profiles.find((p) => p.kind === 'shopify' && p.shopify?.shop === shop.toLowerCase());
+  }
+
   senderOf(s: Sniffed): PartnerProfile | undefined {
+    if (s.standard === 'Shopify') return this.byShopify(s.sender.id);
     if (s.standard === 'X12') return this.byX12(s.sender.qualifier, s.sender.id);
     if (s.standard === 'cXML') return s.sender ? this.byCxml(s.sender.qualifier, s.sender.id) : undefined;
     if (s.standard === 'EDIFACT') return this.byEdifact(s.sender.id, s.sender.qualifier);

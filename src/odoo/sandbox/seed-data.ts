@@ -59,6 +59,11 @@ export const SEED_PARTNERS: SeedPartner[] = [
     address: { street: '1 Market Street', city: 'San Francisco', state: '', zip: '94105', country: 'US' },
   },
   {
+    // partner-profiles/shop-demo (kind shopify): the web store's orders; each shopper's address becomes a delivery contact.
+    key: 'shopdemo', name: 'Shop Demo Online Store', ref: 'SHOP-DEMO', isCompany: true,
+    address: { street: '77 Commerce Way', city: 'Chicago', state: 'IL', zip: '60601', country: 'US' },
+  },
+  {
     key: 'swift', name: 'Swift 3PL', ref: 'SWIFT-3PL', isCompany: true,
     address: { street: '2400 Logistics Way', city: 'Joliet', state: 'IL', zip: '60436', country: 'US' },
   },
