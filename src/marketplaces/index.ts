@@ -4,13 +4,14 @@ import type { CanonicalDocument } from '../canonical';
 import type { Runtime } from '../daemon/runtime';
 import type { PartnerProfile } from '../partners/profile.schema';
 import type { InboundStage } from '../pipeline/inbound-stages';
+import { amazonMarketplace } from './amazon';
 import { cxmlMarketplace } from './cxml';
 import type { ChannelOutbound, ChannelTask, Marketplace } from './marketplace';
 
 export type { ChannelOutbound, ChannelTask, Marketplace };
 
 /** Every marketplace and network channel: one line each. */
-export const MARKETPLACES: readonly Marketplace[] = [cxmlMarketplace];
+export const MARKETPLACES: readonly Marketplace[] = [cxmlMarketplace, amazonMarketplace];
 
 /** The channel a profile belongs to; undefined for an EDI partner. */
 export function marketplaceOf(profile: PartnerProfile): Marketplace | undefined {

@@ -29,9 +29,15 @@ export class PartnerRegistry {
       && p.cxml.domain.toLowerCase() === domain.toLowerCase() && p.cxml.identity.toLowerCase() === identity.toLowerCase());
   }
 
+  /** A kind: amazon seller by its seller id, in the marketplace the order came from. */
+  byAmazon(sellerId: string, marketplaceId: string): PartnerProfile | undefined {
+    return this.profiles.find((p) => p.kind === 'amazon' && p.amazon?.sellerId === sellerId && (!marketplaceId || p.amazon.marketplaceIds.includes(marketplaceId)));
+  }
+
   senderOf(s: Sniffed): PartnerProfile | undefined {
     if (s.standard === 'X12') return this.byX12(s.sender.qualifier, s.sender.id);
     if (s.standard === 'cXML') return s.sender ? this.byCxml(s.sender.qualifier, s.sender.id) : undefined;
+    if (s.standard === 'Amazon') return this.byAmazon(s.sender.id, s.receiver.id);
     if (s.standard === 'EDIFACT') return this.byEdifact(s.sender.id, s.sender.qualifier);
     return undefined;
   }
