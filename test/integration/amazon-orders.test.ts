@@ -7,7 +7,9 @@ import { ORDERS_FEED, pullOrders } from '../../src/marketplaces/amazon/orders.pu
 import { SpApiClient } from '../../src/marketplaces/amazon/sp-api.client';
 import { getChannelCursor } from '../../src/store/channel-cursors.repo';
 import { listDocuments } from '../../src/store/documents.repo';
-import { getEvents, listMessages } from '../../src/store/messages.repo';
+import { requestReplay } from '../../src/pipeline/replay';
+import { requireProfiles } from '../../src/partners/require-profiles';
+import { getEvents, getMessage, listMessages } from '../../src/store/messages.repo';
 import { CLIENT, FakeAmazon, fakeItem, fakeOrder } from '../amazon-fake';
 import { BACKENDS, eventually, PROFILES, silentLog, tempDir, testRuntime } from '../helpers';
 import { linesOf, ordersFor, settled, startSandbox, type SandboxOdoo } from '../odoo-helpers';
@@ -188,18 +190,52 @@ describe.each(BACKENDS)('Amazon seller amazon-demo end to end on %s', (backend) 
     expect((await getEvents(rt.store.knex, sent[0].id)).find((e) => e.stage === 'sent')?.detail).toMatch(/confirmShipment 111-0000001-0000001 package \d+ tracking 1Z999AA10123456784: HTTP 204/);
   });
 
+  it('a SKU the items table lacks parks the order as an exception naming it; fixed in the table, a replay writes it', async () => {
+    fake.orders.push(fakeOrder('111-0000006-0000006', T(70)));
+    fake.items.set('111-0000006-0000006', [fakeItem('50061', 'AMZ-HONEY16', 3, '15.75')]);
+    expect((await pull()).stored).toEqual(['111-0000006-0000006']);
+    const m = (await amazonMessages()).find((x) => x.transportRef === 'amazon-demo/111-0000006-0000006')!;
+    const parked = await settled(rt, m.id);
+    expect(parked).toMatchObject({ status: 'exception', errorCode: 'TRANSLATION_FAILED' });
+    expect(parked.errorMessage).toMatch(/line 50061: item sku AMZ-HONEY16.*not in amazon-demo's item cross-reference/);
+    expect(ordersFor(sb, '111-0000006-0000006')).toEqual([]);
+
+    fs.appendFileSync(path.join(profilesDir, 'amazon-demo', 'items.csv'), 'ODW-2003,AMZ-HONEY16\n');
+    rt.setPartners(requireProfiles(profilesDir));
+    await requestReplay(rt.store.knex, rt.queue, m.id);
+    await eventually(async () => (await getMessage(rt.store.knex, m.id))?.status === 'done', 45_000, 'the replay');
+    const [so] = ordersFor(sb, '111-0000006-0000006');
+    expect(linesOf(sb, so.id).map((l) => [l.product_id[1], l.product_uom_qty, l.price_unit])).toEqual([[expect.stringContaining('ODW-2003'), 3, 5.25]]);
+  });
+
+  it('a confirmation Amazon refuses (400) is parked as an exception with Amazon\'s reason', async () => {
+    const [so2] = ordersFor(sb, '111-0000002-0000002');
+    const picking = (sb.execute('stock.picking', 'read', [so2.picking_ids], { fields: ['state'] }) as any[]).find((p) => p.state !== 'done' && p.state !== 'cancel');
+    fake.refuseShipment.add('111-0000002-0000002');
+    validateByHand(sb, picking.id, '1Z999AA10123456785');
+    expect((await rt.odooEvents.scanNow()).error).toBeUndefined();
+    const parked = await eventually(async () => {
+      const out = (await listMessages(rt.store.knex, { partnerId: 'amazon-demo', direction: 'out' })).find((x) => x.status === 'exception');
+      return out;
+    }, 20_000, 'the refused confirmation');
+    expect(parked).toMatchObject({ errorCode: 'PARTNER_REJECTED' });
+    expect(parked.errorMessage).toMatch(/HTTP 400 InvalidInput: order 111-0000002-0000002 is already shipped/);
+    expect(fake.calls('confirmShipment').filter((c) => c.path.includes('111-0000002-0000002'))).toHaveLength(1);
+  });
+
   it('pushes the offered quantities of the mapped SKUs, then only what changed; a SKU Amazon refuses is reported and tried again, the others go on', async () => {
     const push = () => pushInventory({ client: client(), odoo: rt.odoo(), knex: rt.store.knex, profile: profile(), log: silentLog });
     fake.invalidSkus.add('AMZ-GW');
     const first = await push();
-    // WH seeds 500 of each: 2 ODW-1001 and 1 ODW-1002 shipped; 1 ODW-1003 reserved for order 2 (order 3 was cancelled).
+    // WH seeds 500 of each: 2 ODW-1001 and 1 ODW-1002 shipped with order 1, 1 ODW-1003 with order 2 (order 3 was
+    // cancelled); 3 ODW-2003 reserved for order 6 (its SKU added to the table above).
     const patches = fake.calls('patchListingsItem');
     const sent = Object.fromEntries(patches.map((c) => [c.path.split('/').pop(), c.body.patches[0].value[0].quantity]));
-    expect(sent).toEqual({ 'AMZ-RW12': 498, 'AMZ-BW': 499, 'AMZ-GW': 499 });
+    expect(sent).toEqual({ 'AMZ-RW12': 498, 'AMZ-BW': 499, 'AMZ-GW': 499, 'AMZ-HONEY16': 497 });
     expect(patches[0]).toMatchObject({ method: 'PATCH', path: '/listings/2021-08-01/items/A2DEMOSELLER01/AMZ-RW12' });
     expect(patches[0].query.get('marketplaceIds')).toBe('ATVPDKIKX0DER');
     expect(patches[0].body).toEqual({ productType: 'PRODUCT', patches: [{ op: 'merge', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 498 }] }] });
-    expect(first.pushed.map((p) => p.sku)).toEqual(['AMZ-RW12', 'AMZ-BW']);
+    expect(first.pushed.map((p) => p.sku)).toEqual(['AMZ-RW12', 'AMZ-BW', 'AMZ-HONEY16']);
     expect(first.failed).toEqual([{ sku: 'AMZ-GW', reason: expect.stringMatching(/INVALID.*not a listing/) }]);
 
     fake.invalidSkus.clear();
@@ -211,9 +247,9 @@ describe.each(BACKENDS)('Amazon seller amazon-demo end to end on %s', (backend) 
     const before = fake.calls('patchListingsItem').length;
     const second = await push();
     expect(second.pushed).toEqual([{ sku: 'AMZ-BW', quantity: 519 }, { sku: 'AMZ-GW', quantity: 499 }]);
-    expect(second.unchanged).toBe(1);
+    expect(second.unchanged).toBe(2);
     expect(fake.calls('patchListingsItem').length - before).toBe(2);
     const third = await push();
-    expect(third).toMatchObject({ pushed: [], failed: [], unchanged: 3 });
+    expect(third).toMatchObject({ pushed: [], failed: [], unchanged: 4 });
   });
 });

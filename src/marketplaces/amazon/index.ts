@@ -4,6 +4,7 @@ import type { ChannelTask, Marketplace } from '../marketplace';
 import { amazonOrderStage } from './amazon.stage';
 import { deliverConfirmShipment, renderConfirmShipment } from './confirm-shipment';
 import { pushInventory } from './inventory.push';
+import { lwaCredentials } from './lwa';
 import { pullOrders } from './orders.pull';
 import { periodicTask } from './periodic-task';
 import { SpApiClient } from './sp-api.client';
@@ -13,8 +14,14 @@ function amazonTasks(profile: PartnerProfile, rt: Runtime): ChannelTask[] {
   const a = profile.amazon;
   if (!a) return [];
   const log = rt.log.child({ channel: 'amazon', partnerId: profile.id });
-  // Made per run: credentials are read from the environment then, so a missing variable is
-  // reported each run (and fixed without a restart), never crashes the daemon.
+  try {
+    lwaCredentials(a);
+  } catch (err) {
+    // As an SFTP partner whose key is not on this machine: said once, and the rest runs.
+    log.warn({ reason: (err as Error).message }, 'amazon pull and inventory push not started: the LWA credentials are not on this machine');
+    return [];
+  }
+  // Made per run: a rotated secret in the environment is read at the next run.
   const client = () => new SpApiClient(a, { log });
   const tasks = [periodicTask({
     name: 'orders', settings: { amazon: a, items: profile.crossReferences.items ?? null }, everyMs: a.orders.pollSeconds * 1000, log,
