@@ -1,5 +1,6 @@
 import type { Shipment } from '../../src/canonical';
 import { GatewayError } from '../../src/errors/gateway-error';
+import { amazonMarketplace } from '../../src/marketplaces/amazon';
 import { orderFromAmazon, storedOrderBytes } from '../../src/marketplaces/amazon/amazon-order';
 import { deliverConfirmShipment, packageReferenceId, renderConfirmShipment } from '../../src/marketplaces/amazon/confirm-shipment';
 import { fulfillmentPatch, offered } from '../../src/marketplaces/amazon/inventory.push';
@@ -272,5 +273,15 @@ describe('Amazon inventory', () => {
       { product_id: [2, 'y'], quantity: 1, reserved_quantity: 4 }, { product_id: [9, 'z'], quantity: 5 },
     ], codes)).toEqual(new Map([['ODW-1001', 9], ['ODW-1002', 0]]));
     expect(fulfillmentPatch('PRODUCT', 7)).toEqual({ productType: 'PRODUCT', patches: [{ op: 'merge', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 7 }] }] });
+  });
+});
+
+describe('Amazon channel tasks', () => {
+  it('starts none, with one warning naming the variables, while the LWA credentials are not in the environment', () => {
+    const warnings: string[] = [];
+    const log = { child: () => ({ warn: (o: { reason: string }, m: string) => warnings.push(`${m}: ${o.reason}`) }) };
+    for (const k of Object.keys(ENV)) expect(process.env[k]).toBeUndefined();
+    expect(amazonMarketplace.tasks!(demo, { log } as any)).toEqual([]);
+    expect(warnings).toEqual([expect.stringMatching(/not started.*AMAZON_DEMO_LWA_CLIENT_ID, AMAZON_DEMO_LWA_CLIENT_SECRET, AMAZON_DEMO_LWA_REFRESH_TOKEN not set/)]);
   });
 });
