@@ -26,7 +26,7 @@ describe('partners check-odoo', () => {
   it('a clean run as the seeded bot exits 0 with a summary', async () => {
     const r = await check();
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/checked 5 profile\(s\) as user 'edi-bot' \(uid 6\): \d+ right\(s\), 4 customer\(s\), 9 item row\(s\), 6 location row\(s\); 0 problem\(s\)/);
+    expect(r.stderr).toMatch(/checked 6 profile\(s\) as user 'edi-bot' \(uid 6\): \d+ right\(s\), 5 customer\(s\), 12 item row\(s\), 6 location row\(s\); 0 problem\(s\)/);
     expect(r.status).toBe(0);
   });
 
