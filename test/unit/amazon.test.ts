@@ -198,6 +198,9 @@ describe('Amazon orders: stored JSON -> sniff, route, canonical Order', () => {
     const bad = orderFromAmazon({ ...JSON.parse(bytes.toString()), order: { ...order, AmazonOrderId: undefined }, orderItems: [{ OrderItemId: '1', QuantityOrdered: 'two' }] }, demo);
     expect(bad.order).toBeUndefined();
     expect(bad.issues.map((i) => i.path)).toContain('order.AmazonOrderId');
+    const partly = orderFromAmazon({ ...JSON.parse(bytes.toString()), order: { ...order, OrderStatus: 'PartiallyShipped' },
+      orderItems: [{ ...items[0], QuantityShipped: 2 }, { ...items[1], QuantityShipped: 1 }] }, demo);
+    expect(partly.order!.lines.map((l) => [l.lineNumber, l.quantity, l.unitPrice])).toEqual([['20002', 2, 4]]);
     const pending = orderFromAmazon({ ...JSON.parse(bytes.toString()), order: { ...order, OrderStatus: 'Pending' } }, demo);
     expect(pending.issues[0].message).toMatch(/is Pending/);
   });

@@ -106,7 +106,7 @@ function shipTo(order: AmazonOrder): Party | undefined {
 /**
  * A stored Amazon order -> the canonical Order. AmazonOrderId is the PO number (Odoo's
  * client_order_ref); each OrderItemId is a line number, so a shipment confirmation finds it again
- * in the stored order. SellerSKU is our product code unless the items table (sku column) maps it.
+ * in the stored order; its quantity is what is left to ship (QuantityOrdered - QuantityShipped). SellerSKU is our product code unless the items table (sku column) maps it.
  * A Canceled order becomes purpose cancel.
  */
 export function orderFromAmazon(raw: unknown, profile: PartnerProfile, opts: { messageId?: number } = {}): { order?: Order; issues: AmazonIssue[] } {
@@ -134,8 +134,10 @@ export function orderFromAmazon(raw: unknown, profile: PartnerProfile, opts: { m
       return;
     }
     const item = parsed.data;
-    // A line cancelled before we took the order has nothing left to ship.
-    if (item.QuantityOrdered <= 0) return;
+    // What is left to ship: a PartiallyShipped order seen for the first time was partly shipped
+    // outside the gateway (Seller Central); a line cancelled before we took the order has nothing.
+    const quantity = item.QuantityOrdered - (item.QuantityShipped ?? 0);
+    if (quantity <= 0) return;
     if (!item.SellerSKU) { issues.push({ path: `${at}.SellerSKU`, message: `${at} (OrderItemId ${item.OrderItemId}): SellerSKU is missing` }); return; }
     const price = unitPrice(item.ItemPrice?.Amount, item.QuantityOrdered);
     if (!cancel && item.ItemPrice?.Amount !== undefined && price === undefined) {
@@ -149,7 +151,7 @@ export function orderFromAmazon(raw: unknown, profile: PartnerProfile, opts: { m
     const resolved = profile.xref?.items ? resolveItem(profile, ids, { lineNumber: item.OrderItemId }) : { productCode: item.SellerSKU };
     if (resolved.issue && !cancel) issues.push({ path: `${at}.SellerSKU`, message: `${at}: ${resolved.issue.message}`, business: true });
     lines.push(compact({
-      lineNumber: item.OrderItemId, quantity: item.QuantityOrdered, uom: 'EA', unitPrice: price, ids,
+      lineNumber: item.OrderItemId, quantity, uom: 'EA', unitPrice: price, ids,
       description: item.Title, productCode: resolved.productCode,
     }));
   });
