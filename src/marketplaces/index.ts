@@ -4,6 +4,7 @@ import type { CanonicalDocument } from '../canonical';
 import type { Runtime } from '../daemon/runtime';
 import type { PartnerProfile } from '../partners/profile.schema';
 import type { InboundStage } from '../pipeline/inbound-stages';
+import { amazonMarketplace } from './amazon';
 import { cxmlMarketplace } from './cxml';
 import { shopifyMarketplace } from './shopify';
 import type { ChannelOutbound, ChannelTask, Marketplace } from './marketplace';
@@ -11,7 +12,7 @@ import type { ChannelOutbound, ChannelTask, Marketplace } from './marketplace';
 export type { ChannelOutbound, ChannelTask, Marketplace };
 
 /** Every marketplace and network channel: one line each. */
-export const MARKETPLACES: readonly Marketplace[] = [cxmlMarketplace, shopifyMarketplace];
+export const MARKETPLACES: readonly Marketplace[] = [cxmlMarketplace, shopifyMarketplace, amazonMarketplace];
 
 /** The channel a profile belongs to; undefined for an EDI partner. */
 export function marketplaceOf(profile: PartnerProfile): Marketplace | undefined {

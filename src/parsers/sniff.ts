@@ -1,5 +1,6 @@
 import { CXML_HEAD_BYTES, sniffCxml } from '../marketplaces/cxml/sniff-cxml';
 import { sniffShopify } from '../marketplaces/shopify/sniff-shopify';
+import { sniffAmazon } from '../marketplaces/amazon/sniff-amazon';
 
 /**
  * A first look at received bytes: which standard, and who sent it to whom. Enough to route the
@@ -43,6 +44,15 @@ export type Sniffed =
       documentType: 'order';
       version?: string;
     }
+  | {
+      /** An order the Amazon pull stored (src/marketplaces/amazon): the sender is the seller, the receiver its marketplace. */
+      standard: 'Amazon';
+      sender: { qualifier: 'AmazonSellerId'; id: string };
+      receiver: { qualifier: 'AmazonMarketplaceId'; id: string };
+      /** The AmazonOrderId. */
+      controlNumber: string;
+      documentType: string;
+    }
   | { standard: 'unknown'; reason: string };
 
 const HEAD_BYTES = 4096;
@@ -66,6 +76,8 @@ export function sniff(bytes: Uint8Array): Sniffed {
   if (text.startsWith('{')) {
     const shopify = sniffShopify(Buffer.from(bytes.subarray(0, HEAD_BYTES)).toString('utf8'));
     if (shopify) return shopify;
+    const amazon = sniffAmazon(text);
+    if (amazon) return amazon;
   }
   const preview = JSON.stringify(text.slice(0, 20));
   return { standard: 'unknown', reason: `neither an X12 interchange (ISA) nor an EDIFACT one (UNA/UNB): starts with ${preview}` };

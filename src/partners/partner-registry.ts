@@ -34,10 +34,16 @@ export class PartnerRegistry {
     return this.profiles.find((p) => p.kind === 'shopify' && p.shopify?.shop === shop.toLowerCase());
   }
 
+  /** A kind: amazon seller by its seller id, in the marketplace the order came from. */
+  byAmazon(sellerId: string, marketplaceId: string): PartnerProfile | undefined {
+    return this.profiles.find((p) => p.kind === 'amazon' && p.amazon?.sellerId === sellerId && (!marketplaceId || p.amazon.marketplaceIds.includes(marketplaceId)));
+  }
+
   senderOf(s: Sniffed): PartnerProfile | undefined {
     if (s.standard === 'Shopify') return this.byShopify(s.sender.id);
     if (s.standard === 'X12') return this.byX12(s.sender.qualifier, s.sender.id);
     if (s.standard === 'cXML') return s.sender ? this.byCxml(s.sender.qualifier, s.sender.id) : undefined;
+    if (s.standard === 'Amazon') return this.byAmazon(s.sender.id, s.receiver.id);
     if (s.standard === 'EDIFACT') return this.byEdifact(s.sender.id, s.sender.qualifier);
     return undefined;
   }

@@ -18,6 +18,7 @@ import { instantOf } from '../translators/partner-time';
 import type { PartnerRegistry } from './partner-registry';
 import type { PartnerProfile } from './profile.schema';
 import { runCxmlSample } from '../marketplaces/cxml/cxml-sample';
+import { runAmazonSample } from '../marketplaces/amazon/amazon-sample';
 
 /**
  * `partners test ID`: every sample of a partner through the same validate, translate, ack and
@@ -25,6 +26,7 @@ import { runCxmlSample } from '../marketplaces/cxml/cxml-sample';
  *   samples/inbound/NAME.edi    -> NAME.expected.json (what `translate` prints)
  *                                  NAME.expected-ack.edi (what `ack` prints)
  *   samples/inbound/NAME.xml    -> NAME.expected.json (a cXML OrderRequest's canonical Order)
+ *   samples/inbound/NAME.json   -> NAME.expected.json (an Amazon order as the pull stores it: its canonical Order)
  *   samples/outbound/NAME.json  -> NAME.expected.edi (what `render` prints), which our own
  *                                  validator must also accept as the partner would receive it
  * The comparison is exact text, so a change anywhere in the output shows up as a diff an analyst
@@ -47,7 +49,7 @@ export interface SampleRunOptions {
   update?: boolean;
 }
 
-const EDI_FILE = /\.(edi|x12|txt|edifact|xml)$/i;
+const EDI_FILE = /\.(edi|x12|txt|edifact|xml|json)$/i;
 
 export function sampleDir(profile: PartnerProfile): string | undefined {
   return profile.files ? path.join(profile.files.dir, 'samples') : undefined;
@@ -92,6 +94,7 @@ export function runInboundSample(file: string, profile: PartnerProfile, o: Sampl
   const base = file.replace(EDI_FILE, '');
   const s = sniff(bytes);
   if (s.standard === 'unknown') return [{ sample: name, expected: '', status: 'fail', problems: [s.reason] }];
+  if (s.standard === 'Amazon') return [runAmazonSample(bytes, profile, base, (file, actual, problems) => compare(file, actual, o.update, problems, name))];
   if (s.standard === 'cXML') return [runCxmlSample(bytes, profile, o, base, name, (file, actual, problems) => compare(file, actual, o.update, problems, name))];
   const run = s.standard === 'X12' ? inboundX12(bytes, profile, o) : inboundEdifact(bytes, profile, o);
   const problems: string[] = [];

@@ -26,7 +26,7 @@ describe('partners check-odoo', () => {
   it('a clean run as the seeded bot exits 0 with a summary', async () => {
     const r = await check();
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/checked 6 profile\(s\) as user 'edi-bot' \(uid 6\): \d+ right\(s\), 5 customer\(s\), 12 item row\(s\), 6 location row\(s\); 0 problem\(s\)/);
+    expect(r.stderr).toMatch(/checked 7 profile\(s\) as user 'edi-bot' \(uid 6\): \d+ right\(s\), 6 customer\(s\), 15 item row\(s\), 6 location row\(s\); 0 problem\(s\)/);
     expect(r.status).toBe(0);
   });
 
@@ -94,7 +94,9 @@ describe('partners check-odoo', () => {
       expect(r.stdout).toContain(`${coupa}:${lineOf(coupa, 'createDeliveryAddresses: true')}: odoo.createDeliveryAddresses: creating delivery addresses: user '${login}' is not in Extra Rights / Contact Creation (base.group_partner_manager)`);
       const shop = 'partner-profiles/shop-demo/profile.yaml';
       expect(r.stdout).toContain(`${shop}:${lineOf(shop, 'createDeliveryAddresses: true')}: odoo.createDeliveryAddresses: creating delivery addresses: user '${login}' is not in Extra Rights / Contact Creation (base.group_partner_manager)`);
-      expect(r.stdout.trim().split('\n')).toHaveLength(4);
+      const amazon = 'partner-profiles/amazon-demo/profile.yaml';
+      expect(r.stdout).toContain(`${amazon}:${lineOf(amazon, 'createDeliveryAddresses: true')}: odoo.createDeliveryAddresses: creating delivery addresses: user '${login}' is not in Extra Rights / Contact Creation (base.group_partner_manager)`);
+      expect(r.stdout.trim().split('\n')).toHaveLength(5);
       expect(r.status).toBe(1);
 
       // Fixed as an admin would over RPC: the email, then the group.

@@ -128,7 +128,7 @@ describe('CLI', () => {
       fs.readFileSync(path.join(bad.cwd, 'partner-profiles', 'swift-3pl', 'profile.yaml'), 'utf8'));
     const list = cli(bad, ['partners', 'list', '--json']);
     expect(list.status).toBe(0);
-    expect(JSON.parse(list.stdout).map((p: { id: string }) => p.id)).toEqual(['coupa-buyer', 'nordmart', 'shop-demo', 'summit-grocers', 'swift-3pl']);
+    expect(JSON.parse(list.stdout).map((p: { id: string }) => p.id)).toEqual(['amazon-demo', 'coupa-buyer', 'nordmart', 'shop-demo', 'summit-grocers', 'swift-3pl']);
     expect(oneLine(list.stderr)).toMatch(/^edi-gateway: warning: partner 'acme-retail' left out: .*profile\.yaml:\d+:7 mode: /);
     // Another partner's file still validates; a command about the broken one says why it cannot.
     const nordmart = path.join(bad.cwd, 'partner-profiles', 'nordmart', 'samples', 'inbound', 'ORDERS-dc-order.edi');

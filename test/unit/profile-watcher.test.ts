@@ -57,7 +57,7 @@ describe('profile reload', () => {
     const dir = copyProfiles();
     fs.writeFileSync(path.join(dir, 'acme-retail', 'items.csv'), 'this,is\nnot,"the table\n');
     const { registry, broken } = loadPartnerSet(dir);
-    expect(registry.profiles.map((p) => p.id).sort()).toEqual(['coupa-buyer', 'nordmart', 'shop-demo', 'summit-grocers', 'swift-3pl']);
+    expect(registry.profiles.map((p) => p.id).sort()).toEqual(['amazon-demo', 'coupa-buyer', 'nordmart', 'shop-demo', 'summit-grocers', 'swift-3pl']);
     expect(broken.map((b) => b.id)).toEqual(['acme-retail']);
     expect(broken[0].reason).toMatch(/items\.csv/);
     expect(() => requireProfiles(dir, { need: 'acme-retail' })).toThrow(/items\.csv/);

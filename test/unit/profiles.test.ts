@@ -8,7 +8,7 @@ describe('partner profiles', () => {
   it('loads the example partners of CONTRACTS.md and resolves their identifiers', () => {
     const { profiles, issues } = loadProfiles(PROFILES);
     expect(issues).toEqual([]);
-    expect(profiles.map((p) => p.id).sort()).toEqual(['acme-retail', 'coupa-buyer', 'nordmart', 'shop-demo', 'summit-grocers', 'swift-3pl']);
+    expect(profiles.map((p) => p.id).sort()).toEqual(['acme-retail', 'amazon-demo', 'coupa-buyer', 'nordmart', 'shop-demo', 'summit-grocers', 'swift-3pl']);
     const reg = new PartnerRegistry(profiles);
     expect(reg.byX12('ZZ', 'ACMERETAIL')?.id).toBe('acme-retail');
     expect(reg.byX12('ZZ', 'SWIFT3PL')?.acknowledgments.send).toEqual(['997']);

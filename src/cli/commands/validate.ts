@@ -76,8 +76,7 @@ export async function checkFiles(cmd: Command, files: string[], after?: (ctx: Ch
       const result = await validateX12Stream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { ...x12Context(config, partners), keepAcceptedSets, ...hooks.x12 });
       validated.push({ file, result });
     } else {
-      validated.push({ file, unknown: s.standard === 'cXML' ? `a cXML ${s.documentType}: validate reads X12 and EDIFACT (partners test checks cXML samples)`
-        : s.standard === 'Shopify' ? 'a stored Shopify order: validate reads X12 and EDIFACT' : s.reason });
+      validated.push({ file, unknown: s.standard === 'unknown' ? s.reason : `a ${s.standard} ${s.documentType}: validate reads X12 and EDIFACT (partners test checks cXML samples)` });
     }
   }
   const anyInterchange = validated.some((v) => (v.result ?? v.edifact)?.report.interchanges.length);

@@ -64,6 +64,11 @@ export const SEED_PARTNERS: SeedPartner[] = [
     address: { street: '77 Commerce Way', city: 'Chicago', state: 'IL', zip: '60601', country: 'US' },
   },
   {
+    // partner-profiles/amazon-demo (kind amazon): its orders' customer; each buyer's address becomes a delivery contact.
+    key: 'amazon', name: 'Amazon Marketplace (Demo Seller)', ref: 'AMAZON-DEMO', isCompany: true,
+    address: { street: '410 Terry Ave N', city: 'Seattle', state: 'WA', zip: '98109', country: 'US' },
+  },
+  {
     key: 'swift', name: 'Swift 3PL', ref: 'SWIFT-3PL', isCompany: true,
     address: { street: '2400 Logistics Way', city: 'Joliet', state: 'IL', zip: '60436', country: 'US' },
   },
