@@ -24,7 +24,11 @@ describe('daemon', () => {
       // Orders first, as a partner's day goes (a 945 answers a picking its order made).
       const samples = (partner: string) => fs.readdirSync(path.join(ws.cwd, 'partner-profiles', partner, 'samples', 'inbound'))
         .filter((f) => !f.includes('.expected')).map((f) => [partner, f] as const);
-      const all = ['acme-retail', 'coupa-buyer', 'nordmart', 'summit-grocers', 'swift-3pl'].flatMap(samples);
+      // Every shipped partner with inbound samples (EDI, cXML and marketplace orders alike).
+      const withSamples = fs.readdirSync(path.join(ws.cwd, 'partner-profiles'))
+        .filter((p) => fs.existsSync(path.join(ws.cwd, 'partner-profiles', p, 'samples', 'inbound')));
+      expect(withSamples).toEqual(expect.arrayContaining(['acme-retail', 'amazon-demo', 'coupa-buyer', 'nordmart', 'summit-grocers', 'swift-3pl']));
+      const all = withSamples.flatMap(samples);
       const drop = (partner: string, f: string) => {
         const inDir = path.join(ws.home, 'partners', partner, 'in');
         fs.mkdirSync(inDir, { recursive: true });
