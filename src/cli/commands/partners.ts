@@ -37,9 +37,13 @@ export function registerPartners(program: Command): void {
       process.stdout.write(table(['ID', 'NAME', 'MODE', 'IDENTIFIERS', 'IN', 'OUT', 'ACKS'], registry.profiles.map((p) => [
         p.id, p.name, p.mode,
         [...p.identifiers.x12.map((i) => `X12 ${i.qualifier}:${i.id}`), ...p.identifiers.edifact.map((i) => `UNB ${i.id}${i.qualifier ? `:${i.qualifier}` : ''}`),
-          ...(p.cxml ? [`cXML ${p.cxml.domain}:${p.cxml.identity}`] : []), ...(p.shopify ? [`Shopify ${p.shopify.shop}`] : [])].join(', '),
-        [...p.documents.inbound.map((d) => d.type), ...(p.kind === 'cxml' ? ['OrderRequest'] : []), ...(p.kind === 'shopify' ? ['orders'] : [])].join(' '),
-        [...p.documents.outbound.map((d) => d.type), ...(p.kind === 'shopify' ? ['fulfillments', ...(p.shopify?.inventory.enabled ? ['inventory'] : [])] : [])].join(' '),
+          ...(p.cxml ? [`cXML ${p.cxml.domain}:${p.cxml.identity}`] : []), ...(p.shopify ? [`Shopify ${p.shopify.shop}`] : []),
+          ...(p.amazon ? [`Amazon ${p.amazon.sellerId} (${p.amazon.marketplaceIds.join(' ')})`] : [])].join(', '),
+        [...p.documents.inbound.map((d) => d.type), ...(p.kind === 'cxml' ? ['OrderRequest'] : []), ...(p.kind === 'shopify' || p.kind === 'amazon' ? ['orders'] : [])].join(' '),
+        [...p.documents.outbound.map((d) => d.type),
+          ...(p.kind === 'cxml' ? ['ConfirmationRequest', 'ShipNoticeRequest', 'InvoiceDetailRequest'] : []),
+          ...(p.kind === 'shopify' ? ['fulfillments', ...(p.shopify?.inventory.enabled ? ['inventory'] : [])] : []),
+          ...(p.kind === 'amazon' ? ['shipments', ...(p.amazon?.inventory.enabled ? ['inventory'] : [])] : [])].join(' '),
         p.acknowledgments.send.join(' '),
       ])));
     });
