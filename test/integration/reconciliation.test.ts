@@ -6,9 +6,10 @@ import type { Runtime } from '../../src/daemon/runtime';
 import { startHttpServer, type HttpServer } from '../../src/http/http-server';
 import { requestReplay } from '../../src/pipeline/replay';
 import { runReconciliation, type ReconciliationRow } from '../../src/reconciliation';
-import { writeDailyReport } from '../../src/reconciliation/daily-report';
+import { startDailyReport, writeDailyReport } from '../../src/reconciliation/daily-report';
+import { GatewayConfigSchema } from '../../src/config/gateway.config';
 import { BIN } from '../cli-helpers';
-import { BACKENDS, PROFILES, testRuntime } from '../helpers';
+import { BACKENDS, eventually, PROFILES, testRuntime, x12Interchange } from '../helpers';
 import { acme850, ordersFor, settled, startSandbox, swift945, type SandboxOdoo } from '../odoo-helpers';
 
 const HOUR = 3_600_000;
@@ -265,5 +266,35 @@ describe.each(BACKENDS)('order lifecycle reconciliation on %s', (backend) => {
     expect(records.map((x) => x.po_number).sort()).toEqual(['PO-R-1', 'PO-R-2', 'PO-R-3', 'PO-R-4']);
     expect(r).toMatchObject({ rows: 4, flagged: 2 });
     expect(fs.readdirSync(path.dirname(r.file))).toEqual([path.basename(r.file)]);
+  });
+});
+
+describe('the daemon\'s daily reconciliation report', () => {
+  it('runs on reconciliation.reportCron and stops with stop(); off writes nothing; a bad expression is refused by the config', async () => {
+    expect(() => GatewayConfigSchema.parse({ reconciliation: { reportCron: 'at dawn' } })).toThrow(/cron expression/);
+    expect(GatewayConfigSchema.parse({}).reconciliation).toEqual({ reportCron: '30 5 * * *', reportDays: 14 });
+    const rt = await testRuntime('pglite', { reconciliation: { reportCron: '* * * * * *' } }); // every second
+    const reports = path.join(rt.config.home, 'reports');
+    try {
+      rt.workInbound();
+      const r = await rt.receive({ content: x12Interchange('ACMERETAIL', '000004001', 'PO-D-1'), transport: 'test' });
+      expect(await settled(rt, r.messageId)).toMatchObject({ status: 'done' });
+      startDailyReport({ ...rt, config: { ...rt.config, reconciliation: { reportCron: 'off', reportDays: 14 } } }).stop();
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(fs.existsSync(reports)).toBe(false);
+      const report = startDailyReport(rt);
+      const file = await eventually(() => fs.existsSync(reports) && fs.readdirSync(reports).find((f) => f.endsWith('.csv')), 10_000, 'the report');
+      report.stop();
+      // Stopped: a removed report is not written again.
+      const text = fs.readFileSync(path.join(reports, file), 'utf8');
+      fs.rmSync(reports, { recursive: true });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(fs.existsSync(reports)).toBe(false);
+      expect(file).toMatch(/^reconciliation-\d{4}-\d{2}-\d{2}\.csv$/);
+      expect(text).toMatch(/^partner,po_number,/);
+      expect(text).toContain('acme-retail,PO-D-1,');
+    } finally {
+      await rt.close();
+    }
   });
 });
