@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   ingest: async () => (await import('./commands/ingest')).registerIngest,
   messages: async () => (await import('./commands/messages')).registerMessages,
   acks: async () => (await import('./commands/acks')).registerAcks,
+  reconcile: async () => (await import('./commands/reconcile')).registerReconcile,
   partners: async () => (await import('./commands/partners')).registerPartners,
   run: async () => (await import('./commands/run')).registerRun,
   'sandbox-odoo': async () => (await import('./commands/sandbox-odoo')).registerSandboxOdoo,

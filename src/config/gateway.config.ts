@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /** One X12 identity: ISA qualifier + id, and the GS application id. */
@@ -105,6 +106,17 @@ export const GatewayConfigSchema = z.strictObject({
     maxFilesPerPoll: positiveInt.default(500),
     /** A file in in/ bigger than this goes to error/ unread, with the reason: it is not read into memory. */
     maxFileMB: z.coerce.number().positive().default(100),
+  }).prefault({}),
+  /**
+   * The daily order-lifecycle reconciliation report the daemon writes, as CSV, to
+   * $EDI_GATEWAY_HOME/reports/reconciliation-YYYY-MM-DD.csv (the same rows as `reconcile` and GET /api/reconciliation).
+   */
+  reconciliation: z.strictObject({
+    /** When: a cron expression in the gateway's time zone (EDI_GATEWAY_RECONCILIATION_REPORT_CRON), or off. Default 05:30 every day. */
+    reportCron: z.string().default('30 5 * * *')
+      .refine((v) => v === 'off' || cron.validate(v), 'a cron expression (minute hour day month weekday, e.g. "30 5 * * *") or off'),
+    /** The orders it covers: those received in the last this many days (EDI_GATEWAY_RECONCILIATION_REPORT_DAYS). */
+    reportDays: positiveInt.max(366).default(14),
   }).prefault({}),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -11,6 +11,7 @@ import type { Runtime } from './runtime';
 import { startHttpServer, type HttpServer } from '../http/http-server';
 import { startAs2Background } from '../transports/as2/as2.background';
 import { channelTasks } from '../marketplaces';
+import { startDailyReport } from '../reconciliation/daily-report';
 
 export interface Daemon {
   transports(): InboundTransport[];
@@ -96,6 +97,7 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
     return undefined;
   });
   const as2Background = startAs2Background(rt);
+  const dailyReport = startDailyReport(rt);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -106,6 +108,7 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
         rt.log.info('gateway stopping');
         watcher.stop();
         as2Background.stop();
+        dailyReport.stop();
         // What the stop still waits for, said every few seconds: an operator watching a slow stop
         // sees which part holds it (a transport's file in hand, jobs running, the store closing).
         const waiting = new Map<string, () => string>();

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../daemon/runtime';
 import { as2Receiver, type As2ReceiverDeps } from '../transports/as2/as2.receiver';
 import { registerApiRoutes } from './api.routes';
+import { registerReconciliationRoutes } from './reconciliation.routes';
 import { registerMarketplaceRoutes } from '../marketplaces';
 import { bearerMatches, isOpenRoute, queryTokenMatches } from './bearer-auth';
 
@@ -69,6 +70,7 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
   await registerMarketplaceRoutes(app, rt);
   if (token) {
     registerApiRoutes(app, rt.store.knex, rt.queue);
+    registerReconciliationRoutes(app, rt);
     // Odoo's webhooks are hints, not data: a scan re-reads Odoo by cursor, so a lost or repeated hint changes nothing.
     app.post('/api/odoo/webhook', async (_req, reply) => {
       void rt.odooEvents.scanNow().catch((err) => log.warn({ err }, 'Odoo scan after a webhook failed; the next poll retries'));

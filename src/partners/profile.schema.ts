@@ -173,6 +173,19 @@ const SchedulesSchema = z.strictObject({
     .describe("When the partner's SFTP server is polled: cron, e.g. '*/5 * * * *'. Default: every transports.sftp.inbound.pollSeconds."),
 }).prefault({}).describe('When documents go out and the partner is polled (cron expressions).');
 
+/**
+ * The order-lifecycle reconciliation's windows (src/reconciliation): how long an order may go
+ * without a ship notice, and a shipment without an invoice, before the report flags it.
+ */
+const ReconciliationSettingsSchema = z.strictObject({
+  shipWithinDays: z.number().positive().default(3)
+    .describe("Days after an order is received within which we ship it and send the ship notice (856, DESADV, the channel's "
+      + 'fulfillment): past it, an order with none is flagged ASN_MISSING. Default 3.'),
+  invoiceWithinDays: z.number().min(0).default(2)
+    .describe('Days after a shipment within which we invoice it (810, INVOIC): past it, a shipped order without an invoice is '
+      + 'flagged INVOICE_MISSING. Default 2.'),
+}).prefault({}).describe('When the reconciliation report flags an order as not shipped or not invoiced in time.');
+
 export const AckKindSchema = z.enum(['TA1', '997', '999', 'CONTRL']);
 
 // Schemas defined elsewhere (shared with gateway.yaml, or owned by the transports), described for the profile.
@@ -256,6 +269,7 @@ export const PartnerProfileSchema = z.strictObject({
   outbound: OutboundSchema,
   odoo: OdooSettingsSchema,
   schedules: SchedulesSchema,
+  reconciliation: ReconciliationSettingsSchema,
   transports: z.strictObject({
     folder: FolderTransportSchema.prefault({})
       .describe('The folder pair every partner has, $EDI_GATEWAY_HOME/partners/<id>/{in,out}: how in/ is read.'),

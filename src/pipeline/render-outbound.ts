@@ -9,6 +9,7 @@ import type { PartnerProfile } from '../partners/profile.schema';
 import type { JobQueue } from '../queue/job-queue';
 import { storeControlNumbers, storeSsccSerials } from '../store/control-numbers.repo';
 import { recordOutbound } from '../store/outbound-acks.repo';
+import { saveDocuments } from '../store/documents.repo';
 import { enqueueOutbound } from './outbox';
 import { channelOutboundFor } from '../marketplaces';
 
@@ -37,6 +38,7 @@ export async function enqueueRendered(trx: Knex.Transaction, queue: JobQueue, co
     // A marketplace or network: its own form, one document per message, delivered by its API.
     const r = channel.render(docs[0], profile, { now: options.now ?? new Date() });
     const { messageId } = await enqueueOutbound(trx, queue, { partnerId: profile.id, label: r.label, content: r.content, key: options.key, description: r.description });
+    await keepDocuments(trx, messageId, docs, r.label);
     return { messageId, created: true };
   }
   const rendered = await renderForPartner(docs, profile, {
@@ -55,7 +57,16 @@ export async function enqueueRendered(trx: Knex.Transaction, queue: JobQueue, co
     partnerId: profile.id, label: `${types}-${control}`, content: rendered.bytes, key: options.key,
     description: `${types} interchange ${control} (${docs.length} document${docs.length === 1 ? '' : 's'})`,
   });
+  await keepDocuments(trx, messageId, docs, control);
   if (rendered.standard === 'X12') await recordOutbound(trx, { messageId, partnerId: profile.id, spec: rendered.spec, expectAck: rendered.expectAck });
   else await recordOutboundEdifact(trx, { messageId, partnerId: profile.id, spec: rendered.spec, expectAck: rendered.expectAck });
   return { messageId, created: true, rendered };
+}
+
+/**
+ * The canonical documents an outbound message says, kept beside it as an inbound message's are:
+ * the reconciliation joins what we acknowledged, shipped and invoiced to the order by them.
+ */
+function keepDocuments(trx: Knex.Transaction, messageId: number, docs: CanonicalDocument[], control: string): Promise<void> {
+  return saveDocuments(trx, messageId, docs.map((document, ordinal) => ({ ordinal, sourceControl: control, document })));
 }
