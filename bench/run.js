@@ -50,8 +50,10 @@ async function main() {
   const ran = new Set(results.map((r) => r.bench));
   // Rows of benchmarks not run this time are kept, so `npm run bench -- x12` rewrites only its own.
   const file = path.join(__dirname, '..', 'BENCHMARKS.md');
+  // Only the results table, above the prose: a table in the prose is the prose's own.
   const kept = fs.existsSync(file)
-    ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^\| [a-z0-9-]+ \|/.test(l) && !l.startsWith('| bench |') && !ran.has(l.split('|')[1].trim()))
+    ? fs.readFileSync(file, 'utf8').split(/\n## /)[0].split('\n')
+      .filter((l) => /^\| [a-z0-9-]+ \|/.test(l) && !l.startsWith('| bench |') && !ran.has(l.split('|')[1].trim()))
     : [];
   // Prose after the table (sections starting '## ') is the file's own, kept as written.
   const prose = fs.existsSync(file) ? (fs.readFileSync(file, 'utf8').match(/\n(## [\s\S]*)$/)?.[1] ?? '') : '';
