@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   messages: async () => (await import('./commands/messages')).registerMessages,
   acks: async () => (await import('./commands/acks')).registerAcks,
   partners: async () => (await import('./commands/partners')).registerPartners,
+  tokens: async () => (await import('./commands/tokens')).registerTokens,
   run: async () => (await import('./commands/run')).registerRun,
   'sandbox-odoo': async () => (await import('./commands/sandbox-odoo')).registerSandboxOdoo,
 };
