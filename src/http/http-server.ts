@@ -15,7 +15,7 @@ export interface HttpServer {
   port: number;
   app: FastifyInstance;
   /** Every route registered, as METHOD and URL pattern (the OpenAPI test compares them with openapi.ts). */
-  routes: { method: string; url: string }[];
+  routes: { method: string; url: string; role?: string }[];
   /** Waits for asynchronous MDNs in flight (tests). */
   as2Idle(): Promise<void>;
   close(): Promise<void>;
@@ -42,7 +42,7 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
   const app: FastifyInstance = Fastify({ loggerInstance: fastifyLog as unknown as FastifyBaseLogger, bodyLimit: rt.config.as2.maxBytes });
   const routes: HttpServer['routes'] = [];
   app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, role: r.config?.role });
   });
   const auth = new TokenAuthenticator({ knex: rt.store.knex, envToken: rt.config.http.apiToken, log });
   if (!(await auth.isOn().catch(() => true))) {
