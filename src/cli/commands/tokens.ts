@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { GatewayError } from '../../errors/gateway-error';
-import { createToken, isRole, listTokens, revokeToken, ROLES } from '../../store/api-tokens.repo';
+import { createToken, isRole, listTokens, revokeToken, ROLES, TOKEN_NAME } from '../../store/api-tokens.repo';
 import { withRuntime } from '../context';
 import { isoSeconds, printJson, table } from '../format';
 
@@ -15,6 +15,7 @@ export function registerTokens(program: Command): void {
     .requiredOption('--name <name>', 'who or what holds it (unique; letters, digits, . _ -)')
     .action(async (opts: { role: string; name: string }, cmd: Command) => {
       if (!isRole(opts.role)) throw new GatewayError('USAGE', `--role ${opts.role}: expected one of ${ROLES.join(', ')}`);
+      if (!TOKEN_NAME.test(opts.name)) throw new GatewayError('USAGE', `--name ${opts.name}: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
       const role = opts.role;
       const { token } = await withRuntime(cmd, { role: 'cli', needsPartners: false }, (rt) => createToken(rt.store.knex, opts.name, role));
       process.stdout.write(`${token}\n`);
