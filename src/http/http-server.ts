@@ -39,7 +39,9 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
   const log = rt.log.child({ component: 'http' });
   // Fastify logs each request at info: kept out, our handlers log what matters.
   const fastifyLog = log.child({}, { level: log.isLevelEnabled('warn') ? 'warn' : log.level });
-  const app: FastifyInstance = Fastify({ loggerInstance: fastifyLog as unknown as FastifyBaseLogger, bodyLimit: rt.config.as2.maxBytes });
+  // Behind the reverse proxy on this machine, the client is the one X-Forwarded-For names (the
+  // failed-authentication limit counts per client); only a loopback peer is trusted to say so.
+  const app: FastifyInstance = Fastify({ loggerInstance: fastifyLog as unknown as FastifyBaseLogger, bodyLimit: rt.config.as2.maxBytes, trustProxy: 'loopback' });
   const routes: HttpServer['routes'] = [];
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, role: r.config?.role });

@@ -31,9 +31,10 @@ describe.each(BACKENDS)('/metrics on %s', (backend) => {
   beforeAll(async () => {
     rt = await testRuntime(backend);
     rt.workInbound();
+    // Before the server reads the tokens (it reads them again at most once a second).
+    token = (await createToken(rt.store.knex, 'prometheus', 'viewer')).token;
     http = await startHttpServer(rt, { port: 0 });
     base = `http://127.0.0.1:${http.port}`;
-    token = (await createToken(rt.store.knex, 'prometheus', 'viewer')).token;
   });
   afterAll(async () => {
     await http?.close();
