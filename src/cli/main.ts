@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   acks: async () => (await import('./commands/acks')).registerAcks,
   reconcile: async () => (await import('./commands/reconcile')).registerReconcile,
   partners: async () => (await import('./commands/partners')).registerPartners,
+  tokens: async () => (await import('./commands/tokens')).registerTokens,
   run: async () => (await import('./commands/run')).registerRun,
   'sandbox-odoo': async () => (await import('./commands/sandbox-odoo')).registerSandboxOdoo,
 };

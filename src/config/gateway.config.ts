@@ -45,8 +45,12 @@ export const GatewayConfigSchema = z.strictObject({
   }).prefault({}),
   http: z.strictObject({
     port: port.default(8080),
-    /** Bearer token for every route but /as2 and /healthz (EDI_GATEWAY_API_TOKEN or _FILE); without it the API is off. */
+    /** An admin bearer token (EDI_GATEWAY_API_TOKEN or _FILE), beside those of `edi-gateway tokens`; with neither the API is off. */
     apiToken: z.string().min(16, 'the API token must be at least 16 characters').optional(),
+    /** Requests a minute each token may make (EDI_GATEWAY_HTTP_RATE_LIMIT_PER_MINUTE); over it, 429 with Retry-After. 0: no limit. */
+    rateLimitPerMinute: z.coerce.number().int().min(0).default(600),
+    /** Failed authentications a minute from one address before it gets 429 until the minute is out (EDI_GATEWAY_HTTP_AUTH_FAILURES_PER_MINUTE). 0: no limit. */
+    authFailuresPerMinute: z.coerce.number().int().min(0).default(20),
   }).prefault({}),
   as2: z.strictObject({
     /** Our AS2 name, unless a partner's profile sets ourAs2Id. */

@@ -14,6 +14,9 @@ export const ERROR_CODES = {
   /** Resolve or replay asked of a message in a state that does not allow it (not an exception; still in the pipeline). */
   MESSAGE_NOT_EXCEPTION: { retryable: false, exit: 2 },
   MESSAGE_IN_PROGRESS: { retryable: false, exit: 2 },
+  /** `tokens create` with a name already used (revoked tokens keep theirs), or revoke of a name never created. */
+  TOKEN_NAME_TAKEN: { retryable: false, exit: 2 },
+  TOKEN_NOT_FOUND: { retryable: false, exit: 2 },
   /** The HTTP port is taken (or not ours to open): the daemon does not start without AS2 and health. */
   HTTP_PORT_UNAVAILABLE: { retryable: false, exit: 2 },
   // A message that cannot be processed as it is: parked as an exception for a person.

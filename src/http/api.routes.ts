@@ -43,25 +43,25 @@ export function registerApiRoutes(app: FastifyInstance, knex: Knex, queue: JobQu
     return { message, events: await getEvents(knex, id) };
   });
 
-  app.post('/api/messages/:id/replay', async (req, reply) => {
+  app.post('/api/messages/:id/replay', { config: { role: 'operator' } }, async (req, reply) => {
     const id = messageId((req.params as { id: string }).id);
     if (!id) return reply.code(400).send({ error: 'a message id is a positive whole number' });
     try {
       // Queued, not awaited: the daemon's workers run it; GET /api/messages/{id} follows it.
-      const generation = await requestReplay(knex, queue, id, 'replay requested over the API');
+      const generation = await requestReplay(knex, queue, id, `replay requested over the API by token ${req.caller?.name}`);
       return reply.code(202).send({ messageId: id, replay: generation });
     } catch (err) {
       return fail(reply, err);
     }
   });
 
-  app.post('/api/messages/:id/resolve', async (req, reply) => {
+  app.post('/api/messages/:id/resolve', { config: { role: 'operator' } }, async (req, reply) => {
     const id = messageId((req.params as { id: string }).id);
     if (!id) return reply.code(400).send({ error: 'a message id is a positive whole number' });
     const note = typeof (req.body as { note?: unknown } | undefined)?.note === 'string' ? (req.body as { note: string }).note.trim() : '';
     if (!note) return reply.code(400).send({ error: 'a JSON body { "note": "what was done about it" } is required' });
     try {
-      return { message: await resolveException(knex, id, note, 'api') };
+      return { message: await resolveException(knex, id, note, `api:${req.caller?.name}`) };
     } catch (err) {
       return fail(reply, err);
     }

@@ -4,11 +4,19 @@ import { as2Receiver, type As2ReceiverDeps } from '../transports/as2/as2.receive
 import { registerApiRoutes } from './api.routes';
 import { registerReconciliationRoutes } from './reconciliation.routes';
 import { registerMarketplaceRoutes } from '../marketplaces';
-import { bearerMatches, isOpenRoute, queryTokenMatches } from './bearer-auth';
+import { registerGuard } from './api-guard';
+import { metricsText } from './metrics';
+import { OPENAPI } from './openapi';
+import { CONTENT_TYPE } from './prometheus-text';
+import { readiness } from './readiness';
+import { TokenAuthenticator } from './token-auth';
+import { registerTokenRoutes } from './tokens.routes';
 
 export interface HttpServer {
   port: number;
   app: FastifyInstance;
+  /** Every route registered, as METHOD and URL pattern (the OpenAPI test compares them with openapi.ts). */
+  routes: { method: string; url: string; role?: string }[];
   /** Waits for asynchronous MDNs in flight (tests). */
   as2Idle(): Promise<void>;
   close(): Promise<void>;
@@ -24,24 +32,26 @@ export interface HttpServerOptions {
 
 /**
  * The gateway's one HTTP server, on loopback (a reverse proxy in front terminates TLS):
- * /healthz and /as2 open, everything else behind the bearer token. Without a token the API is
- * not served at all rather than served open.
+ * /healthz, /readyz and /as2 open, everything else behind bearer tokens with roles (api-guard.ts).
+ * With no token at all (neither EDI_GATEWAY_API_TOKEN nor a stored one) the API answers 503
+ * rather than being served open.
  */
 export async function startHttpServer(rt: Runtime, options: HttpServerOptions = {}): Promise<HttpServer> {
   const log = rt.log.child({ component: 'http' });
   // Fastify logs each request at info: kept out, our handlers log what matters.
   const fastifyLog = log.child({}, { level: log.isLevelEnabled('warn') ? 'warn' : log.level });
-  const app: FastifyInstance = Fastify({ loggerInstance: fastifyLog as unknown as FastifyBaseLogger, bodyLimit: rt.config.as2.maxBytes });
-  const token = rt.config.http.apiToken;
-  if (!token) log.warn('EDI_GATEWAY_API_TOKEN is not set: the API is off; /as2 and /healthz are served');
-
-  app.addHook('onRequest', async (req, reply) => {
-    if (isOpenRoute(req.url)) return;
-    if (!token) return reply.code(503).send({ error: 'the API is off: set EDI_GATEWAY_API_TOKEN (or _FILE) to turn it on' });
-    if (!bearerMatches(req.headers.authorization, token) && !queryTokenMatches(req.url, token)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'a valid bearer token is required' });
-    }
+  // Behind the reverse proxy on this machine, the client is the one X-Forwarded-For names (the
+  // failed-authentication limit counts per client); only a loopback peer is trusted to say so.
+  const app: FastifyInstance = Fastify({ loggerInstance: fastifyLog as unknown as FastifyBaseLogger, bodyLimit: rt.config.as2.maxBytes, trustProxy: 'loopback' });
+  const routes: HttpServer['routes'] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, role: r.config?.role });
   });
+  const auth = new TokenAuthenticator({ knex: rt.store.knex, envToken: rt.config.http.apiToken, log });
+  if (!(await auth.isOn().catch(() => true))) {
+    log.warn('no API token: the API is off until EDI_GATEWAY_API_TOKEN is set or `edi-gateway tokens create` makes one; /as2, /healthz and /readyz are served');
+  }
+  registerGuard(app, { auth, log, requestsPerMinute: rt.config.http.rateLimitPerMinute, authFailuresPerMinute: rt.config.http.authFailuresPerMinute });
 
   app.get('/healthz', async (_req, reply) => {
     try {
@@ -67,23 +77,31 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
       return reply.code(r.status).headers(r.headers).send(r.body);
     });
   });
+  app.get('/readyz', async (_req, reply) => {
+    const r = await readiness({ knex: rt.store.knex, odooCircuit: rt.config.odoo.enabled ? () => rt.odoo().circuit.state : undefined });
+    return reply.code(r.ready ? 200 : 503).send(r);
+  });
+
   await registerMarketplaceRoutes(app, rt);
-  if (token) {
-    registerApiRoutes(app, rt.store.knex, rt.queue);
-    registerReconciliationRoutes(app, rt);
-    // Odoo's webhooks are hints, not data: a scan re-reads Odoo by cursor, so a lost or repeated hint changes nothing.
-    app.post('/api/odoo/webhook', async (_req, reply) => {
-      void rt.odooEvents.scanNow().catch((err) => log.warn({ err }, 'Odoo scan after a webhook failed; the next poll retries'));
-      return reply.code(202).send({ accepted: true });
-    });
-  }
+  // Registered whatever the tokens today: a token made later by the CLI (another process) turns the API on.
+  registerApiRoutes(app, rt.store.knex, rt.queue);
+  registerTokenRoutes(app, rt.store.knex, auth);
+  registerReconciliationRoutes(app, rt);
+  // Odoo's webhooks are hints, not data: a scan re-reads Odoo by cursor, so a lost or repeated hint changes nothing.
+  app.post('/api/odoo/webhook', { config: { role: 'operator' } }, async (_req, reply) => {
+    void rt.odooEvents.scanNow().catch((err) => log.warn({ err }, 'Odoo scan after a webhook failed; the next poll retries'));
+    return reply.code(202).send({ accepted: true });
+  });
+  app.get('/api/openapi.json', async () => OPENAPI);
+  // Any role: figures for a Prometheus scraper, which sends its token (authorization.credentials_file).
+  app.get('/metrics', async (_req, reply) => reply.type(CONTENT_TYPE).send(await metricsText(rt.store.knex)));
 
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? rt.config.http.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   log.info({ port }, 'HTTP server listening');
   return {
-    port, app,
+    port, app, routes,
     as2Idle: () => receiver.idle(),
     async close() {
       await app.close();

@@ -9,6 +9,7 @@ import * as m007 from './007-job-leases';
 import * as m008 from './008-resolved-status';
 import * as m009 from './009-channel-cursors';
 import * as m010 from './010-message-content-parts';
+import * as m011 from './011-api-tokens';
 
 /** Numbered migrations, one set for PGlite and PostgreSQL. Add a line per new file. */
 const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '008-resolved-status': m008,
   '009-channel-cursors': m009,
   '010-message-content-parts': m010,
+  '011-api-tokens': m011,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,197 @@
+/**
+ * The gateway's HTTP API as OpenAPI 3.1, served at /api/openapi.json. A static object written
+ * beside the routes: a test checks that every route under /api is here and everything here is a
+ * route, and that each operation's `x-required-role` is the role the guard enforces.
+ */
+const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const json = (description: string, schema: object) => ({ description, content: { 'application/json': { schema } } });
+
+/** The answers every guarded route may give besides its own. */
+const GUARDED = {
+  401: error('No bearer token, or one that is unknown or revoked (WWW-Authenticate: Bearer).'),
+  403: { description: 'The token\'s role is below the one the route needs.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Forbidden' } } } },
+  429: { description: 'Over the rate limit (per token, or failed authentications per address).', headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/RateLimited' } } } },
+  503: error('The API is off (no token configured or stored), or the store cannot be reached to check the token.'),
+};
+
+const messageId = { name: 'id', in: 'path', required: true, description: 'Message id.', schema: { type: 'integer', minimum: 1 } };
+const RECONCILIATION_PARAMS = [
+  { name: 'from', in: 'query', description: 'First day (YYYY-MM-DD) or time; default 14 days before to.', schema: { type: 'string' } },
+  { name: 'to', in: 'query', description: 'Last day or time; default now.', schema: { type: 'string' } },
+  { name: 'partner', in: 'query', description: 'Partner id.', schema: { type: 'string' } },
+  { name: 'flagged', in: 'query', description: 'true: only rows with a flag.', schema: { type: 'string', enum: ['true', 'false'] } },
+];
+const STATUSES = ['received', 'processing', 'retrying', 'done', 'exception', 'duplicate', 'resolved'];
+
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: {
+    title: 'edi-gateway',
+    version: '1',
+    description: 'The message log, replay and resolve of exceptions, API tokens, metrics and probes. Every route but /healthz and /readyz needs '
+      + '`Authorization: Bearer <token>`; a token\'s role (viewer < operator < admin) must reach the operation\'s `x-required-role`.',
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    '/api/messages': {
+      get: {
+        operationId: 'listMessages', summary: 'Stored messages, newest first (the rows of `messages list --json`).', 'x-required-role': 'viewer',
+        parameters: [
+          { name: 'status', in: 'query', schema: { type: 'string', enum: STATUSES } },
+          { name: 'partner', in: 'query', description: 'Partner id.', schema: { type: 'string' } },
+          { name: 'direction', in: 'query', schema: { type: 'string', enum: ['in', 'out'] } },
+          { name: 'before', in: 'query', description: 'Only messages with a smaller id (the next page).', schema: { type: 'integer' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        ],
+        responses: {
+          200: json('The messages.', { type: 'object', required: ['messages'], properties: { messages: { type: 'array', items: { $ref: '#/components/schemas/Message' } } } }),
+          400: error('A status that is not one of the statuses.'), ...GUARDED,
+        },
+      },
+    },
+    '/api/messages/{id}': {
+      get: {
+        operationId: 'getMessage', summary: 'One message with its audit trail.', 'x-required-role': 'viewer', parameters: [messageId],
+        responses: {
+          200: json('The message and its events, oldest first.', { type: 'object', required: ['message', 'events'],
+            properties: { message: { $ref: '#/components/schemas/Message' }, events: { type: 'array', items: { $ref: '#/components/schemas/Event' } } } }),
+          400: error('The id is not a positive whole number.'), 404: error('No such message (code MESSAGE_NOT_FOUND).'), ...GUARDED,
+        },
+      },
+    },
+    '/api/messages/{id}/replay': {
+      post: {
+        operationId: 'replayMessage', summary: 'Queue the message through its pipeline again, from its stored bytes.', 'x-required-role': 'operator',
+        parameters: [messageId],
+        responses: {
+          202: json('Queued; GET /api/messages/{id} follows it.', { type: 'object', required: ['messageId', 'replay'],
+            properties: { messageId: { type: 'integer' }, replay: { type: 'integer', description: 'The replay\'s generation, 1 for the first.' } } }),
+          400: error('The id is not a positive whole number.'), 404: error('No such message (MESSAGE_NOT_FOUND).'),
+          409: error('The message is still in the pipeline (MESSAGE_IN_PROGRESS).'), ...GUARDED,
+        },
+      },
+    },
+    '/api/messages/{id}/resolve': {
+      post: {
+        operationId: 'resolveMessage', summary: 'Close an exception dealt with outside the gateway, with a note for its trail.', 'x-required-role': 'operator',
+        parameters: [messageId],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['note'], properties: { note: { type: 'string', minLength: 1 } } } } } },
+        responses: {
+          200: json('The message, now resolved.', { type: 'object', required: ['message'], properties: { message: { $ref: '#/components/schemas/Message' } } }),
+          400: error('No note, or a bad id.'), 404: error('No such message (MESSAGE_NOT_FOUND).'),
+          409: error('The message is not an exception (MESSAGE_NOT_EXCEPTION).'), ...GUARDED,
+        },
+      },
+    },
+    '/api/odoo/webhook': {
+      post: {
+        operationId: 'odooWebhook', summary: 'A hint from Odoo that something changed: the event scan runs now.', 'x-required-role': 'operator',
+        description: 'Odoo\'s webhook action cannot set a header: here alone the token may come as `?token=`.',
+        parameters: [{ name: 'token', in: 'query', required: false, schema: { type: 'string' } }],
+        responses: { 202: json('Accepted; the scan runs in the background.', { type: 'object', properties: { accepted: { type: 'boolean' } } }), ...GUARDED },
+      },
+    },
+    '/api/tokens': {
+      get: {
+        operationId: 'listTokens', summary: 'API tokens (never the token nor its hash).', 'x-required-role': 'admin',
+        responses: { 200: json('The tokens.', { type: 'object', required: ['tokens'], properties: { tokens: { type: 'array', items: { $ref: '#/components/schemas/Token' } } } }), ...GUARDED },
+      },
+      post: {
+        operationId: 'createToken', summary: 'Create a token; the answer is the only place the token is shown.', 'x-required-role': 'admin',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['name', 'role'],
+          properties: { name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }, role: { $ref: '#/components/schemas/Role' } } } } } },
+        responses: {
+          201: json('Created.', { allOf: [{ $ref: '#/components/schemas/Token' }, { type: 'object', required: ['token'], properties: { token: { type: 'string', pattern: '^edig_' } } }] }),
+          400: error('No name or role, or a name that is not allowed (USAGE).'), 409: error('The name is taken, by a live or revoked token (TOKEN_NAME_TAKEN).'), ...GUARDED,
+        },
+      },
+    },
+    '/api/tokens/{name}': {
+      delete: {
+        operationId: 'revokeToken', summary: 'Revoke a token: it fails at once in every gateway process on the store (within a second).', 'x-required-role': 'admin',
+        parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: json('The token, revoked (revoking twice changes nothing).', { $ref: '#/components/schemas/Token' }), 404: error('No token of that name (TOKEN_NOT_FOUND).'), ...GUARDED },
+      },
+    },
+    '/api/reconciliation': {
+      get: {
+        operationId: 'reconciliation', summary: 'Order lifecycle reconciliation: one row per (partner, PO) of orders received in the range, with mismatch flags.',
+        'x-required-role': 'viewer', parameters: RECONCILIATION_PARAMS,
+        responses: {
+          200: json('The range and its rows (the rows of `reconcile --json`).', { type: 'object', required: ['from', 'to', 'rows'],
+            properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' }, rows: { type: 'array', items: { type: 'object' } } } }),
+          400: error('A date that is not YYYY-MM-DD or an ISO time, or from after to.'), ...GUARDED,
+        },
+      },
+    },
+    '/api/reconciliation.csv': {
+      get: {
+        operationId: 'reconciliationCsv', summary: 'The same rows as CSV (the daily report file\'s form).', 'x-required-role': 'viewer', parameters: RECONCILIATION_PARAMS,
+        responses: { 200: { description: 'CSV, one row per (partner, PO).', content: { 'text/csv': { schema: { type: 'string' } } } },
+          400: error('A date that is not YYYY-MM-DD or an ISO time, or from after to.'), ...GUARDED },
+      },
+    },
+    '/api/partners': {
+      get: {
+        operationId: 'listPartners', summary: 'Every partner with its traffic: last message each way, volumes, error rate, open exceptions, acknowledgments expected and overdue.',
+        'x-required-role': 'viewer',
+        responses: { 200: json('The partners.', { type: 'object', required: ['partners'], properties: { partners: { type: 'array', items: { type: 'object' } } } }), ...GUARDED },
+      },
+    },
+    '/api/openapi.json': {
+      get: {
+        operationId: 'openapi', summary: 'This document.', 'x-required-role': 'viewer',
+        responses: { 200: json('OpenAPI 3.1.', { type: 'object' }), ...GUARDED },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'metrics', summary: 'Prometheus text format (0.0.4), computed from the store at each scrape.', 'x-required-role': 'viewer',
+        responses: { 200: { description: 'The metrics.', content: { 'text/plain': { schema: { type: 'string' } } } }, ...GUARDED },
+      },
+    },
+    '/healthz': {
+      get: {
+        operationId: 'healthz', summary: 'Liveness: the process answers and reaches its store.', security: [],
+        responses: { 200: json('Alive.', { type: 'object', properties: { ok: { const: true } } }),
+          503: json('The store is unreachable.', { type: 'object', properties: { ok: { const: false }, error: { type: 'string' } } }) },
+      },
+    },
+    '/readyz': {
+      get: {
+        operationId: 'readyz', summary: 'Readiness: the store answers, its migrations are applied, and Odoo (when enabled) is not behind an open circuit.', security: [],
+        responses: { 200: json('Ready.', { $ref: '#/components/schemas/Readiness' }), 503: json('Not ready, with the reasons.', { $ref: '#/components/schemas/Readiness' }) },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `edi-gateway tokens create`, or EDI_GATEWAY_API_TOKEN (admin).' } },
+    schemas: {
+      Role: { type: 'string', enum: ['viewer', 'operator', 'admin'] },
+      Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, code: { type: 'string', description: 'A stable error code, when there is one.' } } },
+      Forbidden: { type: 'object', required: ['error', 'requiredRole', 'role'],
+        properties: { error: { type: 'string' }, requiredRole: { $ref: '#/components/schemas/Role' }, role: { $ref: '#/components/schemas/Role' } } },
+      RateLimited: { type: 'object', required: ['error', 'retryAfterSeconds'], properties: { error: { type: 'string' }, retryAfterSeconds: { type: 'integer' } } },
+      Readiness: { type: 'object', required: ['ready', 'reasons'], properties: { ready: { type: 'boolean' }, reasons: { type: 'array', items: { type: 'string' } } } },
+      Token: { type: 'object', required: ['name', 'role', 'createdAt', 'lastUsedAt', 'revokedAt'],
+        properties: { name: { type: 'string' }, role: { $ref: '#/components/schemas/Role' }, createdAt: { type: 'string', format: 'date-time' },
+          lastUsedAt: { type: ['string', 'null'], format: 'date-time', description: 'Noted at most once a minute.' },
+          revokedAt: { type: ['string', 'null'], format: 'date-time' } } },
+      Message: { type: 'object', required: ['id', 'direction', 'transport', 'status', 'stage'],
+        properties: {
+          id: { type: 'integer' }, direction: { type: 'string', enum: ['in', 'out'] }, transport: { type: 'string' },
+          transportRef: { type: ['string', 'null'] }, partnerId: { type: ['string', 'null'] }, filename: { type: ['string', 'null'] },
+          sha256: { type: 'string' }, sizeBytes: { type: 'integer' }, duplicateOf: { type: ['integer', 'null'] },
+          createdAt: { type: 'string', format: 'date-time' }, status: { type: 'string', enum: STATUSES }, stage: { type: 'string' },
+          errorCode: { type: ['string', 'null'] }, errorMessage: { type: ['string', 'null'] }, attempts: { type: 'integer' },
+          updatedAt: { type: 'string', format: 'date-time' },
+        } },
+      Event: { type: 'object', required: ['id', 'stage', 'outcome', 'at'],
+        properties: {
+          id: { type: 'integer' }, stage: { type: 'string' }, outcome: { type: 'string', enum: ['ok', 'failed', 'retrying', 'duplicate', 'info'] },
+          code: { type: ['string', 'null'] }, detail: { type: ['string', 'null'] }, data: {}, at: { type: 'string', format: 'date-time' },
+        } },
+    },
+  },
+} as const;
