@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
 import { exited, killDaemons } from '../cli-helpers';
 import { eventually } from '../helpers';
 import { readEdifact, readX12, x12Segment } from '../peer-readers';
@@ -56,6 +58,37 @@ describe(`the Odoo loop end to end (${process.env.ODOO_URL ? `real Odoo at ${pro
       // Each document once, and every file out/ holds reads as X12.
       expect(outFiles(loop, 'acme-retail').filter((f) => f.text.includes(po)).length).toBe(3);
       for (const f of outFiles(loop, 'acme-retail')) expect(() => readX12(f.text)).not.toThrow();
+    } finally {
+      gw.kill('SIGTERM');
+      await exited(gw);
+    }
+  });
+
+  it('coupa-buyer (cXML): OrderRequest -> sale order -> ConfirmationRequest; picking done -> ShipNoticeRequest; invoice posted -> InvoiceDetailRequest with Odoo\'s total', async () => {
+    const po = `E2E-${loop.run}-CXML`;
+    const payloadID = `e2e-${loop.run}@coupa.test`;
+    const sample = fs.readFileSync(path.join(loop.ws.cwd, 'partner-profiles', 'coupa-buyer', 'samples', 'inbound', 'order-request.xml'), 'utf8');
+    const gw = daemon(loop);
+    try {
+      // The folder takes a buyer's cXML as the HTTP endpoint does (without the shared-secret check: the folder is ours).
+      drop(loop, 'coupa-buyer', 'order.xml', Buffer.from(sample.replace('1796371200000.4242.coupa@coupa-buyer.example', payloadID).replace('orderID="CB-PO-10045"', `orderID="${po}"`)));
+      // coupa-buyer's orders wait for a person to confirm them in Odoo (odoo.autoConfirm is off).
+      const [draft] = await eventually(async () => { const r = await ordersByRef(loop, po); return r.length ? r : undefined; }, 60_000, `sale order ${po}`);
+      expect(draft.state).toBe('draft');
+      await loop.odoo('sale.order', 'action_confirm', [[draft.id]]);
+      const [so] = await ordersByRef(loop, po);
+      // No cxml.postUrl in the example profile: what goes back waits in out/, read here by fast-xml-parser.
+      const [confirmation] = await waitForOut(loop, 'coupa-buyer', new RegExp(`<ConfirmationRequest>[\\s\\S]*orderID="${po}"`));
+      expect(confirmation.text).toContain(`payloadID="${payloadID}"`);
+      const [picking] = await openPickings(loop, so);
+      await validatePicking(loop, picking.id, `TRK-${loop.run}-C`);
+      const [notice] = await waitForOut(loop, 'coupa-buyer', /<ShipNoticeRequest>/);
+      expect(notice.text).toContain(`TRK-${loop.run}-C`);
+      const invoice = await invoiceAndPost(loop, so.id);
+      const [bill] = await waitForOut(loop, 'coupa-buyer', new RegExp(`invoiceID="${invoice.name.replace(/\//g, '\\/')}"`));
+      const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(bill.text);
+      expect(Number(parsed.cXML.Request.InvoiceDetailRequest.InvoiceDetailSummary.DueAmount.Money['#text'])).toBe(invoice.amount_total);
+      for (const f of outFiles(loop, 'coupa-buyer')) expect(f.text).not.toContain('SharedSecret');
     } finally {
       gw.kill('SIGTERM');
       await exited(gw);
