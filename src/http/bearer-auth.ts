@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 
-/** Routes that authenticate otherwise: AS2 by signature, cXML by the buyer's shared secret, the health check by being harmless. */
-const OPEN = [/^\/as2\/?$/, /^\/healthz\/?$/, /^\/cxml\/[^/]+\/?$/, /^\/shopify\/[^/]+\/webhooks\/?$/];
+/**
+ * Routes that authenticate otherwise: AS2 by signature, cXML by the buyer's shared secret, the health check by being harmless,
+ * the dashboard (and `/`, its redirect) by its session cookie (src/dashboard/session.ts).
+ */
+const OPEN = [/^\/as2\/?$/, /^\/healthz\/?$/, /^\/cxml\/[^/]+\/?$/, /^\/shopify\/[^/]+\/webhooks\/?$/, /^\/(dashboard(\/.*)?)?$/];
 
 export function isOpenRoute(url: string): boolean {
   const pathOnly = url.split('?')[0];

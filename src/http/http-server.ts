@@ -4,6 +4,7 @@ import { as2Receiver, type As2ReceiverDeps } from '../transports/as2/as2.receive
 import { registerApiRoutes } from './api.routes';
 import { registerReconciliationRoutes } from './reconciliation.routes';
 import { registerMarketplaceRoutes } from '../marketplaces';
+import { registerDashboardRoutes } from '../dashboard/dashboard.routes';
 import { bearerMatches, isOpenRoute, queryTokenMatches } from './bearer-auth';
 
 export interface HttpServer {
@@ -68,6 +69,7 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
     });
   });
   await registerMarketplaceRoutes(app, rt);
+  await registerDashboardRoutes(app, rt);
   if (token) {
     registerApiRoutes(app, rt.store.knex, rt.queue);
     registerReconciliationRoutes(app, rt);
