@@ -9,7 +9,7 @@ import { getContent, getEvents, getMessage, listExceptions, resolveException, ty
 import { listOverdueAcks } from '../store/outbound-acks.repo';
 import { partnerActivity } from '../store/partner-activity.repo';
 import { detailPage, exceptionsPage, messagesPage, overviewPage, partnersPage, reconciliationPage, signInPage, type Page, type PartnerView } from './pages';
-import { ackDeadlines, exceptionsByReason, locatedProblems, orphanedMessages, queueDepths, searchMessages, stuckMessages, throughput, volumesSince } from './queries';
+import { ackDeadlines, exceptionsByReason, locatedProblems, orphanedMessages, queueDepths, searchMessages, stuckMessages, throughput, unreadInbound, volumesSince } from './queries';
 import { splitEdi } from './raw-edi';
 import { canOperate, clearSession, dashboardUser, sameOrigin, setFlash, setSession, takeFlash, userForToken, type DashboardUser } from './session';
 import { CSS } from './style';
@@ -176,12 +176,14 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps): P
       const now = new Date();
       const range = rangeOf(f.from, f.to, now, rt.config.reconciliation.reportDays);
       const p = page(req, reply, 'Reconciliation', '/dashboard/reconciliation');
-      if ('error' in range) return send(reply, reconciliationPage(p, f, partnerIds(), undefined, [], range.error), 400);
+      if ('error' in range) return send(reply, reconciliationPage(p, f, partnerIds(), undefined, [], [], range.error), 400);
       let rows = await runReconciliation(rt.store.knex, rt.partners(), rt.config.odoo.enabled, { ...range, partnerId: f.partner, flagged: f.flag === 'any', now });
       if (f.flag && f.flag !== 'any') rows = rows.filter((r) => r.flags.some((x) => x.code === f.flag));
       if (f.invoiced === 'no') rows = rows.filter((r) => !r.invoiced);
       if (f.invoiced === 'yes') rows = rows.filter((r) => !!r.invoiced);
-      return send(reply, reconciliationPage(p, f, partnerIds(), range, rows));
+      // A flag or invoice filter is about order rows: the unread messages are shown with none of them (they are all exceptions).
+      const unread = f.flag && !['any', 'ORDER_EXCEPTION'].includes(f.flag) ? [] : await unreadInbound(rt.store.knex, { ...range, partnerId: f.partner });
+      return send(reply, reconciliationPage(p, f, partnerIds(), range, rows, unread));
     });
   });
 }

@@ -6,7 +6,7 @@ import type { StoredDocument } from '../store/documents.repo';
 import { html, raw, type Html } from './html';
 import type { EdiLine, Located, SplitEdi } from './raw-edi';
 import type { DashboardUser } from './session';
-import type { ExceptionReason, FoundMessage, HourBucket, StuckMessage, Volume } from './queries';
+import type { ExceptionReason, FoundMessage, HourBucket, StuckMessage, UnreadMessage, Volume } from './queries';
 
 /** The dashboard's pages as template functions: data in, escaped HTML out. Pure. */
 
@@ -271,7 +271,8 @@ export function partnersPage(p: Page, partners: PartnerView[], stuck: StuckMessa
 
 export interface ReconFilters { partner?: string; flag?: string; from?: string; to?: string; invoiced?: string }
 
-export function reconciliationPage(p: Page, f: ReconFilters, partners: string[], range: { from: Date; to: Date } | undefined, rows: ReconciliationRow[], error?: string): string {
+export function reconciliationPage(p: Page, f: ReconFilters, partners: string[], range: { from: Date; to: Date } | undefined, rows: ReconciliationRow[],
+  unread: UnreadMessage[], error?: string): string {
   const weekStart = startOfWeek(p.now).toISOString().slice(0, 10);
   const flagOptions = FLAG_CODES.map((c) => c as string);
   return layout(p, html`<h1>Order reconciliation</h1>
@@ -296,7 +297,12 @@ ${error ? html`<p class="flash error" role="alert">${error}</p>` : ''}
 <td>${r.odoo.saleOrderName ?? (r.odoo.saleOrderId ? `sale.order ${r.odoo.saleOrderId}` : '—')}</td>
 <td class="num">${r.ordered.quantity}</td><td class="num">${r.shipped.quantity ?? '—'}</td><td class="num">${r.invoiced ? `${r.invoiced.quantity} (${r.invoiced.invoices.join(', ')})` : '—'}</td>
 <td>${r.flags.length ? html`<ul class="flags">${r.flags.map((x) => html`<li><strong>${x.code}</strong>: ${x.message}</li>`)}</ul>` : whyNotInvoiced(r)}</td></tr>`)
-  : html`<tr><td colspan="10" class="muted">No order matches.</td></tr>`}</tbody></table>`);
+  : html`<tr><td colspan="10" class="muted">No order matches.</td></tr>`}</tbody></table>
+<h2 id="unread-h">Received but not read as orders</h2>
+<table><caption>Exceptions of the same period that never became a document (an order refused for an unknown item lands here, not above)</caption>
+<thead><tr><th scope="col">Message</th><th scope="col">Partner</th><th scope="col">Received</th><th scope="col">File</th><th scope="col">Why</th></tr></thead>
+<tbody>${unread.length ? unread.map((m) => html`<tr><td>${msgLink(m.id)}</td><td>${partnerLabel(m.partnerId)}</td><td>${when(m.createdAt)}</td><td>${m.filename ?? ''}</td>
+<td><strong>${m.errorCode ?? ''}</strong> ${clip(m.errorMessage, 220)}</td></tr>`) : html`<tr><td colspan="5" class="muted">None.</td></tr>`}</tbody></table>`);
 }
 
 /** The plain reason an unflagged order has no invoice yet: where it is in its lifecycle. */

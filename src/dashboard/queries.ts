@@ -73,12 +73,18 @@ async function rawMatches(db: Knex, po: string): Promise<number[]> {
 export interface Volume { partnerId: string | null; direction: 'in' | 'out'; docType: string | null; messages: number; exceptions: number }
 
 export async function volumesSince(db: Knex, since: Date): Promise<Volume[]> {
+  // A message without documents (an acknowledgment, a refused order) is named by its X12 set or
+  // EDIFACT message type, read from the start of its bytes.
   const { rows } = await db.raw(
-    `SELECT m.partner_id AS "partnerId", m.direction, d.type AS "docType", count(DISTINCT m.id) AS messages,
-            count(DISTINCT m.id) FILTER (WHERE s.status = 'exception') AS exceptions
-       FROM messages m JOIN message_state s ON s.message_id = m.id
-       LEFT JOIN (SELECT DISTINCT message_id, type FROM documents) d ON d.message_id = m.id
-      WHERE m.created_at >= ? GROUP BY m.partner_id, m.direction, d.type ORDER BY 1, 2, 3`, [since]);
+    `SELECT v."partnerId", v.direction, v."docType", count(DISTINCT v.id) AS messages,
+            count(DISTINCT v.id) FILTER (WHERE v.status = 'exception') AS exceptions
+       FROM (SELECT m.id, m.partner_id AS "partnerId", m.direction, s.status, coalesce(d.type,
+               'X12 ' || substring(encode(substring(m.content from 1 for 4096), 'escape') from '[^A-Za-z]ST[^A-Za-z0-9 ]([0-9]{3})[^0-9]'),
+               'EDIFACT ' || substring(encode(substring(m.content from 1 for 4096), 'escape') from 'UNH[+][^+]*[+]([A-Z]{6})')) AS "docType"
+               FROM messages m JOIN message_state s ON s.message_id = m.id
+               LEFT JOIN (SELECT DISTINCT message_id, type FROM documents) d ON d.message_id = m.id
+              WHERE m.created_at >= ?) v
+      GROUP BY v."partnerId", v.direction, v."docType" ORDER BY 1, 2, 3`, [since]);
   return rows.map((r: any) => ({ ...r, messages: Number(r.messages), exceptions: Number(r.exceptions) }));
 }
 
@@ -184,4 +190,20 @@ export function locatedProblems(message: MessageRow, events: MessageEvent[], con
     } catch { /* unreadable bytes: the trail says why */ }
   }
   return out;
+}
+
+export interface UnreadMessage { id: number; partnerId: string | null; createdAt: Date; errorCode: string | null; errorMessage: string | null; filename: string | null }
+
+/**
+ * Inbound messages of a range that are exceptions without any document: an order refused before
+ * it became one (an unknown item, a bad envelope) has no reconciliation row, so it is listed apart.
+ */
+export async function unreadInbound(db: Knex, q: { from: Date; to: Date; partnerId?: string }): Promise<UnreadMessage[]> {
+  const { rows } = await db.raw(
+    `SELECT m.id, m.partner_id AS "partnerId", m.created_at AS "createdAt", s.error_code AS "errorCode", s.error_message AS "errorMessage", m.filename
+       FROM messages m JOIN message_state s ON s.message_id = m.id
+      WHERE m.direction = 'in' AND s.status = 'exception' AND m.created_at >= ? AND m.created_at < ?${q.partnerId ? ' AND m.partner_id = ?' : ''}
+        AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.message_id = m.id)
+      ORDER BY m.id DESC LIMIT 200`, [q.from, q.to, ...(q.partnerId ? [q.partnerId] : [])]);
+  return rows.map((r: any) => ({ ...r, id: Number(r.id) }));
 }
