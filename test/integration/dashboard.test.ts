@@ -161,7 +161,22 @@ describe('dashboard in headless Chromium', () => {
     await expect(recon.getByRole('rowheader', { name: 'PO-DASH-77' }).count()).resolves.toBe(1);
     await expect(page.getByRole('table', { name: /never became a document/ }).textContent()).resolves.toContain('None.');
 
-    // Resolve needs a note; the exception queue is empty once replayed; sign-out ends the session.
+    // A set the validator rejects: its error is found again in the bytes and marked at the element.
+    const badDate = Buffer.from(acme850('000004103', 'PO-DASH-88').toString('latin1').replace('BEG*00*SA*PO-DASH-88**20261120', 'BEG*00*SA*PO-DASH-88**20261340'), 'latin1');
+    const rejected = await rt.receive({ content: badDate, transport: 'test', partnerId: 'acme-retail', filename: 'bad-date.edi' });
+    expect(await settled(rt, rejected.messageId)).toMatchObject({ status: 'exception', errorCode: 'INTERCHANGE_REJECTED' });
+    const viaCookie = await fetch(`${base}/dashboard/messages/${rejected.messageId}`, { headers: { cookie: `edi_gw_session=${token}` } });
+    expect(viaCookie.status).toBe(200);
+    expect(await viaCookie.text()).toMatch(/<mark title="BEG05: 8: [^"]*not a valid date[^"]*"[^>]*>20261340<\/mark>/);
+
+    // Resolved from the queue with a note; then the queue is empty; sign-out ends the session.
+    await page.goto(`${base}/dashboard/exceptions`);
+    await page.getByRole('button', { name: `Resolve message ${rejected.messageId}` }).click(); // the note is required: the browser keeps the form
+    expect((await getMessage(rt.store.knex, rejected.messageId))?.status).toBe('exception');
+    await page.getByLabel('Note').fill('partner resends with a real date');
+    await page.getByRole('button', { name: `Resolve message ${rejected.messageId}` }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toBe(`Message ${rejected.messageId} resolved.`);
+    expect((await getMessage(rt.store.knex, rejected.messageId))?.status).toBe('resolved');
     await page.goto(`${base}/dashboard/exceptions`);
     await expect(page.getByRole('table', { name: /open exception/ }).textContent()).resolves.toContain('Nothing waiting');
     await page.getByRole('button', { name: 'Sign out' }).click();
