@@ -8,6 +8,7 @@ const path = require('path');
 const PACKAGES = [
   { pkg: 'openssh-server', file: '/usr/sbin/sshd', why: 'the SFTP tests run OpenSSH\'s own sshd' },
   { pkg: 'openssl', file: null, command: 'openssl', why: 'the AS2 tests use `openssl cms` as the partner' },
+  { pkg: 'chromium', file: '/usr/bin/chromium', why: 'the dashboard test drives Debian\'s chromium through playwright-core' },
 ];
 
 function have(p) {

@@ -1,5 +1,8 @@
-/** Routes that authenticate otherwise: AS2 by signature, cXML by the buyer's shared secret, the health check by being harmless. */
-const OPEN = [/^\/as2\/?$/, /^\/healthz\/?$/, /^\/cxml\/[^/]+\/?$/, /^\/shopify\/[^/]+\/webhooks\/?$/];
+/**
+ * Routes that authenticate otherwise: AS2 by signature, cXML by the buyer's shared secret, the health check by being harmless,
+ * the dashboard (and `/`, its redirect) by its session cookie (src/dashboard/session.ts).
+ */
+const OPEN = [/^\/as2\/?$/, /^\/healthz\/?$/, /^\/cxml\/[^/]+\/?$/, /^\/shopify\/[^/]+\/webhooks\/?$/, /^\/(dashboard(\/.*)?)?$/];
 /** Readiness, like health, says nothing a caller could use (an orchestrator asks it without a token). */
 const PROBES = [/^\/readyz\/?$/];
 

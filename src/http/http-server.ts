@@ -11,6 +11,7 @@ import { CONTENT_TYPE } from './prometheus-text';
 import { readiness } from './readiness';
 import { TokenAuthenticator } from './token-auth';
 import { registerTokenRoutes } from './tokens.routes';
+import { registerDashboardRoutes } from '../dashboard/dashboard.routes';
 
 export interface HttpServer {
   port: number;
@@ -83,6 +84,7 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
   });
 
   await registerMarketplaceRoutes(app, rt);
+  await registerDashboardRoutes(app, rt, auth);
   // Registered whatever the tokens today: a token made later by the CLI (another process) turns the API on.
   registerApiRoutes(app, rt.store.knex, rt.queue);
   registerTokenRoutes(app, rt.store.knex, auth);

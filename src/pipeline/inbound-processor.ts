@@ -55,7 +55,9 @@ export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<Inbo
       // The accepted part went through; what did not is left for a person, by name.
       const [first] = ctx.problems;
       const more = ctx.problems.length > 1 ? `; and ${ctx.problems.length - 1} more: ${ctx.problems.slice(1, 4).map((p) => p.message).join('; ')}` : '';
-      await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'failed', status: 'exception', code: first.code, detail: `${first.message}${more}` });
+      await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'failed', status: 'exception', code: first.code, detail: `${first.message}${more}`,
+        // Where each problem is (set, segment, value): the dashboard marks it in the raw EDI.
+        data: { problems: ctx.problems.slice(0, 200).map((p) => ({ code: p.code, message: p.message, ...p.details })) } });
       log.warn({ problems: ctx.problems.length }, 'message processed in part');
       return;
     }

@@ -36,7 +36,7 @@ export function translateStage(deps: { knex: Knex; progress?: ProgressOptions })
         if (t.document) { chunk.push({ ordinal, sourceControl: control, document: t.document }); kinds.add(t.document.type); stored++; } else failed++;
         ordinal++;
         for (const issue of t.issues) {
-          ctx.problems.push(new GatewayError('TRANSLATION_FAILED', `${t.type} ${t.source.setControl}: ${issue.message}`, { issue }));
+          ctx.problems.push(new GatewayError('TRANSLATION_FAILED', `${t.type} ${t.source.setControl}: ${issue.message}`, { issue, setType: t.type, setControl: t.source.setControl }));
         }
       };
       const flush = async () => {

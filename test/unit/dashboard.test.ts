@@ -1,0 +1,72 @@
+import { html, raw } from '../../src/dashboard/html';
+import { detailPage, startOfWeek } from '../../src/dashboard/pages';
+import { splitEdi, type Located } from '../../src/dashboard/raw-edi';
+import type { MessageRow } from '../../src/store/messages.repo';
+
+const X12 = 'ISA*00*          *00*          *ZZ*ACMERETAIL     *ZZ*ODOODIST       *261120*0930*U*00401*000001001*0*P*>~\n'
+  + 'GS*PO*ACMERETAIL*ODOODIST*20261120*0930*1001*X*004010~\nST*850*0001~\nBEG*00*SA*PO1**20261120~\n'
+  + 'PO1*1*24*EA*12.5*PE*UP*012345678905*VN*ODW-1001~\nST*850*0002~\nBEG*00*SA*PO2**20261120~\nPO1*1*2*EA*1*PE*UP*999~\nSE*4*0002~\nGE*2*1001~\nIEA*1*000001001~\n';
+
+describe('dashboard: raw EDI lines', () => {
+  it('splits X12 on the ISA terminator and marks a problem at its set, segment and element (by element or by value)', () => {
+    const byValue: Located = { code: 'UNKNOWN_ITEM', message: 'item 999 unknown', setControl: '0002', segment: 'PO1', position: 3, value: '999' };
+    const byElement: Located = { code: '7', message: 'bad code', setControl: '0001', segment: 'BEG', position: 2, element: 2 };
+    const nowhere: Located = { code: 'X', message: 'group count wrong' };
+    const split = splitEdi(Buffer.from(X12, 'latin1'), [byValue, byElement, nowhere]);
+    expect(split.standard).toBe('X12');
+    expect(split.lines.map((l) => l.tag)).toEqual(['ISA', 'GS', 'ST', 'BEG', 'PO1', 'ST', 'BEG', 'PO1', 'SE', 'GE', 'IEA']);
+    const po1b = split.lines[7];
+    expect(po1b.elements[7]).toEqual({ text: '999', problems: [byValue] });
+    // The same position in the other set is not marked: the set's control number tells them apart.
+    expect(split.lines[4].elements.every((e) => !e.problems.length)).toBe(true);
+    expect(split.lines[3].elements[2].problems).toEqual([byElement]);
+    expect(split.unplaced).toEqual([nowhere]);
+  });
+
+  it('splits EDIFACT with UNA, honouring the release character; a value not found marks the whole segment', () => {
+    const edi = "UNA:+.? 'UNB+UNOC:3+SENDER+US+261120:0930+42'UNH+1+ORDERS:D:96A:UN'FTX+AAI+++a?'b'LIN+1++X1:SRV'UNT+4+1'UNZ+1+42'";
+    const p: Located = { code: 'UNKNOWN_ITEM', message: 'no', setControl: '1', segment: 'LIN', position: 3, value: 'nope' };
+    const split = splitEdi(Buffer.from(edi), [p]);
+    expect(split.standard).toBe('EDIFACT');
+    expect(split.lines.map((l) => l.tag)).toEqual(['UNA', 'UNB', 'UNH', 'FTX', 'LIN', 'UNT', 'UNZ']);
+    expect(split.lines[3].elements[4].text).toBe("a?'b");
+    expect(split.lines[4].problems).toEqual([p]);
+  });
+
+  it('shows anything else line by line, problems unplaced', () => {
+    const split = splitEdi(Buffer.from('{"a":1}\n{"b":2}'), [{ code: 'X', message: 'm' }]);
+    expect(split).toMatchObject({ standard: 'text', lines: [{ elements: [{ text: '{"a":1}' }] }, { elements: [{ text: '{"b":2}' }] }], unplaced: [{ code: 'X' }] });
+  });
+});
+
+describe('dashboard: pages', () => {
+  it('escapes every value, nested templates and raw() aside', () => {
+    const evil = '<script>alert("x")</script>&\'';
+    expect(html`<p title="${evil}">${evil}${html`<b>${evil}</b>`}${raw('<i>ok</i>')}${null}${[1, 2]}</p>`.value)
+      .toBe('<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;'
+        + '<b>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;</b><i>ok</i>12</p>');
+  });
+
+  const message: MessageRow = { id: 7, direction: 'in', transport: 'folder', transportRef: null, partnerId: 'acme-retail', filename: '<x>.edi', sha256: 'ab',
+    sizeBytes: 10, duplicateOf: null, createdAt: new Date('2026-12-01T10:00:00Z'), status: 'exception', stage: 'process', errorCode: 'TRANSLATION_FAILED',
+    errorMessage: 'item <b> unknown', attempts: 1, updatedAt: new Date('2026-12-01T10:00:01Z') };
+  const page = (role: 'viewer' | 'operator') => ({ title: 't', current: '/dashboard/messages', user: { role, name: 'n' }, now: new Date('2026-12-02T00:00:00Z') });
+
+  it('offers replay and resolve to an operator and hides them from a viewer', () => {
+    const data = { message, events: [], edi: splitEdi(Buffer.from(X12, 'latin1'), [{ code: 'UNKNOWN_ITEM', message: 'item 999 <unknown>', setControl: '0002', segment: 'PO1', position: 3, value: '999' }]), documents: [], acks: [] };
+    const operator = detailPage(page('operator'), { ...data, canOperate: true });
+    expect(operator).toContain('>Replay message #7</button>');
+    expect(operator).toContain('action="/dashboard/messages/7/resolve"');
+    expect(operator).toMatch(/<mark title="PO107: UNKNOWN_ITEM: item 999 &lt;unknown&gt;" aria-label="PO107 999, error: UNKNOWN_ITEM: item 999 &lt;unknown&gt;">999<\/mark>/);
+    expect(operator).toContain('&lt;x&gt;.edi');
+    const viewer = detailPage(page('viewer'), { ...data, canOperate: false });
+    expect(viewer).not.toContain('Replay message');
+    expect(viewer).not.toContain('/resolve');
+    expect(viewer).toContain('replay and resolve need an operator');
+  });
+
+  it('a week starts on Monday, UTC', () => {
+    expect(startOfWeek(new Date('2026-12-06T07:00:00Z')).toISOString()).toBe('2026-11-30T00:00:00.000Z'); // a Sunday
+    expect(startOfWeek(new Date('2026-11-30T00:00:00Z')).toISOString()).toBe('2026-11-30T00:00:00.000Z');
+  });
+});
