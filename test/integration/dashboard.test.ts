@@ -5,7 +5,8 @@ import type { Runtime } from '../../src/daemon/runtime';
 import { startHttpServer, type HttpServer } from '../../src/http/http-server';
 import { requireProfiles } from '../../src/partners/require-profiles';
 import { getMessage } from '../../src/store/messages.repo';
-import { eventually, PROFILES, REPO, tempDir, testRuntime } from '../helpers';
+import { createToken, revokeToken } from '../../src/store/api-tokens.repo';
+import { eventually, PROFILES, REPO, tempDir, testRuntime, x12Interchange } from '../helpers';
 import { acme850, ordersFor, settled, startSandbox, type SandboxOdoo } from '../odoo-helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -77,6 +78,28 @@ describe('dashboard in headless Chromium', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toContain('not valid');
     expect(new URL(page.url()).pathname).toBe('/dashboard/signin');
     expect(await page.context().cookies()).toEqual([]);
+  });
+
+  it('a viewer token made by the CLI\'s store signs in, reads, is shown no Replay, and its POST is refused; revoked, its session ends', async () => {
+    const { token: viewer } = await createToken(rt.store.knex, 'dash-viewer', 'viewer');
+    await new Promise((res) => setTimeout(res, 1100)); // made as another process would: the stored tokens are re-read once a second
+    const signin = await fetch(`${base}/dashboard/signin`, { method: 'POST', redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base }, body: `token=${encodeURIComponent(viewer)}` });
+    expect(signin.status).toBe(303);
+    const cookie = signin.headers.get('set-cookie')!.split(';')[0];
+    const r = await rt.receive({ content: x12Interchange('ACMERETAIL', '000000731', 'VIEW-1'), transport: 'test', partnerId: 'acme-retail', filename: 'view.edi' });
+    const detail = await fetch(`${base}/dashboard/messages/${r.messageId}`, { headers: { cookie } });
+    expect(detail.status).toBe(200);
+    const html = await detail.text();
+    expect(html).toContain('view.edi');
+    expect(html).not.toMatch(/<button[^>]*>\s*Replay/);
+    const replay = await fetch(`${base}/dashboard/messages/${r.messageId}/replay`, { method: 'POST', redirect: 'manual',
+      headers: { cookie, origin: base, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(replay.status).toBe(403);
+    await revokeToken(rt.store.knex, 'dash-viewer');
+    await new Promise((res) => setTimeout(res, 1100)); // the stored tokens are re-read once a second
+    const after = await fetch(`${base}/dashboard/messages/${r.messageId}`, { headers: { cookie }, redirect: 'manual' });
+    expect(after.status).toBe(303);
   });
 
   it('signs in, finds a refused 850 by PO, shows the unknown item marked, replays it after the fix, and the order is in Odoo', async () => {
