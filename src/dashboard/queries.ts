@@ -20,6 +20,8 @@ export interface MessageSearch {
   type?: string;
   from?: Date;
   to?: Date;
+  /** Only messages with a smaller id: the next page. */
+  beforeId?: number;
   limit?: number;
 }
 
@@ -38,6 +40,7 @@ export async function searchMessages(db: Knex, q: MessageSearch): Promise<FoundM
   if (q.direction) { where.push('m.direction = ?'); args.push(q.direction); }
   if (q.from) { where.push('m.created_at >= ?'); args.push(q.from); }
   if (q.to) { where.push('m.created_at < ?'); args.push(q.to); }
+  if (q.beforeId) { where.push('m.id < ?'); args.push(q.beforeId); }
   if (q.type) { where.push('EXISTS (SELECT 1 FROM documents d WHERE d.message_id = m.id AND d.type = ?)'); args.push(q.type); }
   if (q.po) {
     const rawIds = await rawMatches(db, q.po);

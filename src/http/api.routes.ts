@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Knex } from 'knex';
 import { GatewayError } from '../errors/gateway-error';
+import { searchMessages } from '../dashboard/queries';
 import { requestReplay } from '../pipeline/replay';
 import type { JobQueue } from '../queue/job-queue';
 import { getEvents, getMessage, listMessages, resolveException, type MessageStatus } from '../store/messages.repo';
@@ -27,6 +28,19 @@ export function registerApiRoutes(app: FastifyInstance, knex: Knex, queue: JobQu
     const q = req.query as Record<string, string | undefined>;
     if (q.status && !STATUSES.has(q.status)) return reply.code(400).send({ error: `status must be one of ${[...STATUSES].join(', ')}` });
     const limit = Math.min(Math.max(Number(q.limit ?? 100) || 100, 1), 1000);
+    if (q.po || q.type || q.from || q.to) {
+      // A business search: by PO / shipment / invoice number, document type and date range.
+      const from = q.from ? new Date(q.from) : undefined;
+      const to = q.to ? new Date(q.to) : undefined;
+      if ((from && Number.isNaN(from.getTime())) || (to && Number.isNaN(to.getTime()))) {
+        return reply.code(400).send({ error: 'from and to are dates (YYYY-MM-DD) or ISO times' });
+      }
+      return { messages: await searchMessages(knex, {
+        po: q.po || undefined, type: q.type || undefined, from, to, status: q.status as MessageStatus | undefined, partnerId: q.partner,
+        direction: q.direction === 'in' || q.direction === 'out' ? q.direction : undefined, beforeId: q.before ? Number(q.before) : undefined,
+        limit: Math.min(limit, 500),
+      }) };
+    }
     const rows = await listMessages(knex, {
       status: q.status as MessageStatus | undefined, partnerId: q.partner, limit,
       direction: q.direction === 'in' || q.direction === 'out' ? q.direction : undefined,

@@ -41,12 +41,17 @@ export const OPENAPI = {
           { name: 'status', in: 'query', schema: { type: 'string', enum: STATUSES } },
           { name: 'partner', in: 'query', description: 'Partner id.', schema: { type: 'string' } },
           { name: 'direction', in: 'query', schema: { type: 'string', enum: ['in', 'out'] } },
+          { name: 'po', in: 'query', description: 'A PO, shipment or invoice number: messages whose documents carry it, and inbound messages of the last 90 days '
+            + 'refused before they became documents whose bytes hold it as a whole value. Searches answer at most 500 rows, with their document types and numbers.', schema: { type: 'string' } },
+          { name: 'type', in: 'query', description: 'A canonical document type (order, shipment, invoice, order_ack, warehouse_order ...).', schema: { type: 'string' } },
+          { name: 'from', in: 'query', description: 'Received at or after (YYYY-MM-DD or ISO time).', schema: { type: 'string' } },
+          { name: 'to', in: 'query', description: 'Received before (YYYY-MM-DD or ISO time).', schema: { type: 'string' } },
           { name: 'before', in: 'query', description: 'Only messages with a smaller id (the next page).', schema: { type: 'integer' } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
         ],
         responses: {
           200: json('The messages.', { type: 'object', required: ['messages'], properties: { messages: { type: 'array', items: { $ref: '#/components/schemas/Message' } } } }),
-          400: error('A status that is not one of the statuses.'), ...GUARDED,
+          400: error('A status that is not one of the statuses, or a date that is not one.'), ...GUARDED,
         },
       },
     },

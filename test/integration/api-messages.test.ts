@@ -56,4 +56,20 @@ describe('/api/messages', () => {
     const list = (await (await call('/api/messages?status=resolved')).json() as any);
     expect(list.messages.map((m: { id: number }) => m.id)).toEqual([bad.messageId]);
   });
+
+  it('searches by PO, document type and date range', async () => {
+    const a = await rt.receive({ content: x12Interchange('ACMERETAIL', '000000961', 'API-PO-1'), transport: 'test', filename: 'a.edi' });
+    const b = await rt.receive({ content: x12Interchange('ACMERETAIL', '000000962', 'API-PO-2'), transport: 'test', filename: 'b.edi' });
+    for (const m of [a, b]) await eventually(async () => (await getMessage(rt.store.knex, m.messageId))?.status === 'done', 20_000, 'the orders');
+    const found = (await (await call('/api/messages?po=API-PO-2')).json() as any).messages;
+    expect(found.map((m: { id: number }) => m.id)).toEqual([b.messageId]);
+    expect(found[0]).toMatchObject({ types: 'order', keys: 'API-PO-2' });
+    const orders = (await (await call('/api/messages?type=order&direction=in')).json() as any).messages.map((m: { id: number }) => m.id);
+    expect(orders).toEqual(expect.arrayContaining([a.messageId, b.messageId]));
+    expect((await (await call('/api/messages?type=invoice')).json() as any).messages).toEqual([]);
+    expect((await (await call('/api/messages?po=API-PO-1&from=2999-01-01')).json() as any).messages).toEqual([]);
+    expect((await (await call(`/api/messages?po=API-PO-1&from=${new Date(Date.now() - 3_600_000).toISOString()}`)).json() as any).messages
+      .map((m: { id: number }) => m.id)).toEqual([a.messageId]);
+    expect((await call('/api/messages?po=API-PO-1&to=not-a-date')).status).toBe(400);
+  });
 });
