@@ -11,7 +11,7 @@ import { requestReplay } from '../../src/pipeline/replay';
 import { requireProfiles } from '../../src/partners/require-profiles';
 import { getEvents, getMessage, listMessages } from '../../src/store/messages.repo';
 import { CLIENT, FakeAmazon, fakeItem, fakeOrder } from '../amazon-fake';
-import { BACKENDS, eventually, PROFILES, silentLog, tempDir, testRuntime } from '../helpers';
+import { BACKENDS, eventually, freshDatabase, PROFILES, silentLog, tempDir, testRuntime } from '../helpers';
 import { linesOf, ordersFor, settled, startSandbox, type SandboxOdoo } from '../odoo-helpers';
 
 /** Order update times, minutes after a base three hours ago (inside the first pull's 24 h look-back), as Amazon writes them. */
@@ -44,10 +44,13 @@ describe.each(BACKENDS)('Amazon seller amazon-demo end to end on %s', (backend) 
   let rt: Runtime;
   let profilesDir: string;
   let home: string;
+  let databaseUrl: string | undefined;
   const saved = { ...process.env };
   // The runtime under test: its own home (kept across a restart) and the fake-pointed profile.
   const open = async () => {
-    const r = await testRuntime(backend, { home, profilesDir, sandboxOdoo: { port: sb.port }, odoo: { enabled: true, timeoutSeconds: 10, attempts: 2, circuitFailures: 3, circuitCooldownSeconds: 0, pollSeconds: 0 }, queue: { retryLimit: 40, retryDelaySeconds: 0 } });
+    // On PostgreSQL the same database, as the home is the same: a restart, not a new gateway.
+    databaseUrl ??= backend === 'postgres' ? await freshDatabase() : undefined;
+    const r = await testRuntime(backend, { home, databaseUrl, profilesDir, sandboxOdoo: { port: sb.port }, odoo: { enabled: true, timeoutSeconds: 10, attempts: 2, circuitFailures: 3, circuitCooldownSeconds: 0, pollSeconds: 0 }, queue: { retryLimit: 40, retryDelaySeconds: 0 } });
     r.workInbound();
     return r;
   };

@@ -9,7 +9,7 @@ describe('partners lint', () => {
     const ws = workspace();
     const r = cli(ws, ['partners', 'lint']);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/5 profile\(s\) OK, 0 problem\(s\)/);
+    expect(r.stderr).toMatch(/7 profile\(s\) OK, 0 problem\(s\)/);
   });
 
   it('prints file:line:col for a bad field, a bad cross-reference row and a cron typo, and exits 1', () => {
@@ -35,12 +35,12 @@ describe('partners lint', () => {
     const line = original.split('\n').findIndex((l) => l.includes("ORDERS: { '7143': [SRV] }")) + 1;
     const warned = cli(ws, ['partners', 'lint']);
     expect(warned.stdout).toBe(`${file}:${line}:29 validation.addCodes.ORDERS.7143.1: warning: 'EN' is already in the UN/EDIFACT D96A code list of 7143 (item number type, coded, an..3): adding it does nothing\n`);
-    expect(warned.stderr).toMatch(/5 profile\(s\) OK, 0 problem\(s\), 1 warning\(s\)/);
+    expect(warned.stderr).toMatch(/7 profile\(s\) OK, 0 problem\(s\), 1 warning\(s\)/);
     expect(warned.status).toBe(0);
     fs.writeFileSync(file, original.replace("    ORDERS: { '7143': [SRV] }\n", "    ORDERS: { '7143': [SRVX] }\n"));
     const bad = cli(ws, ['partners', 'lint']);
     expect(bad.stdout).toBe(`${file}:${line}:24 validation.addCodes.ORDERS.7143.0: 'SRVX' is too long for 7143 (item number type, coded, an..3): at most 3 characters\n`);
-    expect(bad.stderr).toMatch(/4 profile\(s\) OK, 1 problem\(s\)/);
+    expect(bad.stderr).toMatch(/6 profile\(s\) OK, 1 problem\(s\)/);
     expect(bad.status).toBe(1);
   });
 

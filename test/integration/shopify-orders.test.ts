@@ -12,7 +12,7 @@ import { requestReplay } from '../../src/pipeline/replay';
 import { getChannelCursor } from '../../src/store/channel-cursors.repo';
 import { listDocuments } from '../../src/store/documents.repo';
 import { getContent, getMessage, listMessages } from '../../src/store/messages.repo';
-import { BACKENDS, eventually, PROFILES, silentLog, tempDir, testRuntime, type BackendName } from '../helpers';
+import { BACKENDS, eventually, freshDatabase, PROFILES, silentLog, tempDir, testRuntime, type BackendName } from '../helpers';
 import { linesOf, ordersFor, settled, startSandbox, type SandboxOdoo } from '../odoo-helpers';
 import { shopifyOrder, startFakeShopify, type FakeShopify } from '../shopify-fake';
 
@@ -35,9 +35,13 @@ function profilesFor(fake: FakeShopify): string {
   return dir;
 }
 
-function runtime(backend: BackendName, sb: SandboxOdoo, profilesDir: string, home: string): Promise<Runtime> {
+/** On PostgreSQL each home keeps its database: a runtime opened again on the same home is a restart, not a new gateway. */
+const databases = new Map<string, string>();
+
+async function runtime(backend: BackendName, sb: SandboxOdoo, profilesDir: string, home: string): Promise<Runtime> {
+  if (backend === 'postgres' && !databases.has(home)) databases.set(home, await freshDatabase());
   return testRuntime(backend, {
-    home, profilesDir, sandboxOdoo: { port: sb.port },
+    home, databaseUrl: databases.get(home), profilesDir, sandboxOdoo: { port: sb.port },
     odoo: { enabled: true, timeoutSeconds: 10, attempts: 2, circuitFailures: 3, circuitCooldownSeconds: 0, pollSeconds: 0 },
     queue: { retryLimit: 3, retryDelaySeconds: 0 },
   });
