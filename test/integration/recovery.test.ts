@@ -34,9 +34,10 @@ async function query<T = any>(ws: Ws, text: string, values: unknown[] = []): Pro
 }
 
 /** Jobs in hand of the process `pid`, by its leases. Undefined while its store is not up yet. */
-async function heldBy(ws: Ws, pid: number): Promise<number | undefined> {
+async function heldBy(ws: Ws, pid: number, queue = 'inbound-process'): Promise<number | undefined> {
   try {
-    const [r] = await query(ws, 'SELECT count(*)::int AS n FROM queue_leases l JOIN queue_workers w ON w.id = l.worker_id WHERE w.pid = $1', [pid]);
+    // Inbound jobs only: a hung process may also take the 997s the live one queues, which are not the orders counted here.
+    const [r] = await query(ws, 'SELECT count(*)::int AS n FROM queue_leases l JOIN queue_workers w ON w.id = l.worker_id WHERE w.pid = $1 AND l.queue = $2', [pid, queue]);
     return r.n;
   } catch {
     return undefined;
