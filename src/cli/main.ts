@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   reconcile: async () => (await import('./commands/reconcile')).registerReconcile,
   partners: async () => (await import('./commands/partners')).registerPartners,
   tokens: async () => (await import('./commands/tokens')).registerTokens,
+  alerts: async () => (await import('./commands/alerts')).registerAlerts,
   run: async () => (await import('./commands/run')).registerRun,
   'sandbox-odoo': async () => (await import('./commands/sandbox-odoo')).registerSandboxOdoo,
 };

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { ALERT_KINDS } from '../alerts/alert';
 
 /** One X12 identity: ISA qualifier + id, and the GS application id. */
 export const X12IdentitySchema = z.strictObject({
@@ -122,6 +123,32 @@ export const GatewayConfigSchema = z.strictObject({
     /** The orders it covers: those received in the last this many days (EDI_GATEWAY_RECONCILIATION_REPORT_DAYS). */
     reportDays: positiveInt.max(366).default(14),
   }).prefault({}),
+  /**
+   * Notifications for what needs a person (src/alerts): new exceptions, acknowledgments rejected or
+   * overdue, a partner silent past its profile's alerts.silentAfterHours, certificates near expiry.
+   * Every alert is kept in the store (GET /api/alerts, the dashboard) whether or not it is sent.
+   */
+  alerts: z.strictObject({
+    /** POSTed JSON { text, alerts: [...] } (EDI_GATEWAY_ALERTS_WEBHOOK_URL): a secret, as chat webhooks carry their key in the URL. */
+    webhookUrl: z.string().url().refine((u) => /^https?:/.test(u), 'an http:// or https:// URL').optional(),
+    /** Signs each webhook body: X-Edi-Gateway-Signature: sha256=<HMAC-SHA256 hex> (EDI_GATEWAY_ALERTS_WEBHOOK_SECRET). */
+    webhookSecret: z.string().min(16, 'the webhook secret must be at least 16 characters').optional(),
+    /** smtp://user:password@host:587 (STARTTLS when offered) or smtps://...:465 (EDI_GATEWAY_ALERTS_SMTP_URL): a secret. */
+    smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'smtp://[user:password@]host[:port] or smtps://...').optional(),
+    emailFrom: z.string().min(3).default('edi-gateway@localhost'),
+    /** Who gets the e-mails: addresses, comma-separated in EDI_GATEWAY_ALERTS_EMAIL_TO. */
+    emailTo: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((a) => a.trim()).filter(Boolean) : v),
+      z.array(z.string().regex(/^[^\s@<>,]+@[^\s@<>,]+$/, 'an e-mail address'))).default([]),
+    /** Which kinds are raised (comma-separated in EDI_GATEWAY_ALERTS_KINDS); default all. */
+    kinds: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((a) => a.trim()).filter(Boolean) : v),
+      z.array(z.enum(ALERT_KINDS))).default([...ALERT_KINDS]),
+    /** How often the store is looked at for new alerts and unsent ones are sent. */
+    checkSeconds: z.coerce.number().positive().default(60),
+    /** Exceptions older than this when the gateway first looks are not announced (a restart after a week off does not flood anyone). */
+    lookbackHours: z.coerce.number().positive().default(24),
+    /** The dashboard's address as people reach it, for links in alerts (e.g. https://edi.example.com). */
+    dashboardUrl: z.string().url().optional(),
+  }).prefault({}).refine((a) => !a.smtpUrl || a.emailTo.length > 0, { message: 'smtpUrl is set but emailTo names nobody', path: ['emailTo'] }),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Human lines for a terminal instead of JSON (EDI_GATEWAY_LOG_PRETTY=1, or --pretty). */
@@ -132,4 +159,7 @@ export const GatewayConfigSchema = z.strictObject({
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 
 /** Paths of the fields that hold secrets: refused in gateway.yaml, redacted in logs. */
-export const SECRET_FIELDS: readonly string[][] = [['databaseUrl'], ['odoo', 'apiKey'], ['http', 'apiToken'], ['as2', 'privateKey']];
+export const SECRET_FIELDS: readonly string[][] = [
+  ['databaseUrl'], ['odoo', 'apiKey'], ['http', 'apiToken'], ['as2', 'privateKey'],
+  ['alerts', 'webhookUrl'], ['alerts', 'webhookSecret'], ['alerts', 'smtpUrl'],
+];

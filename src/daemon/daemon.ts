@@ -12,6 +12,7 @@ import { startHttpServer, type HttpServer } from '../http/http-server';
 import { startAs2Background } from '../transports/as2/as2.background';
 import { channelTasks } from '../marketplaces';
 import { startDailyReport } from '../reconciliation/daily-report';
+import { AlertWatch } from '../alerts/alert-watch';
 
 export interface Daemon {
   transports(): InboundTransport[];
@@ -98,6 +99,8 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
   });
   const as2Background = startAs2Background(rt);
   const dailyReport = startDailyReport(rt);
+  const alerts = new AlertWatch({ knex: rt.store.knex, config: rt.config, partners: () => rt.partners(), log: rt.log.child({ component: 'alerts' }) });
+  alerts.start();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -130,6 +133,7 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
             step('http server', () => '', http.then((server) => server?.close())),
             step('transports', () => ` (${transports.size}: each finishes the file in hand)`,
               syncing.then(() => Promise.all([...transports.values()].map((t) => t.transport.stop())))),
+            step('alerts', () => ' (a delivery in hand)', alerts.stop()),
             step('jobs in hand', () => ` (${Object.entries(rt.queue.inHand()).filter(([, n]) => n).map(([q, n]) => `${q} ${n}`).join(', ') || 'none'})`,
               rt.queue.stopWorkers()),
           ]);

@@ -11,6 +11,7 @@ import { CONTENT_TYPE } from './prometheus-text';
 import { readiness } from './readiness';
 import { TokenAuthenticator } from './token-auth';
 import { registerTokenRoutes } from './tokens.routes';
+import { registerAlertRoutes } from './alerts.routes';
 import { registerDashboardRoutes } from '../dashboard/dashboard.routes';
 
 export interface HttpServer {
@@ -89,6 +90,7 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
   registerApiRoutes(app, rt.store.knex, rt.queue);
   registerTokenRoutes(app, rt.store.knex, auth);
   registerReconciliationRoutes(app, rt);
+  registerAlertRoutes(app, rt.store.knex);
   // Odoo's webhooks are hints, not data: a scan re-reads Odoo by cursor, so a lost or repeated hint changes nothing.
   app.post('/api/odoo/webhook', { config: { role: 'operator' } }, async (_req, reply) => {
     void rt.odooEvents.scanNow().catch((err) => log.warn({ err }, 'Odoo scan after a webhook failed; the next poll retries'));

@@ -3,6 +3,8 @@ import { queueDepths } from '../queue/queue-depth';
 import {
   ackCounts, errorCounts, exceptionCounts, inboundDocumentCounts, LATENCY_WINDOW_EVENTS, messageCounts, outboundSetCounts, stageLatencies,
 } from '../store/metrics.repo';
+import { alertCounts } from '../store/alerts.repo';
+import { transportHealth, type TransportPollStats } from '../transports/transport-health';
 import { renderMetrics, type MetricFamily } from './prometheus-text';
 
 /** A message or document without a partner (an unknown sender) is labelled so, rather than with an empty value. */
@@ -21,9 +23,9 @@ export function errorSource(code: string | null): 'odoo' | 'transport' | 'pipeli
  * that only grow are counters.
  */
 export async function collectMetrics(knex: Knex): Promise<MetricFamily[]> {
-  const [messages, docsIn, setsOut, latencies, queues, acks, errors, exceptions] = await Promise.all([
+  const [messages, docsIn, setsOut, latencies, queues, acks, errors, exceptions, alerts] = await Promise.all([
     messageCounts(knex), inboundDocumentCounts(knex), outboundSetCounts(knex), stageLatencies(knex),
-    queueDepths(knex), ackCounts(knex), errorCounts(knex), exceptionCounts(knex),
+    queueDepths(knex), ackCounts(knex), errorCounts(knex), exceptionCounts(knex), alertCounts(knex),
   ]);
   const quantiles = (q: string, pick: (l: (typeof latencies)[number]) => number) =>
     latencies.map((l) => ({ labels: { stage: l.stage, quantile: q }, value: pick(l) }));
@@ -58,6 +60,25 @@ export async function collectMetrics(knex: Knex): Promise<MetricFamily[]> {
       samples: errors.map((e) => ({ labels: { source: errorSource(e.code), code: e.code ?? 'UNKNOWN' }, value: e.n })) },
     { name: 'edi_gateway_exceptions', type: 'gauge', help: 'Messages parked as exceptions now, waiting for a person, by partner and error code.',
       samples: exceptions.map((e) => ({ labels: { partner: e.partner ?? NO_PARTNER, source: errorSource(e.code), code: e.code ?? 'UNKNOWN' }, value: e.n })) },
+    ...transportFamilies(transportHealth.snapshot()),
+    { name: 'edi_gateway_alerts', type: 'gauge',
+      help: 'Alerts raised, by kind and delivery (pending: a channel still owes it; failed: given up; none: no channel set).',
+      samples: alerts.map((a) => ({ labels: { kind: a.kind, delivery: a.delivery }, value: a.n })) },
+  ];
+}
+
+/** This process's transport polls: what never reaches the store (a server that refused the poll). */
+function transportFamilies(stats: TransportPollStats[]): MetricFamily[] {
+  const labels = (t: TransportPollStats) => ({ transport: t.transport, partner: t.partner });
+  return [
+    { name: 'edi_gateway_transport_polls_total', type: 'counter', help: 'Polls of partner folders and SFTP servers by this process.',
+      samples: stats.map((t) => ({ labels: labels(t), value: t.polls })) },
+    { name: 'edi_gateway_transport_poll_failures_total', type: 'counter', help: 'Polls that failed (server down, login refused, folder unreadable) in this process.',
+      samples: stats.map((t) => ({ labels: labels(t), value: t.failures })) },
+    { name: 'edi_gateway_transport_failing', type: 'gauge', help: 'Whether the last poll failed (1), with its error code, until one succeeds.',
+      samples: stats.map((t) => ({ labels: { ...labels(t), code: t.lastErrorCode ?? '' }, value: t.lastErrorCode ? 1 : 0 })) },
+    { name: 'edi_gateway_transport_last_success_timestamp_seconds', type: 'gauge', help: 'When a poll last succeeded (Unix time); 0 never in this process.',
+      samples: stats.map((t) => ({ labels: labels(t), value: t.lastSuccessAt ? Math.floor(t.lastSuccessAt.getTime() / 1000) : 0 })) },
   ];
 }
 

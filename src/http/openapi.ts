@@ -1,3 +1,5 @@
+import { ALERT_KINDS } from '../alerts/alert';
+
 /**
  * The gateway's HTTP API as OpenAPI 3.1, served at /api/openapi.json. A static object written
  * beside the routes: a test checks that every route under /api is here and everything here is a
@@ -119,6 +121,24 @@ export const OPENAPI = {
         responses: { 200: json('The token, revoked (revoking twice changes nothing).', { $ref: '#/components/schemas/Token' }), 404: error('No token of that name (TOKEN_NOT_FOUND).'), ...GUARDED },
       },
     },
+    '/api/alerts': {
+      get: {
+        operationId: 'listAlerts', summary: 'Alerts raised (new exceptions, rejected and overdue acknowledgments, silent partners, certificates near expiry), '
+          + 'newest first, with what each channel (webhook, e-mail) did with them.', 'x-required-role': 'viewer',
+        parameters: [
+          { name: 'kind', in: 'query', schema: { type: 'string', enum: [...ALERT_KINDS] } },
+          { name: 'partner', in: 'query', description: 'Partner id.', schema: { type: 'string' } },
+          { name: 'delivery', in: 'query', description: 'pending: a channel still owes it; failed: given up after every attempt; none: no channel was set.',
+            schema: { type: 'string', enum: ['pending', 'sent', 'failed', 'none'] } },
+          { name: 'before', in: 'query', description: 'Only alerts with a smaller id (the next page).', schema: { type: 'integer' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        ],
+        responses: {
+          200: json('The alerts.', { type: 'object', required: ['alerts'], properties: { alerts: { type: 'array', items: { $ref: '#/components/schemas/Alert' } } } }),
+          400: error('A kind or delivery that is not one of those listed (USAGE).'), ...GUARDED,
+        },
+      },
+    },
     '/api/reconciliation': {
       get: {
         operationId: 'reconciliation', summary: 'Order lifecycle reconciliation: one row per (partner, PO) of orders received in the range, with mismatch flags.',
@@ -183,6 +203,15 @@ export const OPENAPI = {
         properties: { name: { type: 'string' }, role: { $ref: '#/components/schemas/Role' }, createdAt: { type: 'string', format: 'date-time' },
           lastUsedAt: { type: ['string', 'null'], format: 'date-time', description: 'Noted at most once a minute.' },
           revokedAt: { type: ['string', 'null'], format: 'date-time' } } },
+      Alert: { type: 'object', required: ['id', 'key', 'kind', 'severity', 'title', 'detail', 'raisedAt', 'delivery'],
+        properties: {
+          id: { type: 'integer' }, key: { type: 'string', description: 'What makes it once: the same occurrence is never raised twice.' },
+          kind: { type: 'string', enum: [...ALERT_KINDS] }, severity: { type: 'string', enum: ['critical', 'warning'] },
+          partnerId: { type: ['string', 'null'] }, messageId: { type: ['integer', 'null'] }, title: { type: 'string' }, detail: { type: 'string' },
+          raisedAt: { type: 'string', format: 'date-time' }, delivery: { type: 'string', enum: ['pending', 'sent', 'failed', 'none'] },
+          webhookSentAt: { type: ['string', 'null'], format: 'date-time' }, emailSentAt: { type: ['string', 'null'], format: 'date-time' },
+          attempts: { type: 'integer' }, lastError: { type: ['string', 'null'], description: 'Why the last delivery failed (never the webhook URL or SMTP password).' },
+        } },
       Message: { type: 'object', required: ['id', 'direction', 'transport', 'status', 'stage'],
         properties: {
           id: { type: 'integer' }, direction: { type: 'string', enum: ['in', 'out'] }, transport: { type: 'string' },

@@ -186,6 +186,12 @@ const ReconciliationSettingsSchema = z.strictObject({
       + 'flagged INVOICE_MISSING. Default 2.'),
 }).prefault({}).describe('When the reconciliation report flags an order as not shipped or not invoiced in time.');
 
+/** What the alerts (src/alerts, gateway config `alerts`) watch for this partner beyond its exceptions and acknowledgments. */
+const PartnerAlertsSchema = z.strictObject({
+  silentAfterHours: z.number().positive().optional()
+    .describe('Alert when the partner has sent nothing for this many hours (a retailer that orders daily: 26). Default: not watched.'),
+}).prefault({}).describe("Alerts about this partner's traffic.");
+
 export const AckKindSchema = z.enum(['TA1', '997', '999', 'CONTRL']);
 
 // Schemas defined elsewhere (shared with gateway.yaml, or owned by the transports), described for the profile.
@@ -270,6 +276,7 @@ export const PartnerProfileSchema = z.strictObject({
   odoo: OdooSettingsSchema,
   schedules: SchedulesSchema,
   reconciliation: ReconciliationSettingsSchema,
+  alerts: PartnerAlertsSchema,
   transports: z.strictObject({
     folder: FolderTransportSchema.prefault({})
       .describe('The folder pair every partner has, $EDI_GATEWAY_HOME/partners/<id>/{in,out}: how in/ is read.'),

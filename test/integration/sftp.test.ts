@@ -15,6 +15,8 @@ import { SftpTransportSchema } from '../../src/transports/sftp/sftp.schema';
 import type { ReceiveFn } from '../../src/transports/transport';
 import { eventually, PROFILES, silentLog, tempDir, testRuntime, x12Interchange } from '../helpers';
 import { startSftpServer, type SftpServer } from '../sftp-server';
+import { metricsText } from '../../src/http/metrics';
+import { parsePrometheusText, sampleValue } from '../prometheus-text-checker';
 
 const KEY_ENV = 'EDI_TEST_SFTP_KEY';
 
@@ -138,6 +140,28 @@ describe('SFTP transport against OpenSSH sshd', () => {
     expect(err!.message).toContain(`presented host key ${server.fingerprint}`);
     expect(err!.message).toContain(`pins ${wrong}`);
     expect(fs.readdirSync(local())).toEqual(['po-806.edi']);
+  });
+
+  it('counts failed and good polls for /metrics: a refused server shows as failing with its code until a poll succeeds', async () => {
+    const sample = async (name: string, labels: Record<string, string>) =>
+      sampleValue(parsePrometheusText(await metricsText(rt.store.knex)), name, { transport: 'sftp', partner: 'acme-retail', ...labels });
+    const failuresBefore = (await sample('edi_gateway_transport_poll_failures_total', {})) ?? 0;
+    const bad = poller(profile({ hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }));
+    bad.t.start();
+    try {
+      await eventually(async () => ((await sample('edi_gateway_transport_poll_failures_total', {})) ?? 0) >= failuresBefore + 2, 10_000, 'two failed polls');
+    } finally {
+      await bad.t.stop();
+    }
+    expect(await sample('edi_gateway_transport_failing', { code: 'TRANSPORT_HOST_KEY_MISMATCH' })).toBe(1);
+    const good = poller(profile());
+    good.t.start();
+    try {
+      await eventually(async () => (await sample('edi_gateway_transport_failing', { code: '' })) === 0, 10_000, 'a good poll');
+    } finally {
+      await good.t.stop();
+    }
+    expect(await sample('edi_gateway_transport_last_success_timestamp_seconds', {})).toBeGreaterThan(Date.now() / 1000 - 60);
   });
 
   it('after a crash between store and move, moves the file without storing it again', async () => {

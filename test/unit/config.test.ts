@@ -80,4 +80,25 @@ describe('loadConfig', () => {
     const err = configError(() => loadConfig({ cwd: tempDir(), file: 'nope.yaml', env: {} }));
     expect(err.message).toMatch(/nope\.yaml: cannot read config: ENOENT/);
   });
+
+  it('takes the alert channels from the environment only, and names who gets the e-mails', () => {
+    const cwd = tempDir();
+    const c = loadConfig({ cwd, env: {
+      EDI_GATEWAY_ALERTS_WEBHOOK_URL: 'https://hooks.example.com/T000/B000/xyz', EDI_GATEWAY_ALERTS_SMTP_URL: 'smtp://u:p@mail.example.com',
+      EDI_GATEWAY_ALERTS_EMAIL_TO: 'ops@example.com, edi@example.com', EDI_GATEWAY_ALERTS_KINDS: 'exception,ack_overdue',
+    } });
+    expect(c.alerts.webhookUrl).toBe('https://hooks.example.com/T000/B000/xyz');
+    expect(c.alerts.emailTo).toEqual(['ops@example.com', 'edi@example.com']);
+    expect(c.alerts.kinds).toEqual(['exception', 'ack_overdue']);
+    expect(loadConfig({ cwd, env: {} }).alerts.kinds).toHaveLength(5);
+    for (const [key, env] of [['webhookUrl', 'EDI_GATEWAY_ALERTS_WEBHOOK_URL'], ['webhookSecret', 'EDI_GATEWAY_ALERTS_WEBHOOK_SECRET'], ['smtpUrl', 'EDI_GATEWAY_ALERTS_SMTP_URL']]) {
+      fs.writeFileSync(path.join(cwd, 'gateway.yaml'), `alerts:\n  ${key}: x\n`);
+      expect(configError(() => loadConfig({ cwd, env: {} })).message).toMatch(new RegExp(`alerts.${key} is a secret.*${env}`));
+    }
+    fs.writeFileSync(path.join(cwd, 'gateway.yaml'), 'alerts:\n  emailFrom: edi@example.com\n');
+    expect(configError(() => loadConfig({ cwd, env: { EDI_GATEWAY_ALERTS_SMTP_URL: 'smtp://mail.example.com' } })).message)
+      .toMatch(/alerts.emailTo.*smtpUrl is set but emailTo names nobody/);
+    expect(configError(() => loadConfig({ cwd, env: { EDI_GATEWAY_ALERTS_KINDS: 'exception,typo' } })).message).toMatch(/alerts.kinds.1/);
+    expect(configError(() => loadConfig({ cwd, env: { EDI_GATEWAY_ALERTS_SMTP_URL: 'mail.example.com' } })).message).toMatch(/alerts.smtpUrl.*smtp:\/\//);
+  });
 });

@@ -43,7 +43,7 @@ describe('profile errors: an unknown key', () => {
     const edifact = `${HEAD}\n  edifact: [{ id: '5412345000013', qualifier: '14' }]\ndocuments:\n  inbound:\n    - { standard: EDIFACT, type: ORDERS, version: D96A, asociation: EAN008 }\n`;
     expect(lint('', edifact)).toEqual(['p.yaml:11:57 documents.inbound.0.asociation: unknown key "asociation" — did you mean "association"?']);
     expect(lint('colour: blue\n')).toEqual([
-      'p.yaml:11:1 colour: unknown key "colour" (keys here: $schema, id, name, kind, mode, identifiers, cxml, shopify, amazon, documents, acknowledgments, validation, mapping, crossReferences, outbound, odoo, schedules, reconciliation, transports)',
+      'p.yaml:11:1 colour: unknown key "colour" (keys here: $schema, id, name, kind, mode, identifiers, cxml, shopify, amazon, documents, acknowledgments, validation, mapping, crossReferences, outbound, odoo, schedules, reconciliation, alerts, transports)',
     ]);
   });
 

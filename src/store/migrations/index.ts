@@ -10,6 +10,7 @@ import * as m008 from './008-resolved-status';
 import * as m009 from './009-channel-cursors';
 import * as m010 from './010-message-content-parts';
 import * as m011 from './011-api-tokens';
+import * as m012 from './012-alerts';
 
 /** Numbered migrations, one set for PGlite and PostgreSQL. Add a line per new file. */
 const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '009-channel-cursors': m009,
   '010-message-content-parts': m010,
   '011-api-tokens': m011,
+  '012-alerts': m012,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -8,6 +8,7 @@ import type { InboundTransport, OutboundTransport, PollSummary, ReceiveFn } from
 import type { FolderSettings } from './folder.config';
 import { safeJoin } from './safe-path';
 import { sniff } from '../../parsers/sniff';
+import { transportHealth } from '../transport-health';
 
 interface Seen {
   size: number;
@@ -78,7 +79,10 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
   start(): void {
     this.stopped = false;
     const tick = async () => {
-      await this.pollOnce().catch((err) => this.log.error({ err, partnerId: this.partnerId }, 'folder poll failed'));
+      await this.pollOnce().then(() => transportHealth.pollSucceeded('folder', this.partnerId), (err) => {
+        transportHealth.pollFailed('folder', this.partnerId, (err as NodeJS.ErrnoException).code);
+        this.log.error({ err, partnerId: this.partnerId }, 'folder poll failed');
+      });
       if (!this.stopped) this.timer = setTimeout(tick, this.settings.pollMs);
     };
     this.timer = setTimeout(tick, 0);

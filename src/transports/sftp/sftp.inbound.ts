@@ -8,6 +8,7 @@ import { backoffMs, msToNextPoll } from './poll-schedule';
 import { sftpOrigin, type SftpInboundSettings } from './sftp.config';
 import { RemoteFileError, withSftpSession, type RemoteEntry, type SftpSession } from './sftp.operations';
 import { StableFiles } from './stable-files';
+import { transportHealth } from '../transport-health';
 
 type Outcome = 'received' | 'waiting' | 'failed' | 'store-down';
 
@@ -48,12 +49,14 @@ export class SftpPoller implements InboundTransport {
       let delay: number;
       try {
         await this.pollOnce();
+        transportHealth.pollSucceeded('sftp', this.partnerId);
         if (this.failures > 0) this.log.info({ partnerId: this.partnerId }, 'sftp poll succeeded again');
         this.failures = 0;
         delay = msToNextPoll(this.settings.schedule);
       } catch (thrown) {
         const err = coerceError(thrown);
         this.failures++;
+        transportHealth.pollFailed('sftp', this.partnerId, err.code);
         delay = backoffMs(this.settings.reconnect, this.failures);
         this.log.warn({ partnerId: this.partnerId, code: err.code, err: err.message, attempt: this.failures, retryInMs: delay },
           'sftp poll failed; trying again after a backoff');
