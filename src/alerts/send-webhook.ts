@@ -36,8 +36,9 @@ export async function sendWebhook(target: WebhookTarget, alerts: readonly Alert[
   try {
     res = await fetch(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(target.timeoutMs ?? 10_000), redirect: 'error' });
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    throw new Error(`webhook ${host}: ${e.name === 'TimeoutError' ? 'no answer in time' : e.cause?.code ?? e.message}`);
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, a certificate, "bad port") is its cause.
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    throw new Error(`webhook ${host}: ${e.name === 'TimeoutError' ? 'no answer in time' : e.cause?.code ?? e.cause?.message ?? e.message}`);
   }
   if (res.status < 200 || res.status > 299) {
     const text = (await res.text().catch(() => '')).slice(0, 200).replace(/\s+/g, ' ');
