@@ -36,14 +36,13 @@ export function retryDelayMs(attempts: number, random = Math.random): number {
 export interface DeliveryReport { sent: number; retrying: number; failed: number }
 
 /**
- * The daemon's alerts: every checkSeconds, what deserves an alert is raised in the store (once,
- * whichever process sees it first) and what is still unsent is sent, batched: one webhook POST and
- * one e-mail per batch, so a burst of exceptions is one message, not a hundred.
+ * The daemon's alerts: every checkSeconds (a cluster-wide schedule: one process a tick), what
+ * deserves an alert is raised in the store (once: its key is unique) and what is still unsent is
+ * sent, batched: one webhook POST and one e-mail per batch, so a burst of exceptions is one
+ * message, not a hundred.
  */
 export class AlertWatch {
   private lastLook: Date | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
 
   constructor(private readonly deps: AlertWatchDeps) {}
 
@@ -140,28 +139,10 @@ export class AlertWatch {
     }
   }
 
-  /** One look and one delivery round; never throws (the next tick tries again). */
-  async cycle(now = new Date()): Promise<void> {
-    try {
-      await this.check(now);
-      await this.deliver(now);
-    } catch (err) {
-      this.deps.log.error({ err: (err as Error).message }, 'alert check failed; trying again at the next tick');
-    }
-  }
-
-  start(): void {
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.cycle().finally(() => { this.running = undefined; });
-    };
-    tick();
-    this.timer = setInterval(tick, this.deps.config.alerts.checkSeconds * 1000);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  /** One look and one delivery round (one tick of the cluster's 'alerts' schedule): what it did, in words. */
+  async cycle(now = new Date()): Promise<string> {
+    const raised = await this.check(now);
+    const d = await this.deliver(now);
+    return `${raised.length} raised, ${d.sent} sent, ${d.retrying} to retry, ${d.failed} given up`;
   }
 }

@@ -9,9 +9,11 @@ import { SftpPoller } from '../transports/sftp/sftp.inbound';
 import type { InboundTransport } from '../transports/transport';
 import type { Runtime } from './runtime';
 import { startHttpServer, type HttpServer } from '../http/http-server';
-import { startAs2Background } from '../transports/as2/as2.background';
+import { as2Schedules, warnCertificatesAtStart } from '../transports/as2/as2.background';
 import { channelTasks } from '../marketplaces';
-import { startDailyReport } from '../reconciliation/daily-report';
+import { dailyReportSchedule } from '../reconciliation/daily-report';
+import { ClusterScheduler } from '../schedule/cluster-scheduler';
+import { cycleScheduleName, outboundCycles, releaseCycle } from '../pipeline/outbound-schedule';
 import { AlertWatch } from '../alerts/alert-watch';
 
 export interface Daemon {
@@ -39,6 +41,8 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
   rt.workOutbound();
   // Odoo's events become outbound documents on a schedule; a webhook calls rt.odooEvents.scanNow() early.
   if (rt.config.odoo.enabled) rt.odooEvents.start(rt.config.odoo.pollSeconds);
+  // Periodic work that must run once in the cluster (one process a tick), however many processes run.
+  const scheduler = new ClusterScheduler({ knex: rt.store.knex, log: rt.log.child({ component: 'scheduler' }) });
   const transports = new Map<string, { transport: InboundTransport; settings: string }>();
   const folderLog = rt.log.child({ transport: 'folder' });
   const sftpLog = rt.log.child({ transport: 'sftp' });
@@ -80,6 +84,20 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
       transports.set(key, { transport, settings: same(w.settings) });
       transport.start();
     }
+    syncCycles(registry);
+  };
+
+  /** Each partner's outbound send cycles (profile schedules.outbound), as cluster schedules; re-added as profiles change. */
+  const syncCycles = (registry: PartnerRegistry) => {
+    const wanted = new Set<string>();
+    for (const p of registry.profiles) {
+      for (const c of outboundCycles(p)) {
+        const name = cycleScheduleName(p.id, c.key);
+        wanted.add(name);
+        scheduler.add({ name, when: { cron: c.cron, timeZone: c.timeZone }, run: async (tick) => `${await releaseCycle(rt.store.knex, rt.queue, p.id, c.key, tick)} document(s) released` });
+      }
+    }
+    for (const name of scheduler.names()) if (name.startsWith('outbound:') && !wanted.has(name)) scheduler.remove(name);
   };
   void sync(rt.partners());
   rt.log.info({ partners: rt.partners().profiles.map((p) => p.id), transports: [...transports.keys()], home: rt.config.home, store: rt.store.backend }, 'gateway started');
@@ -97,10 +115,12 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
     rt.log.error({ err: (err as Error).message, port: rt.config.http.port }, 'HTTP server not started: AS2 and the API are unavailable');
     return undefined;
   });
-  const as2Background = startAs2Background(rt);
-  const dailyReport = startDailyReport(rt);
+  warnCertificatesAtStart(rt);
   const alerts = new AlertWatch({ knex: rt.store.knex, config: rt.config, partners: () => rt.partners(), log: rt.log.child({ component: 'alerts' }) });
-  alerts.start();
+  for (const def of [
+    ...as2Schedules(rt), dailyReportSchedule(rt),
+    { name: 'alerts', when: { everySeconds: rt.config.alerts.checkSeconds }, run: () => alerts.cycle() },
+  ]) if (def) scheduler.add(def);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -110,8 +130,6 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
       stopping ??= (async () => {
         rt.log.info('gateway stopping');
         watcher.stop();
-        as2Background.stop();
-        dailyReport.stop();
         // What the stop still waits for, said every few seconds: an operator watching a slow stop
         // sees which part holds it (a transport's file in hand, jobs running, the store closing).
         const waiting = new Map<string, () => string>();
@@ -133,7 +151,7 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
             step('http server', () => '', http.then((server) => server?.close())),
             step('transports', () => ` (${transports.size}: each finishes the file in hand)`,
               syncing.then(() => Promise.all([...transports.values()].map((t) => t.transport.stop())))),
-            step('alerts', () => ' (a delivery in hand)', alerts.stop()),
+            step('scheduled runs', () => ' (a report, an alert delivery, a send cycle in hand)', scheduler.stop()),
             step('jobs in hand', () => ` (${Object.entries(rt.queue.inHand()).filter(([, n]) => n).map(([q, n]) => `${q} ${n}`).join(', ') || 'none'})`,
               rt.queue.stopWorkers()),
           ]);

@@ -167,8 +167,10 @@ const OdooSettingsSchema = z.strictObject({
 }).prefault({}).describe("Odoo settings for this partner's documents: customer, warehouse, pricelists, confirmation.");
 
 const SchedulesSchema = z.strictObject({
-  outbound: cronExpression.optional()
-    .describe("When outbound documents for this partner are sent: cron (minute hour day month weekday, the gateway's time zone), e.g. '*/15 * * * *'."),
+  outbound: z.union([cronExpression, z.record(z.string().regex(/^(default|[0-9]{3}|[A-Z]{6}|[a-z_]+)$/, "a document type ('810', 'INVOIC', 'invoice') or default"), cronExpression)]).optional()
+    .describe("When documents for this partner go out, in its outbound.timeZone: one cron for all (minute hour day month weekday, e.g. '*/30 * * * *'), "
+      + "or one per document type with a default, e.g. { '810': '0 18 * * *', default: '*/30 * * * *' }. Documents wait for the next tick and go together. "
+      + 'Functional acknowledgments (997, 999, CONTRL) and documents of types not named (without a default) go at once. Default: everything at once.'),
   poll: cronExpression.optional()
     .describe("When the partner's SFTP server is polled: cron, e.g. '*/5 * * * *'. Default: every transports.sftp.inbound.pollSeconds."),
 }).prefault({}).describe('When documents go out and the partner is polled (cron expressions).');

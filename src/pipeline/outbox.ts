@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { QUEUES, type JobQueue } from '../queue/job-queue';
 import { recordStage } from '../store/messages.repo';
 import { contentColumns, insertContentParts } from '../store/message-content';
+import { holdForCycle, type OutboundCycle } from './outbound-schedule';
 
 export interface OutboundDocument {
   partnerId: string;
@@ -19,6 +20,8 @@ export interface OutboundDocument {
    * there and sends nothing twice.
    */
   key?: string;
+  /** The partner's send cycle it waits for (outbound-schedule.ts); absent: queued at once. */
+  cycle?: OutboundCycle;
 }
 
 /**
@@ -62,6 +65,7 @@ export async function enqueueOutbound(trx: Knex.Transaction, queue: JobQueue, do
   );
   await insertContentParts(trx, id, doc.content);
   await recordStage(trx, id, { stage: 'rendered', outcome: 'ok', status: 'received', detail: doc.description });
-  await queue.send(QUEUES.outbound, { messageId: id }, trx);
+  if (doc.cycle) await holdForCycle(trx, id, doc.partnerId, doc.cycle);
+  else await queue.send(QUEUES.outbound, { messageId: id }, trx);
   return { messageId: id, created: true, filename };
 }

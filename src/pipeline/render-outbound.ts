@@ -11,6 +11,7 @@ import { storeControlNumbers, storeSsccSerials } from '../store/control-numbers.
 import { recordOutbound } from '../store/outbound-acks.repo';
 import { saveDocuments } from '../store/documents.repo';
 import { enqueueOutbound } from './outbox';
+import { cycleFor } from './outbound-schedule';
 import { channelOutboundFor } from '../marketplaces';
 
 export interface RenderedOutbound {
@@ -37,7 +38,8 @@ export async function enqueueRendered(trx: Knex.Transaction, queue: JobQueue, co
   if (channel) {
     // A marketplace or network: its own form, one document per message, delivered by its API.
     const r = channel.render(docs[0], profile, { now: options.now ?? new Date() });
-    const { messageId } = await enqueueOutbound(trx, queue, { partnerId: profile.id, label: r.label, content: r.content, key: options.key, description: r.description });
+    const { messageId } = await enqueueOutbound(trx, queue, { partnerId: profile.id, label: r.label, content: r.content, key: options.key, description: r.description,
+      cycle: cycleFor(profile, [docs[0].type]) });
     await keepDocuments(trx, messageId, docs, r.label);
     return { messageId, created: true };
   }
@@ -56,6 +58,7 @@ export async function enqueueRendered(trx: Knex.Transaction, queue: JobQueue, co
   const { messageId } = await enqueueOutbound(trx, queue, {
     partnerId: profile.id, label: `${types}-${control}`, content: rendered.bytes, key: options.key,
     description: `${types} interchange ${control} (${docs.length} document${docs.length === 1 ? '' : 's'})`,
+    cycle: cycleFor(profile, [...types.split('-'), ...docs.map((d) => d.type)]),
   });
   await keepDocuments(trx, messageId, docs, control);
   if (rendered.standard === 'X12') await recordOutbound(trx, { messageId, partnerId: profile.id, spec: rendered.spec, expectAck: rendered.expectAck });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import cron from 'node-cron';
 import type { Runtime } from '../daemon/runtime';
+import type { ScheduleDefinition } from '../schedule/cluster-scheduler';
 import { reconciliationCsv, runReconciliation } from '.';
 
 const DAY_MS = 86_400_000;
@@ -29,18 +29,15 @@ export async function writeDailyReport(rt: Pick<Runtime, 'config' | 'store' | 'p
   return { file, rows: rows.length, flagged: rows.filter((r) => r.flags.length).length };
 }
 
-/** The daemon's daily report on reconciliation.reportCron; stop() with the daemon. */
-export function startDailyReport(rt: Pick<Runtime, 'config' | 'store' | 'partners' | 'log'>): { stop(): void } {
+/** The daemon's daily report on reconciliation.reportCron, as a cluster-wide schedule (one process writes it); undefined when off. */
+export function dailyReportSchedule(rt: Pick<Runtime, 'config' | 'store' | 'partners'>): ScheduleDefinition | undefined {
   const expression = rt.config.reconciliation.reportCron;
-  if (expression === 'off') return { stop() {} };
-  const log = rt.log.child({ component: 'reconciliation' });
-  const task = cron.schedule(expression, async () => {
-    try {
+  if (expression === 'off') return undefined;
+  return {
+    name: 'reconciliation-report', when: { cron: expression },
+    run: async () => {
       const r = await writeDailyReport(rt);
-      log.info(r, 'reconciliation report written');
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'reconciliation report not written; the next run tries again');
-    }
-  }, { noOverlap: true, name: 'reconciliation-report' });
-  return { stop: () => void task.destroy() };
+      return `${r.file}: ${r.rows} orders, ${r.flagged} flagged`;
+    },
+  };
 }

@@ -19,7 +19,7 @@ describe('partners lint', () => {
     const csv = cli(ws, ['partners', 'lint']);
     expect(csv.status).toBe(1);
     expect(csv.stdout).toMatch(/acme-retail\/items\.csv:6:2 upc '012345678905' is already mapped to ODW-1001/);
-    const yaml = fs.readFileSync(path.join(acme, 'profile.yaml'), 'utf8').replace("outbound: '*/15 * * * *'", "outbound: 'every day'");
+    const yaml = `${fs.readFileSync(path.join(acme, 'profile.yaml'), 'utf8')}schedules:\n  outbound: 'every day'\n`;
     fs.writeFileSync(path.join(acme, 'profile.yaml'), yaml);
     const r = cli(ws, ['partners', 'lint']);
     expect(r.status).toBe(1);

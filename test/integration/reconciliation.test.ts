@@ -6,7 +6,9 @@ import type { Runtime } from '../../src/daemon/runtime';
 import { startHttpServer, type HttpServer } from '../../src/http/http-server';
 import { requestReplay } from '../../src/pipeline/replay';
 import { runReconciliation, type ReconciliationRow } from '../../src/reconciliation';
-import { startDailyReport, writeDailyReport } from '../../src/reconciliation/daily-report';
+import { dailyReportSchedule, writeDailyReport } from '../../src/reconciliation/daily-report';
+import { ClusterScheduler } from '../../src/schedule/cluster-scheduler';
+import { listRuns } from '../../src/store/schedule-runs.repo';
 import { GatewayConfigSchema } from '../../src/config/gateway.config';
 import { BIN } from '../cli-helpers';
 import { BACKENDS, eventually, PROFILES, testRuntime, x12Interchange } from '../helpers';
@@ -270,26 +272,28 @@ describe.each(BACKENDS)('order lifecycle reconciliation on %s', (backend) => {
 });
 
 describe('the daemon\'s daily reconciliation report', () => {
-  it('runs on reconciliation.reportCron and stops with stop(); off writes nothing; a bad expression is refused by the config', async () => {
+  it('runs on reconciliation.reportCron as a cluster schedule and stops with it; off is no schedule; a bad expression is refused by the config', async () => {
     expect(() => GatewayConfigSchema.parse({ reconciliation: { reportCron: 'at dawn' } })).toThrow(/cron expression/);
     expect(GatewayConfigSchema.parse({}).reconciliation).toEqual({ reportCron: '30 5 * * *', reportDays: 14 });
     const rt = await testRuntime('pglite', { reconciliation: { reportCron: '* * * * * *' } }); // every second
     const reports = path.join(rt.config.home, 'reports');
+    const scheduler = new ClusterScheduler({ knex: rt.store.knex, log: rt.log });
     try {
       rt.workInbound();
       const r = await rt.receive({ content: x12Interchange('ACMERETAIL', '000004001', 'PO-D-1'), transport: 'test' });
       expect(await settled(rt, r.messageId)).toMatchObject({ status: 'done' });
-      startDailyReport({ ...rt, config: { ...rt.config, reconciliation: { reportCron: 'off', reportDays: 14 } } }).stop();
-      await new Promise((r) => setTimeout(r, 1500));
-      expect(fs.existsSync(reports)).toBe(false);
-      const report = startDailyReport(rt);
+      expect(dailyReportSchedule({ ...rt, config: { ...rt.config, reconciliation: { reportCron: 'off', reportDays: 14 } } })).toBeUndefined();
+      scheduler.add(dailyReportSchedule(rt)!);
       const file = await eventually(() => fs.existsSync(reports) && fs.readdirSync(reports).find((f) => f.endsWith('.csv')), 10_000, 'the report');
-      report.stop();
+      await scheduler.stop();
       // Stopped: a removed report is not written again.
       const text = fs.readFileSync(path.join(reports, file), 'utf8');
       fs.rmSync(reports, { recursive: true });
       await new Promise((r) => setTimeout(r, 1500));
       expect(fs.existsSync(reports)).toBe(false);
+      const runs = await listRuns(rt.store.knex, { name: 'reconciliation-report' });
+      expect(runs.length).toBeGreaterThanOrEqual(1);
+      expect(runs.find((x) => x.outcome === 'ok')?.detail).toMatch(/reconciliation-.*\.csv: \d+ orders, \d+ flagged$/);
       expect(file).toMatch(/^reconciliation-\d{4}-\d{2}-\d{2}\.csv$/);
       expect(text).toMatch(/^partner,po_number,/);
       expect(text).toContain('acme-retail,PO-D-1,');

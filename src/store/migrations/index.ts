@@ -11,6 +11,7 @@ import * as m009 from './009-channel-cursors';
 import * as m010 from './010-message-content-parts';
 import * as m011 from './011-api-tokens';
 import * as m012 from './012-alerts';
+import * as m013 from './013-schedule-runs';
 
 /** Numbered migrations, one set for PGlite and PostgreSQL. Add a line per new file. */
 const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '010-message-content-parts': m010,
   '011-api-tokens': m011,
   '012-alerts': m012,
+  '013-schedule-runs': m013,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
