@@ -22,7 +22,8 @@ const who = (partnerId: string | null) => partnerId ?? 'an unknown sender';
 
 /** A new exception; a partner's acknowledgment that refused what we sent is an ack_rejected. */
 export function exceptionAlerts(rows: readonly ExceptionFact[]): NewAlert[] {
-  return rows.map((r) => {
+  // An ACK_OVERDUE exception is the overdue acknowledgment, alerted as such (overdueAckAlerts).
+  return rows.filter((r) => r.errorCode !== 'ACK_OVERDUE').map((r) => {
     const rejected = r.errorCode === 'PARTNER_REJECTED';
     const kind = rejected ? 'ack_rejected' : 'exception';
     const file = r.filename ? ` (${r.filename})` : '';

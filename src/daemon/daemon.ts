@@ -15,6 +15,7 @@ import { dailyReportSchedule } from '../reconciliation/daily-report';
 import { ClusterScheduler } from '../schedule/cluster-scheduler';
 import { cycleScheduleName, outboundCycles, releaseCycle } from '../pipeline/outbound-schedule';
 import { AlertWatch } from '../alerts/alert-watch';
+import { flagOverdueAcks } from '../acks/overdue-acks';
 
 export interface Daemon {
   transports(): InboundTransport[];
@@ -120,6 +121,7 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
   for (const def of [
     ...as2Schedules(rt), dailyReportSchedule(rt),
     { name: 'alerts', when: { everySeconds: rt.config.alerts.checkSeconds }, run: () => alerts.cycle() },
+    { name: 'ack-overdue-check', when: { everySeconds: 60 }, run: async () => `${(await flagOverdueAcks(rt.store.knex)).length} document(s) flagged ACK_OVERDUE` },
   ]) if (def) scheduler.add(def);
 
   let stopping: Promise<void> | undefined;

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   INTERCHANGE_REJECTED: { retryable: false, exit: 1 },
   INTERCHANGE_DUPLICATE: { retryable: false, exit: 1 },
   PARTNER_REJECTED: { retryable: false, exit: 1 },
+  /** A document we sent whose acknowledgment (997, 999, CONTRL) did not come back within the partner's window. */
+  ACK_OVERDUE: { retryable: false, exit: 1 },
   TRANSLATION_FAILED: { retryable: false, exit: 1 },
   /** A cXML document that is not a valid OrderRequest (src/marketplaces/cxml): the errors name the element path. */
   CXML_INVALID: { retryable: false, exit: 1 },

@@ -1,3 +1,4 @@
+import { ackAccepted } from '../acks/overdue-acks';
 import type { Knex } from 'knex';
 import { buildContrl } from '../acks/edifact-acks';
 import { readAperak, readContrl } from '../acks/read-edifact-acks';
@@ -35,19 +36,17 @@ async function applyReceivedAcks(trx: Knex.Transaction, messageId: number, acks:
       if (!match) { notes.push(`CONTRL for interchange ${contrl.interchangeRef} matches nothing we sent`); continue; }
       notes.push(`CONTRL ${contrl.action} for our interchange ${contrl.interchangeRef} (message ${match.messageId})`);
       const rejected = contrl.action === '4' || match.rejectedMessages.length > 0;
-      await recordStage(trx, match.messageId, rejected
-        ? { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED',
-          detail: `the partner's CONTRL rejected interchange ${contrl.interchangeRef}${contrl.errorCode ? ` (code ${contrl.errorCode})` : ''}${match.rejectedMessages.map((m) => `; ${m.type} ${m.reference}: ${m.detail}`).join('')} (message ${messageId})` }
-        : { stage: 'acknowledged', outcome: 'info', detail: `CONTRL ${contrl.action} for interchange ${contrl.interchangeRef} (message ${messageId})` });
+      if (rejected) await recordStage(trx, match.messageId, { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED',
+          detail: `the partner's CONTRL rejected interchange ${contrl.interchangeRef}${contrl.errorCode ? ` (code ${contrl.errorCode})` : ''}${match.rejectedMessages.map((m) => `; ${m.type} ${m.reference}: ${m.detail}`).join('')} (message ${messageId})` });
+      else await ackAccepted(trx, match.messageId, `CONTRL ${contrl.action} for interchange ${contrl.interchangeRef} (message ${messageId})`);
     } else {
       const aperak = readAperak(a.segments);
       const match = await applyAperak(trx, partnerId, aperak);
       if (!match) { notes.push(`APERAK for message ${aperak.messageRef ?? '(no RFF+ACW)'} matches nothing we sent`); continue; }
       notes.push(`APERAK ${aperak.rejected ? 'rejecting' : 'accepting'} our ${match.type} ${match.reference} (message ${match.messageId})`);
-      await recordStage(trx, match.messageId, aperak.rejected
-        ? { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED',
-          detail: `the partner's APERAK rejected ${match.type} ${match.reference}${aperak.errorCodes.length ? ` (errors ${aperak.errorCodes.join(',')})` : ''}${aperak.texts.length ? `: ${aperak.texts.join(' ')}` : ''} (message ${messageId})` }
-        : { stage: 'acknowledged', outcome: 'info', detail: `APERAK for ${match.type} ${match.reference} (message ${messageId})` });
+      if (aperak.rejected) await recordStage(trx, match.messageId, { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED',
+          detail: `the partner's APERAK rejected ${match.type} ${match.reference}${aperak.errorCodes.length ? ` (errors ${aperak.errorCodes.join(',')})` : ''}${aperak.texts.length ? `: ${aperak.texts.join(' ')}` : ''} (message ${messageId})` });
+      else await ackAccepted(trx, match.messageId, `APERAK for ${match.type} ${match.reference} (message ${messageId})`);
     }
   }
   return notes;

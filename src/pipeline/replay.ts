@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { restartAckWindow } from '../acks/overdue-acks';
 import { GatewayError } from '../errors/gateway-error';
 import { QUEUES, type JobQueue } from '../queue/job-queue';
 import { getMessage, recordStage } from '../store/messages.repo';
@@ -30,6 +31,7 @@ export async function requestReplay(knex: Knex, queue: JobQueue, messageId: numb
       // An outbound message is sent again as stored (same bytes, same control numbers): the
       // transport or API it failed on was fixed, or the partner lost it.
       await recordStage(trx, messageId, { stage: 'replay', outcome: 'info', status: 'received', detail: `${reason} (send again, ${generation})`, data: { generation } });
+      await restartAckWindow(trx, messageId);
       await queue.send(QUEUES.outbound, { messageId }, trx);
       return generation;
     }

@@ -1,3 +1,4 @@
+import { ackAccepted } from '../acks/overdue-acks';
 import type { Knex } from 'knex';
 import { buildX12Acks } from '../acks/x12-acks';
 import type { GatewayConfig } from '../config/gateway.config';
@@ -31,9 +32,8 @@ async function applyReceivedAcks(trx: Knex.Transaction, messageId: number, resul
       const outbound = await applyTa1(trx, partnerId, ta1, messageId);
       if (outbound === undefined) { notes.push(`TA1 for interchange ${ta1.controlNumber} matches nothing we sent`); continue; }
       notes.push(`TA1 ${ta1.status} ${ta1.noteCode} for our message ${outbound}`);
-      await recordStage(trx, outbound, ta1.status === 'R'
-        ? { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED', detail: `the partner's TA1 rejected interchange ${ta1.controlNumber} with note code ${ta1.noteCode} (message ${messageId})` }
-        : { stage: 'acknowledged', outcome: 'info', detail: `TA1 ${ta1.status} ${ta1.noteCode} (message ${messageId})` });
+      if (ta1.status === 'R') await recordStage(trx, outbound, { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED', detail: `the partner's TA1 rejected interchange ${ta1.controlNumber} with note code ${ta1.noteCode} (message ${messageId})` });
+      else await ackAccepted(trx, outbound, `TA1 ${ta1.status} ${ta1.noteCode} (message ${messageId})`);
     }
   }
   for (const fa of functionalAcks) {
@@ -45,10 +45,9 @@ async function applyReceivedAcks(trx: Knex.Transaction, messageId: number, resul
     if (!match) { notes.push(`acknowledgment of ${ack.functionalId} group ${ack.groupControl} matches nothing we sent`); continue; }
     notes.push(`${ack.functionalId} group ${ack.groupControl} acknowledged ${ack.status} (our message ${match.messageId})`);
     const rejected = !['A', 'E'].includes(ack.status) || match.rejectedSets.length > 0;
-    await recordStage(trx, match.messageId, rejected
-      ? { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED',
-        detail: `the partner rejected group ${ack.groupControl} (AK9 ${ack.status}${ack.errorCodes.length ? ` ${ack.errorCodes.join(',')}` : ''})${match.rejectedSets.map((s) => `; set ${s.type} ${s.controlNumber}: ${s.detail}`).join('')} (message ${messageId})` }
-      : { stage: 'acknowledged', outcome: 'info', detail: `group ${ack.groupControl} acknowledged ${ack.status} (message ${messageId})` });
+    if (rejected) await recordStage(trx, match.messageId, { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED',
+        detail: `the partner rejected group ${ack.groupControl} (AK9 ${ack.status}${ack.errorCodes.length ? ` ${ack.errorCodes.join(',')}` : ''})${match.rejectedSets.map((s) => `; set ${s.type} ${s.controlNumber}: ${s.detail}`).join('')} (message ${messageId})` });
+    else await ackAccepted(trx, match.messageId, `group ${ack.groupControl} acknowledged ${ack.status} (message ${messageId})`);
   }
   return notes;
 }

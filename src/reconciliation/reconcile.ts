@@ -389,7 +389,8 @@ function flagsOf(row: ReconciliationRow, c: FlagContext): Flag[] {
   const label = (d: DocumentState) => `${d.type} ${d.key} (message ${d.messageId})`;
   for (const d of row.documents.filter((x) => x.ack === 'rejected')) flag('ACK_REJECTED', `${label(d)}${d.ackDetail ? `: ${d.ackDetail}` : ''}`);
   for (const d of row.documents.filter((x) => x.ack === 'overdue')) flag('ACK_OVERDUE', `${label(d)}${d.ackDetail ? `: ${d.ackDetail}` : ''}`);
-  for (const d of c.outbound.filter((x) => x.status === 'exception' && x.errorCode !== 'PARTNER_REJECTED')) {
+  // Rejected and overdue are flagged above by the acknowledgment state; any other exception is a delivery that failed.
+  for (const d of c.outbound.filter((x) => x.status === 'exception' && x.errorCode !== 'PARTNER_REJECTED' && x.errorCode !== 'ACK_OVERDUE')) {
     flag('DELIVERY_FAILED', `${label(row.documents.find((x) => x.messageId === d.messageId)!)}: ${d.errorCode ?? ''} ${d.errorMessage ?? ''}`.trim());
   }
   return flags;
