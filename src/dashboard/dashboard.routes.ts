@@ -9,8 +9,10 @@ import { getContent, getEvents, getMessage, listExceptions, resolveException, ty
 import { listOverdueAcks } from '../store/outbound-acks.repo';
 import { partnerActivity } from '../store/partner-activity.repo';
 import { detailPage, exceptionsPage, messagesPage, overviewPage, partnersPage, reconciliationPage, signInPage, type Page, type PartnerView } from './pages';
-import { ackDeadlines, exceptionsByReason, locatedProblems, orphanedMessages, queueDepths, searchMessages, stuckMessages, throughput, unreadInbound, volumesSince } from './queries';
-import { splitEdi } from './raw-edi';
+import { locatedProblems } from '../operations/located-problems';
+import { splitEdi } from '../operations/raw-edi';
+import { searchMessages } from '../store/message-search';
+import { ackDeadlines, exceptionsByReason, orphanedMessages, queueDepths, stuckMessages, throughput, unreadInbound, volumesSince } from '../store/operations.repo';
 import { canOperate, clearSession, dashboardUser, sameOrigin, setFlash, setSession, takeFlash, userForToken, type DashboardUser, type TokenChecker } from './session';
 import { CSS } from './style';
 

@@ -4,9 +4,10 @@ import type { MessageEvent, MessageRow, ExceptionRow } from '../store/messages.r
 import type { OverdueAck } from '../store/outbound-acks.repo';
 import type { StoredDocument } from '../store/documents.repo';
 import { html, raw, type Html } from './html';
-import type { EdiLine, Located, SplitEdi } from './raw-edi';
+import type { EdiLine, Located, SplitEdi } from '../operations/raw-edi';
 import type { DashboardUser } from './session';
-import type { ExceptionReason, FoundMessage, HourBucket, StuckMessage, UnreadMessage, Volume } from './queries';
+import type { FoundMessage } from '../store/message-search';
+import type { ExceptionReason, HourBucket, StuckMessage, UnreadMessage, Volume } from '../store/operations.repo';
 
 /** The dashboard's pages as template functions: data in, escaped HTML out. Pure. */
 

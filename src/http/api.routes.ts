@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Knex } from 'knex';
 import { GatewayError } from '../errors/gateway-error';
-import { searchMessages } from '../dashboard/queries';
+import { searchMessages } from '../store/message-search';
 import { requestReplay } from '../pipeline/replay';
 import type { JobQueue } from '../queue/job-queue';
 import { getEvents, getMessage, listMessages, resolveException, type MessageStatus } from '../store/messages.repo';

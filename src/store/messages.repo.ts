@@ -51,7 +51,8 @@ export type InsertResult =
   /** This very receipt (same transport reference) was stored before: nothing new is written. */
   | { outcome: 'already-stored'; messageId: number };
 
-const COLUMNS = `m.id, m.direction, m.transport, m.transport_ref AS "transportRef", m.partner_id AS "partnerId",
+/** A message row (messages m joined with message_state s) as a MessageRow. */
+export const MESSAGE_COLUMNS = `m.id, m.direction, m.transport, m.transport_ref AS "transportRef", m.partner_id AS "partnerId",
   m.filename, m.sha256, m.size_bytes AS "sizeBytes", m.duplicate_of AS "duplicateOf", m.created_at AS "createdAt",
   s.status, s.stage, s.error_code AS "errorCode", s.error_message AS "errorMessage", s.attempts,
   s.updated_at AS "updatedAt"`;
@@ -134,7 +135,7 @@ export async function insertInbound(trx: Knex.Transaction, m: NewMessage): Promi
 }
 
 export async function getMessage(db: Knex, id: number): Promise<MessageRow | undefined> {
-  const { rows } = await db.raw(`SELECT ${COLUMNS} FROM messages m JOIN message_state s ON s.message_id = m.id WHERE m.id = ?`, [id]);
+  const { rows } = await db.raw(`SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN message_state s ON s.message_id = m.id WHERE m.id = ?`, [id]);
   return rows[0];
 }
 
@@ -161,7 +162,7 @@ export async function listMessages(db: Knex, f: ListFilter = {}): Promise<Messag
   if (f.beforeId) { where.push('m.id < ?'); args.push(f.beforeId); }
   args.push(f.limit ?? 100);
   const { rows } = await db.raw(
-    `SELECT ${COLUMNS} FROM messages m JOIN message_state s ON s.message_id = m.id
+    `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN message_state s ON s.message_id = m.id
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY m.id DESC LIMIT ?`, args);
   return rows;
 }

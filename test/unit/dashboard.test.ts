@@ -1,6 +1,6 @@
 import { html, raw } from '../../src/dashboard/html';
 import { detailPage, startOfWeek } from '../../src/dashboard/pages';
-import { splitEdi, type Located } from '../../src/dashboard/raw-edi';
+import { splitEdi, type Located } from '../../src/operations/raw-edi';
 import type { MessageRow } from '../../src/store/messages.repo';
 
 const X12 = 'ISA*00*          *00*          *ZZ*ACMERETAIL     *ZZ*ODOODIST       *261120*0930*U*00401*000001001*0*P*>~\n'

@@ -1,77 +1,6 @@
 import type { Knex } from 'knex';
-import type { GatewayConfig } from '../config/gateway.config';
-import type { PartnerRegistry } from '../partners/partner-registry';
-import { validateX12Bytes } from '../parsers/x12/validate-stream';
-import { x12Context } from '../pipeline/x12-inspect';
-import type { MessageEvent, MessageRow, MessageStatus } from '../store/messages.repo';
-import type { Located } from './raw-edi';
 
-/** The store reads the dashboard's pages need beyond the repos': plain SQL, PGlite and PostgreSQL alike. */
-
-const COLUMNS = `m.id, m.direction, m.transport, m.transport_ref AS "transportRef", m.partner_id AS "partnerId",
-  m.filename, m.sha256, m.size_bytes AS "sizeBytes", m.duplicate_of AS "duplicateOf", m.created_at AS "createdAt",
-  s.status, s.stage, s.error_code AS "errorCode", s.error_message AS "errorMessage", s.attempts, s.updated_at AS "updatedAt"`;
-
-export interface MessageSearch {
-  po?: string;
-  partnerId?: string;
-  status?: MessageStatus;
-  direction?: 'in' | 'out';
-  type?: string;
-  from?: Date;
-  to?: Date;
-  /** Only messages with a smaller id: the next page. */
-  beforeId?: number;
-  limit?: number;
-}
-
-export interface FoundMessage extends MessageRow { types: string | null; keys: string | null }
-
-/**
- * Messages by partner, status, direction, document type, date and business number (PO, shipment,
- * invoice). A number is found in the stored documents; an inbound message that never became a
- * document (an order rejected in translation) is found by the number in its raw bytes.
- */
-export async function searchMessages(db: Knex, q: MessageSearch): Promise<FoundMessage[]> {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (q.status) { where.push('s.status = ?'); args.push(q.status); }
-  if (q.partnerId) { where.push('m.partner_id = ?'); args.push(q.partnerId); }
-  if (q.direction) { where.push('m.direction = ?'); args.push(q.direction); }
-  if (q.from) { where.push('m.created_at >= ?'); args.push(q.from); }
-  if (q.to) { where.push('m.created_at < ?'); args.push(q.to); }
-  if (q.beforeId) { where.push('m.id < ?'); args.push(q.beforeId); }
-  if (q.type) { where.push('EXISTS (SELECT 1 FROM documents d WHERE d.message_id = m.id AND d.type = ?)'); args.push(q.type); }
-  if (q.po) {
-    const rawIds = await rawMatches(db, q.po);
-    where.push(`(EXISTS (SELECT 1 FROM documents d WHERE d.message_id = m.id AND (d.business_key = ? OR d.body->>'poNumber' = ?
-        OR d.body->'orders' @> jsonb_build_array(jsonb_build_object('poNumber', ?::text))))${rawIds.length ? ` OR m.id IN (${rawIds.map(() => '?').join(', ')})` : ''})`);
-    args.push(q.po, q.po, q.po, ...rawIds);
-  }
-  args.push(Math.min(Math.max(q.limit ?? 100, 1), 500));
-  const { rows } = await db.raw(
-    `SELECT ${COLUMNS},
-       (SELECT string_agg(DISTINCT d.type, ', ') FROM documents d WHERE d.message_id = m.id) AS types,
-       (SELECT string_agg(DISTINCT d.business_key, ', ') FROM documents d WHERE d.message_id = m.id) AS keys
-       FROM messages m JOIN message_state s ON s.message_id = m.id
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY m.id DESC LIMIT ?`, args as Knex.RawBinding[]);
-  return rows;
-}
-
-const RAW_SEARCH_DAYS = 90;
-
-/** Inbound messages of the last 90 days without documents whose bytes hold `po` as a whole value. */
-async function rawMatches(db: Knex, po: string): Promise<number[]> {
-  if (po.length < 3) return [];
-  const since = new Date(Date.now() - RAW_SEARCH_DAYS * 86_400_000);
-  const { rows } = await db.raw(
-    `SELECT m.id, m.content FROM messages m
-      WHERE m.direction = 'in' AND m.content IS NOT NULL AND m.created_at >= ? AND position(?::bytea in m.content) > 0
-        AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.message_id = m.id)
-      ORDER BY m.id DESC LIMIT 50`, [since, Buffer.from(po, 'latin1')]);
-  const whole = new RegExp(`(^|[^A-Za-z0-9])${po.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9]|$)`);
-  return rows.filter((r: { content: Buffer }) => whole.test(Buffer.from(r.content).toString('latin1'))).map((r: { id: unknown }) => Number(r.id));
-}
+/** The store reads behind the operations views (dashboard overview and partners, reconciliation's unread messages): plain SQL, PGlite and PostgreSQL alike. */
 
 export interface Volume { partnerId: string | null; direction: 'in' | 'out'; docType: string | null; messages: number; exceptions: number }
 
@@ -158,41 +87,6 @@ export async function ackDeadlines(db: Knex, now: Date): Promise<Map<string, Ack
        FROM outbound_groups WHERE ack_expected IS NOT NULL AND ack_status IS NULL GROUP BY partner_id`, [now, now]);
   return new Map(rows.map((r: any) => [r.partner_id, { partnerId: r.partner_id, pending: Number(r.pending), overdue: Number(r.overdue),
     nextDue: r.next_due ? new Date(r.next_due) : null }]));
-}
-
-/**
- * Where the latest run of a message went wrong, with positions: the problems the pipeline
- * recorded (translation: set, segment, value) and, for X12, the validator's errors found again
- * in the stored bytes (segment, element). Only for a message that is an exception or resolved.
- */
-export function locatedProblems(message: MessageRow, events: MessageEvent[], content: Buffer | undefined,
-  config: GatewayConfig, partners: PartnerRegistry): Located[] {
-  if (!['exception', 'resolved'].includes(message.status)) return [];
-  const lastReplay = events.map((e) => e.stage).lastIndexOf('replay');
-  const out: Located[] = [];
-  for (const e of events.slice(lastReplay + 1)) {
-    const data = (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as { problems?: any[] } | null;
-    for (const p of data?.problems ?? []) {
-      const issue = p.issue ?? {};
-      out.push({ code: issue.code ?? p.code, message: issue.message ?? p.message, setControl: p.setControl, segment: issue.segment,
-        position: issue.position, element: issue.element, value: issue.value });
-    }
-  }
-  if (content && content.length <= 2 * 1024 * 1024 && /^\s*ISA/.test(content.subarray(0, 16).toString('latin1'))) {
-    try {
-      const result = validateX12Bytes(content, x12Context(config, partners));
-      for (const ic of result.report.interchanges) {
-        for (const e of ic.errors) out.push({ code: e.code, message: `interchange ${ic.controlNumber}: ${e.message}` });
-        for (const g of ic.groups) {
-          for (const e of g.errors) out.push({ code: e.code, message: `group ${g.controlNumber}: ${e.message}` });
-          for (const s of g.sets) {
-            for (const e of s.errors) out.push({ code: e.code, message: e.message, setControl: s.controlNumber, segment: e.segment, position: e.position, element: e.element });
-          }
-        }
-      }
-    } catch { /* unreadable bytes: the trail says why */ }
-  }
-  return out;
 }
 
 export interface UnreadMessage { id: number; partnerId: string | null; createdAt: Date; errorCode: string | null; errorMessage: string | null; filename: string | null }
