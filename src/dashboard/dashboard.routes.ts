@@ -1,14 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../daemon/runtime';
 import { GatewayError } from '../errors/gateway-error';
-import { requestReplay } from '../pipeline/replay';
+import { replayMany, requestReplay } from '../pipeline/replay';
 import { rangeOf, runReconciliation } from '../reconciliation';
 import { expiringCertificates } from '../transports/as2/certificates';
 import { listDocuments } from '../store/documents.repo';
-import { getContent, getEvents, getMessage, listExceptions, resolveException, type MessageStatus } from '../store/messages.repo';
+import { listExceptions, MAX_EXCEPTIONS } from '../store/exceptions.repo';
+import { getContent, getEvents, getMessage, resolveException, type MessageStatus } from '../store/messages.repo';
 import { listOverdueAcks } from '../store/outbound-acks.repo';
 import { partnerActivity } from '../store/partner-activity.repo';
-import { detailPage, exceptionsPage, messagesPage, overviewPage, partnersPage, reconciliationPage, signInPage, type Page, type PartnerView } from './pages';
+import { bulkReplayFlash, detailPage, exceptionsPage, exceptionsQuery, messagesPage, NO_CODE, overviewPage, partnersPage, reconciliationPage, signInPage, type Page, type PartnerView } from './pages';
 import { locatedProblems } from '../operations/located-problems';
 import { splitEdi } from '../operations/raw-edi';
 import { searchMessages } from '../store/message-search';
@@ -23,6 +24,13 @@ const STATUSES = new Set(['received', 'processing', 'retrying', 'done', 'excepti
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const PUBLIC = new Set(['/dashboard/signin', '/dashboard/dashboard.css']);
 
+/** A form's fields; a name sent more than once (the exceptions' checkboxes) is a list. */
+function formFields(body: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null); // no prototype: a field named __proto__ is a field
+  for (const [k, v] of new URLSearchParams(body)) out[k] = Object.hasOwn(out, k) ? [out[k]].flat().concat(v) : v;
+  return out;
+}
+
 /**
  * The operations dashboard under /dashboard: server-rendered pages over the same store reads as
  * the API, signed in by a token kept in an HttpOnly, SameSite=Strict cookie. CSRF: that cookie
@@ -33,7 +41,7 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
   app.get('/', async (_req, reply) => reply.redirect('/dashboard', 302));
   await app.register(async (dash) => {
     dash.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 },
-      (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))));
+      (_req, body, done) => done(null, formFields(String(body))));
     dash.decorateRequest('dashboardUser', null);
 
     dash.addHook('preHandler', async (req, reply) => {
@@ -144,9 +152,26 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
     dash.post('/dashboard/messages/:id/resolve', act('resolve'));
 
     dash.get('/dashboard/exceptions', async (req, reply) => {
-      const code = (req.query as Query).code;
-      const rows = (await listExceptions(rt.store.knex, 500)).filter((r) => code === undefined || (r.errorCode ?? '') === code);
-      return send(reply, exceptionsPage(page(req, reply, 'Exceptions', '/dashboard/exceptions'), rows, canOperate(userOf(req)), code));
+      const q = req.query as Query;
+      const filters = { partner: q.partner || undefined, code: q.code || undefined };
+      const [rows, reasons] = await Promise.all([
+        listExceptions(rt.store.knex, { partnerId: filters.partner, code: filters.code === NO_CODE ? null : filters.code, limit: 500 }),
+        exceptionsByReason(rt.store.knex)]);
+      const codes = [...new Set(reasons.map((r) => r.errorCode ?? NO_CODE))].sort();
+      return send(reply, exceptionsPage(page(req, reply, 'Exceptions', '/dashboard/exceptions'),
+        { rows, filters, partners: partnerIds(), codes, canOperate: canOperate(userOf(req)) }));
+    });
+
+    /** Replay selected, or every one shown: the ids the page listed, so what is replayed is what the person saw. */
+    dash.post('/dashboard/exceptions/replay', async (req, reply) => {
+      const q = req.query as Query;
+      if (!canOperate(userOf(req))) return send(reply, 'replay and resolve need an operator token', 403);
+      const form = (req.body ?? {}) as Record<string, string | string[] | undefined>;
+      const picked = form.scope === 'shown' ? String(form.shown ?? '').split(',') : [form.id ?? []].flat();
+      const ids = picked.filter((x) => /^[1-9]\d{0,15}$/.test(x)).map(Number).slice(0, MAX_EXCEPTIONS);
+      if (!ids.length) setFlash(req, reply, '!Select at least one message to replay.');
+      else setFlash(req, reply, bulkReplayFlash(await replayMany(rt.store.knex, rt.queue, { ids }, `bulk replay requested on the dashboard by ${userOf(req).name}`)));
+      return reply.redirect(`/dashboard/exceptions${exceptionsQuery({ partner: q.partner || undefined, code: q.code || undefined })}`, 303);
     });
 
     dash.get('/dashboard/partners', async (req, reply) => {

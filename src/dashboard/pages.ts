@@ -1,6 +1,8 @@
 import type { ReconciliationRow } from '../reconciliation';
 import { FLAG_CODES, FLAG_TEXT } from '../reconciliation/flags';
-import type { MessageEvent, MessageRow, ExceptionRow } from '../store/messages.repo';
+import type { BulkReplay } from '../pipeline/replay';
+import type { ExceptionRow } from '../store/exceptions.repo';
+import type { MessageEvent, MessageRow } from '../store/messages.repo';
 import type { OverdueAck } from '../store/outbound-acks.repo';
 import type { StoredDocument } from '../store/documents.repo';
 import { html, raw, type Html } from './html';
@@ -95,7 +97,7 @@ ${chart(d.hours)}
 <section aria-labelledby="reasons-h"><h2 id="reasons-h">Open exceptions by reason</h2>
 <table><caption>Messages waiting for a person, by error and stage</caption>
 <thead><tr><th scope="col">Reason</th><th scope="col">Stage</th><th scope="col" class="num">Messages</th><th scope="col">Oldest</th></tr></thead>
-<tbody>${d.reasons.length ? d.reasons.map((r) => html`<tr><td><a href="/dashboard/exceptions?code=${encodeURIComponent(r.errorCode ?? '')}">${r.errorCode ?? '(no code)'}</a></td><td>${r.stage}</td><td class="num">${r.count}</td><td>${age(r.oldest, p.now)}</td></tr>`)
+<tbody>${d.reasons.length ? d.reasons.map((r) => html`<tr><td><a href="/dashboard/exceptions${exceptionsQuery({ code: r.errorCode ?? NO_CODE })}">${r.errorCode ?? '(no code)'}</a></td><td>${r.stage}</td><td class="num">${r.count}</td><td>${age(r.oldest, p.now)}</td></tr>`)
   : html`<tr><td colspan="4" class="muted">No open exceptions.</td></tr>`}</tbody></table>
 <h2 id="overdue-h">Overdue acknowledgments</h2>
 <table><caption>Groups we sent whose 997 / 999 / CONTRL has not come back in time</caption>
@@ -219,18 +221,54 @@ ${d.documents.slice(0, 5).map((doc) => html`<details><summary>Canonical JSON of 
 
 // ---- exceptions
 
-export function exceptionsPage(p: Page, rows: ExceptionRow[], canOperate: boolean, code?: string): string {
+/** The reason filter's value for exceptions without an error code. */
+export const NO_CODE = '(none)';
+
+export interface ExceptionFilters { partner?: string; code?: string }
+
+export interface ExceptionsView {
+  rows: ExceptionRow[];
+  filters: ExceptionFilters;
+  partners: string[];
+  /** The error codes of the open exceptions, NO_CODE for those without one. */
+  codes: string[];
+  canOperate: boolean;
+}
+
+/** The query string of a filter, for links and forms that come back to the same view. */
+export function exceptionsQuery(f: ExceptionFilters): string {
+  const q = new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => !!e[1])).toString();
+  return q ? `?${q}` : '';
+}
+
+export function exceptionsPage(p: Page, v: ExceptionsView): string {
+  const { rows, canOperate } = v;
+  const query = exceptionsQuery(v.filters);
   return layout(p, html`<h1>Exceptions</h1>
 <p>Messages that need a person. Fix the cause (a cross-reference, a partner profile, Odoo), then <strong>Replay</strong>; or <strong>Resolve</strong> with a note saying what was done.</p>
-${code !== undefined ? html`<p>Showing reason <strong>${code || '(no code)'}</strong>. <a href="/dashboard/exceptions">Show all</a></p>` : ''}
-<table><caption>${rows.length} open exception(s), newest first</caption>
-<thead><tr><th scope="col">Message</th><th scope="col">Partner</th><th scope="col">Failed</th><th scope="col">Stage</th><th scope="col">Reason</th>${canOperate ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
-<tbody>${rows.length ? rows.map((r) => html`<tr><td>${msgLink(r.messageId)}</td><td>${partnerLabel(r.partnerId)}</td><td>${age(r.failedAt, p.now)}</td><td>${r.stage}</td>
+<form class="search" method="get" action="/dashboard/exceptions" aria-label="Filter exceptions">
+${select('partner', 'Partner', v.partners, v.filters.partner)}${select('code', 'Reason', v.codes, v.filters.code)}
+<button type="submit">Show</button>${query ? html` <a href="/dashboard/exceptions">Show all</a>` : ''}</form>
+${canOperate && rows.length ? html`<form id="bulk" class="actions" method="post" action="/dashboard/exceptions/replay${query}">
+<input type="hidden" name="shown" value="${rows.map((r) => r.messageId).join(',')}">
+<button type="submit" name="scope" value="selected">Replay selected</button>
+<button type="submit" name="scope" value="shown" class="secondary">Replay all ${rows.length} shown</button></form>` : ''}
+<table><caption>${rows.length} open exception(s)${rows.length >= 500 ? ' (the newest 500)' : ''}, newest first</caption>
+<thead><tr>${canOperate ? html`<th scope="col"><span class="visually-hidden">Select</span></th>` : ''}<th scope="col">Message</th><th scope="col">Partner</th><th scope="col">Failed</th><th scope="col">Stage</th><th scope="col">Reason</th>${canOperate ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
+<tbody>${rows.length ? rows.map((r) => html`<tr>${canOperate ? html`<td><input type="checkbox" name="id" value="${r.messageId}" form="bulk" aria-label="Select message ${r.messageId}"></td>` : ''}<td>${msgLink(r.messageId)}</td><td>${partnerLabel(r.partnerId)}</td><td>${age(r.failedAt, p.now)}</td><td>${r.stage}</td>
 <td><strong>${r.errorCode ?? ''}</strong> ${clip(r.errorMessage, 220)}</td>
 ${canOperate ? html`<td><div class="actions"><form method="post" action="/dashboard/messages/${r.messageId}/replay?back=exceptions"><button type="submit" aria-label="Replay message ${r.messageId}">Replay</button></form>
 <form method="post" action="/dashboard/messages/${r.messageId}/resolve?back=exceptions"><label for="note-${r.messageId}" class="muted">Note</label>
 <input id="note-${r.messageId}" name="note" required size="18"><button type="submit" class="secondary" aria-label="Resolve message ${r.messageId}">Resolve</button></form></div></td>` : ''}</tr>`)
-  : html`<tr><td colspan="${canOperate ? 6 : 5}" class="muted">Nothing waiting.</td></tr>`}</tbody></table>`);
+  : html`<tr><td colspan="${canOperate ? 7 : 5}" class="muted">Nothing waiting.</td></tr>`}</tbody></table>`);
+}
+
+/** What a bulk replay did, in one line for the flash message ('!' first when nothing was queued). */
+export function bulkReplayFlash(r: BulkReplay): string {
+  const ids = (list: { messageId: number }[]) => list.slice(0, 12).map((x) => `#${x.messageId}`).join(', ') + (list.length > 12 ? ', …' : '');
+  const queued = `${r.replayed.length} message(s) queued for replay${r.replayed.length ? ` (${ids(r.replayed)})` : ''}`;
+  const refused = r.refused.length ? `; ${r.refused.length} refused: ${r.refused.slice(0, 3).map((x) => `#${x.messageId} ${x.error}`).join('; ')}${r.refused.length > 3 ? '; …' : ''}` : '';
+  return `${r.replayed.length ? '' : '!'}${queued}${refused}.`;
 }
 
 // ---- partners

@@ -22,6 +22,7 @@ const RECONCILIATION_PARAMS = [
   { name: 'partner', in: 'query', description: 'Partner id.', schema: { type: 'string' } },
   { name: 'flagged', in: 'query', description: 'true: only rows with a flag.', schema: { type: 'string', enum: ['true', 'false'] } },
 ];
+const BULK_MORE = { type: 'boolean', description: 'The filter matched more than its limit: call again for the rest.' };
 const STATUSES = ['received', 'processing', 'retrying', 'done', 'exception', 'duplicate', 'resolved'];
 
 export const OPENAPI = {
@@ -86,6 +87,47 @@ export const OPENAPI = {
           200: json('The message, now resolved.', { type: 'object', required: ['message'], properties: { message: { $ref: '#/components/schemas/Message' } } }),
           400: error('No note, or a bad id.'), 404: error('No such message (MESSAGE_NOT_FOUND).'),
           409: error('The message is not an exception (MESSAGE_NOT_EXCEPTION).'), ...GUARDED,
+        },
+      },
+    },
+    '/api/exceptions': {
+      get: {
+        operationId: 'listExceptions', summary: 'Open exceptions (messages in status exception), newest first.', 'x-required-role': 'viewer',
+        parameters: [
+          { name: 'partner', in: 'query', description: 'Partner id.', schema: { type: 'string' } },
+          { name: 'code', in: 'query', description: 'Error code (FORMAT_UNKNOWN, TRANSLATION_FAILED ...).', schema: { type: 'string' } },
+          { name: 'stage', in: 'query', description: 'The stage that failed (identify, validate, translate, odoo ...).', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        ],
+        responses: {
+          200: json('The exceptions.', { type: 'object', required: ['exceptions'], properties: { exceptions: { type: 'array', items: { $ref: '#/components/schemas/Exception' } } } }),
+          ...GUARDED,
+        },
+      },
+    },
+    '/api/exceptions/replay': {
+      post: {
+        operationId: 'replayExceptions', summary: 'Queue many open exceptions for replay, each on its own: one refused does not stop the others.', 'x-required-role': 'operator',
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/BulkTarget' } } } },
+        responses: {
+          202: json('Queued; what was refused, and why, beside.', { type: 'object', required: ['replayed', 'refused', 'more'], properties: {
+            replayed: { type: 'array', items: { type: 'object', required: ['messageId', 'replay'], properties: { messageId: { type: 'integer' },
+              replay: { type: 'integer', description: 'The replay\'s generation.' } } } },
+            refused: { type: 'array', items: { $ref: '#/components/schemas/Refusal' } }, more: BULK_MORE } }),
+          400: error('Neither ids nor a filter, both, more than 1000 ids, or an unknown field (USAGE).'), ...GUARDED,
+        },
+      },
+    },
+    '/api/exceptions/resolve': {
+      post: {
+        operationId: 'resolveExceptions', summary: 'Close many open exceptions with one note, each on its own.', 'x-required-role': 'operator',
+        requestBody: { required: true, content: { 'application/json': { schema: { allOf: [{ $ref: '#/components/schemas/BulkTarget' },
+          { type: 'object', required: ['note'], properties: { note: { type: 'string', minLength: 1 } } }] } } } },
+        responses: {
+          200: json('Resolved; what was refused, and why, beside.', { type: 'object', required: ['resolved', 'refused', 'more'], properties: {
+            resolved: { type: 'array', items: { type: 'object', required: ['messageId'], properties: { messageId: { type: 'integer' } } } },
+            refused: { type: 'array', items: { $ref: '#/components/schemas/Refusal' } }, more: BULK_MORE } }),
+          400: error('No note, neither ids nor a filter, both, or an unknown field (USAGE).'), ...GUARDED,
         },
       },
     },
@@ -192,6 +234,22 @@ export const OPENAPI = {
           errorCode: { type: ['string', 'null'] }, errorMessage: { type: ['string', 'null'] }, attempts: { type: 'integer' },
           updatedAt: { type: 'string', format: 'date-time' },
         } },
+      Exception: { type: 'object', required: ['messageId', 'partnerId', 'direction', 'stage', 'errorCode', 'errorMessage', 'failedAt'],
+        properties: {
+          messageId: { type: 'integer' }, partnerId: { type: ['string', 'null'] }, direction: { type: 'string', enum: ['in', 'out'] }, filename: { type: ['string', 'null'] },
+          stage: { type: 'string', description: 'The stage that failed.' }, errorCode: { type: ['string', 'null'] }, errorMessage: { type: ['string', 'null'] },
+          failedAt: { type: 'string', format: 'date-time' },
+        } },
+      BulkTarget: { type: 'object', additionalProperties: false, description: 'Either ids, or a filter (at least one of partner, code, stage): not both.',
+        properties: {
+          ids: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'integer', minimum: 1 }, description: 'These messages; each must be an open exception.' },
+          partner: { type: 'string', description: 'Open exceptions of this partner ...' }, code: { type: ['string', 'null'], description: '... with this error code (null: none) ...' },
+          stage: { type: 'string', description: '... that failed at this stage.' },
+          limit: { type: 'integer', minimum: 1, maximum: 1000, default: 1000, description: 'With a filter: at most this many, newest first.' },
+        } },
+      Refusal: { type: 'object', required: ['messageId', 'code', 'error'], description: 'A message the action was refused for.',
+        properties: { messageId: { type: 'integer' }, code: { type: 'string', description: 'MESSAGE_NOT_FOUND, MESSAGE_NOT_EXCEPTION, MESSAGE_IN_PROGRESS, USAGE (a duplicate receipt) ...' },
+          error: { type: 'string' } } },
       Event: { type: 'object', required: ['id', 'stage', 'outcome', 'at'],
         properties: {
           id: { type: 'integer' }, stage: { type: 'string' }, outcome: { type: 'string', enum: ['ok', 'failed', 'retrying', 'duplicate', 'info'] },

@@ -172,21 +172,6 @@ export async function getEvents(db: Knex, messageId: number): Promise<MessageEve
     .select('id', 'stage', 'outcome', 'code', 'detail', 'data', 'at');
 }
 
-export interface ExceptionRow {
-  messageId: number;
-  partnerId: string | null;
-  stage: string;
-  errorCode: string | null;
-  errorMessage: string | null;
-  failedAt: Date;
-}
-
-export async function listExceptions(db: Knex, limit = 100): Promise<ExceptionRow[]> {
-  return db('message_exceptions').orderBy('message_id', 'desc').limit(limit).select(
-    'message_id as messageId', 'partner_id as partnerId', 'stage', 'error_code as errorCode',
-    'error_message as errorMessage', 'failed_at as failedAt');
-}
-
 /**
  * Closes an exception with a person's note: status 'resolved', the note the trail's last event.
  * Only an exception can be resolved; the row is locked so that a replay or a second resolve in

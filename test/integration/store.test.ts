@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Runtime } from '../../src/daemon/runtime';
 import { nextControlNumber, peekControlNumber } from '../../src/store/control-numbers.repo';
-import { getContent, getEvents, getMessage, listExceptions, listMessages, recordStage } from '../../src/store/messages.repo';
+import { listExceptions } from '../../src/store/exceptions.repo';
+import { getContent, getEvents, getMessage, listMessages, recordStage } from '../../src/store/messages.repo';
 import { CONTENT_PART_BYTES } from '../../src/store/message-content';
 import { BACKENDS, testRuntime, x12Interchange } from '../helpers';
 
