@@ -1,19 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../daemon/runtime';
 import { GatewayError } from '../errors/gateway-error';
+import { readMessageDetail } from '../operations/message-detail';
 import { replayMany, requestReplay } from '../pipeline/replay';
 import { rangeOf, runReconciliation } from '../reconciliation';
 import { expiringCertificates } from '../transports/as2/certificates';
-import { listDocuments } from '../store/documents.repo';
 import { listExceptions, MAX_EXCEPTIONS } from '../store/exceptions.repo';
-import { getContent, getEvents, getMessage, resolveException, type MessageStatus } from '../store/messages.repo';
+import { searchMessages } from '../store/message-search';
+import { resolveException, type MessageStatus } from '../store/messages.repo';
+import { ackDeadlines, exceptionsByReason, orphanedMessages, queueDepths, stuckMessages, throughput, unreadInbound, volumesSince } from '../store/operations.repo';
 import { listOverdueAcks } from '../store/outbound-acks.repo';
 import { partnerActivity } from '../store/partner-activity.repo';
+import { messagesInProgress } from '../store/progress.repo';
 import { bulkReplayFlash, detailPage, exceptionsPage, exceptionsQuery, messagesPage, NO_CODE, overviewPage, partnersPage, reconciliationPage, signInPage, type Page, type PartnerView } from './pages';
-import { locatedProblems } from '../operations/located-problems';
-import { splitEdi } from '../operations/raw-edi';
-import { searchMessages } from '../store/message-search';
-import { ackDeadlines, exceptionsByReason, orphanedMessages, queueDepths, stuckMessages, throughput, unreadInbound, volumesSince } from '../store/operations.repo';
 import { canOperate, clearSession, dashboardUser, sameOrigin, setFlash, setSession, takeFlash, userForToken, type DashboardUser, type TokenChecker } from './session';
 import { CSS } from './style';
 
@@ -88,8 +87,9 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
       const now = new Date();
       const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
       const knex = rt.store.knex;
-      const [volumes, reasons, overdue, hours] = await Promise.all([volumesSince(knex, today), exceptionsByReason(knex), listOverdueAcks(knex, now), throughput(knex, now)]);
-      return send(reply, overviewPage(page(req, reply, 'Overview', '/dashboard'), { volumes, reasons, overdue, hours }));
+      const [volumes, reasons, overdue, hours, inProgress] = await Promise.all([volumesSince(knex, today), exceptionsByReason(knex), listOverdueAcks(knex, now),
+        throughput(knex, now), messagesInProgress(knex)]);
+      return send(reply, overviewPage(page(req, reply, 'Overview', '/dashboard'), { volumes, reasons, overdue, hours, inProgress }));
     });
 
     dash.get('/dashboard/messages', async (req, reply) => {
@@ -109,20 +109,11 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
     dash.get('/dashboard/messages/:id', async (req, reply) => {
       const raw = (req.params as { id: string }).id;
       const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : undefined;
-      const message = id ? await getMessage(rt.store.knex, id) : undefined;
-      if (!id || !message) {
+      const d = id ? await readMessageDetail({ knex: rt.store.knex, config: rt.config, partners: rt.partners() }, id) : undefined;
+      if (!id || !d) {
         return send(reply, messagesPage(page(req, reply, 'Messages', '/dashboard/messages'), {}, partnerIds(), [], `message ${raw} is not in the store`), 404);
       }
-      const [events, content, documents, acks] = await Promise.all([getEvents(rt.store.knex, id), getContent(rt.store.knex, id), listDocuments(rt.store.knex, id),
-        rt.store.knex('outbound_groups').where({ message_id: id }).orderBy('id')
-          .select('functional_id as functionalId', 'control_number as controlNumber', 'ack_expected as ackExpected', 'ack_status as ackStatus', 'ack_due_at as dueAt')]);
-      const problems = locatedProblems(message, events, content, rt.config, rt.partners());
-      const edi = content ? splitEdi(content, problems) : undefined;
-      const user = userOf(req);
-      return send(reply, detailPage(page(req, reply, `Message ${id}`, '/dashboard/messages'), {
-        message, events, edi, documents, canOperate: canOperate(user),
-        acks: acks.map((a: any) => ({ ...a, dueAt: a.dueAt ? new Date(a.dueAt) : null })),
-      }));
+      return send(reply, detailPage(page(req, reply, `Message ${id}`, '/dashboard/messages'), { ...d, acks: d.acknowledgments, canOperate: canOperate(userOf(req)) }));
     });
 
     /** Replay and resolve: an operator's, then back to where the form was, with what happened. */
@@ -178,7 +169,8 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
       const now = new Date();
       const knex = rt.store.knex;
       const registry = rt.partners();
-      const [activity, depths, acks, stuck] = await Promise.all([partnerActivity(knex, now), queueDepths(knex), ackDeadlines(knex, now), stuckMessages(knex, now)]);
+      const [activity, depths, acks, stuck, inProgress] = await Promise.all([partnerActivity(knex, now), queueDepths(knex), ackDeadlines(knex, now), stuckMessages(knex, now),
+        messagesInProgress(knex)]);
       const profiles = registry.profiles;
       const orphaned = await orphanedMessages(knex, profiles.map((p) => p.id));
       const ids = [...new Set([...profiles.map((p) => p.id), ...activity.keys()])].sort();
@@ -194,7 +186,7 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
       try {
         certs = expiringCertificates(rt.config, registry, now, 100_000).sort((a, b) => a.daysLeft - b.daysLeft);
       } catch { /* an unreadable certificate is reported by `partners check` */ }
-      return send(reply, partnersPage(page(req, reply, 'Partners', '/dashboard/partners'), partners, stuck, orphaned, certs));
+      return send(reply, partnersPage(page(req, reply, 'Partners', '/dashboard/partners'), partners, stuck, orphaned, certs, inProgress));
     });
 
     dash.get('/dashboard/reconciliation', async (req, reply) => {

@@ -9,6 +9,7 @@ import { html, raw, type Html } from './html';
 import type { EdiLine, Located, SplitEdi } from '../operations/raw-edi';
 import type { DashboardUser } from './session';
 import type { FoundMessage } from '../store/message-search';
+import type { MessageProgress } from '../store/progress.repo';
 import type { ExceptionReason, HourBucket, StuckMessage, UnreadMessage, Volume } from '../store/operations.repo';
 
 /** The dashboard's pages as template functions: data in, escaped HTML out. Pure. */
@@ -66,6 +67,24 @@ const status = (s: string | null | undefined) => html`<span class="status status
 const msgLink = (id: number) => html`<a href="/dashboard/messages/${id}">#${id}</a>`;
 const partnerLabel = (id: string | null) => id ?? html`<span class="muted">(no partner)</span>`;
 
+/** `12000 of 87968 sets translated, 14%, since 10:02 UTC (5 min ago)` */
+export function progressText(x: MessageProgress, now: Date): string {
+  const percent = Math.min(Math.round((x.done / x.total) * 100), x.done < x.total ? 99 : 100);
+  return `${x.detail ?? `${x.done} of ${x.total}`}, ${percent}%, since ${when(x.since)} (${age(x.since, now)})`;
+}
+
+/** A big file's progress as a bar a screen reader names, and in words. */
+function progressBar(x: MessageProgress, now: Date): Html {
+  return html`<progress value="${x.done}" max="${x.total}" aria-label="${`Message ${x.messageId}, ${x.stage}: ${x.detail ?? `${x.done} of ${x.total}`}`}"></progress> ${progressText(x, now)}`;
+}
+
+function progressTable(rows: MessageProgress[], now: Date): Html {
+  return html`<table><caption>Big files being worked through: how far each has gone</caption>
+<thead><tr><th scope="col">Message</th><th scope="col">Partner</th><th scope="col">Status</th><th scope="col">Stage</th><th scope="col">Progress</th></tr></thead>
+<tbody>${rows.length ? rows.map((x) => html`<tr><td>${msgLink(x.messageId)}</td><td>${partnerLabel(x.partnerId)}</td><td>${status(x.status)}</td><td>${x.stage}</td><td>${progressBar(x, now)}</td></tr>`)
+  : html`<tr><td colspan="5" class="muted">No big file in progress.</td></tr>`}</tbody></table>`;
+}
+
 // ---- overview
 
 export interface OverviewData {
@@ -73,6 +92,7 @@ export interface OverviewData {
   reasons: ExceptionReason[];
   overdue: OverdueAck[];
   hours: HourBucket[];
+  inProgress?: MessageProgress[];
 }
 
 export function overviewPage(p: Page, d: OverviewData): string {
@@ -86,6 +106,7 @@ export function overviewPage(p: Page, d: OverviewData): string {
 <div class="card" role="listitem"><strong><a href="/dashboard/exceptions">${open}</a></strong> open exceptions</div>
 <div class="card" role="listitem"><strong>${d.overdue.length}</strong> overdue acknowledgments</div>
 </div>
+${d.inProgress?.length ? html`<h2>In progress</h2>${progressTable(d.inProgress, p.now)}` : ''}
 <h2 id="chart-h">Throughput, last 24 hours</h2>
 ${chart(d.hours)}
 <div class="grid"><section aria-labelledby="vol-h"><h2 id="vol-h">Today's volumes</h2>
@@ -164,8 +185,11 @@ export interface DetailData {
   events: MessageEvent[];
   edi: SplitEdi | undefined;
   documents: StoredDocument[];
+  /** All the message's documents, when more than `documents` holds. */
+  documentsTotal?: number;
   acks: { functionalId: string; controlNumber: string; ackExpected: string | null; ackStatus: string | null; dueAt: Date | null }[];
   canOperate: boolean;
+  progress?: MessageProgress;
 }
 
 function ediLine(l: EdiLine): Html {
@@ -192,6 +216,7 @@ export function detailPage(p: Page, d: DetailData): string {
 ${m.errorCode ? html`<tr><th scope="row">Problem</th><td colspan="3"><strong>${m.errorCode}</strong>: ${m.errorMessage}</td></tr>` : ''}
 ${m.duplicateOf ? html`<tr><th scope="row">Duplicate of</th><td colspan="3">${msgLink(m.duplicateOf)}</td></tr>` : ''}
 </tbody></table>
+${d.progress ? html`<section aria-labelledby="progress-h"><h2 id="progress-h">Progress</h2><p>${progressBar(d.progress, p.now)}</p></section>` : ''}
 ${d.canOperate ? html`<div class="actions">
 ${replayable ? html`<form method="post" action="/dashboard/messages/${m.id}/replay"><button type="submit">Replay message #${m.id}</button></form>` : ''}
 ${m.status === 'exception' ? html`<form method="post" action="/dashboard/messages/${m.id}/resolve"><div class="field"><label for="note">Resolution note</label>
@@ -199,10 +224,10 @@ ${m.status === 'exception' ? html`<form method="post" action="/dashboard/message
 </div>` : html`<p class="muted">Your role (${p.user.role}) can read; replay and resolve need an operator.</p>`}
 ${problems.length ? html`<section aria-labelledby="problems-h"><h2 id="problems-h">Errors (${problems.length})</h2><ul class="flags">
 ${problems.map((x) => html`<li><strong>${x.code}</strong>${x.segment ? ` at ${x.segment}${x.element ? String(x.element).padStart(2, '0') : ''}${x.position ? ` (segment ${x.position} of set ${x.setControl ?? ''})` : ''}` : ''}: ${x.message}</li>`)}</ul></section>` : ''}
-${d.edi ? html`<h2 id="raw-h">Raw ${d.edi.standard === 'text' ? 'content' : d.edi.standard}, one segment a line</h2>
+${d.edi ? html`<h2 id="raw-h">Raw ${d.edi.standard === 'text' ? 'content' : d.edi.standard}, one segment a line${d.edi.truncated ? ` (the first ${d.edi.lines.length} of a bigger file)` : ''}</h2>
 <pre class="edi" aria-labelledby="raw-h" tabindex="0">${d.edi.lines.map(ediLine)}</pre>` : html`<p class="muted">No stored content.</p>`}
 <h2>Documents and Odoo records</h2>
-<table><caption>Canonical documents this message became</caption>
+<table><caption>Canonical documents this message became${d.documentsTotal && d.documentsTotal > d.documents.length ? ` (the first ${d.documents.length} of ${d.documentsTotal})` : ''}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">Type</th><th scope="col">Number</th><th scope="col">Source control</th><th scope="col">Odoo record</th></tr></thead>
 <tbody>${d.documents.length ? d.documents.map((doc) => html`<tr><td>${doc.ordinal}</td><td>${doc.type}</td><td>${doc.businessKey ?? '—'}</td><td>${doc.sourceControl}</td>
 <td>${doc.odooModel ? `${doc.odooModel} ${doc.odooId}` : '—'}</td></tr>`) : html`<tr><td colspan="5" class="muted">No documents (yet).</td></tr>`}</tbody></table>
@@ -281,7 +306,7 @@ export interface PartnerView {
 
 export interface CertificateView { partnerId?: string; subject: string; notAfter: Date; daysLeft: number }
 
-export function partnersPage(p: Page, partners: PartnerView[], stuck: StuckMessage[], orphaned: StuckMessage[], certs: CertificateView[]): string {
+export function partnersPage(p: Page, partners: PartnerView[], stuck: StuckMessage[], orphaned: StuckMessage[], certs: CertificateView[], inProgress: MessageProgress[] = []): string {
   const list = (rows: StuckMessage[], what: string) => html`<thead><tr><th scope="col">Message</th><th scope="col">Partner</th><th scope="col">Dir.</th><th scope="col">Status</th><th scope="col">Stage</th><th scope="col">Since</th><th scope="col">File</th></tr></thead>
 <tbody>${rows.length ? rows.map((m) => html`<tr><td>${msgLink(m.id)}</td><td>${partnerLabel(m.partnerId)}</td><td>${m.direction}</td><td>${status(m.status)}</td><td>${m.stage}</td><td>${age(m.since, p.now)}</td><td>${m.filename ?? ''}</td></tr>`)
   : html`<tr><td colspan="7" class="muted">No ${what} messages.</td></tr>`}</tbody>`;
@@ -295,6 +320,8 @@ export function partnersPage(p: Page, partners: PartnerView[], stuck: StuckMessa
 <td class="num">${x.messages24h}</td><td class="num">${x.messages7d}</td><td class="num">${x.queueDepth}</td>
 <td class="num">${x.exceptionsOpen ? html`<a href="/dashboard/messages?partner=${encodeURIComponent(x.id)}&amp;status=exception">${x.exceptionsOpen}</a>` : 0}</td>
 <td class="num">${x.acksPending}</td><td class="num">${x.acksOverdue ? html`<span class="status status-overdue">${x.acksOverdue}</span>` : 0}</td><td>${x.nextAckDue ? age(x.nextAckDue, p.now) : '—'}</td></tr>`)}</tbody></table>
+<h2>Files in progress</h2>
+${progressTable(inProgress, p.now)}
 <h2>Stuck messages</h2>
 <table><caption>In the pipeline with no progress for 15 minutes or more</caption>${list(stuck, 'stuck')}</table>
 <h2>Orphaned messages</h2>

@@ -87,7 +87,7 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
   await registerMarketplaceRoutes(app, rt);
   await registerDashboardRoutes(app, rt, auth);
   // Registered whatever the tokens today: a token made later by the CLI (another process) turns the API on.
-  registerApiRoutes(app, rt.store.knex, rt.queue);
+  registerApiRoutes(app, rt);
   registerExceptionRoutes(app, rt.store.knex, rt.queue);
   registerTokenRoutes(app, rt.store.knex, auth);
   registerReconciliationRoutes(app, rt);

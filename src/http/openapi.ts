@@ -58,10 +58,29 @@ export const OPENAPI = {
     },
     '/api/messages/{id}': {
       get: {
-        operationId: 'getMessage', summary: 'One message with its audit trail.', 'x-required-role': 'viewer', parameters: [messageId],
+        operationId: 'getMessage', summary: 'One message in full: its trail, bytes, segments with the problems placed, documents and Odoo records, acknowledgments, progress.',
+        'x-required-role': 'viewer',
+        parameters: [messageId, { name: 'content', in: 'query', description: '0: leave the stored bytes (`content`) out.', schema: { type: 'string', enum: ['0', '1'] } }],
         responses: {
-          200: json('The message and its events, oldest first.', { type: 'object', required: ['message', 'events'],
-            properties: { message: { $ref: '#/components/schemas/Message' }, events: { type: 'array', items: { $ref: '#/components/schemas/Event' } } } }),
+          200: json('The message in full.', { type: 'object',
+            required: ['message', 'events', 'segments', 'problems', 'documents', 'documentsTotal', 'acknowledgments', 'progress'],
+            properties: {
+              message: { $ref: '#/components/schemas/Message' },
+              events: { type: 'array', items: { $ref: '#/components/schemas/Event' }, description: 'The audit trail, oldest first.' },
+              content: { type: ['object', 'null'], required: ['encoding', 'text', 'truncated'], description: 'The stored bytes (null: none stored); absent with ?content=0.',
+                properties: { encoding: { type: 'string', enum: ['utf8', 'base64'], description: 'utf8 when the bytes are UTF-8 without NUL, else base64.' },
+                  text: { type: 'string' }, truncated: { type: 'boolean', description: 'Only the first 2 MiB of a bigger file (message.sizeBytes says how big).' } } },
+              segments: { type: ['object', 'null'], required: ['standard', 'truncated', 'lines'], description: 'The bytes one segment a line (the dashboard\'s view), at most 5,000 lines.',
+                properties: { standard: { type: 'string', enum: ['X12', 'EDIFACT', 'text'] }, truncated: { type: 'boolean' },
+                  lines: { type: 'array', items: { $ref: '#/components/schemas/Segment' } } } },
+              problems: { type: 'array', items: { $ref: '#/components/schemas/Problem' }, description: 'Where the latest run went wrong (exceptions and resolved messages).' },
+              documents: { type: 'array', items: { $ref: '#/components/schemas/Document' }, description: 'The first 500 canonical documents.' },
+              documentsTotal: { type: 'integer' },
+              acknowledgments: { type: 'array', description: 'For a message we sent: each group\'s functional acknowledgment, received or owed.',
+                items: { type: 'object', properties: { functionalId: { type: 'string' }, controlNumber: { type: 'string' }, ackExpected: { type: ['string', 'null'] },
+                  ackStatus: { type: ['string', 'null'], description: 'A, E, R, P ... from the 997 / 999; null while owed.' }, dueAt: { type: ['string', 'null'], format: 'date-time' } } } },
+              progress: { oneOf: [{ $ref: '#/components/schemas/Progress' }, { type: 'null' }], description: 'While a big file is worked through.' },
+            } }),
           400: error('The id is not a positive whole number.'), 404: error('No such message (code MESSAGE_NOT_FOUND).'), ...GUARDED,
         },
       },
@@ -183,7 +202,9 @@ export const OPENAPI = {
       get: {
         operationId: 'listPartners', summary: 'Every partner with its traffic: last message each way, volumes, error rate, open exceptions, acknowledgments expected and overdue.',
         'x-required-role': 'viewer',
-        responses: { 200: json('The partners.', { type: 'object', required: ['partners'], properties: { partners: { type: 'array', items: { type: 'object' } } } }), ...GUARDED },
+        responses: { 200: json('The partners.', { type: 'object', required: ['partners'], properties: { partners: { type: 'array', items: { type: 'object',
+          properties: { id: { type: 'string' }, inProgress: { type: 'array', items: { $ref: '#/components/schemas/Progress' }, description: 'Its big files being worked through now.' } },
+          additionalProperties: true } } } }), ...GUARDED },
       },
     },
     '/api/openapi.json': {
@@ -250,6 +271,23 @@ export const OPENAPI = {
       Refusal: { type: 'object', required: ['messageId', 'code', 'error'], description: 'A message the action was refused for.',
         properties: { messageId: { type: 'integer' }, code: { type: 'string', description: 'MESSAGE_NOT_FOUND, MESSAGE_NOT_EXCEPTION, MESSAGE_IN_PROGRESS, USAGE (a duplicate receipt) ...' },
           error: { type: 'string' } } },
+      Progress: { type: 'object', required: ['messageId', 'status', 'stage', 'done', 'total', 'since', 'at'], description: 'How far the current run of a message has gone.',
+        properties: { messageId: { type: 'integer' }, status: { type: 'string', enum: ['received', 'processing', 'retrying'] },
+          stage: { type: 'string', description: 'translate, odoo' }, done: { type: 'integer' }, total: { type: 'integer' },
+          detail: { type: ['string', 'null'], description: '12000 of 87968 sets translated' }, since: { type: 'string', format: 'date-time', description: 'When the run started.' },
+          at: { type: 'string', format: 'date-time', description: 'When the stage last reported.' } } },
+      Problem: { type: 'object', required: ['code', 'message', 'line'], properties: {
+        code: { type: 'string' }, message: { type: 'string' }, setControl: { type: 'string', description: 'The set\'s (message\'s) control number.' },
+        segment: { type: 'string' }, position: { type: 'integer', description: 'The segment\'s ordinal in its set (ST / UNH = 1).' },
+        element: { type: 'integer', description: '1-based.' }, value: { type: 'string' }, line: { type: ['integer', 'null'], description: 'The segments line it is placed on.' } } },
+      Segment: { type: 'object', required: ['n', 'tag', 'elements', 'problems'], properties: {
+        n: { type: 'integer' }, tag: { type: 'string' }, elements: { type: 'array', items: { type: 'string' }, description: 'The tag first: elements[5] of BEG is BEG05.' },
+        problems: { type: 'array', items: { type: 'object', required: ['element', 'code', 'message'],
+          properties: { element: { type: ['integer', 'null'], description: 'null: the segment as a whole.' }, code: { type: 'string' }, message: { type: 'string' } } } } } },
+      Document: { type: 'object', required: ['id', 'ordinal', 'type', 'body', 'odooModel', 'odooId'], properties: {
+        id: { type: 'integer' }, messageId: { type: 'integer' }, ordinal: { type: 'integer' }, partnerId: { type: 'string' }, type: { type: 'string' },
+        businessKey: { type: ['string', 'null'] }, sourceControl: { type: 'string' }, body: { type: 'object', description: 'The canonical document.' },
+        odooModel: { type: ['string', 'null'] }, odooId: { type: ['integer', 'null'] } } },
       Event: { type: 'object', required: ['id', 'stage', 'outcome', 'at'],
         properties: {
           id: { type: 'integer' }, stage: { type: 'string' }, outcome: { type: 'string', enum: ['ok', 'failed', 'retrying', 'duplicate', 'info'] },

@@ -5,6 +5,8 @@ import { x12Context } from '../pipeline/x12-inspect';
 import type { MessageEvent, MessageRow } from '../store/messages.repo';
 import type { Located } from './raw-edi';
 
+const REVALIDATE_BYTES = 2 * 1024 * 1024;
+
 /**
  * Where the latest run of a message went wrong, with positions: the problems the pipeline
  * recorded (translation: set, segment, value) and, for X12, the validator's errors found again
@@ -23,7 +25,8 @@ export function locatedProblems(message: MessageRow, events: MessageEvent[], con
         position: issue.position, element: issue.element, value: issue.value });
     }
   }
-  if (content && content.length <= 2 * 1024 * 1024 && /^\s*ISA/.test(content.subarray(0, 16).toString('latin1'))) {
+  // Validating again costs a parse: for a message of a size a person reads, and only when all its bytes are here.
+  if (content && message.sizeBytes <= REVALIDATE_BYTES && content.length >= message.sizeBytes && /^\s*ISA/.test(content.subarray(0, 16).toString('latin1'))) {
     try {
       const result = validateX12Bytes(content, x12Context(config, partners));
       for (const ic of result.report.interchanges) {

@@ -139,9 +139,9 @@ export async function getMessage(db: Knex, id: number): Promise<MessageRow | und
   return rows[0];
 }
 
-/** The stored bytes; a duplicate receipt's are its original's. */
-export async function getContent(db: Knex, id: number): Promise<Buffer | undefined> {
-  return readContent(db, id);
+/** The stored bytes; a duplicate receipt's are its original's. With `headBytes`, only the first so many. */
+export async function getContent(db: Knex, id: number, headBytes?: number): Promise<Buffer | undefined> {
+  return readContent(db, id, headBytes);
 }
 
 export interface ListFilter {

@@ -48,13 +48,18 @@ export async function throughput(db: Knex, now: Date, hours = 24): Promise<HourB
 
 export interface StuckMessage { id: number; partnerId: string | null; direction: string; status: string; stage: string; since: Date; filename: string | null }
 
-/** Messages still in the pipeline (received, processing, retrying) untouched for `minutes`. */
+/**
+ * Messages still in the pipeline (received, processing, retrying) with nothing in their trail for
+ * `minutes`: a big file whose stage reports progress is working, not stuck. `since` is the last sign of life.
+ */
 export async function stuckMessages(db: Knex, now: Date, minutes = 15): Promise<StuckMessage[]> {
+  const before = new Date(now.getTime() - minutes * 60_000);
   const { rows } = await db.raw(
-    `SELECT m.id, m.partner_id AS "partnerId", m.direction, s.status, s.stage, s.updated_at AS since, m.filename
+    `SELECT m.id, m.partner_id AS "partnerId", m.direction, s.status, s.stage, l.at AS since, m.filename
        FROM messages m JOIN message_state s ON s.message_id = m.id
-      WHERE s.status IN ('received', 'processing', 'retrying') AND s.updated_at < ? ORDER BY s.updated_at LIMIT 200`,
-  [new Date(now.getTime() - minutes * 60_000)]);
+       JOIN LATERAL (SELECT greatest(s.updated_at, max(e.at)) AS at FROM message_events e WHERE e.message_id = s.message_id) l ON true
+      WHERE s.status IN ('received', 'processing', 'retrying') AND s.updated_at < ? AND l.at < ? ORDER BY l.at LIMIT 200`,
+  [before, before]);
   return rows.map((r: any) => ({ ...r, id: Number(r.id), since: new Date(r.since) }));
 }
 
