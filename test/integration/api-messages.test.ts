@@ -1,6 +1,7 @@
 import type { Runtime } from '../../src/daemon/runtime';
 import { startHttpServer, type HttpServer } from '../../src/http/http-server';
 import { getMessage, recordStage } from '../../src/store/messages.repo';
+import { stuckMessages } from '../../src/store/operations.repo';
 import { messagesInProgress } from '../../src/store/progress.repo';
 import { bigFileInProgress, eventually, testRuntime, x12Interchange } from '../helpers';
 
@@ -132,6 +133,16 @@ describe('/api/messages', () => {
     const partners = (await (await call('/api/partners')).json() as any).partners;
     expect(partners.find((p: { id: string }) => p.id === 'acme-retail').inProgress).toEqual([{ ...expected, at: expect.any(String) }]);
     expect(partners.find((p: { id: string }) => p.id === 'summit-grocers').inProgress).toEqual([]);
+
+    // Reporting progress, it is not stuck, however long ago its run started; silent for 15 minutes, it is.
+    const { updated_at: started } = await rt.store.knex('message_state').where({ message_id: messageId }).first('updated_at');
+    await new Promise((r) => setTimeout(r, 30));
+    await recordStage(rt.store.knex, messageId, { stage: 'translate', outcome: 'info', detail: '13000 of 87968 sets translated', data: { done: 13000, total: 87968 } });
+    const [{ at: lastReport }] = await rt.store.knex('message_events').where({ message_id: messageId }).orderBy('id', 'desc').limit(1).select('at');
+    const minutes15 = 15 * 60_000;
+    expect((await stuckMessages(rt.store.knex, new Date(new Date(started).getTime() + minutes15 + 10))).map((m) => m.id)).not.toContain(messageId);
+    expect((await stuckMessages(rt.store.knex, new Date(new Date(lastReport).getTime() + minutes15 + 10))).find((m) => m.id === messageId))
+      .toMatchObject({ status: 'processing', since: new Date(lastReport) });
 
     // A new run (a retry) has said nothing yet: the last run's figures are not shown as this one's.
     await recordStage(rt.store.knex, messageId, { stage: 'process', outcome: 'info', status: 'processing', detail: 'attempt 3' });

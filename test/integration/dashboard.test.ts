@@ -235,6 +235,7 @@ describe('dashboard in headless Chromium', () => {
     await page.getByRole('link', { name: 'Partners', exact: true }).click();
     const files = page.getByRole('table', { name: /Big files being worked through/ });
     await expect(files.textContent()).resolves.toMatch(new RegExp(`#${big.messageId}.*acme-retail.*translate.*12000 of 87968 sets translated, 14%, since`, 's'));
+    await shot('partners'); // again, now with a file in progress
     await page.goto(`${base}/dashboard/messages/${big.messageId}`);
     await expect(page.getByRole('progressbar', { name: /12000 of 87968 sets translated/ }).getAttribute('max')).resolves.toBe('87968');
   });
