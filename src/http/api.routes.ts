@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Runtime } from '../daemon/runtime';
 import { GatewayError } from '../errors/gateway-error';
-import { searchMessages } from '../store/message-search';
 import { readMessageDetail } from '../operations/message-detail';
 import { messageDetailJson } from '../operations/message-detail-json';
 import { requestReplay } from '../pipeline/replay';
+import { searchMessages } from '../store/message-search';
 import { listMessages, resolveException, type MessageStatus } from '../store/messages.repo';
 
 const STATUSES = new Set(['received', 'processing', 'retrying', 'done', 'exception', 'duplicate', 'resolved']);
