@@ -1,9 +1,12 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GatewayConfigSchema, type GatewayConfig } from '../src/config/gateway.config';
 import { openRuntime, type Runtime } from '../src/daemon/runtime';
+import type { Knex } from 'knex';
 import { createLogger } from '../src/log/logger';
+import { insertInbound, recordStage } from '../src/store/messages.repo';
 import { createScratchDatabase } from '../src/store/scratch-database';
 import type { StoreRole } from '../src/store/embedded-pglite';
 
@@ -63,4 +66,24 @@ export function x12Interchange(sender = 'ACMERETAIL', control = '000000417', po 
   const set = ['ST*850*0001', `BEG*00*SA*${po}**20261127`, 'PO1*1*10*EA*9.99**UP*012345678905', 'CTT*1', 'SE*5*0001'];
   const body = `GS*PO*${sender}*ODOODIST*20261127*1200*417*X*004010~${set.join('~')}~GE*1*417~IEA*1*${control}~\n`;
   return Buffer.from(isa + body, 'latin1');
+}
+
+/**
+ * A big file part way through translation, as src/pipeline/progress.ts leaves it: stored with no
+ * job (no worker picks it up), its run started, a first run's report before a retry, then the
+ * current run's `12000 of 87968 sets translated`. Returns its id and when the current run started.
+ */
+export async function bigFileInProgress(knex: Knex, partnerId: string, control = '000008001'): Promise<{ messageId: number; since: Date }> {
+  const content = x12Interchange(partnerId.toUpperCase().replace(/-/g, '').slice(0, 15), control, `BIG-${control}`);
+  const stored = await knex.transaction((trx) => insertInbound(trx, { direction: 'in', transport: 'test', partnerId, filename: `big-${control}.edi`, content,
+    sha256: crypto.createHash('sha256').update(content).digest('hex') }));
+  const { messageId } = stored;
+  const report = (done: number, total: number) => recordStage(knex, messageId, { stage: 'translate', outcome: 'info', detail: `${done} of ${total} sets translated`, data: { done, total } });
+  await recordStage(knex, messageId, { stage: 'process', outcome: 'info', status: 'processing', countAttempt: true });
+  await report(500, 1000);
+  await recordStage(knex, messageId, { stage: 'odoo', outcome: 'retrying', status: 'retrying', code: 'ODOO_UNAVAILABLE', detail: 'down' });
+  await recordStage(knex, messageId, { stage: 'process', outcome: 'info', status: 'processing', countAttempt: true, detail: 'attempt 2' });
+  const [{ at }] = await knex('message_events').where({ message_id: messageId }).orderBy('id', 'desc').limit(1).select('at');
+  await report(12000, 87968);
+  return { messageId, since: new Date(at) };
 }

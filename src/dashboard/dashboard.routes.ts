@@ -1,16 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../daemon/runtime';
 import { GatewayError } from '../errors/gateway-error';
-import { requestReplay } from '../pipeline/replay';
+import { readMessageDetail } from '../operations/message-detail';
+import { replayMany, requestReplay } from '../pipeline/replay';
 import { rangeOf, runReconciliation } from '../reconciliation';
 import { expiringCertificates } from '../transports/as2/certificates';
-import { listDocuments } from '../store/documents.repo';
-import { getContent, getEvents, getMessage, listExceptions, resolveException, type MessageStatus } from '../store/messages.repo';
+import { listExceptions, MAX_EXCEPTIONS } from '../store/exceptions.repo';
+import { searchMessages } from '../store/message-search';
+import { resolveException, type MessageStatus } from '../store/messages.repo';
+import { ackDeadlines, exceptionsByReason, orphanedMessages, queueDepths, stuckMessages, throughput, unreadInbound, volumesSince } from '../store/operations.repo';
 import { listOverdueAcks } from '../store/outbound-acks.repo';
 import { partnerActivity } from '../store/partner-activity.repo';
-import { detailPage, exceptionsPage, messagesPage, overviewPage, partnersPage, reconciliationPage, signInPage, type Page, type PartnerView } from './pages';
-import { ackDeadlines, exceptionsByReason, locatedProblems, orphanedMessages, queueDepths, searchMessages, stuckMessages, throughput, unreadInbound, volumesSince } from './queries';
-import { splitEdi } from './raw-edi';
+import { messagesInProgress } from '../store/progress.repo';
+import { bulkReplayFlash, detailPage, exceptionsPage, exceptionsQuery, messagesPage, NO_CODE, overviewPage, partnersPage, reconciliationPage, signInPage, type Page, type PartnerView } from './pages';
 import { canOperate, clearSession, dashboardUser, sameOrigin, setFlash, setSession, takeFlash, userForToken, type DashboardUser, type TokenChecker } from './session';
 import { CSS } from './style';
 
@@ -20,6 +22,13 @@ type Query = Record<string, string | undefined>;
 const STATUSES = new Set(['received', 'processing', 'retrying', 'done', 'exception', 'duplicate', 'resolved']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const PUBLIC = new Set(['/dashboard/signin', '/dashboard/dashboard.css']);
+
+/** A form's fields; a name sent more than once (the exceptions' checkboxes) is a list. */
+function formFields(body: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null); // no prototype: a field named __proto__ is a field
+  for (const [k, v] of new URLSearchParams(body)) out[k] = Object.hasOwn(out, k) ? [out[k]].flat().concat(v) : v;
+  return out;
+}
 
 /**
  * The operations dashboard under /dashboard: server-rendered pages over the same store reads as
@@ -31,7 +40,7 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
   app.get('/', async (_req, reply) => reply.redirect('/dashboard', 302));
   await app.register(async (dash) => {
     dash.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 },
-      (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))));
+      (_req, body, done) => done(null, formFields(String(body))));
     dash.decorateRequest('dashboardUser', null);
 
     dash.addHook('preHandler', async (req, reply) => {
@@ -78,8 +87,9 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
       const now = new Date();
       const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
       const knex = rt.store.knex;
-      const [volumes, reasons, overdue, hours] = await Promise.all([volumesSince(knex, today), exceptionsByReason(knex), listOverdueAcks(knex, now), throughput(knex, now)]);
-      return send(reply, overviewPage(page(req, reply, 'Overview', '/dashboard'), { volumes, reasons, overdue, hours }));
+      const [volumes, reasons, overdue, hours, inProgress] = await Promise.all([volumesSince(knex, today), exceptionsByReason(knex), listOverdueAcks(knex, now),
+        throughput(knex, now), messagesInProgress(knex)]);
+      return send(reply, overviewPage(page(req, reply, 'Overview', '/dashboard'), { volumes, reasons, overdue, hours, inProgress }));
     });
 
     dash.get('/dashboard/messages', async (req, reply) => {
@@ -99,20 +109,11 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
     dash.get('/dashboard/messages/:id', async (req, reply) => {
       const raw = (req.params as { id: string }).id;
       const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : undefined;
-      const message = id ? await getMessage(rt.store.knex, id) : undefined;
-      if (!id || !message) {
+      const d = id ? await readMessageDetail({ knex: rt.store.knex, config: rt.config, partners: rt.partners() }, id) : undefined;
+      if (!id || !d) {
         return send(reply, messagesPage(page(req, reply, 'Messages', '/dashboard/messages'), {}, partnerIds(), [], `message ${raw} is not in the store`), 404);
       }
-      const [events, content, documents, acks] = await Promise.all([getEvents(rt.store.knex, id), getContent(rt.store.knex, id), listDocuments(rt.store.knex, id),
-        rt.store.knex('outbound_groups').where({ message_id: id }).orderBy('id')
-          .select('functional_id as functionalId', 'control_number as controlNumber', 'ack_expected as ackExpected', 'ack_status as ackStatus', 'ack_due_at as dueAt')]);
-      const problems = locatedProblems(message, events, content, rt.config, rt.partners());
-      const edi = content ? splitEdi(content, problems) : undefined;
-      const user = userOf(req);
-      return send(reply, detailPage(page(req, reply, `Message ${id}`, '/dashboard/messages'), {
-        message, events, edi, documents, canOperate: canOperate(user),
-        acks: acks.map((a: any) => ({ ...a, dueAt: a.dueAt ? new Date(a.dueAt) : null })),
-      }));
+      return send(reply, detailPage(page(req, reply, `Message ${id}`, '/dashboard/messages'), { ...d, acks: d.acknowledgments, canOperate: canOperate(userOf(req)) }));
     });
 
     /** Replay and resolve: an operator's, then back to where the form was, with what happened. */
@@ -142,16 +143,34 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
     dash.post('/dashboard/messages/:id/resolve', act('resolve'));
 
     dash.get('/dashboard/exceptions', async (req, reply) => {
-      const code = (req.query as Query).code;
-      const rows = (await listExceptions(rt.store.knex, 500)).filter((r) => code === undefined || (r.errorCode ?? '') === code);
-      return send(reply, exceptionsPage(page(req, reply, 'Exceptions', '/dashboard/exceptions'), rows, canOperate(userOf(req)), code));
+      const q = req.query as Query;
+      const filters = { partner: q.partner || undefined, code: q.code || undefined };
+      const [rows, reasons] = await Promise.all([
+        listExceptions(rt.store.knex, { partnerId: filters.partner, code: filters.code === NO_CODE ? null : filters.code, limit: 500 }),
+        exceptionsByReason(rt.store.knex)]);
+      const codes = [...new Set(reasons.map((r) => r.errorCode ?? NO_CODE))].sort();
+      return send(reply, exceptionsPage(page(req, reply, 'Exceptions', '/dashboard/exceptions'),
+        { rows, filters, partners: partnerIds(), codes, canOperate: canOperate(userOf(req)) }));
+    });
+
+    /** Replay selected, or every one shown: the ids the page listed, so what is replayed is what the person saw. */
+    dash.post('/dashboard/exceptions/replay', async (req, reply) => {
+      const q = req.query as Query;
+      if (!canOperate(userOf(req))) return send(reply, 'replay and resolve need an operator token', 403);
+      const form = (req.body ?? {}) as Record<string, string | string[] | undefined>;
+      const picked = form.scope === 'shown' ? String(form.shown ?? '').split(',') : [form.id ?? []].flat();
+      const ids = picked.filter((x) => /^[1-9]\d{0,15}$/.test(x)).map(Number).slice(0, MAX_EXCEPTIONS);
+      if (!ids.length) setFlash(req, reply, '!Select at least one message to replay.');
+      else setFlash(req, reply, bulkReplayFlash(await replayMany(rt.store.knex, rt.queue, { ids }, `bulk replay requested on the dashboard by ${userOf(req).name}`)));
+      return reply.redirect(`/dashboard/exceptions${exceptionsQuery({ partner: q.partner || undefined, code: q.code || undefined })}`, 303);
     });
 
     dash.get('/dashboard/partners', async (req, reply) => {
       const now = new Date();
       const knex = rt.store.knex;
       const registry = rt.partners();
-      const [activity, depths, acks, stuck] = await Promise.all([partnerActivity(knex, now), queueDepths(knex), ackDeadlines(knex, now), stuckMessages(knex, now)]);
+      const [activity, depths, acks, stuck, inProgress] = await Promise.all([partnerActivity(knex, now), queueDepths(knex), ackDeadlines(knex, now), stuckMessages(knex, now),
+        messagesInProgress(knex)]);
       const profiles = registry.profiles;
       const orphaned = await orphanedMessages(knex, profiles.map((p) => p.id));
       const ids = [...new Set([...profiles.map((p) => p.id), ...activity.keys()])].sort();
@@ -167,7 +186,7 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
       try {
         certs = expiringCertificates(rt.config, registry, now, 100_000).sort((a, b) => a.daysLeft - b.daysLeft);
       } catch { /* an unreadable certificate is reported by `partners check` */ }
-      return send(reply, partnersPage(page(req, reply, 'Partners', '/dashboard/partners'), partners, stuck, orphaned, certs));
+      return send(reply, partnersPage(page(req, reply, 'Partners', '/dashboard/partners'), partners, stuck, orphaned, certs, inProgress));
     });
 
     dash.get('/dashboard/reconciliation', async (req, reply) => {

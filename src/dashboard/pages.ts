@@ -1,12 +1,16 @@
 import type { ReconciliationRow } from '../reconciliation';
 import { FLAG_CODES, FLAG_TEXT } from '../reconciliation/flags';
-import type { MessageEvent, MessageRow, ExceptionRow } from '../store/messages.repo';
+import type { BulkReplay } from '../pipeline/replay';
+import type { ExceptionRow } from '../store/exceptions.repo';
+import type { MessageEvent, MessageRow } from '../store/messages.repo';
 import type { OverdueAck } from '../store/outbound-acks.repo';
 import type { StoredDocument } from '../store/documents.repo';
 import { html, raw, type Html } from './html';
-import type { EdiLine, Located, SplitEdi } from './raw-edi';
+import type { EdiLine, Located, SplitEdi } from '../operations/raw-edi';
 import type { DashboardUser } from './session';
-import type { ExceptionReason, FoundMessage, HourBucket, StuckMessage, UnreadMessage, Volume } from './queries';
+import type { FoundMessage } from '../store/message-search';
+import type { MessageProgress } from '../store/progress.repo';
+import type { ExceptionReason, HourBucket, StuckMessage, UnreadMessage, Volume } from '../store/operations.repo';
 
 /** The dashboard's pages as template functions: data in, escaped HTML out. Pure. */
 
@@ -63,6 +67,24 @@ const status = (s: string | null | undefined) => html`<span class="status status
 const msgLink = (id: number) => html`<a href="/dashboard/messages/${id}">#${id}</a>`;
 const partnerLabel = (id: string | null) => id ?? html`<span class="muted">(no partner)</span>`;
 
+/** `12000 of 87968 sets translated, 14%, since 10:02 UTC (5 min ago)` */
+export function progressText(x: MessageProgress, now: Date): string {
+  const percent = Math.min(Math.round((x.done / x.total) * 100), x.done < x.total ? 99 : 100);
+  return `${x.detail ?? `${x.done} of ${x.total}`}, ${percent}%, since ${when(x.since)} (${age(x.since, now)})`;
+}
+
+/** A big file's progress as a bar a screen reader names, and in words. */
+function progressBar(x: MessageProgress, now: Date): Html {
+  return html`<progress value="${x.done}" max="${x.total}" aria-label="${`Message ${x.messageId}, ${x.stage}: ${x.detail ?? `${x.done} of ${x.total}`}`}"></progress> ${progressText(x, now)}`;
+}
+
+function progressTable(rows: MessageProgress[], now: Date): Html {
+  return html`<table><caption>Big files being worked through: how far each has gone</caption>
+<thead><tr><th scope="col">Message</th><th scope="col">Partner</th><th scope="col">Status</th><th scope="col">Stage</th><th scope="col">Progress</th></tr></thead>
+<tbody>${rows.length ? rows.map((x) => html`<tr><td>${msgLink(x.messageId)}</td><td>${partnerLabel(x.partnerId)}</td><td>${status(x.status)}</td><td>${x.stage}</td><td>${progressBar(x, now)}</td></tr>`)
+  : html`<tr><td colspan="5" class="muted">No big file in progress.</td></tr>`}</tbody></table>`;
+}
+
 // ---- overview
 
 export interface OverviewData {
@@ -70,6 +92,7 @@ export interface OverviewData {
   reasons: ExceptionReason[];
   overdue: OverdueAck[];
   hours: HourBucket[];
+  inProgress?: MessageProgress[];
 }
 
 export function overviewPage(p: Page, d: OverviewData): string {
@@ -83,6 +106,7 @@ export function overviewPage(p: Page, d: OverviewData): string {
 <div class="card" role="listitem"><strong><a href="/dashboard/exceptions">${open}</a></strong> open exceptions</div>
 <div class="card" role="listitem"><strong>${d.overdue.length}</strong> overdue acknowledgments</div>
 </div>
+${d.inProgress?.length ? html`<h2>In progress</h2>${progressTable(d.inProgress, p.now)}` : ''}
 <h2 id="chart-h">Throughput, last 24 hours</h2>
 ${chart(d.hours)}
 <div class="grid"><section aria-labelledby="vol-h"><h2 id="vol-h">Today's volumes</h2>
@@ -94,7 +118,7 @@ ${chart(d.hours)}
 <section aria-labelledby="reasons-h"><h2 id="reasons-h">Open exceptions by reason</h2>
 <table><caption>Messages waiting for a person, by error and stage</caption>
 <thead><tr><th scope="col">Reason</th><th scope="col">Stage</th><th scope="col" class="num">Messages</th><th scope="col">Oldest</th></tr></thead>
-<tbody>${d.reasons.length ? d.reasons.map((r) => html`<tr><td><a href="/dashboard/exceptions?code=${encodeURIComponent(r.errorCode ?? '')}">${r.errorCode ?? '(no code)'}</a></td><td>${r.stage}</td><td class="num">${r.count}</td><td>${age(r.oldest, p.now)}</td></tr>`)
+<tbody>${d.reasons.length ? d.reasons.map((r) => html`<tr><td><a href="/dashboard/exceptions${exceptionsQuery({ code: r.errorCode ?? NO_CODE })}">${r.errorCode ?? '(no code)'}</a></td><td>${r.stage}</td><td class="num">${r.count}</td><td>${age(r.oldest, p.now)}</td></tr>`)
   : html`<tr><td colspan="4" class="muted">No open exceptions.</td></tr>`}</tbody></table>
 <h2 id="overdue-h">Overdue acknowledgments</h2>
 <table><caption>Groups we sent whose 997 / 999 / CONTRL has not come back in time</caption>
@@ -161,8 +185,11 @@ export interface DetailData {
   events: MessageEvent[];
   edi: SplitEdi | undefined;
   documents: StoredDocument[];
+  /** All the message's documents, when more than `documents` holds. */
+  documentsTotal?: number;
   acks: { functionalId: string; controlNumber: string; ackExpected: string | null; ackStatus: string | null; dueAt: Date | null }[];
   canOperate: boolean;
+  progress?: MessageProgress;
 }
 
 function ediLine(l: EdiLine): Html {
@@ -189,6 +216,7 @@ export function detailPage(p: Page, d: DetailData): string {
 ${m.errorCode ? html`<tr><th scope="row">Problem</th><td colspan="3"><strong>${m.errorCode}</strong>: ${m.errorMessage}</td></tr>` : ''}
 ${m.duplicateOf ? html`<tr><th scope="row">Duplicate of</th><td colspan="3">${msgLink(m.duplicateOf)}</td></tr>` : ''}
 </tbody></table>
+${d.progress ? html`<section aria-labelledby="progress-h"><h2 id="progress-h">Progress</h2><p>${progressBar(d.progress, p.now)}</p></section>` : ''}
 ${d.canOperate ? html`<div class="actions">
 ${replayable ? html`<form method="post" action="/dashboard/messages/${m.id}/replay"><button type="submit">Replay message #${m.id}</button></form>` : ''}
 ${m.status === 'exception' ? html`<form method="post" action="/dashboard/messages/${m.id}/resolve"><div class="field"><label for="note">Resolution note</label>
@@ -196,10 +224,10 @@ ${m.status === 'exception' ? html`<form method="post" action="/dashboard/message
 </div>` : html`<p class="muted">Your role (${p.user.role}) can read; replay and resolve need an operator.</p>`}
 ${problems.length ? html`<section aria-labelledby="problems-h"><h2 id="problems-h">Errors (${problems.length})</h2><ul class="flags">
 ${problems.map((x) => html`<li><strong>${x.code}</strong>${x.segment ? ` at ${x.segment}${x.element ? String(x.element).padStart(2, '0') : ''}${x.position ? ` (segment ${x.position} of set ${x.setControl ?? ''})` : ''}` : ''}: ${x.message}</li>`)}</ul></section>` : ''}
-${d.edi ? html`<h2 id="raw-h">Raw ${d.edi.standard === 'text' ? 'content' : d.edi.standard}, one segment a line</h2>
+${d.edi ? html`<h2 id="raw-h">Raw ${d.edi.standard === 'text' ? 'content' : d.edi.standard}, one segment a line${d.edi.truncated ? ` (the first ${d.edi.lines.length} of a bigger file)` : ''}</h2>
 <pre class="edi" aria-labelledby="raw-h" tabindex="0">${d.edi.lines.map(ediLine)}</pre>` : html`<p class="muted">No stored content.</p>`}
 <h2>Documents and Odoo records</h2>
-<table><caption>Canonical documents this message became</caption>
+<table><caption>Canonical documents this message became${d.documentsTotal && d.documentsTotal > d.documents.length ? ` (the first ${d.documents.length} of ${d.documentsTotal})` : ''}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">Type</th><th scope="col">Number</th><th scope="col">Source control</th><th scope="col">Odoo record</th></tr></thead>
 <tbody>${d.documents.length ? d.documents.map((doc) => html`<tr><td>${doc.ordinal}</td><td>${doc.type}</td><td>${doc.businessKey ?? '—'}</td><td>${doc.sourceControl}</td>
 <td>${doc.odooModel ? `${doc.odooModel} ${doc.odooId}` : '—'}</td></tr>`) : html`<tr><td colspan="5" class="muted">No documents (yet).</td></tr>`}</tbody></table>
@@ -218,18 +246,54 @@ ${d.documents.slice(0, 5).map((doc) => html`<details><summary>Canonical JSON of 
 
 // ---- exceptions
 
-export function exceptionsPage(p: Page, rows: ExceptionRow[], canOperate: boolean, code?: string): string {
+/** The reason filter's value for exceptions without an error code. */
+export const NO_CODE = '(none)';
+
+export interface ExceptionFilters { partner?: string; code?: string }
+
+export interface ExceptionsView {
+  rows: ExceptionRow[];
+  filters: ExceptionFilters;
+  partners: string[];
+  /** The error codes of the open exceptions, NO_CODE for those without one. */
+  codes: string[];
+  canOperate: boolean;
+}
+
+/** The query string of a filter, for links and forms that come back to the same view. */
+export function exceptionsQuery(f: ExceptionFilters): string {
+  const q = new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => !!e[1])).toString();
+  return q ? `?${q}` : '';
+}
+
+export function exceptionsPage(p: Page, v: ExceptionsView): string {
+  const { rows, canOperate } = v;
+  const query = exceptionsQuery(v.filters);
   return layout(p, html`<h1>Exceptions</h1>
 <p>Messages that need a person. Fix the cause (a cross-reference, a partner profile, Odoo), then <strong>Replay</strong>; or <strong>Resolve</strong> with a note saying what was done.</p>
-${code !== undefined ? html`<p>Showing reason <strong>${code || '(no code)'}</strong>. <a href="/dashboard/exceptions">Show all</a></p>` : ''}
-<table><caption>${rows.length} open exception(s), newest first</caption>
-<thead><tr><th scope="col">Message</th><th scope="col">Partner</th><th scope="col">Failed</th><th scope="col">Stage</th><th scope="col">Reason</th>${canOperate ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
-<tbody>${rows.length ? rows.map((r) => html`<tr><td>${msgLink(r.messageId)}</td><td>${partnerLabel(r.partnerId)}</td><td>${age(r.failedAt, p.now)}</td><td>${r.stage}</td>
+<form class="search" method="get" action="/dashboard/exceptions" aria-label="Filter exceptions">
+${select('partner', 'Partner', v.partners, v.filters.partner)}${select('code', 'Reason', v.codes, v.filters.code)}
+<button type="submit">Show</button>${query ? html` <a href="/dashboard/exceptions">Show all</a>` : ''}</form>
+${canOperate && rows.length ? html`<form id="bulk" class="actions" method="post" action="/dashboard/exceptions/replay${query}">
+<input type="hidden" name="shown" value="${rows.map((r) => r.messageId).join(',')}">
+<button type="submit" name="scope" value="selected">Replay selected</button>
+<button type="submit" name="scope" value="shown" class="secondary">Replay all ${rows.length} shown</button></form>` : ''}
+<table><caption>${rows.length} open exception(s)${rows.length >= 500 ? ' (the newest 500)' : ''}, newest first</caption>
+<thead><tr>${canOperate ? html`<th scope="col"><span class="visually-hidden">Select</span></th>` : ''}<th scope="col">Message</th><th scope="col">Partner</th><th scope="col">Failed</th><th scope="col">Stage</th><th scope="col">Reason</th>${canOperate ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
+<tbody>${rows.length ? rows.map((r) => html`<tr>${canOperate ? html`<td><input type="checkbox" name="id" value="${r.messageId}" form="bulk" aria-label="Select message ${r.messageId}"></td>` : ''}<td>${msgLink(r.messageId)}</td><td>${partnerLabel(r.partnerId)}</td><td>${age(r.failedAt, p.now)}</td><td>${r.stage}</td>
 <td><strong>${r.errorCode ?? ''}</strong> ${clip(r.errorMessage, 220)}</td>
 ${canOperate ? html`<td><div class="actions"><form method="post" action="/dashboard/messages/${r.messageId}/replay?back=exceptions"><button type="submit" aria-label="Replay message ${r.messageId}">Replay</button></form>
 <form method="post" action="/dashboard/messages/${r.messageId}/resolve?back=exceptions"><label for="note-${r.messageId}" class="muted">Note</label>
 <input id="note-${r.messageId}" name="note" required size="18"><button type="submit" class="secondary" aria-label="Resolve message ${r.messageId}">Resolve</button></form></div></td>` : ''}</tr>`)
-  : html`<tr><td colspan="${canOperate ? 6 : 5}" class="muted">Nothing waiting.</td></tr>`}</tbody></table>`);
+  : html`<tr><td colspan="${canOperate ? 7 : 5}" class="muted">Nothing waiting.</td></tr>`}</tbody></table>`);
+}
+
+/** What a bulk replay did, in one line for the flash message ('!' first when nothing was queued). */
+export function bulkReplayFlash(r: BulkReplay): string {
+  const ids = (list: { messageId: number }[]) => list.slice(0, 12).map((x) => `#${x.messageId}`).join(', ') + (list.length > 12 ? ', …' : '');
+  const queued = `${r.replayed.length} message(s) queued for replay${r.replayed.length ? ` (${ids(r.replayed)})` : ''}`;
+  const refused = r.refused.length ? `; ${r.refused.length} refused: ${r.refused.slice(0, 3).map((x) => `#${x.messageId} ${x.error}`).join('; ')}${r.refused.length > 3 ? '; …' : ''}` : '';
+  return `${r.replayed.length ? '' : '!'}${queued}${refused}.`;
 }
 
 // ---- partners
@@ -242,7 +306,7 @@ export interface PartnerView {
 
 export interface CertificateView { partnerId?: string; subject: string; notAfter: Date; daysLeft: number }
 
-export function partnersPage(p: Page, partners: PartnerView[], stuck: StuckMessage[], orphaned: StuckMessage[], certs: CertificateView[]): string {
+export function partnersPage(p: Page, partners: PartnerView[], stuck: StuckMessage[], orphaned: StuckMessage[], certs: CertificateView[], inProgress: MessageProgress[] = []): string {
   const list = (rows: StuckMessage[], what: string) => html`<thead><tr><th scope="col">Message</th><th scope="col">Partner</th><th scope="col">Dir.</th><th scope="col">Status</th><th scope="col">Stage</th><th scope="col">Since</th><th scope="col">File</th></tr></thead>
 <tbody>${rows.length ? rows.map((m) => html`<tr><td>${msgLink(m.id)}</td><td>${partnerLabel(m.partnerId)}</td><td>${m.direction}</td><td>${status(m.status)}</td><td>${m.stage}</td><td>${age(m.since, p.now)}</td><td>${m.filename ?? ''}</td></tr>`)
   : html`<tr><td colspan="7" class="muted">No ${what} messages.</td></tr>`}</tbody>`;
@@ -256,6 +320,8 @@ export function partnersPage(p: Page, partners: PartnerView[], stuck: StuckMessa
 <td class="num">${x.messages24h}</td><td class="num">${x.messages7d}</td><td class="num">${x.queueDepth}</td>
 <td class="num">${x.exceptionsOpen ? html`<a href="/dashboard/messages?partner=${encodeURIComponent(x.id)}&amp;status=exception">${x.exceptionsOpen}</a>` : 0}</td>
 <td class="num">${x.acksPending}</td><td class="num">${x.acksOverdue ? html`<span class="status status-overdue">${x.acksOverdue}</span>` : 0}</td><td>${x.nextAckDue ? age(x.nextAckDue, p.now) : '—'}</td></tr>`)}</tbody></table>
+<h2>Files in progress</h2>
+${progressTable(inProgress, p.now)}
 <h2>Stuck messages</h2>
 <table><caption>In the pipeline with no progress for 15 minutes or more</caption>${list(stuck, 'stuck')}</table>
 <h2>Orphaned messages</h2>

@@ -5,6 +5,7 @@ export const CSS = `
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
 a { color: var(--accent); }
 :focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .skip { position: absolute; left: -999px; } .skip:focus { left: 8px; top: 8px; background: #fff; padding: 4px 8px; z-index: 2; }
 header.top { display: flex; align-items: center; gap: 24px; padding: 10px 20px; background: #0f2742; color: #fff; flex-wrap: wrap; }
 header.top a { color: #fff; text-decoration: none; padding: 4px 8px; border-radius: 4px; }

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Knex } from 'knex';
+import type { Runtime } from '../daemon/runtime';
 import { GatewayError } from '../errors/gateway-error';
-import { searchMessages } from '../dashboard/queries';
+import { readMessageDetail } from '../operations/message-detail';
+import { messageDetailJson } from '../operations/message-detail-json';
 import { requestReplay } from '../pipeline/replay';
-import type { JobQueue } from '../queue/job-queue';
-import { getEvents, getMessage, listMessages, resolveException, type MessageStatus } from '../store/messages.repo';
+import { searchMessages } from '../store/message-search';
+import { listMessages, resolveException, type MessageStatus } from '../store/messages.repo';
 
 const STATUSES = new Set(['received', 'processing', 'retrying', 'done', 'exception', 'duplicate', 'resolved']);
 
@@ -20,10 +21,13 @@ function messageId(raw: string): number | undefined {
 }
 
 /**
- * /api: the message log (the same rows as `messages list --json`), one message with its trail,
- * and the two things an operations lead does to an exception: replay it, or resolve it with a note.
+ * /api: the message log (the same rows as `messages list --json`), one message in full (its trail,
+ * bytes, segments with their problems, documents, acknowledgments, progress), and the two things
+ * an operations lead does to an exception: replay it, or resolve it with a note.
  */
-export function registerApiRoutes(app: FastifyInstance, knex: Knex, queue: JobQueue): void {
+export function registerApiRoutes(app: FastifyInstance, rt: Pick<Runtime, 'config' | 'partners' | 'store' | 'queue'>): void {
+  const { knex } = rt.store;
+  const { queue } = rt;
   app.get('/api/messages', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     if (q.status && !STATUSES.has(q.status)) return reply.code(400).send({ error: `status must be one of ${[...STATUSES].join(', ')}` });
@@ -52,9 +56,9 @@ export function registerApiRoutes(app: FastifyInstance, knex: Knex, queue: JobQu
   app.get('/api/messages/:id', async (req, reply) => {
     const id = messageId((req.params as { id: string }).id);
     if (!id) return reply.code(400).send({ error: 'a message id is a positive whole number' });
-    const message = await getMessage(knex, id);
-    if (!message) return reply.code(404).send({ error: `message ${id} is not in the store`, code: 'MESSAGE_NOT_FOUND' });
-    return { message, events: await getEvents(knex, id) };
+    const detail = await readMessageDetail({ knex, config: rt.config, partners: rt.partners() }, id);
+    if (!detail) return reply.code(404).send({ error: `message ${id} is not in the store`, code: 'MESSAGE_NOT_FOUND' });
+    return messageDetailJson(detail, { content: (req.query as { content?: string }).content !== '0' });
   });
 
   app.post('/api/messages/:id/replay', { config: { role: 'operator' } }, async (req, reply) => {

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../daemon/runtime';
 import { as2Receiver, type As2ReceiverDeps } from '../transports/as2/as2.receiver';
 import { registerApiRoutes } from './api.routes';
+import { registerExceptionRoutes } from './exceptions.routes';
 import { registerReconciliationRoutes } from './reconciliation.routes';
 import { registerMarketplaceRoutes } from '../marketplaces';
 import { registerGuard } from './api-guard';
@@ -87,7 +88,8 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
   await registerMarketplaceRoutes(app, rt);
   await registerDashboardRoutes(app, rt, auth);
   // Registered whatever the tokens today: a token made later by the CLI (another process) turns the API on.
-  registerApiRoutes(app, rt.store.knex, rt.queue);
+  registerApiRoutes(app, rt);
+  registerExceptionRoutes(app, rt.store.knex, rt.queue);
   registerTokenRoutes(app, rt.store.knex, auth);
   registerReconciliationRoutes(app, rt);
   registerAlertRoutes(app, rt.store.knex);

@@ -24,6 +24,7 @@ const RECONCILIATION_PARAMS = [
   { name: 'partner', in: 'query', description: 'Partner id.', schema: { type: 'string' } },
   { name: 'flagged', in: 'query', description: 'true: only rows with a flag.', schema: { type: 'string', enum: ['true', 'false'] } },
 ];
+const BULK_MORE = { type: 'boolean', description: 'The filter matched more than its limit: call again for the rest.' };
 const STATUSES = ['received', 'processing', 'retrying', 'done', 'exception', 'duplicate', 'resolved'];
 
 export const OPENAPI = {
@@ -59,10 +60,29 @@ export const OPENAPI = {
     },
     '/api/messages/{id}': {
       get: {
-        operationId: 'getMessage', summary: 'One message with its audit trail.', 'x-required-role': 'viewer', parameters: [messageId],
+        operationId: 'getMessage', summary: 'One message in full: its trail, bytes, segments with the problems placed, documents and Odoo records, acknowledgments, progress.',
+        'x-required-role': 'viewer',
+        parameters: [messageId, { name: 'content', in: 'query', description: '0: leave the stored bytes (`content`) out.', schema: { type: 'string', enum: ['0', '1'] } }],
         responses: {
-          200: json('The message and its events, oldest first.', { type: 'object', required: ['message', 'events'],
-            properties: { message: { $ref: '#/components/schemas/Message' }, events: { type: 'array', items: { $ref: '#/components/schemas/Event' } } } }),
+          200: json('The message in full.', { type: 'object',
+            required: ['message', 'events', 'segments', 'problems', 'documents', 'documentsTotal', 'acknowledgments', 'progress'],
+            properties: {
+              message: { $ref: '#/components/schemas/Message' },
+              events: { type: 'array', items: { $ref: '#/components/schemas/Event' }, description: 'The audit trail, oldest first.' },
+              content: { type: ['object', 'null'], required: ['encoding', 'text', 'truncated'], description: 'The stored bytes (null: none stored); absent with ?content=0.',
+                properties: { encoding: { type: 'string', enum: ['utf8', 'base64'], description: 'utf8 when the bytes are UTF-8 without NUL, else base64.' },
+                  text: { type: 'string' }, truncated: { type: 'boolean', description: 'Only the first 2 MiB of a bigger file (message.sizeBytes says how big).' } } },
+              segments: { type: ['object', 'null'], required: ['standard', 'truncated', 'lines'], description: 'The bytes one segment a line (the dashboard\'s view), at most 5,000 lines.',
+                properties: { standard: { type: 'string', enum: ['X12', 'EDIFACT', 'text'] }, truncated: { type: 'boolean' },
+                  lines: { type: 'array', items: { $ref: '#/components/schemas/Segment' } } } },
+              problems: { type: 'array', items: { $ref: '#/components/schemas/Problem' }, description: 'Where the latest run went wrong (exceptions and resolved messages).' },
+              documents: { type: 'array', items: { $ref: '#/components/schemas/Document' }, description: 'The first 500 canonical documents.' },
+              documentsTotal: { type: 'integer' },
+              acknowledgments: { type: 'array', description: 'For a message we sent: each group\'s functional acknowledgment, received or owed.',
+                items: { type: 'object', properties: { functionalId: { type: 'string' }, controlNumber: { type: 'string' }, ackExpected: { type: ['string', 'null'] },
+                  ackStatus: { type: ['string', 'null'], description: 'A, E, R, P ... from the 997 / 999; null while owed.' }, dueAt: { type: ['string', 'null'], format: 'date-time' } } } },
+              progress: { oneOf: [{ $ref: '#/components/schemas/Progress' }, { type: 'null' }], description: 'While a big file is worked through.' },
+            } }),
           400: error('The id is not a positive whole number.'), 404: error('No such message (code MESSAGE_NOT_FOUND).'), ...GUARDED,
         },
       },
@@ -88,6 +108,47 @@ export const OPENAPI = {
           200: json('The message, now resolved.', { type: 'object', required: ['message'], properties: { message: { $ref: '#/components/schemas/Message' } } }),
           400: error('No note, or a bad id.'), 404: error('No such message (MESSAGE_NOT_FOUND).'),
           409: error('The message is not an exception (MESSAGE_NOT_EXCEPTION).'), ...GUARDED,
+        },
+      },
+    },
+    '/api/exceptions': {
+      get: {
+        operationId: 'listExceptions', summary: 'Open exceptions (messages in status exception), newest first.', 'x-required-role': 'viewer',
+        parameters: [
+          { name: 'partner', in: 'query', description: 'Partner id.', schema: { type: 'string' } },
+          { name: 'code', in: 'query', description: 'Error code (FORMAT_UNKNOWN, TRANSLATION_FAILED ...).', schema: { type: 'string' } },
+          { name: 'stage', in: 'query', description: 'The stage that failed (identify, validate, translate, odoo ...).', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        ],
+        responses: {
+          200: json('The exceptions.', { type: 'object', required: ['exceptions'], properties: { exceptions: { type: 'array', items: { $ref: '#/components/schemas/Exception' } } } }),
+          ...GUARDED,
+        },
+      },
+    },
+    '/api/exceptions/replay': {
+      post: {
+        operationId: 'replayExceptions', summary: 'Queue many open exceptions for replay, each on its own: one refused does not stop the others.', 'x-required-role': 'operator',
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/BulkTarget' } } } },
+        responses: {
+          202: json('Queued; what was refused, and why, beside.', { type: 'object', required: ['replayed', 'refused', 'more'], properties: {
+            replayed: { type: 'array', items: { type: 'object', required: ['messageId', 'replay'], properties: { messageId: { type: 'integer' },
+              replay: { type: 'integer', description: 'The replay\'s generation.' } } } },
+            refused: { type: 'array', items: { $ref: '#/components/schemas/Refusal' } }, more: BULK_MORE } }),
+          400: error('Neither ids nor a filter, both, more than 1000 ids, or an unknown field (USAGE).'), ...GUARDED,
+        },
+      },
+    },
+    '/api/exceptions/resolve': {
+      post: {
+        operationId: 'resolveExceptions', summary: 'Close many open exceptions with one note, each on its own.', 'x-required-role': 'operator',
+        requestBody: { required: true, content: { 'application/json': { schema: { allOf: [{ $ref: '#/components/schemas/BulkTarget' },
+          { type: 'object', required: ['note'], properties: { note: { type: 'string', minLength: 1 } } }] } } } },
+        responses: {
+          200: json('Resolved; what was refused, and why, beside.', { type: 'object', required: ['resolved', 'refused', 'more'], properties: {
+            resolved: { type: 'array', items: { type: 'object', required: ['messageId'], properties: { messageId: { type: 'integer' } } } },
+            refused: { type: 'array', items: { $ref: '#/components/schemas/Refusal' } }, more: BULK_MORE } }),
+          400: error('No note, neither ids nor a filter, both, or an unknown field (USAGE).'), ...GUARDED,
         },
       },
     },
@@ -161,7 +222,9 @@ export const OPENAPI = {
       get: {
         operationId: 'listPartners', summary: 'Every partner with its traffic: last message each way, volumes, error rate, open exceptions, acknowledgments expected and overdue.',
         'x-required-role': 'viewer',
-        responses: { 200: json('The partners.', { type: 'object', required: ['partners'], properties: { partners: { type: 'array', items: { type: 'object' } } } }), ...GUARDED },
+        responses: { 200: json('The partners.', { type: 'object', required: ['partners'], properties: { partners: { type: 'array', items: { type: 'object',
+          properties: { id: { type: 'string' }, inProgress: { type: 'array', items: { $ref: '#/components/schemas/Progress' }, description: 'Its big files being worked through now.' } },
+          additionalProperties: true } } } }), ...GUARDED },
       },
     },
     '/api/openapi.json': {
@@ -221,6 +284,39 @@ export const OPENAPI = {
           errorCode: { type: ['string', 'null'] }, errorMessage: { type: ['string', 'null'] }, attempts: { type: 'integer' },
           updatedAt: { type: 'string', format: 'date-time' },
         } },
+      Exception: { type: 'object', required: ['messageId', 'partnerId', 'direction', 'stage', 'errorCode', 'errorMessage', 'failedAt'],
+        properties: {
+          messageId: { type: 'integer' }, partnerId: { type: ['string', 'null'] }, direction: { type: 'string', enum: ['in', 'out'] }, filename: { type: ['string', 'null'] },
+          stage: { type: 'string', description: 'The stage that failed.' }, errorCode: { type: ['string', 'null'] }, errorMessage: { type: ['string', 'null'] },
+          failedAt: { type: 'string', format: 'date-time' },
+        } },
+      BulkTarget: { type: 'object', additionalProperties: false, description: 'Either ids, or a filter (at least one of partner, code, stage): not both.',
+        properties: {
+          ids: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'integer', minimum: 1 }, description: 'These messages; each must be an open exception.' },
+          partner: { type: 'string', description: 'Open exceptions of this partner ...' }, code: { type: ['string', 'null'], description: '... with this error code (null: none) ...' },
+          stage: { type: 'string', description: '... that failed at this stage.' },
+          limit: { type: 'integer', minimum: 1, maximum: 1000, default: 1000, description: 'With a filter: at most this many, newest first.' },
+        } },
+      Refusal: { type: 'object', required: ['messageId', 'code', 'error'], description: 'A message the action was refused for.',
+        properties: { messageId: { type: 'integer' }, code: { type: 'string', description: 'MESSAGE_NOT_FOUND, MESSAGE_NOT_EXCEPTION, MESSAGE_IN_PROGRESS, USAGE (a duplicate receipt) ...' },
+          error: { type: 'string' } } },
+      Progress: { type: 'object', required: ['messageId', 'status', 'stage', 'done', 'total', 'since', 'at'], description: 'How far the current run of a message has gone.',
+        properties: { messageId: { type: 'integer' }, status: { type: 'string', enum: ['received', 'processing', 'retrying'] },
+          stage: { type: 'string', description: 'translate, odoo' }, done: { type: 'integer' }, total: { type: 'integer' },
+          detail: { type: ['string', 'null'], description: '12000 of 87968 sets translated' }, since: { type: 'string', format: 'date-time', description: 'When the run started.' },
+          at: { type: 'string', format: 'date-time', description: 'When the stage last reported.' } } },
+      Problem: { type: 'object', required: ['code', 'message', 'line'], properties: {
+        code: { type: 'string' }, message: { type: 'string' }, setControl: { type: 'string', description: 'The set\'s (message\'s) control number.' },
+        segment: { type: 'string' }, position: { type: 'integer', description: 'The segment\'s ordinal in its set (ST / UNH = 1).' },
+        element: { type: 'integer', description: '1-based.' }, value: { type: 'string' }, line: { type: ['integer', 'null'], description: 'The segments line it is placed on.' } } },
+      Segment: { type: 'object', required: ['n', 'tag', 'elements', 'problems'], properties: {
+        n: { type: 'integer' }, tag: { type: 'string' }, elements: { type: 'array', items: { type: 'string' }, description: 'The tag first: elements[5] of BEG is BEG05.' },
+        problems: { type: 'array', items: { type: 'object', required: ['element', 'code', 'message'],
+          properties: { element: { type: ['integer', 'null'], description: 'null: the segment as a whole.' }, code: { type: 'string' }, message: { type: 'string' } } } } } },
+      Document: { type: 'object', required: ['id', 'ordinal', 'type', 'body', 'odooModel', 'odooId'], properties: {
+        id: { type: 'integer' }, messageId: { type: 'integer' }, ordinal: { type: 'integer' }, partnerId: { type: 'string' }, type: { type: 'string' },
+        businessKey: { type: ['string', 'null'] }, sourceControl: { type: 'string' }, body: { type: 'object', description: 'The canonical document.' },
+        odooModel: { type: ['string', 'null'] }, odooId: { type: ['integer', 'null'] } } },
       Event: { type: 'object', required: ['id', 'stage', 'outcome', 'at'],
         properties: {
           id: { type: 'integer' }, stage: { type: 'string' }, outcome: { type: 'string', enum: ['ok', 'failed', 'retrying', 'duplicate', 'info'] },

@@ -2,13 +2,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Runtime } from '../daemon/runtime';
 import { rangeOf, reconciliationCsv, runReconciliation, type ReconciliationRow } from '../reconciliation';
 import { partnerActivity } from '../store/partner-activity.repo';
+import { messagesInProgress } from '../store/progress.repo';
 
 type Deps = Pick<Runtime, 'config' | 'partners' | 'store'>;
 
 /**
  * /api/reconciliation (the same rows as `reconcile --json`), its CSV, and /api/partners: each
- * partner's mode, last traffic both ways, volumes, error rate, open exceptions and
- * acknowledgments owed. Reads only.
+ * partner's mode, last traffic both ways, volumes, error rate, open exceptions,
+ * acknowledgments owed and the big files in progress. Reads only.
  */
 export function registerReconciliationRoutes(app: FastifyInstance, rt: Deps): void {
   /** The rows a query asks for, or the 400 already sent. */
@@ -44,7 +45,7 @@ export function registerReconciliationRoutes(app: FastifyInstance, rt: Deps): vo
   });
 
   app.get('/api/partners', async () => {
-    const activity = await partnerActivity(rt.store.knex);
+    const [activity, inProgress] = await Promise.all([partnerActivity(rt.store.knex), messagesInProgress(rt.store.knex)]);
     const profiles = rt.partners().profiles;
     // A partner the store knows whose profile is gone is still listed: its messages are still there.
     const ids = [...new Set([...profiles.map((p) => p.id), ...activity.keys()])].sort();
@@ -58,6 +59,8 @@ export function registerReconciliationRoutes(app: FastifyInstance, rt: Deps): vo
           messages24h: a?.messages24h ?? 0, messages7d: a?.messages7d ?? 0,
           errorRate7d: a && a.messages7d ? Math.round((a.errors7d / a.messages7d) * 10_000) / 10_000 : null,
           exceptionsOpen: a?.exceptionsOpen ?? 0, acksExpected: a?.acksExpected ?? 0, acksOverdue: a?.acksOverdue ?? 0,
+          // Big files being worked through now, with how far each has gone.
+          inProgress: inProgress.filter((x) => x.partnerId === id).map(({ partnerId: _, ...x }) => x),
         };
       }),
     };

@@ -46,9 +46,16 @@ export async function saveDocuments(db: Knex | Knex.Transaction, messageId: numb
 
 const SAVE_ROWS = 200;
 
-export async function listDocuments(db: Knex, messageId: number): Promise<StoredDocument[]> {
-  const rows = await db('documents').where({ message_id: messageId }).orderBy('ordinal');
-  return rows.map(documentFromRow);
+/** A message's documents in order; with `limit`, the first so many (a file of 88,000 orders is viewed, not sent whole). */
+export async function listDocuments(db: Knex, messageId: number, limit?: number): Promise<StoredDocument[]> {
+  const q = db('documents').where({ message_id: messageId }).orderBy('ordinal');
+  if (limit !== undefined) q.limit(limit);
+  return (await q).map(documentFromRow);
+}
+
+export async function countDocuments(db: Knex, messageId: number): Promise<number> {
+  const [{ n }] = await db('documents').where({ message_id: messageId }).count('* as n');
+  return Number(n);
 }
 
 /** A documents row as a StoredDocument. */

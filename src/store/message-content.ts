@@ -24,24 +24,32 @@ export async function insertContentParts(trx: Knex.Transaction, messageId: numbe
   }
 }
 
-/** The stored bytes of a message; a duplicate receipt's are its original's. */
-export async function readContent(db: Knex, id: number): Promise<Buffer | undefined> {
+/**
+ * The stored bytes of a message; a duplicate receipt's are its original's. With `headBytes`, at
+ * most that many from the start, reading no more parts than they need (a view of a big file).
+ */
+export async function readContent(db: Knex, id: number, headBytes = Infinity): Promise<Buffer | undefined> {
   const { rows } = await db.raw(
     `SELECT coalesce(o.id, m.id) AS owner, coalesce(m.content, o.content) AS content, coalesce(m.content_parts, o.content_parts) AS parts
        FROM messages m LEFT JOIN messages o ON o.id = m.duplicate_of WHERE m.id = ?`, [id]);
   const row = rows[0] as { owner: string | number; content: Buffer | null; parts: number | null } | undefined;
   if (!row) return undefined;
-  if (!row.parts) return row.content ?? undefined;
+  if (!row.parts) return row.content ? head(row.content, headBytes) : undefined;
   const parts: Buffer[] = [];
-  for (let seq = 0; seq < row.parts; seq += PARTS_PER_READ) {
+  const wanted = Math.min(row.parts, Math.ceil(headBytes / CONTENT_PART_BYTES));
+  for (let seq = 0; seq < wanted; seq += PARTS_PER_READ) {
     const { rows: got } = await db.raw(
       'SELECT seq, bytes FROM message_content_parts WHERE message_id = ? AND seq >= ? AND seq < ? ORDER BY seq',
-      [row.owner, seq, seq + PARTS_PER_READ]);
+      [row.owner, seq, Math.min(seq + PARTS_PER_READ, wanted)]);
     for (const p of got as { seq: number; bytes: Buffer }[]) {
       if (p.seq !== parts.length) throw new Error(`message ${id}: content part ${parts.length} is missing from the store`);
       parts.push(p.bytes);
     }
   }
-  if (parts.length !== row.parts) throw new Error(`message ${id}: ${row.parts} content parts expected, ${parts.length} stored`);
-  return Buffer.concat(parts);
+  if (parts.length !== wanted) throw new Error(`message ${id}: ${row.parts} content parts expected, ${parts.length} stored`);
+  return head(Buffer.concat(parts), headBytes);
+}
+
+function head(bytes: Buffer, n: number): Buffer {
+  return bytes.length > n ? bytes.subarray(0, n) : bytes;
 }

@@ -51,7 +51,8 @@ export type InsertResult =
   /** This very receipt (same transport reference) was stored before: nothing new is written. */
   | { outcome: 'already-stored'; messageId: number };
 
-const COLUMNS = `m.id, m.direction, m.transport, m.transport_ref AS "transportRef", m.partner_id AS "partnerId",
+/** A message row (messages m joined with message_state s) as a MessageRow. */
+export const MESSAGE_COLUMNS = `m.id, m.direction, m.transport, m.transport_ref AS "transportRef", m.partner_id AS "partnerId",
   m.filename, m.sha256, m.size_bytes AS "sizeBytes", m.duplicate_of AS "duplicateOf", m.created_at AS "createdAt",
   s.status, s.stage, s.error_code AS "errorCode", s.error_message AS "errorMessage", s.attempts,
   s.updated_at AS "updatedAt"`;
@@ -134,13 +135,13 @@ export async function insertInbound(trx: Knex.Transaction, m: NewMessage): Promi
 }
 
 export async function getMessage(db: Knex, id: number): Promise<MessageRow | undefined> {
-  const { rows } = await db.raw(`SELECT ${COLUMNS} FROM messages m JOIN message_state s ON s.message_id = m.id WHERE m.id = ?`, [id]);
+  const { rows } = await db.raw(`SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN message_state s ON s.message_id = m.id WHERE m.id = ?`, [id]);
   return rows[0];
 }
 
-/** The stored bytes; a duplicate receipt's are its original's. */
-export async function getContent(db: Knex, id: number): Promise<Buffer | undefined> {
-  return readContent(db, id);
+/** The stored bytes; a duplicate receipt's are its original's. With `headBytes`, only the first so many. */
+export async function getContent(db: Knex, id: number, headBytes?: number): Promise<Buffer | undefined> {
+  return readContent(db, id, headBytes);
 }
 
 export interface ListFilter {
@@ -161,7 +162,7 @@ export async function listMessages(db: Knex, f: ListFilter = {}): Promise<Messag
   if (f.beforeId) { where.push('m.id < ?'); args.push(f.beforeId); }
   args.push(f.limit ?? 100);
   const { rows } = await db.raw(
-    `SELECT ${COLUMNS} FROM messages m JOIN message_state s ON s.message_id = m.id
+    `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN message_state s ON s.message_id = m.id
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY m.id DESC LIMIT ?`, args);
   return rows;
 }
@@ -169,21 +170,6 @@ export async function listMessages(db: Knex, f: ListFilter = {}): Promise<Messag
 export async function getEvents(db: Knex, messageId: number): Promise<MessageEvent[]> {
   return db('message_events').where({ message_id: messageId }).orderBy('id')
     .select('id', 'stage', 'outcome', 'code', 'detail', 'data', 'at');
-}
-
-export interface ExceptionRow {
-  messageId: number;
-  partnerId: string | null;
-  stage: string;
-  errorCode: string | null;
-  errorMessage: string | null;
-  failedAt: Date;
-}
-
-export async function listExceptions(db: Knex, limit = 100): Promise<ExceptionRow[]> {
-  return db('message_exceptions').orderBy('message_id', 'desc').limit(limit).select(
-    'message_id as messageId', 'partner_id as partnerId', 'stage', 'error_code as errorCode',
-    'error_message as errorMessage', 'failed_at as failedAt');
 }
 
 /**

@@ -86,3 +86,12 @@ export async function listOverdueAcks(db: Knex, now = new Date()): Promise<Overd
     .select('message_id as messageId', 'partner_id as partnerId', 'functional_id as functionalId', 'control_number as controlNumber',
       'ack_expected as ackExpected', 'ack_due_at as dueAt');
 }
+
+/** The acknowledgment state of each group of a message we sent: what the partner's 997 / 999 said, or that it is owed. */
+export interface GroupAckState { functionalId: string; controlNumber: string; ackExpected: string | null; ackStatus: string | null; dueAt: Date | null }
+
+export async function groupAcksOf(db: Knex, messageId: number): Promise<GroupAckState[]> {
+  const rows = await db('outbound_groups').where({ message_id: messageId }).orderBy('id')
+    .select('functional_id as functionalId', 'control_number as controlNumber', 'ack_expected as ackExpected', 'ack_status as ackStatus', 'ack_due_at as dueAt');
+  return rows.map((a: GroupAckState) => ({ ...a, dueAt: a.dueAt ? new Date(a.dueAt) : null }));
+}

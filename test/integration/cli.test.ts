@@ -88,6 +88,35 @@ describe('CLI', () => {
     expect(cli(ws, ['messages', 'resolve', String(row.messageId)]).status).toBe(2); // --note is required
   });
 
+  it('replays every open exception a filter selects, one line each (--json too), leaving the others alone', () => {
+    const ids = ['memo one', 'memo two'].map((text, i) => {
+      const file = path.join(ws.cwd, `summit-memo-${i}.txt`);
+      fs.writeFileSync(file, text);
+      const [row] = JSON.parse(cli(ws, ['ingest', file, '--partner', 'summit-grocers', '--json']).stdout);
+      expect(row.status).toBe('exception');
+      return row.messageId as number;
+    });
+    const replays = (id: number) => JSON.parse(cli(ws, ['messages', 'show', String(id), '--json']).stdout).events.filter((e: { stage: string }) => e.stage === 'replay').length;
+    const elsewhere = JSON.parse(cli(ws, ['messages', 'list', '--status', 'exception', '--partner', 'acme-retail', '--json']).stdout).map((m: { id: number }) => m.id);
+    expect(elsewhere.length).toBeGreaterThan(0);
+    const before = elsewhere.map(replays);
+
+    const r = cli(ws, ['messages', 'replay', '--exceptions', '--partner', 'summit-grocers', '--code', 'FORMAT_UNKNOWN']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1); // they fail again: nothing was fixed
+    expect(r.stdout.trimEnd().split('\n')).toEqual([...ids].reverse().map((id) => expect.stringMatching(new RegExp(`^message ${id}: exception \\(FORMAT_UNKNOWN: `))));
+    expect(ids.map(replays)).toEqual([1, 1]);
+    expect(elsewhere.map(replays)).toEqual(before);
+
+    const json = cli(ws, ['messages', 'replay', '--exceptions', '--partner', 'summit-grocers', '--limit', '1', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({ replayed: [{ messageId: ids[1], replay: 2, status: 'exception', errorCode: 'FORMAT_UNKNOWN', errorMessage: expect.any(String) }],
+      refused: [], more: true });
+    const none = cli(ws, ['messages', 'replay', '--exceptions', '--partner', 'summit-grocers', '--stage', 'odoo']);
+    expect([none.status, none.stdout]).toEqual([0, 'no open exception matches\n']);
+    expect(oneLine(cli(ws, ['messages', 'replay', String(ids[0]), '--exceptions']).stderr)).toBe('edi-gateway: replay: a message id or --exceptions, not both');
+    expect(cli(ws, ['messages', 'replay', '--partner', 'summit-grocers']).status).toBe(2);
+  });
+
   it('--version prints the version in package.json', () => {
     const r = cli(ws, ['--version']);
     expect(r.status).toBe(0);

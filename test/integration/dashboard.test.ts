@@ -4,9 +4,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Runtime } from '../../src/daemon/runtime';
 import { startHttpServer, type HttpServer } from '../../src/http/http-server';
 import { requireProfiles } from '../../src/partners/require-profiles';
-import { getMessage } from '../../src/store/messages.repo';
+import { getEvents, getMessage } from '../../src/store/messages.repo';
 import { createToken, revokeToken } from '../../src/store/api-tokens.repo';
-import { eventually, PROFILES, REPO, tempDir, testRuntime, x12Interchange } from '../helpers';
+import { bigFileInProgress, eventually, PROFILES, REPO, tempDir, testRuntime, x12Interchange } from '../helpers';
 import { acme850, ordersFor, settled, startSandbox, type SandboxOdoo } from '../odoo-helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -206,5 +206,37 @@ describe('dashboard in headless Chromium', () => {
     await page.waitForURL(`${base}/dashboard/signin`);
     await page.goto(`${base}/dashboard`);
     expect(new URL(page.url()).pathname).toBe('/dashboard/signin');
+  });
+
+  it('replays two selected exceptions at once; shows a big file\'s progress on the partners page, the overview and the message', async () => {
+    const memos: number[] = [];
+    for (const n of [1, 2]) memos.push((await rt.receive({ content: Buffer.from(`not EDI ${n}`), transport: 'test', partnerId: 'summit-grocers', filename: `memo-${n}.txt` })).messageId);
+    for (const id of memos) expect(await settled(rt, id)).toMatchObject({ status: 'exception', errorCode: 'FORMAT_UNKNOWN' });
+    const big = await bigFileInProgress(rt.store.knex, 'acme-retail');
+
+    await page.goto(`${base}/dashboard/signin`);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/dashboard`);
+    await expect(page.getByRole('progressbar', { name: `Message ${big.messageId}, translate: 12000 of 87968 sets translated` }).isVisible()).resolves.toBe(true);
+
+    await page.goto(`${base}/dashboard/exceptions?partner=summit-grocers`);
+    await expect(page.getByRole('button', { name: 'Replay all 2 shown' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Replay selected' }).click(); // nothing ticked yet
+    await expect(page.getByRole('status').textContent()).resolves.toBe('Select at least one message to replay.');
+    for (const id of memos) await page.getByRole('checkbox', { name: `Select message ${id}` }).check();
+    await page.getByRole('button', { name: 'Replay selected' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toBe(`2 message(s) queued for replay (#${memos[1]}, #${memos[0]}).`);
+    expect(new URL(page.url()).search).toBe('?partner=summit-grocers');
+    for (const id of memos) {
+      expect((await getEvents(rt.store.knex, id)).filter((e) => e.stage === 'replay').map((e) => e.detail)).toEqual([expect.stringMatching(/^bulk replay requested on the dashboard by .* \(replay 1\)$/)]);
+    }
+
+    await page.getByRole('link', { name: 'Partners', exact: true }).click();
+    const files = page.getByRole('table', { name: /Big files being worked through/ });
+    await expect(files.textContent()).resolves.toMatch(new RegExp(`#${big.messageId}.*acme-retail.*translate.*12000 of 87968 sets translated, 14%, since`, 's'));
+    await shot('partners'); // again, now with a file in progress
+    await page.goto(`${base}/dashboard/messages/${big.messageId}`);
+    await expect(page.getByRole('progressbar', { name: /12000 of 87968 sets translated/ }).getAttribute('max')).resolves.toBe('87968');
   });
 });

@@ -4,7 +4,8 @@ import type { JobContext } from '../../src/queue/queue-worker';
 import { GatewayError } from '../../src/errors/gateway-error';
 import { DEFAULT_INBOUND_STAGES, type InboundStage } from '../../src/pipeline/inbound-stages';
 import { requestReplay } from '../../src/pipeline/replay';
-import { getEvents, getMessage, listExceptions } from '../../src/store/messages.repo';
+import { listExceptions } from '../../src/store/exceptions.repo';
+import { getEvents, getMessage } from '../../src/store/messages.repo';
 import { BACKENDS, eventually, silentLog, testRuntime, x12Interchange } from '../helpers';
 
 /** A stage that fails with the given errors, one per run, then succeeds. */

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Runtime } from '../../src/daemon/runtime';
 import { nextControlNumber, peekControlNumber } from '../../src/store/control-numbers.repo';
-import { getContent, getEvents, getMessage, listExceptions, listMessages, recordStage } from '../../src/store/messages.repo';
+import { listExceptions } from '../../src/store/exceptions.repo';
+import { getContent, getEvents, getMessage, listMessages, recordStage } from '../../src/store/messages.repo';
 import { CONTENT_PART_BYTES } from '../../src/store/message-content';
 import { BACKENDS, testRuntime, x12Interchange } from '../helpers';
 
@@ -40,6 +41,10 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     const dup = await rt.receive({ content, transport: 'test', partnerId: 'acme-retail', filename: 'big-again.bin' });
     expect(dup).toMatchObject({ outcome: 'duplicate', duplicateOf: r.messageId });
     expect((await getContent(rt.store.knex, dup.messageId))!.equals(content)).toBe(true);
+    // The start alone, for a view: only the parts it needs, cut to the bytes asked for.
+    for (const n of [10, CONTENT_PART_BYTES, CONTENT_PART_BYTES + 7, content.length + 1]) {
+      expect((await getContent(rt.store.knex, dup.messageId, n))!.equals(content.subarray(0, n))).toBe(true);
+    }
     // As immutable as the message itself.
     await expect(rt.store.knex('message_content_parts').where({ message_id: r.messageId, seq: 1 }).update({ bytes: Buffer.from('x') }))
       .rejects.toThrow(/append-only: UPDATE refused/);

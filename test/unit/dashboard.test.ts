@@ -1,6 +1,7 @@
 import { html, raw } from '../../src/dashboard/html';
-import { detailPage, startOfWeek } from '../../src/dashboard/pages';
-import { splitEdi, type Located } from '../../src/dashboard/raw-edi';
+import { bulkReplayFlash, detailPage, exceptionsPage, progressText, startOfWeek } from '../../src/dashboard/pages';
+import type { MessageProgress } from '../../src/store/progress.repo';
+import { splitEdi, type Located } from '../../src/operations/raw-edi';
 import type { MessageRow } from '../../src/store/messages.repo';
 
 const X12 = 'ISA*00*          *00*          *ZZ*ACMERETAIL     *ZZ*ODOODIST       *261120*0930*U*00401*000001001*0*P*>~\n'
@@ -68,5 +69,37 @@ describe('dashboard: pages', () => {
   it('a week starts on Monday, UTC', () => {
     expect(startOfWeek(new Date('2026-12-06T07:00:00Z')).toISOString()).toBe('2026-11-30T00:00:00.000Z'); // a Sunday
     expect(startOfWeek(new Date('2026-11-30T00:00:00Z')).toISOString()).toBe('2026-11-30T00:00:00.000Z');
+  });
+
+  const exception = (messageId: number) => ({ messageId, partnerId: 'acme-retail', direction: 'in' as const, filename: null, stage: 'identify',
+    errorCode: 'FORMAT_UNKNOWN', errorMessage: 'not EDI', failedAt: new Date('2026-12-01T10:00:00Z') });
+
+  it('gives an operator a labelled checkbox per exception and the bulk buttons, keeping the filter; a viewer neither', () => {
+    const view = { rows: [exception(9), exception(8)], filters: { partner: 'acme-retail', code: 'FORMAT_UNKNOWN' }, partners: ['acme-retail'], codes: ['FORMAT_UNKNOWN'] };
+    const operator = exceptionsPage(page('operator'), { ...view, canOperate: true });
+    expect(operator).toContain('<form id="bulk" class="actions" method="post" action="/dashboard/exceptions/replay?partner=acme-retail&amp;code=FORMAT_UNKNOWN">');
+    expect(operator).toContain('<input type="hidden" name="shown" value="9,8">');
+    expect(operator).toContain('<input type="checkbox" name="id" value="8" form="bulk" aria-label="Select message 8">');
+    expect(operator).toContain('>Replay selected</button>');
+    expect(operator).toContain('>Replay all 2 shown</button>');
+    const viewer = exceptionsPage(page('viewer'), { ...view, canOperate: false });
+    expect(viewer).not.toContain('type="checkbox"');
+    expect(viewer).not.toContain('Replay all');
+  });
+
+  it('says what a bulk replay did in one line, an error when nothing was queued', () => {
+    expect(bulkReplayFlash({ replayed: [{ messageId: 9, replay: 1 }, { messageId: 8, replay: 2 }], more: false,
+      refused: [{ messageId: 7, code: 'MESSAGE_NOT_EXCEPTION', error: 'message 7 is done, not an open exception' }] }))
+      .toBe('2 message(s) queued for replay (#9, #8); 1 refused: #7 message 7 is done, not an open exception.');
+    expect(bulkReplayFlash({ replayed: [], refused: [{ messageId: 7, code: 'X', error: 'no' }], more: false })).toBe('!0 message(s) queued for replay; 1 refused: #7 no.');
+  });
+
+  it('shows a big file\'s progress in words and as a named progress bar', () => {
+    const progress: MessageProgress = { messageId: 7, partnerId: 'acme-retail', status: 'processing', stage: 'translate', done: 12000, total: 87968,
+      detail: '12000 of 87968 sets translated', since: new Date('2026-12-01T23:55:00Z'), at: new Date('2026-12-01T23:59:00Z') };
+    expect(progressText(progress, new Date('2026-12-02T00:00:00Z'))).toBe('12000 of 87968 sets translated, 14%, since 2026-12-01 23:55 UTC (5 min ago)');
+    expect(progressText({ ...progress, done: 87967, detail: null }, new Date('2026-12-02T00:00:00Z'))).toMatch(/^87967 of 87968, 99%/);
+    const html = detailPage(page('viewer'), { message: { ...message, status: 'processing' }, events: [], edi: undefined, documents: [], acks: [], canOperate: false, progress });
+    expect(html).toContain('<progress value="12000" max="87968" aria-label="Message 7, translate: 12000 of 87968 sets translated"></progress> 12000 of 87968 sets translated, 14%');
   });
 });

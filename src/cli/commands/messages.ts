@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { GatewayError } from '../../errors/gateway-error';
 import { awaitSettled } from '../../pipeline/await-settled';
-import { requestReplay } from '../../pipeline/replay';
-import { getContent, getEvents, getMessage, listMessages, resolveException, type MessageStatus } from '../../store/messages.repo';
+import { replayMany, requestReplay } from '../../pipeline/replay';
+import { MAX_EXCEPTIONS } from '../../store/exceptions.repo';
+import { getContent, getEvents, getMessage, listMessages, resolveException, type MessageRow, type MessageStatus } from '../../store/messages.repo';
 import { withCliOdoo } from '../odoo-for-cli';
 import { withRuntime } from '../context';
 import { isoSeconds, oneLine, printJson, table } from '../format';
@@ -85,10 +86,18 @@ export function registerMessages(program: Command): void {
 
   messages
     .command('replay')
-    .description('run a stored message through the inbound pipeline again, from its stored bytes')
-    .argument('<id>', 'message id')
+    .description('run a stored message through the inbound pipeline again, from its stored bytes; with --exceptions, every open exception selected')
+    .argument('[id]', 'message id')
+    .option('--exceptions', 'replay the open exceptions, newest first: all, or those --partner, --code and --stage select')
+    .option('--partner <id>', 'with --exceptions: only this partner\'s')
+    .option('--code <code>', 'with --exceptions: only those with this error code')
+    .option('--stage <stage>', 'with --exceptions: only those that failed at this stage')
+    .option('--limit <n>', `with --exceptions: at most this many (at most ${MAX_EXCEPTIONS})`, String(MAX_EXCEPTIONS))
     .option('--json', 'print JSON')
-    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+    .action(async (id: string | undefined, opts: ReplayOptions, cmd: Command) => {
+      if (opts.exceptions) return replayExceptions(id, opts, cmd);
+      if (id === undefined) throw new GatewayError('USAGE', 'replay: give a message id, or --exceptions');
+      if (opts.partner || opts.code || opts.stage) throw new GatewayError('USAGE', '--partner, --code and --stage select exceptions: add --exceptions (and no id)');
       const n = messageId(id);
       const m = await withRuntime(cmd, { role: 'cli', needsPartners: true, quiet: true }, async (rt) => {
         return withCliOdoo(rt, async () => {
@@ -101,7 +110,44 @@ export function registerMessages(program: Command): void {
       });
       if (!m) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${n} is not in the store`);
       if (opts.json) printJson(m);
-      else process.stdout.write(`message ${m.id}: ${m.status}${m.errorCode ? ` (${m.errorCode}: ${m.errorMessage})` : ''}\n`);
+      else process.stdout.write(`${outcomeLine(m)}\n`);
       if (m.status === 'exception') process.exitCode = 1;
     });
+}
+
+interface ReplayOptions { exceptions?: boolean; partner?: string; code?: string; stage?: string; limit: string; json?: boolean }
+
+/** Where a replayed message ended: `message 12: exception (CODE: why)`. */
+function outcomeLine(m: MessageRow): string {
+  return `message ${m.id}: ${m.status}${m.errorCode ? ` (${m.errorCode}: ${m.errorMessage})` : ''}`;
+}
+
+/**
+ * `messages replay --exceptions`: each open exception selected is replayed on its own (one refused
+ * does not stop the others) and waited for; one line each. Exit 1 when any ended an exception
+ * again or was refused.
+ */
+async function replayExceptions(id: string | undefined, opts: ReplayOptions, cmd: Command): Promise<void> {
+  if (id !== undefined) throw new GatewayError('USAGE', 'replay: a message id or --exceptions, not both');
+  const limit = Number(opts.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXCEPTIONS) throw new GatewayError('USAGE', `--limit ${opts.limit}: expected a whole number from 1 to ${MAX_EXCEPTIONS}`);
+  const filter = { partnerId: opts.partner, code: opts.code, stage: opts.stage, limit };
+  const r = await withRuntime(cmd, { role: 'cli', needsPartners: true, quiet: true }, (rt) => withCliOdoo(rt, async () => {
+    rt.workInbound();
+    rt.workOutbound();
+    const bulk = await replayMany(rt.store.knex, rt.queue, { filter }, 'bulk replay requested on the command line');
+    await awaitSettled(rt.store.knex, bulk.replayed.map((x) => x.messageId));
+    const ended: MessageRow[] = [];
+    for (const x of bulk.replayed) ended.push((await getMessage(rt.store.knex, x.messageId))!);
+    return { ...bulk, ended };
+  }));
+  if (r.ended.some((m) => m.status === 'exception') || r.refused.length) process.exitCode = 1;
+  if (opts.json) {
+    return printJson({ replayed: r.replayed.map((x, i) => ({ ...x, status: r.ended[i].status, errorCode: r.ended[i].errorCode, errorMessage: r.ended[i].errorMessage })),
+      refused: r.refused, more: r.more });
+  }
+  const lines = [...r.ended.map(outcomeLine), ...r.refused.map((x) => `message ${x.messageId}: refused (${x.code}: ${x.error})`)];
+  if (!lines.length) lines.push('no open exception matches');
+  if (r.more) lines.push(`more open exceptions match than --limit ${limit}: run again for the rest`);
+  process.stdout.write(lines.map(oneLine).join('\n') + '\n');
 }

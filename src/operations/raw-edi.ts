@@ -27,7 +27,13 @@ export interface EdiLine {
   problems: Located[];
 }
 
-export interface SplitEdi { standard: 'X12' | 'EDIFACT' | 'text'; lines: EdiLine[]; unplaced: Located[] }
+export interface SplitEdi {
+  standard: 'X12' | 'EDIFACT' | 'text';
+  lines: EdiLine[];
+  unplaced: Located[];
+  /** More segments (lines) than MAX_LINES: only the first are here. */
+  truncated: boolean;
+}
 
 interface Syntax { element: string; component: string; terminator: string; release?: string; standard: 'X12' | 'EDIFACT' }
 
@@ -53,14 +59,15 @@ function splitReleased(s: string, sep: string, release?: string): string[] {
   return out;
 }
 
-const MAX_LINES = 5000;
+export const MAX_LINES = 5000;
 
 export function splitEdi(content: Buffer, problems: readonly Located[] = []): SplitEdi {
   const text = content.toString('latin1');
   const syntax = syntaxOf(text);
   if (!syntax) {
-    const lines = text.split(/\r?\n/).slice(0, MAX_LINES).map((l, i): EdiLine => ({ n: i + 1, tag: '', elements: [{ text: l, problems: [] }], separator: '', terminator: '', problems: [] }));
-    return { standard: 'text', lines, unplaced: [...problems] };
+    const all = text.split(/\r?\n/);
+    const lines = all.slice(0, MAX_LINES).map((l, i): EdiLine => ({ n: i + 1, tag: '', elements: [{ text: l, problems: [] }], separator: '', terminator: '', problems: [] }));
+    return { standard: 'text', lines, unplaced: [...problems], truncated: all.length > MAX_LINES };
   }
   const body = syntax.standard === 'EDIFACT' && text.replace(/^\s+/, '').startsWith('UNA') ? text.replace(/^\s+/, '').slice(9) : text;
   const segments = splitReleased(body, syntax.terminator, syntax.release).map((s) => s.replace(/^[\r\n]+|[\r\n]+$/g, '')).filter((s) => s.length > 0);
@@ -90,7 +97,7 @@ export function splitEdi(content: Buffer, problems: readonly Located[] = []): Sp
     if (tag === 'SE' || tag === 'UNT') setControl = undefined;
     lines.push(line);
   }
-  return { standard: syntax.standard, lines, unplaced: problems.filter((p) => !placed.has(p)) };
+  return { standard: syntax.standard, lines, unplaced: problems.filter((p) => !placed.has(p)), truncated: segments.length > MAX_LINES };
 }
 
 /** The element (1-based) whose value, or one of whose components, is `value`. */
