@@ -15,6 +15,7 @@ import { messagesInProgress } from '../store/progress.repo';
 import { bulkReplayFlash, detailPage, exceptionsPage, exceptionsQuery, messagesPage, NO_CODE, overviewPage, partnersPage, reconciliationPage, signInPage, type Page, type PartnerView } from './pages';
 import { canOperate, clearSession, dashboardUser, sameOrigin, setFlash, setSession, takeFlash, userForToken, type DashboardUser, type TokenChecker } from './session';
 import { CSS } from './style';
+import { listAlerts } from '../store/alerts.repo';
 
 type Deps = Pick<Runtime, 'config' | 'partners' | 'store' | 'queue'>;
 type Query = Record<string, string | undefined>;
@@ -87,9 +88,9 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
       const now = new Date();
       const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
       const knex = rt.store.knex;
-      const [volumes, reasons, overdue, hours, inProgress] = await Promise.all([volumesSince(knex, today), exceptionsByReason(knex), listOverdueAcks(knex, now),
-        throughput(knex, now), messagesInProgress(knex)]);
-      return send(reply, overviewPage(page(req, reply, 'Overview', '/dashboard'), { volumes, reasons, overdue, hours, inProgress }));
+      const [volumes, reasons, overdue, hours, inProgress, alerts] = await Promise.all([volumesSince(knex, today), exceptionsByReason(knex), listOverdueAcks(knex, now),
+        throughput(knex, now), messagesInProgress(knex), listAlerts(knex, { limit: 10 })]);
+      return send(reply, overviewPage(page(req, reply, 'Overview', '/dashboard'), { volumes, reasons, overdue, hours, inProgress, alerts }));
     });
 
     dash.get('/dashboard/messages', async (req, reply) => {

@@ -11,6 +11,7 @@ import type { DashboardUser } from './session';
 import type { FoundMessage } from '../store/message-search';
 import type { MessageProgress } from '../store/progress.repo';
 import type { ExceptionReason, HourBucket, StuckMessage, UnreadMessage, Volume } from '../store/operations.repo';
+import type { Alert } from '../alerts/alert';
 
 /** The dashboard's pages as template functions: data in, escaped HTML out. Pure. */
 
@@ -93,6 +94,8 @@ export interface OverviewData {
   overdue: OverdueAck[];
   hours: HourBucket[];
   inProgress?: MessageProgress[];
+  /** The latest alerts raised (src/alerts), newest first. */
+  alerts?: Alert[];
 }
 
 export function overviewPage(p: Page, d: OverviewData): string {
@@ -124,7 +127,20 @@ ${chart(d.hours)}
 <table><caption>Groups we sent whose 997 / 999 / CONTRL has not come back in time</caption>
 <thead><tr><th scope="col">Partner</th><th scope="col">Message</th><th scope="col">Group</th><th scope="col">Expected</th><th scope="col">Due</th></tr></thead>
 <tbody>${d.overdue.length ? d.overdue.slice(0, 50).map((a) => html`<tr><td>${a.partnerId}</td><td>${msgLink(a.messageId)}</td><td>${a.functionalId} ${a.controlNumber}</td><td>${a.ackExpected}</td><td>${age(a.dueAt, p.now)}</td></tr>`)
-  : html`<tr><td colspan="5" class="muted">None overdue.</td></tr>`}</tbody></table></section></div>`);
+  : html`<tr><td colspan="5" class="muted">None overdue.</td></tr>`}</tbody></table></section></div>
+${alertsTable(d.alerts ?? [], p.now)}`);
+}
+
+const DELIVERY_TEXT: Record<Alert['delivery'], string> = { sent: 'sent', pending: 'to be sent', failed: 'not delivered', none: 'no channel set' };
+
+function alertsTable(alerts: Alert[], now: Date): Html {
+  return html`<section aria-labelledby="alerts-h"><h2 id="alerts-h">Recent alerts</h2>
+<table><caption>What the alerts said (webhook and e-mail), newest first; GET /api/alerts has them all</caption>
+<thead><tr><th scope="col">Raised</th><th scope="col">Kind</th><th scope="col">Alert</th><th scope="col">Delivery</th></tr></thead>
+<tbody>${alerts.length ? alerts.map((a) => html`<tr><td>${age(a.raisedAt, now)}</td><td>${a.severity === 'critical' ? html`<strong>${a.kind.replace('_', ' ')}</strong>` : a.kind.replace('_', ' ')}</td>
+<td>${a.messageId ? html`<a href="/dashboard/messages/${a.messageId}">${a.title}</a>` : a.title}<br><span class="muted">${clip(a.detail, 200)}</span></td>
+<td>${DELIVERY_TEXT[a.delivery]}${a.lastError ? html`<br><span class="muted">${clip(a.lastError, 120)}</span>` : ''}</td></tr>`)
+  : html`<tr><td colspan="4" class="muted">No alert raised.</td></tr>`}</tbody></table></section>`;
 }
 
 /** An inline SVG bar chart of messages per hour, received and sent side by side; a table says the same for screen readers. */

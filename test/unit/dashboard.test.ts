@@ -1,5 +1,6 @@
 import { html, raw } from '../../src/dashboard/html';
-import { bulkReplayFlash, detailPage, exceptionsPage, progressText, startOfWeek } from '../../src/dashboard/pages';
+import { bulkReplayFlash, detailPage, exceptionsPage, overviewPage, progressText, startOfWeek } from '../../src/dashboard/pages';
+import type { Alert } from '../../src/alerts/alert';
 import type { MessageProgress } from '../../src/store/progress.repo';
 import { splitEdi, type Located } from '../../src/operations/raw-edi';
 import type { MessageRow } from '../../src/store/messages.repo';
@@ -64,6 +65,20 @@ describe('dashboard: pages', () => {
     expect(viewer).not.toContain('Replay message');
     expect(viewer).not.toContain('/resolve');
     expect(viewer).toContain('replay and resolve need an operator');
+  });
+
+  it('lists the recent alerts on the overview: its message linked, what the channels did, why one failed', () => {
+    const alert = (over: Partial<Alert>): Alert => ({ id: 1, key: 'k', kind: 'exception', severity: 'critical', partnerId: 'acme-retail', messageId: 7,
+      title: 'Exception: message 7 from acme-retail (X12_SEGMENT)', detail: 'N104 <missing>', raisedAt: new Date(), delivery: 'sent',
+      webhookSentAt: new Date(), emailSentAt: null, attempts: 1, lastError: null, ...over });
+    const out = overviewPage(page('viewer'), { volumes: [], reasons: [], overdue: [], hours: [], alerts: [
+      alert({}), alert({ id: 2, kind: 'partner_silent', severity: 'warning', messageId: null, title: 'acme-retail has sent nothing for 30 hours', delivery: 'pending', lastError: 'webhook hooks.example.com: HTTP 500' }),
+    ] });
+    expect(out).toContain('<a href="/dashboard/messages/7">Exception: message 7 from acme-retail (X12_SEGMENT)</a>');
+    expect(out).toContain('N104 &lt;missing&gt;');
+    expect(out).toMatch(/partner silent<\/td>\s*<td>acme-retail has sent nothing for 30 hours/);
+    expect(out).toContain('to be sent<br><span class="muted">webhook hooks.example.com: HTTP 500</span>');
+    expect(overviewPage(page('viewer'), { volumes: [], reasons: [], overdue: [], hours: [] })).toContain('No alert raised.');
   });
 
   it('a week starts on Monday, UTC', () => {
