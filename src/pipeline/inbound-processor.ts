@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Knex } from 'knex';
 import { coerceError, GatewayError } from '../errors/gateway-error';
 import { messageLogger, type Logger } from '../log/logger';
@@ -5,6 +6,9 @@ import type { PartnerRegistry } from '../partners/partner-registry';
 import type { FailureHook, JobHandler } from '../queue/queue-worker';
 import { getContent, getMessage, recordStage } from '../store/messages.repo';
 import type { InboundContext, InboundStage } from './inbound-stages';
+
+/** This process, as the trail names it: host and pid. */
+const PROCESS_NAME = `${os.hostname()}:${process.pid}`;
 
 /** A stage's error, keeping its code and retryable flag, labelled with the stage it came from. */
 class StageFailure extends GatewayError {
@@ -40,7 +44,9 @@ export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<Inbo
     const ctx: InboundContext = { message, content, partners: deps.partners(), log, problems: [], generation: replay ?? 0 };
 
     await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'info', status: 'processing', countAttempt: true,
-      detail: [replay ? `replay ${replay}` : '', job.attempt ? `attempt ${job.attempt + 1}` : ''].filter(Boolean).join(', ') || undefined });
+      detail: [replay ? `replay ${replay}` : '', job.attempt ? `attempt ${job.attempt + 1}` : ''].filter(Boolean).join(', ') || undefined,
+      // Which gateway process ran it: with several on one database, the trail says where to look in the logs.
+      data: { process: PROCESS_NAME } });
     for (const stage of deps.stages) {
       ctx.log = log.child({ stage: stage.name });
       let note: string | void;
