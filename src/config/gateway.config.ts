@@ -101,6 +101,8 @@ export const GatewayConfigSchema = z.strictObject({
     pollIntervalMs: positiveInt.min(100).default(1000),
     batchSize: positiveInt.max(1000).default(50),
     concurrency: positiveInt.max(64).default(4),
+    /** Bulk jobs (inventory pushes, reports) run at once, on a worker of their own: they never take the critical flows' workers. */
+    bulkConcurrency: positiveInt.max(16).default(1),
     retryLimit: z.coerce.number().int().min(0).max(50).default(5),
     retryDelaySeconds: z.coerce.number().int().min(0).default(5),
   }).prefault({}),

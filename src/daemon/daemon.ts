@@ -40,6 +40,7 @@ export interface DaemonOptions {
 export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
   rt.workInbound();
   rt.workOutbound();
+  rt.workBulk();
   // Odoo's events become outbound documents on a schedule; a webhook calls rt.odooEvents.scanNow() early.
   if (rt.config.odoo.enabled) rt.odooEvents.start(rt.config.odoo.pollSeconds);
   // Periodic work that must run once in the cluster (one process a tick), however many processes run.

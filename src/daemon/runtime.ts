@@ -6,6 +6,8 @@ import { requireProfiles, type BrokenPartner } from '../partners/require-profile
 import { inboundProcessor } from '../pipeline/inbound-processor';
 import { DEFAULT_INBOUND_STAGES, type InboundStage } from '../pipeline/inbound-stages';
 import { JobQueue, QUEUES } from '../queue/job-queue';
+import { BulkWork } from '../queue/bulk-work';
+import { registerBulkKinds } from './bulk-kinds';
 import { outboundSender } from '../pipeline/outbound-sender';
 import { translateStage } from '../pipeline/translate.stage';
 import { x12ValidateStage } from '../pipeline/x12-validate.stage';
@@ -41,6 +43,10 @@ export interface Runtime {
   odooEvents: OdooEventScanner;
   /** Starts the worker that sends outbound messages. */
   workOutbound(): void;
+  /** Bulk work by kind (channel-inventory, reconciliation-report ...): register more kinds here. */
+  bulk: BulkWork;
+  /** Starts the bulk queue's worker, at queue.bulkConcurrency: never the critical flows' workers. */
+  workBulk(): void;
   close(): Promise<void>;
 }
 
@@ -85,9 +91,10 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
   const inboundStages = () => [...DEFAULT_INBOUND_STAGES, x12ValidateStage({ knex: store.knex, queue, config }), edifactValidateStage({ knex: store.knex, queue, config }),
     ...marketplaceStages({ knex: store.knex }), translateStage({ knex: store.knex }),
     ...(config.odoo.enabled ? [odooStage({ knex: store.knex, odoo })] : [])];
+  const bulk = new BulkWork(log.child({ queue: QUEUES.bulk }));
   const odooEvents = new OdooEventScanner({ knex: store.knex, queue, config, partners, odoo, log: log.child({ component: 'odoo-events' }) });
 
-  return {
+  const rt: Runtime = {
     config, log, store, queue, partners,
     setPartners(next) { registry = next; },
     receive: (r) => receive(inbox, r),
@@ -105,6 +112,10 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
       const worker = queue.work(QUEUES.outbound, sender.handle);
       worker.onFailure = sender.onFailure;
     },
+    bulk,
+    workBulk() {
+      queue.work(QUEUES.bulk, bulk.handle, { concurrency: config.queue.bulkConcurrency, batchSize: config.queue.bulkConcurrency });
+    },
     async close() {
       // The scanner may still be enqueueing (its send needs the queue open); the workers need not wait for it.
       await Promise.all([odooEvents.stop(), queue.stopWorkers()]);
@@ -112,4 +123,6 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
       await store.close();
     },
   };
+  registerBulkKinds(rt);
+  return rt;
 }

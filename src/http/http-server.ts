@@ -13,6 +13,7 @@ import { readiness } from './readiness';
 import { TokenAuthenticator } from './token-auth';
 import { registerTokenRoutes } from './tokens.routes';
 import { registerAlertRoutes } from './alerts.routes';
+import { registerInventoryPushRoute } from './inventory-push.routes';
 import { registerDashboardRoutes } from '../dashboard/dashboard.routes';
 
 export interface HttpServer {
@@ -93,6 +94,7 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
   registerTokenRoutes(app, rt.store.knex, auth);
   registerReconciliationRoutes(app, rt);
   registerAlertRoutes(app, rt.store.knex);
+  registerInventoryPushRoute(app, rt);
   // Odoo's webhooks are hints, not data: a scan re-reads Odoo by cursor, so a lost or repeated hint changes nothing.
   app.post('/api/odoo/webhook', { config: { role: 'operator' } }, async (_req, reply) => {
     void rt.odooEvents.scanNow().catch((err) => log.warn({ err }, 'Odoo scan after a webhook failed; the next poll retries'));

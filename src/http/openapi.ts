@@ -182,6 +182,16 @@ export const OPENAPI = {
         responses: { 200: json('The token, revoked (revoking twice changes nothing).', { $ref: '#/components/schemas/Token' }), 404: error('No token of that name (TOKEN_NOT_FOUND).'), ...GUARDED },
       },
     },
+    '/api/partners/{id}/inventory-push': {
+      post: {
+        operationId: 'pushInventory', summary: 'Queue a full inventory push (Odoo quantities to the marketplace) for a Shopify or Amazon partner, on the bulk queue.',
+        'x-required-role': 'operator', parameters: [{ name: 'id', in: 'path', required: true, description: 'Partner id.', schema: { type: 'string' } }],
+        responses: {
+          202: json('Queued.', { type: 'object', required: ['partnerId', 'queued'], properties: { partnerId: { type: 'string' }, queued: { type: 'string' } } }),
+          404: error('No such partner (PARTNER_UNKNOWN).'), 409: error('The partner is not a marketplace with inventory (USAGE).'), ...GUARDED,
+        },
+      },
+    },
     '/api/alerts': {
       get: {
         operationId: 'listAlerts', summary: 'Alerts raised (new exceptions, rejected and overdue acknowledgments, silent partners, certificates near expiry), '

@@ -31,6 +31,11 @@ export interface Marketplace {
    * started with the daemon, restarted when `settings` change, stopped with it.
    */
   tasks?(profile: PartnerProfile, rt: Runtime): ChannelTask[];
+  /**
+   * One full inventory push for one profile, as a bulk job runs it (`channel-inventory`): Odoo's
+   * quantities to the channel. Its summary, in words, for the job's log line.
+   */
+  inventoryPush?(profile: PartnerProfile, rt: Runtime, signal?: AbortSignal): Promise<string>;
   /** What goes back to the channel when Odoo moves (order confirmed, picking done, invoice posted). */
   outbound?: ChannelOutbound;
 }

@@ -22,6 +22,11 @@ import { QueueWorker, type JobHandler, type JobLeases, type WorkerOptions } from
 export const QUEUES = {
   inbound: 'inbound-process',
   outbound: 'outbound-send',
+  /**
+   * Bulk work (inventory pushes, reports): its own worker and concurrency (queue.bulkConcurrency),
+   * so a backlog of it never holds a worker an order or an acknowledgment needs.
+   */
+  bulk: 'bulk-work',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -95,9 +100,19 @@ export class JobQueue {
     return id;
   }
 
-  work<T extends object>(name: QueueName, handler: JobHandler<T>): QueueWorker<T> {
+  /** Adds many jobs in one statement (a bulk backlog: one push per store, say); the local worker is woken once. */
+  async sendMany(name: QueueName, data: readonly object[]): Promise<void> {
+    const settings = { retryLimit: this.options.retryLimit, retryDelay: this.options.retryDelaySeconds, retryBackoff: true, expireInSeconds: HUNG_JOB_SECONDS };
+    for (let i = 0; i < data.length; i += 1000) {
+      await this.boss.insert(data.slice(i, i + 1000).map((d) => ({ name, data: d, ...settings })));
+    }
+    this.workers.get(name)?.notify();
+  }
+
+  /** Starts this queue's worker; `options` (concurrency, batch size) override the config's for this queue alone. */
+  work<T extends object>(name: QueueName, handler: JobHandler<T>, options: Partial<Pick<WorkerOptions, 'concurrency' | 'batchSize'>> = {}): QueueWorker<T> {
     const worker = new QueueWorker<T>(this.jobLeases(), name, handler, {
-      stopGraceMs: 5000, ...this.options.worker, log: this.options.log,
+      stopGraceMs: 5000, ...this.options.worker, ...options, log: this.options.log,
     });
     this.workers.set(name, worker);
     worker.start();

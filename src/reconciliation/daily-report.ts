@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Runtime } from '../daemon/runtime';
 import type { ScheduleDefinition } from '../schedule/cluster-scheduler';
+import { enqueueBulk } from '../queue/bulk-work';
 import { reconciliationCsv, runReconciliation } from '.';
 
 const DAY_MS = 86_400_000;
@@ -29,15 +30,19 @@ export async function writeDailyReport(rt: Pick<Runtime, 'config' | 'store' | 'p
   return { file, rows: rows.length, flagged: rows.filter((r) => r.flags.length).length };
 }
 
-/** The daemon's daily report on reconciliation.reportCron, as a cluster-wide schedule (one process writes it); undefined when off. */
-export function dailyReportSchedule(rt: Pick<Runtime, 'config' | 'store' | 'partners'>): ScheduleDefinition | undefined {
+/**
+ * The daemon's daily report on reconciliation.reportCron, as a cluster-wide schedule (one process a
+ * tick) whose tick queues the report as a bulk job: a slow report takes a bulk worker, never one an
+ * order needs. Undefined when off.
+ */
+export function dailyReportSchedule(rt: Pick<Runtime, 'config' | 'queue'>): ScheduleDefinition | undefined {
   const expression = rt.config.reconciliation.reportCron;
   if (expression === 'off') return undefined;
   return {
     name: 'reconciliation-report', when: { cron: expression },
     run: async () => {
-      const r = await writeDailyReport(rt);
-      return `${r.file}: ${r.rows} orders, ${r.flagged} flagged`;
+      await enqueueBulk(rt.queue, { kind: 'reconciliation-report' });
+      return 'queued on the bulk queue';
     },
   };
 }

@@ -45,6 +45,12 @@ export const amazonMarketplace: Marketplace = {
   kind: 'amazon',
   inboundStages: (deps) => [amazonOrderStage(deps)],
   tasks: amazonTasks,
+  async inventoryPush(profile, rt, signal) {
+    const a = profile.amazon!;
+    const log = rt.log.child({ channel: 'amazon', partnerId: profile.id });
+    const r = await pushInventory({ client: new SpApiClient(a, { log }), odoo: rt.odoo(), knex: rt.store.knex, profile, log, signal });
+    return JSON.stringify(r);
+  },
   outbound: {
     types: ['shipment'],
     render: (doc, profile) => renderConfirmShipment(doc, profile),

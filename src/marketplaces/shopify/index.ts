@@ -77,6 +77,11 @@ export const shopifyMarketplace: Marketplace = {
   registerRoutes: registerShopifyRoutes(triggerPull),
   inboundStages: (deps) => [shopifyOrderStage(deps)],
   tasks: shopifyTasks,
+  async inventoryPush(profile, rt) {
+    const log = rt.log.child({ partnerId: profile.id, transport: 'shopify' });
+    const r = await pushInventory(profile, { knex: rt.store.knex, odoo: rt.odoo, client: new ShopifyClient(profile.shopify!, { log }), log }, 'full');
+    return JSON.stringify(r);
+  },
   outbound: {
     types: ['shipment'],
     render: (doc, profile) => renderFulfillment(doc, profile),
