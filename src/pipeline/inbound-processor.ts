@@ -82,7 +82,8 @@ export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<Inbo
       status: job.willRetry ? 'retrying' : 'exception',
       code: err.code,
       detail: err.message,
-      data: job.willRetry ? { attempt: job.attempt + 1 } : undefined,
+      // A retryable failure that ends here is a dead letter: retries exhausted, parked for a person to replay.
+      data: job.willRetry ? { attempt: job.attempt + 1 } : err.retryable ? { attempts: job.attempt + 1, retriesExhausted: true } : undefined,
     });
   };
   return { handle, onFailure };

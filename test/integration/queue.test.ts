@@ -85,6 +85,9 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     const m = await settled(rt, r.messageId, ['exception']);
     expect(flaky.runs).toBe(3); // the first run and retryLimit (2) retries
     expect(m).toMatchObject({ stage: 'flaky', errorCode: 'TRANSPORT_UNAVAILABLE', attempts: 3 });
+    // A dead letter: the trail says the retries ran out (a permanent failure says nothing of the kind).
+    const last = (await getEvents(rt.store.knex, r.messageId)).at(-1)!;
+    expect(last).toMatchObject({ outcome: 'failed', code: 'TRANSPORT_UNAVAILABLE', data: { attempts: 3, retriesExhausted: true } });
     (flaky as any).run = () => 'fine';
   });
 
