@@ -8,6 +8,7 @@ const http = require('http');
 const { fork } = require('child_process');
 
 if (process.argv[2] === 'server') {
+  process.on('disconnect', () => process.exit(0)); // the measuring process is gone (killed, or its output closed)
   const body = JSON.stringify({ jsonrpc: '2.0', id: 1, result: [{ id: 7, name: 'ACME', parent_id: false }] });
   http.createServer((req, res) => {
     const c = [];
