@@ -14,6 +14,7 @@ const BENCHES = {
   edifact: require('./edifact.bench'),
   inbox: require('./inbox.bench'),
   orders: require('./orders.bench'),
+  pipeline: require('./pipeline.bench'),
   queue: require('./queue.bench'),
   'sandbox-odoo': require('./sandbox-odoo.bench'),
   x12: require('./x12.bench'),
