@@ -3,7 +3,7 @@ import path from 'node:path';
 import { cli, exited, killDaemons, startDaemon, workspace } from '../cli-helpers';
 import { eventually, x12Interchange } from '../helpers';
 
-interface Listed { id: number; status: string; filename: string; transport: string }
+interface Listed { id: number; status: string; filename: string; transport: string; errorCode: string | null; errorMessage: string | null }
 
 function list(ws: ReturnType<typeof workspace>): Listed[] {
   const r = cli(ws, ['messages', 'list', '--direction', 'in', '--json']);
@@ -43,7 +43,9 @@ describe('daemon', () => {
         return rows.length === dropped.length && rows.every((m) => ['done', 'exception'].includes(m.status)) ? rows : undefined;
       }, 90_000, 'every sample to settle');
       // The one sample that is meant to be refused: acme's order with a 13th month.
-      expect(settled.filter((m) => m.status !== 'done').map((m) => m.filename)).toEqual(['850-bad-date.edi']);
+      // (With the reason of any other, so that a failure here says why.)
+      expect(settled.filter((m) => m.status !== 'done').map((m) => [m.filename, m.filename === '850-bad-date.edi' ? '' : `${m.errorCode}: ${m.errorMessage}`]))
+        .toEqual([['850-bad-date.edi', '']]);
       expect(settled.map((m) => m.filename).sort()).toEqual([...dropped].sort());
     } finally {
       daemon.kill('SIGTERM');
