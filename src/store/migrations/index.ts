@@ -12,6 +12,7 @@ import * as m010 from './010-message-content-parts';
 import * as m011 from './011-api-tokens';
 import * as m012 from './012-alerts';
 import * as m013 from './013-schedule-runs';
+import * as m014 from './014-documents-odoo-index';
 
 /** Numbered migrations, one set for PGlite and PostgreSQL. Add a line per new file. */
 const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '011-api-tokens': m011,
   '012-alerts': m012,
   '013-schedule-runs': m013,
+  '014-documents-odoo-index': m014,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
