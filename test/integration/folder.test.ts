@@ -42,6 +42,18 @@ describe('folder transport', () => {
     expect(fs.readdirSync(s.archiveDir)).toEqual([`${m.id}-po-1.edi`]);
   });
 
+  it('sees every file on the first poll and takes at most maxFilesPerPoll a poll after: no poll spent only looking', async () => {
+    const { s } = transport('acme-retail', 0.2);
+    const t = new FolderTransport({ ...s, maxFilesPerPoll: 3 }, rt.receive, silentLog);
+    for (let i = 0; i < 7; i++) fs.writeFileSync(path.join(s.inDir, `po-batch-${i}.edi`), x12Interchange('ACMERETAIL', String(300 + i).padStart(9, '0')));
+    expect(await t.pollOnce()).toEqual({ received: 0, waiting: 7, failed: 0 }); // all seen once
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await t.pollOnce()).toEqual({ received: 3, waiting: 0, failed: 0 });
+    expect(await t.pollOnce()).toEqual({ received: 3, waiting: 0, failed: 0 });
+    expect(await t.pollOnce()).toEqual({ received: 1, waiting: 0, failed: 0 });
+    expect(fs.readdirSync(s.inDir).filter((n) => n.startsWith('po-batch-'))).toEqual([]);
+  });
+
   it('leaves in-progress names alone and honours include/exclude', async () => {
     const { t, s } = transport('swift-3pl');
     fs.writeFileSync(path.join(s.inDir, '.hidden.edi'), 'x');

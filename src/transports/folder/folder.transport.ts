@@ -132,14 +132,20 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
     const summary: PollSummary = { received: 0, waiting: 0, failed: 0 };
     const now = Date.now();
     const all = this.candidates(now);
-    for (const c of all.slice(0, this.settings.maxFilesPerPoll)) {
-      if (this.stopped) break;
+    // The limit counts files taken (or refused), not files looked at: a first sighting costs a
+    // stat, so 2,000 files dropped at once are all seen on the first poll and taken 500 a poll
+    // after, instead of 500 seen, then taken, then the next 500 seen a poll later.
+    let handled = 0;
+    for (const c of all) {
+      if (this.stopped || handled >= this.settings.maxFilesPerPoll) break;
       try {
         const outcome = await this.one(c, now);
         summary[outcome]++;
+        if (outcome !== 'waiting') handled++;
       } catch (err) {
         // Whatever went wrong with this file (a move refused, a disk error), the next is still taken.
         summary.failed++;
+        handled++;
         this.log.error({ err: (err as Error).message, file: plainName(c.name), partnerId: this.partnerId }, 'could not take file; will try again next poll');
       }
     }
