@@ -1,3 +1,4 @@
+import type { OverdueAck } from '../store/outbound-acks.repo';
 import type { ExpiryWarning } from '../transports/as2/certificates';
 import type { NewAlert } from './alert';
 
@@ -38,17 +39,9 @@ export function exceptionAlerts(rows: readonly ExceptionFact[]): NewAlert[] {
   });
 }
 
-export interface OverdueAckFact {
-  messageId: number;
-  partnerId: string;
-  functionalId: string;
-  controlNumber: string;
-  ackExpected: string;
-  dueAt: Date;
-}
 
 /** One alert per group (X12) or interchange (EDIFACT) whose acknowledgment is past due. */
-export function overdueAckAlerts(rows: readonly OverdueAckFact[]): NewAlert[] {
+export function overdueAckAlerts(rows: readonly OverdueAck[]): NewAlert[] {
   return rows.map((r) => ({
     key: `ack_overdue:${r.messageId}:${r.functionalId}:${r.controlNumber}`,
     kind: 'ack_overdue', severity: 'warning', partnerId: r.partnerId, messageId: r.messageId,
