@@ -52,6 +52,8 @@ export const ERROR_CODES = {
   ODOO_LOCATION_NOT_FOUND: { retryable: false, exit: 1 },
   ODOO_RECORD_NOT_FOUND: { retryable: false, exit: 1 },
   ODOO_ORDER_SHIPPED: { retryable: false, exit: 1 },
+  /** A change or cancel whose original order another message still holds, unwritten, after every retry. */
+  ORDER_OUT_OF_SEQUENCE: { retryable: false, exit: 1 },
   ODOO_PICKING_CONFLICT: { retryable: false, exit: 1 },
   ODOO_NOT_SUPPORTED: { retryable: false, exit: 1 },
   /** An order's currency that no pricelist of the profile places (a sale order's currency is its pricelist's). */
@@ -78,6 +80,8 @@ export const ERROR_CODES = {
   ODOO_UNAVAILABLE: { retryable: true, exit: 1 },
   /** No answer in time: a write may or may not have committed, so the retry re-reads first. */
   ODOO_TIMEOUT: { retryable: true, exit: 1 },
+  /** A change or cancel waits for its original order, which another message is still writing to Odoo. */
+  ORDER_WAITING: { retryable: true, exit: 1 },
   /** A serialization failure or deadlock that outlived Odoo's own retries. */
   ODOO_CONFLICT: { retryable: true, exit: 1 },
 } as const satisfies Record<string, { retryable: boolean; exit: 0 | 1 | 2 }>;

@@ -41,7 +41,7 @@ export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<Inbo
     const content = await getContent(deps.knex, messageId);
     if (!content) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} has no stored content`);
     const log = messageLogger(deps.log, { messageId, partnerId: message.partnerId, filename: message.filename });
-    const ctx: InboundContext = { message, content, partners: deps.partners(), log, problems: [], generation: replay ?? 0 };
+    const ctx: InboundContext = { message, content, partners: deps.partners(), log, problems: [], generation: replay ?? 0, lastAttempt: job.lastAttempt };
 
     await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'info', status: 'processing', countAttempt: true,
       detail: [replay ? `replay ${replay}` : '', job.attempt ? `attempt ${job.attempt + 1}` : ''].filter(Boolean).join(', ') || undefined,

@@ -30,6 +30,8 @@ export interface InboundContext {
    * (acknowledgments) is keyed by it, so the same job run again sends nothing twice.
    */
   generation: number;
+  /** True when a retryable failure now would not be retried: a stage that would wait gives up instead. */
+  lastAttempt?: boolean;
   /** The EDIFACT validation result, once the EDIFACT validate stage has run. */
   edifact?: EdifactValidationResult;
   /** Accepted EDIFACT messages the validate stage kept for translation. */

@@ -6,7 +6,7 @@ import { ODOO_WRITERS, type WriteResult, type WriterContext } from '../odoo/writ
 import { newProductCache } from '../odoo/writers/lookups';
 import { ORDER_BATCH, writeOrders, type BatchOutcome } from '../odoo/writers/order-batch';
 import { withLookupCache } from '../odoo/writers/read-cache';
-import { documentFromRow, setOdooLinks, type StoredDocument } from '../store/documents.repo';
+import { documentFromRow, pendingOriginals, setOdooLinks, type PendingOriginal, type StoredDocument } from '../store/documents.repo';
 import type { InboundStage } from './inbound-stages';
 import { StageProgress, type ProgressOptions } from './progress';
 
@@ -32,6 +32,12 @@ export interface OdooStageDeps {
  * many), with the lookups (customer, addresses, items, pricelist, units) made once per message.
  * Each page's links are stored in one transaction once Odoo has the page; a crash before that is
  * made good by the next run, which finds the orders by their external ids instead of making them again.
+ *
+ * A change or cancel of a PO whose original another message still holds unwritten waits for it:
+ * the rest of the message goes on, then the stage throws ORDER_WAITING (retried with backoff, the
+ * documents already written skipped); on the last attempt the change is parked as
+ * ORDER_OUT_OF_SEQUENCE instead. Without this, two files dropped together could write the change
+ * first and then find the original's sale order already there, or race it to the same PO.
  */
 export function odooStage(deps: OdooStageDeps): InboundStage {
   const batchSize = deps.batchSize ?? ORDER_BATCH;
@@ -59,11 +65,14 @@ export function odooStage(deps: OdooStageDeps): InboundStage {
         ctx.problems.push(new GatewayError(e.code, `${doc.type} ${doc.businessKey ?? doc.ordinal}: ${e.message}`, { ...e.details, documentId: doc.id }));
       };
 
+      const waiting: { doc: StoredDocument; original: PendingOriginal }[] = [];
       let after = -1;
       for (;;) {
         const page = (await base().andWhere('ordinal', '>', after).orderBy('ordinal').limit(Math.max(batchSize, 100))).map(documentFromRow);
         if (!page.length) break;
         after = page[page.length - 1].ordinal;
+        const changes = page.filter((d) => d.odooId === null && d.body.type === 'order' && d.body.purpose !== 'original');
+        const originals = await pendingOriginals(deps.knex, profile.id, changes.map((d) => (d.body as Order).poNumber), ctx.message.id);
         const links: { id: number; model: string; odooId: number }[] = [];
         const landed = (doc: StoredDocument, r: WriteResult) => { links.push({ id: doc.id, model: r.model, odooId: r.id }); written++; note(r.note); };
         // New orders that follow each other are written together; anything else one by one, in file order.
@@ -91,6 +100,8 @@ export function odooStage(deps: OdooStageDeps): InboundStage {
             continue;
           }
           if (doc.body.type === 'order' && doc.body.purpose === 'original') { run.push(doc); continue; }
+          const original = doc.body.type === 'order' ? originals.get(doc.body.poNumber) : undefined;
+          if (original) { waiting.push({ doc, original }); continue; }
           await flush();
           try { landed(doc, await ODOO_WRITERS[doc.body.type]!(doc.body, wctx)); } catch (err) { fail(doc, err); }
         }
@@ -98,6 +109,19 @@ export function odooStage(deps: OdooStageDeps): InboundStage {
         await setOdooLinks(deps.knex, links);
         done += page.length;
         await progress.tick(done);
+      }
+      if (waiting.length) {
+        const [first] = waiting;
+        const what = (w: typeof first) => `PO ${(w.doc.body as Order).poNumber} (${(w.doc.body as Order).purpose}) waits for its original order in message ${w.original.messageId} (${w.original.status})`;
+        if (!ctx.lastAttempt) {
+          throw new GatewayError('ORDER_WAITING', `${what(first)}${waiting.length > 1 ? `; and ${waiting.length - 1} more` : ''}`,
+            { documentId: first.doc.id, waitingFor: first.original.messageId, written, waiting: waiting.length });
+        }
+        for (const w of waiting) {
+          failed++;
+          ctx.problems.push(new GatewayError('ORDER_OUT_OF_SEQUENCE', `${w.doc.type} ${w.doc.businessKey ?? w.doc.ordinal}: ${what(w)} after every retry; replay this message once that one is settled`,
+            { documentId: w.doc.id, waitingFor: w.original.messageId }));
+        }
       }
       const counted = written + already > MAX_NOTES
         ? [`${written} document(s) written${already ? `, ${already} already in Odoo` : ''} (the first: ${notes.slice(0, 3).join('; ')})`]

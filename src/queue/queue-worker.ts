@@ -44,10 +44,16 @@ function jobFields(data: object): Record<string, string | number | boolean> {
   return Object.fromEntries(Object.entries(data).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)));
 }
 
+/** Jobs a fetch asks for per idle lane: enough that a lane rarely waits on a round trip, few enough to leave the rest to other processes. */
+const PREFETCH_PER_LANE = 4;
+
 /**
- * A batch-fetching worker loop: fetch up to batchSize jobs, run them `concurrency` at a time,
- * complete finished ones together (one statement for those that finish while the last is being
- * written). Sleeps pollIntervalMs when the queue is empty unless notify() wakes it.
+ * A worker of `concurrency` lanes. Each lane takes the next fetched job; when none is left, one
+ * fetch (never two at once) leases up to PREFETCH_PER_LANE jobs per idle lane, at most batchSize.
+ * A lane never waits for the others: a long job (a file of 88,000 orders) holds its own lane
+ * and the rest keep taking new jobs. Finished jobs are completed together (one statement for
+ * those that finish while the last is being written). With nothing to fetch the worker sleeps
+ * pollIntervalMs unless notify() wakes it.
  *
  * stop() is bounded: jobs not yet started are given back at once, running ones get stopGraceMs,
  * then they too are given back (runnable at once, no retry counted) and their handlers, if they
@@ -61,6 +67,10 @@ export class QueueWorker<T extends object> {
   private pendingWake = false;
   /** Fetched and not yet settled: what stop() gives back. */
   private readonly held = new Map<string, LeasedJob<T>>();
+  /** Fetched and not yet started, in the order the queue gave them. */
+  private readonly fetched: LeasedJob<T>[] = [];
+  private fetching?: Promise<void>;
+  private busyLanes = 0;
   private stopped?: Promise<void>;
   private readonly log: Logger;
   onFailure?: FailureHook<T>;
@@ -114,44 +124,67 @@ export class QueueWorker<T extends object> {
   }
 
   private async run(): Promise<void> {
+    const completer = this.completer();
+    await Promise.all(Array.from({ length: this.options.concurrency }, () => this.lane(completer)));
+    await completer.drain();
+    if (this.abandoned) return; // stop() gave back whatever was left
+    const unstarted = this.fetched.splice(0).map((j) => j.id);
+    if (unstarted.length) await this.giveBack(unstarted);
+  }
+
+  private async lane(completer: ReturnType<QueueWorker<T>['completer']>): Promise<void> {
     while (!this.stopping) {
-      this.pendingWake = false;
-      let jobs: LeasedJob<T>[] = [];
+      const job = this.fetched.shift() ?? await this.refill();
+      if (!job || this.stopping) {
+        if (job) this.fetched.unshift(job);
+        continue;
+      }
+      this.busyLanes++;
       try {
-        jobs = await this.leases.fetch<T>(this.name, this.options.batchSize);
-      } catch (err) {
-        this.log.error({ err }, 'fetching jobs failed');
-        await sleep(this.options.pollIntervalMs);
-        continue;
+        if (await this.runOne(job)) completer.add(job.id);
+      } finally {
+        this.busyLanes--;
       }
-      if (jobs.length) {
-        for (const j of jobs) this.held.set(j.id, j);
-        await this.runBatch(jobs);
-        continue;
-      }
-      if (this.pendingWake || this.stopping) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollIntervalMs);
-        this.wake = () => { clearTimeout(timer); resolve(); };
-      });
-      this.wake = undefined;
     }
   }
 
-  private async runBatch(jobs: LeasedJob<T>[]): Promise<void> {
-    const completer = this.completer();
-    let next = 0;
-    const lane = async () => {
-      while (next < jobs.length && !this.stopping) {
-        const job = jobs[next++];
-        if (await this.runOne(job)) completer.add(job.id);
+  /** The next job, after one fetch shared by every lane that found none; none when the queue is empty (after a sleep). */
+  private async refill(): Promise<LeasedJob<T> | undefined> {
+    this.fetching ??= this.fetchMore().finally(() => { this.fetching = undefined; });
+    await this.fetching;
+    return this.fetched.shift();
+  }
+
+  private async fetchMore(): Promise<void> {
+    this.pendingWake = false;
+    const idle = Math.max(1, this.options.concurrency - this.busyLanes);
+    let jobs: LeasedJob<T>[];
+    try {
+      jobs = await this.leases.fetch<T>(this.name, Math.min(this.options.batchSize, idle * PREFETCH_PER_LANE));
+    } catch (err) {
+      this.log.error({ err }, 'fetching jobs failed');
+      await sleep(this.options.pollIntervalMs);
+      return;
+    }
+    if (jobs.length) {
+      for (const j of jobs) {
+        if (this.held.has(j.id)) {
+          // Still running here: this process's lease had lapsed (a heartbeat stalled past it) and the job
+          // went back to the queue. The lease is ours again, so the run in hand settles it; never run it twice.
+          this.log.warn({ jobId: j.id }, 'fetched a job this process is still running; it is settled when that run ends');
+          continue;
+        }
+        this.held.set(j.id, j);
+        this.fetched.push(j);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, jobs.length) }, lane));
-    await completer.drain();
-    if (this.abandoned) return; // stop() gave back whatever was left
-    const unstarted = jobs.slice(next).map((j) => j.id);
-    if (unstarted.length) await this.giveBack(unstarted);
+      return;
+    }
+    if (this.pendingWake || this.stopping) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.options.pollIntervalMs);
+      this.wake = () => { clearTimeout(timer); resolve(); };
+    });
+    this.wake = undefined;
   }
 
   /** Completes finished jobs as they come, one statement at a time, batching what finishes meanwhile. */

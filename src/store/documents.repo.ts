@@ -96,3 +96,27 @@ export async function documentForOdoo(db: Knex | Knex.Transaction, odoo: { model
     businessKey: r.business_key, sourceControl: r.source_control, body: typeof r.body === 'string' ? JSON.parse(r.body) : r.body,
     odooModel: r.odoo_model, odooId: r.odoo_id === null ? null : Number(r.odoo_id) };
 }
+
+/** An original order another message holds and has not yet written to Odoo. */
+export interface PendingOriginal {
+  poNumber: string;
+  messageId: number;
+  status: string;
+}
+
+/**
+ * Originals of these POs that other messages of the partner carry and are still working on
+ * (received, processing or retrying, and not yet linked to an Odoo record): a change or cancel
+ * of such a PO must wait for its original, or it would be written first and the original after.
+ */
+export async function pendingOriginals(db: Knex, partnerId: string, poNumbers: readonly string[], exceptMessageId: number): Promise<Map<string, PendingOriginal>> {
+  const out = new Map<string, PendingOriginal>();
+  if (!poNumbers.length) return out;
+  const rows = await db('documents as d').join('message_state as s', 's.message_id', 'd.message_id')
+    .where({ 'd.partner_id': partnerId, 'd.type': 'order' }).whereIn('d.business_key', [...new Set(poNumbers)])
+    .whereNot('d.message_id', exceptMessageId).whereNull('d.odoo_id')
+    .whereRaw("d.body->>'purpose' = 'original'").whereIn('s.status', ['received', 'processing', 'retrying'])
+    .orderBy('d.message_id').select('d.business_key', 'd.message_id', 's.status');
+  for (const r of rows) if (!out.has(r.business_key)) out.set(r.business_key, { poNumber: r.business_key, messageId: Number(r.message_id), status: r.status });
+  return out;
+}

@@ -182,6 +182,23 @@ describe.each(BACKENDS)('job leases on %s', (backend) => {
     expect(mostAtOnce).toBeLessThanOrEqual(2);
   });
 
+  it('a long job holds one lane, not the worker: jobs sent after it run on the free lanes meanwhile', async () => {
+    const a = await processQueue();
+    const done: number[] = [];
+    a.work(QUEUES.outbound, async ({ n }: { n: number }) => {
+      if (n === 0) await gate(); // a file of 88,000 orders, say
+      done.push(n);
+    });
+    const long = (await a.send(QUEUES.outbound, { n: 0 }))!;
+    await eventually(async () => (await job(long)).state === 'active', 10_000, 'the long job to start');
+    for (let n = 1; n <= 12; n++) await a.send(QUEUES.outbound, { n });
+    await eventually(() => done.length === 12, 10_000, 'the later jobs to run beside the long one');
+    expect(done.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(await job(long)).toMatchObject({ state: 'active' });
+    gates[0]();
+    await eventually(async () => (await job(long)).state === 'completed', 10_000, 'the long job to finish');
+  });
+
   it('stop() returns with a job that never finishes, and gives it back to run at once, no retry counted', async () => {
     const a = await processQueue();
     let started = false;
@@ -202,7 +219,8 @@ describe.each(BACKENDS)('job leases on %s', (backend) => {
     const a = await processQueue();
     const b = await processQueue();
     const ranBy: string[] = [];
-    a.work(QUEUES.outbound, async () => { ranBy.push('a'); await gate(); });
+    // One lane, busy with the job: a cannot fetch it again itself (the next test is that case).
+    a.work(QUEUES.outbound, async () => { ranBy.push('a'); await gate(); }, { concurrency: 1 });
     const id = (await a.send(QUEUES.outbound, { n: 4 }))!;
     const holderA = await eventually(async () => (await job(id)).holder, 10_000, 'a to hold the job');
     // What another process's reaper does when a's heartbeat is older than the lease.
@@ -221,5 +239,24 @@ describe.each(BACKENDS)('job leases on %s', (backend) => {
     expect(await job(id)).toMatchObject({ state: 'active', holder: holderB });
     gates[1]();
     await eventually(async () => (await job(id)).state === 'completed', 10_000, 'b to complete the job');
+  });
+
+  it('a process whose own running job was handed back (its lease lapsed) fetches it again but never runs it twice', async () => {
+    const a = await processQueue();
+    let runs = 0;
+    a.work(QUEUES.outbound, async () => { runs++; await gate(); });
+    const id = (await a.send(QUEUES.outbound, { n: 5 }))!;
+    const holder = await eventually(async () => (await job(id)).holder, 10_000, 'a to hold the job');
+    await rt.store.knex.raw('DELETE FROM queue_workers WHERE id = ?', [holder]);
+    // a's reaper hands the job back, a re-registers, and one of a's free lanes fetches the job again.
+    await eventually(async () => {
+      const j = await job(id);
+      return j.state === 'active' && j.holder === holder;
+    }, 15_000, 'a to lease the job again');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(runs).toBe(1);
+    gates[0]();
+    await eventually(async () => (await job(id)).state === 'completed', 10_000, 'the run in hand to complete it');
+    expect(runs).toBe(1);
   });
 });

@@ -6,7 +6,7 @@ import { addressXmlid, full, orderLineXmlid, orderXmlid } from './keys';
 import { findAddress, idsByXmlid, requireByName, requireCustomer, resolveProducts } from './lookups';
 import { resolveLineUoms, resolvePricelist } from './money';
 import { orderLoadRows, type ResolvedOrder } from './order-load';
-import type { OdooWriter, WriterContext } from './writer';
+import type { OdooWriter, WriteResult, WriterContext } from './writer';
 
 interface SaleOrderRow {
   id: number;
@@ -128,9 +128,23 @@ async function cancelOrder(client: OdooClient, order: Order, so: SaleOrderRow): 
  * upserts the order and its lines by external id, and it is confirmed when the profile says so.
  * A change or replace rewrites the lines while nothing has shipped; a cancel cancels.
  */
+/**
+ * What an order already in Odoo leaves to do: an original is done (a replay or a duplicate file;
+ * its confirmation finished if a crash left it), a change goes on unless the order is cancelled or shipped.
+ */
+async function onExisting(existing: SaleOrderRow, order: Order, ctx: WriterContext): Promise<WriteResult | undefined> {
+  if (order.purpose === 'original') {
+    const confirmed = await confirm(ctx.client, existing.id, ctx);
+    return { model: 'sale.order', id: existing.id, note: `${existing.name} already in Odoo${confirmed ? ', confirmed now' : ''}` };
+  }
+  if (existing.state === 'cancel') throw new GatewayError('ODOO_USER_ERROR', `PO ${order.poNumber} (${order.purpose}): sale order ${existing.name} is cancelled`);
+  await assertNothingShipped(ctx.client, existing, order);
+  return undefined;
+}
+
 export const writeOrder: OdooWriter<Order> = async (order, ctx) => {
   const { client } = ctx;
-  const existing = await existingOrder(client, order);
+  let existing = await existingOrder(client, order);
 
   if (order.purpose === 'cancel') {
     if (!existing) throw new GatewayError('ODOO_RECORD_NOT_FOUND', `PO ${order.poNumber}: a cancel for an order the gateway never wrote to Odoo`, { value: order.poNumber });
@@ -139,15 +153,9 @@ export const writeOrder: OdooWriter<Order> = async (order, ctx) => {
     await cancelOrder(client, order, existing);
     return { model: 'sale.order', id: existing.id, note: `${existing.name} cancelled` };
   }
-
-  if (existing && order.purpose === 'original') {
-    // A replay or a duplicate file: the order is there; finish what a crash may have left (confirmation).
-    const confirmed = await confirm(client, existing.id, ctx);
-    return { model: 'sale.order', id: existing.id, note: `${existing.name} already in Odoo${confirmed ? ', confirmed now' : ''}` };
-  }
   if (existing) {
-    if (existing.state === 'cancel') throw new GatewayError('ODOO_USER_ERROR', `PO ${order.poNumber} (${order.purpose}): sale order ${existing.name} is cancelled`);
-    await assertNothingShipped(client, existing, order);
+    const done = await onExisting(existing, order, ctx);
+    if (done) return done;
   }
 
   const { resolved, createAddress: toCreate } = await resolveAll(order, ctx);
@@ -155,7 +163,13 @@ export const writeOrder: OdooWriter<Order> = async (order, ctx) => {
     // The second key: the same PO for the same customer entered some other way (by hand) is not ours to double.
     const other = await client.searchRead<{ name: string }>('sale.order',
       [['partner_id', '=', resolved.customerId], ['client_order_ref', '=', order.poNumber], ['state', '!=', 'cancel']], ['name'], { limit: 1 });
-    if (other[0]) throw new GatewayError('ODOO_VALIDATION', `PO ${order.poNumber}: sale order ${other[0].name} already has this customer reference and was not written by the gateway`, { order: other[0].name });
+    if (other[0]) {
+      // Another message of ours may have written it since we looked (a change racing its original): then it is ours.
+      existing = await existingOrder(client, order);
+      if (!existing) throw new GatewayError('ODOO_VALIDATION', `PO ${order.poNumber}: sale order ${other[0].name} already has this customer reference and was not written by the gateway`, { order: other[0].name });
+      const done = await onExisting(existing, order, ctx);
+      if (done) return done;
+    }
   }
   if (toCreate) resolved.shippingId = await createAddress(client, order, toCreate, resolved.customerId);
 
