@@ -197,6 +197,52 @@ describe('JSON-RPC transport on the wire', () => {
   });
 });
 
+describe('the HTTP exchange under the transports', () => {
+  /** A server that answers each request as `answer` says, counting the connections it was given. */
+  async function serve(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
+    let connections = 0;
+    const server = http.createServer((req, res) => { req.resume(); req.on('end', () => answer(req, res)); });
+    server.on('connection', () => { connections++; });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { url, connections: () => connections, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  }
+  const rpc = (url: string, timeoutMs = 5000) => new JsonRpcTransport({ url, db: 'd', user: 'bot', apiKey: 'key', timeoutMs });
+  const versionBody = JSON.stringify({ jsonrpc: '2.0', id: 1, result: { server_version: '18.0', server_version_info: [18, 0] } });
+
+  it('keeps one connection open for call after call', async () => {
+    const s = await serve((_req, res) => { res.setHeader('Content-Type', 'application/json'); res.end(versionBody); });
+    try {
+      const t = rpc(s.url);
+      for (let i = 0; i < 5; i++) await expect(t.version()).resolves.toEqual({ serverVersion: '18.0', major: 18 });
+      expect(s.connections()).toBe(1);
+    } finally { await s.close(); }
+  });
+
+  it('times out on no answer, and on an answer whose body never ends, as a timeout (a write may have gone through)', async () => {
+    const silent = await serve(() => undefined);
+    const halfway = await serve((_req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.write('{"jsonrpc":'); });
+    try {
+      for (const s of [silent, halfway]) {
+        const err = await rpc(s.url, 300).version().catch((e) => e);
+        expect(err).toBeInstanceOf(OdooTransportError);
+        expect(err.failure).toMatchObject({ kind: 'timeout' });
+        expect(retrySafety(err.failure)).toBe('ambiguous');
+      }
+    } finally { await silent.close(); await halfway.close(); }
+  });
+
+  it('reports a connection cut mid-answer as a network failure, and does not follow a redirect', async () => {
+    const cut = await serve((req, res) => { res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '500' }); res.write('{"a":'); setTimeout(() => req.socket.destroy(), 20); });
+    const moved = await serve((_req, res) => { res.writeHead(303, { Location: '/web/login' }); res.end(); });
+    try {
+      const err = await rpc(cut.url).version().catch((e) => e);
+      expect(err.failure).toMatchObject({ kind: 'network' });
+      await expect(rpc(moved.url).version()).rejects.toMatchObject({ failure: { kind: 'http', status: 303 } });
+    } finally { await cut.close(); await moved.close(); }
+  });
+});
+
 describe('JSON-2 named arguments and version features', () => {
   it('names positional arguments per method', () => {
     expect(namedArgs('search_read', [[['a', '=', 1]]], { fields: ['id'] })).toEqual({ domain: [['a', '=', 1]], fields: ['id'] });
