@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   partners: async () => (await import('./commands/partners')).registerPartners,
   tokens: async () => (await import('./commands/tokens')).registerTokens,
   alerts: async () => (await import('./commands/alerts')).registerAlerts,
+  schedules: async () => (await import('./commands/schedules')).registerSchedules,
   run: async () => (await import('./commands/run')).registerRun,
   'sandbox-odoo': async () => (await import('./commands/sandbox-odoo')).registerSandboxOdoo,
 };

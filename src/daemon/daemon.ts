@@ -12,7 +12,7 @@ import { startHttpServer, type HttpServer } from '../http/http-server';
 import { as2Schedules, warnCertificatesAtStart } from '../transports/as2/as2.background';
 import { channelTasks } from '../marketplaces';
 import { dailyReportSchedule } from '../reconciliation/daily-report';
-import { ClusterScheduler } from '../schedule/cluster-scheduler';
+import { ClusterScheduler, type ScheduleDefinition } from '../schedule/cluster-scheduler';
 import { cycleScheduleName, outboundCycles, releaseCycle } from '../pipeline/outbound-schedule';
 import { AlertWatch } from '../alerts/alert-watch';
 import { flagOverdueAcks } from '../acks/overdue-acks';
@@ -41,10 +41,14 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
   rt.workInbound();
   rt.workOutbound();
   rt.workBulk();
-  // Odoo's events become outbound documents on a schedule; a webhook calls rt.odooEvents.scanNow() early.
-  if (rt.config.odoo.enabled) rt.odooEvents.start(rt.config.odoo.pollSeconds);
   // Periodic work that must run once in the cluster (one process a tick), however many processes run.
   const scheduler = new ClusterScheduler({ knex: rt.store.knex, log: rt.log.child({ component: 'scheduler' }) });
+  const odooScan = odooEventSchedule(rt);
+  if (odooScan) {
+    // At start too, not only at the first tick: what happened in Odoo while no gateway ran goes out now.
+    void rt.odooEvents.scanNow().catch((err) => rt.log.error({ err }, 'Odoo event scan failed'));
+    scheduler.add(odooScan);
+  }
   const transports = new Map<string, { transport: InboundTransport; settings: string }>();
   const folderLog = rt.log.child({ transport: 'folder' });
   const sftpLog = rt.log.child({ transport: 'sftp' });
@@ -154,7 +158,8 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
             step('http server', () => '', http.then((server) => server?.close())),
             step('transports', () => ` (${transports.size}: each finishes the file in hand)`,
               syncing.then(() => Promise.all([...transports.values()].map((t) => t.transport.stop())))),
-            step('scheduled runs', () => ' (a report, an alert delivery, a send cycle in hand)', scheduler.stop()),
+            // The scanner is told to stop with the scheduler: a scan in hand ends at its next record, not at its last.
+            step('scheduled runs', () => ' (a report, an alert delivery, a send cycle, an Odoo scan in hand)', Promise.all([scheduler.stop(), rt.odooEvents.stop()])),
             step('jobs in hand', () => ` (${Object.entries(rt.queue.inHand()).filter(([, n]) => n).map(([q, n]) => `${q} ${n}`).join(', ') || 'none'})`,
               rt.queue.stopWorkers()),
           ]);
@@ -165,6 +170,25 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
         rt.log.info('gateway stopped');
       })();
       return stopping;
+    },
+  };
+}
+
+/**
+ * Odoo's events -> outbound documents, every odoo.pollSeconds, once a tick in the cluster; a
+ * webhook calls rt.odooEvents.scanNow() early. (The scanner's own per-event leases still keep two
+ * scans from handling one record, as between a webhook's scan and a tick.)
+ */
+export function odooEventSchedule(rt: Runtime): ScheduleDefinition | undefined {
+  if (!rt.config.odoo.enabled || rt.config.odoo.pollSeconds <= 0) return undefined;
+  return {
+    name: 'odoo-events',
+    when: { everySeconds: rt.config.odoo.pollSeconds },
+    run: async () => {
+      const report = await rt.odooEvents.scanNow();
+      if (report.error) throw new Error(report.error);
+      return Object.entries(report.events).filter(([, c]) => c.queued || c.failed)
+        .map(([event, c]) => `${event}: ${c.queued} queued${c.failed ? `, ${c.failed} failed` : ''}`).join('; ') || 'nothing new';
     },
   };
 }

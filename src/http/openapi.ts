@@ -210,6 +210,20 @@ export const OPENAPI = {
         },
       },
     },
+    '/api/schedules': {
+      get: {
+        operationId: 'listScheduleRuns', summary: 'Scheduled runs of the whole cluster, newest first: each tick runs in one process (named in owner); '
+          + 'a tick whose previous run was still going is noted skipped; a run whose process died is closed as failed (abandoned).', 'x-required-role': 'viewer',
+        parameters: [
+          { name: 'name', in: 'query', description: 'One schedule: odoo-events, ack-overdue-check, alerts, as2-mdn-watch, reconciliation-report, outbound:<partner>:<type|default> ...', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        ],
+        responses: {
+          200: json('The runs.', { type: 'object', required: ['runs'], properties: { runs: { type: 'array', items: { $ref: '#/components/schemas/ScheduleRun' } } } }),
+          ...GUARDED,
+        },
+      },
+    },
     '/api/reconciliation': {
       get: {
         operationId: 'reconciliation', summary: 'Order lifecycle reconciliation: one row per (partner, PO) of orders received in the range, with mismatch flags.',
@@ -276,6 +290,14 @@ export const OPENAPI = {
         properties: { name: { type: 'string' }, role: { $ref: '#/components/schemas/Role' }, createdAt: { type: 'string', format: 'date-time' },
           lastUsedAt: { type: ['string', 'null'], format: 'date-time', description: 'Noted at most once a minute.' },
           revokedAt: { type: ['string', 'null'], format: 'date-time' } } },
+      ScheduleRun: { type: 'object', required: ['name', 'tick', 'owner', 'startedAt', 'finishedAt', 'outcome', 'detail'],
+        properties: {
+          name: { type: 'string' }, tick: { type: 'string', format: 'date-time', description: 'The tick this run is for (once per name and tick in the cluster).' },
+          owner: { type: 'string', description: 'The process that claimed it: host:pid:random.' },
+          startedAt: { type: 'string', format: 'date-time' }, finishedAt: { type: ['string', 'null'], format: 'date-time' },
+          outcome: { type: ['string', 'null'], enum: ['ok', 'failed', 'skipped', null], description: 'null while it runs.' },
+          detail: { type: ['string', 'null'], description: 'What the run did, why it failed, or why the tick was skipped.' },
+        } },
       Alert: { type: 'object', required: ['id', 'key', 'kind', 'severity', 'title', 'detail', 'raisedAt', 'delivery'],
         properties: {
           id: { type: 'integer' }, key: { type: 'string', description: 'What makes it once: the same occurrence is never raised twice.' },

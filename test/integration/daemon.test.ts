@@ -53,6 +53,33 @@ describe('daemon', () => {
     expect((await exited(daemon)).code).toBe(0);
   }, 240_000);
 
+  it('scans Odoo once per tick as a cluster schedule, and `schedules` shows each run and the process that ran it', async () => {
+    const ws = workspace();
+    Object.assign(ws.env, { EDI_GATEWAY_ODOO_ENABLED: 'true', EDI_GATEWAY_ODOO_POLL_SECONDS: '1' });
+    const daemon = startDaemon(ws);
+    try {
+      const runs = await eventually(() => {
+        const r = cli(ws, ['schedules', '--name', 'odoo-events', '--json']);
+        const rows = r.status === 0 ? JSON.parse(r.stdout) as { name: string; tick: string; owner: string; outcome: string | null; detail: string | null }[] : [];
+        return rows.filter((x) => x.outcome === 'ok').length >= 3 ? rows : undefined;
+      }, 60_000, 'three odoo-events runs');
+      // One run a tick, each a whole second, all in this daemon.
+      const ticks = runs.map((x) => x.tick);
+      expect(new Set(ticks).size).toBe(ticks.length);
+      for (const t of ticks) expect(new Date(t).getMilliseconds()).toBe(0);
+      expect(runs.every((x) => x.name === 'odoo-events' && x.owner.includes(`:${daemon.pid}:`))).toBe(true);
+      expect(runs.find((x) => x.outcome === 'ok')?.detail).toEqual(expect.any(String));
+      const text = cli(ws, ['schedules', '--limit', '5']);
+      expect(text.status).toBe(0);
+      expect(text.stdout).toMatch(/^SCHEDULE\s+TICK\s+PROCESS\s+OUTCOME/);
+      expect(text.stdout).toContain('odoo-events');
+      expect(cli(ws, ['schedules', '--limit', '0']).status).toBe(2);
+    } finally {
+      daemon.kill('SIGTERM');
+    }
+    expect((await exited(daemon)).code).toBe(0);
+  }, 120_000);
+
   it('stops cleanly on a SIGTERM that comes while it is still starting', async () => {
     const ws = workspace();
     const daemon = startDaemon(ws);

@@ -13,7 +13,7 @@ describe('CLI entry: only the command being run is loaded', () => {
     const names = async (argv: string[]) => (await buildProgram(argv)).commands.map((c) => c.name()).sort();
     expect(await names(['validate', 'a.edi'])).toEqual(['ack', 'validate']);
     expect(await names(['--verbose', 'messages', 'list'])).toEqual(['messages']);
-    const all = ['ack', 'acks', 'alerts', 'ingest', 'messages', 'partners', 'reconcile', 'render', 'run', 'sandbox-odoo', 'tokens', 'translate', 'validate'];
+    const all = ['ack', 'acks', 'alerts', 'ingest', 'messages', 'partners', 'reconcile', 'render', 'run', 'sandbox-odoo', 'schedules', 'tokens', 'translate', 'validate'];
     expect(await names(['--help'])).toEqual(all);
     expect(await names(['valdiate'])).toEqual(all); // commander can then suggest 'validate'
   });

@@ -54,12 +54,12 @@ const STOP_GRACE_MS = 5_000;
  * `odoo.eventOverlapSeconds`, page by id; the records table keeps what each record became, so
  * a record is handled once however often the window passes over it, after a restart, and with
  * several gateway processes. A record's document and its row commit together (key
- * odoo:<event>:<model>:<id>). Webhooks call scanNow() early; the poll is the source of truth.
+ * odoo:<event>:<model>:<id>). The daemon's cluster schedule 'odoo-events' calls scanNow() every
+ * odoo.pollSeconds, webhooks call it early; the poll is the source of truth.
  */
 export class OdooEventScanner {
   private running: Promise<ScanReport> | undefined;
   private followUp: Promise<ScanReport> | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private context: { at: number; registry: PartnerRegistry; ctx: ScanContext } | undefined;
   private readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
@@ -84,24 +84,9 @@ export class OdooEventScanner {
     return this.followUp;
   }
 
-  start(pollSeconds: number): void {
-    if (pollSeconds <= 0 || this.timer) return;
-    this.stopping = false;
-    // The timer never queues behind a running scan: a tick that finds one waits for the next tick.
-    const tick = () => {
-      if (this.running) return;
-      this.scanNow().catch((err) => this.deps.log.error({ err }, 'Odoo event scan failed'));
-    };
-    tick();
-    this.timer = setInterval(tick, pollSeconds * 1000);
-    this.timer.unref();
-  }
-
   /** Returns within seconds: the scan stops at its next record; one stuck in an Odoo call is left behind. */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
     const pending = [this.running, this.followUp].filter(Boolean).map((p) => p!.catch(() => undefined));
     if (!pending.length) return;
     let timer: NodeJS.Timeout | undefined;
