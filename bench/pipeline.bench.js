@@ -9,6 +9,12 @@
 // turns confirmed orders into 855s every odoo.pollSeconds). Peak RSS (VmHWM) of the daemon's
 // process and, beside it, of the sandbox Odoo's.
 //
+// On PostgreSQL (BENCH_DATABASE_URL), each size again on 3 gateway processes sharing it, as
+// test/integration/scale-out.test.ts runs them (README "Running several gateway processes"): a home
+// each, the files dropped into the first one's in/, the queue spreading the work, one sandbox Odoo
+// (its own process) for all three; input "N files, store postgres, 3 processes", and peak_rss the
+// largest of the three daemons' (its input says so).
+//
 // BENCH_FILES=N: one run of N files instead of the sizes (small: 200; full: 1,000 and 3,000).
 // For profiling (docs/pipeline-profile.md), none of which changes the rows:
 //   BENCH_PIPELINE_DETAIL=DIR  writes DIR/pipeline-<store>-<N>.json (timeline, per-stage latencies
@@ -23,7 +29,7 @@ const fs = require('fs');
 const net = require('net');
 const os = require('os');
 const path = require('path');
-const { spawn } = require('child_process');
+const { fork, spawn } = require('child_process');
 const pg = require('pg');
 const { report } = require('./lib');
 const { writeOrdersFile } = require('./orders-gen');
@@ -183,55 +189,134 @@ async function trailStats(knex, writtenAt) {
   return Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, quantiles(v)]));
 }
 
-async function runOnce(n, adminUrl, backend) {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-bench-pipeline-'));
+/** `edi-gateway run` on its home, its output (with its sandbox child's, if it starts one) in logFile. */
+function startDaemon({ home, env, logFile, nodeArgs }) {
+  const logFd = fs.openSync(logFile, 'w');
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin', 'edi-gateway.js'), 'run'], { cwd: home, env, stdio: ['ignore', logFd, logFd] });
+  fs.closeSync(logFd);
+  const daemon = { proc, pid: proc.pid, logFile, exited: false };
+  daemon.exit = new Promise((resolve) => proc.once('exit', (code, signal) => { daemon.exited = true; resolve({ code, signal }); }));
+  return daemon;
+}
+
+/** SIGTERM, as a service manager stops it (it finishes or hands back its jobs); SIGKILL after 90 s. */
+async function stopDaemon(daemon) {
+  if (daemon.exited) return;
+  daemon.proc.kill('SIGTERM');
+  const killer = setTimeout(() => daemon.proc.kill('SIGKILL'), 90_000);
+  await daemon.exit;
+  clearTimeout(killer);
+}
+
+/**
+ * For several daemons: one sandbox Odoo they all write to, as a real Odoo would be. It is the
+ * child `run` forks (dist/odoo/sandbox/sandbox-child.js), forked here instead: the same server in a
+ * process of its own, so its CPU and peak RSS are measured as in the 1-process run.
+ */
+async function startSharedSandbox({ home, port, level, logFile, nodeArgs }) {
+  const logFd = fs.openSync(logFile, 'w');
+  const child = fork(path.join(ROOT, 'dist', 'odoo', 'sandbox', 'sandbox-child.js'), [JSON.stringify({ home, port, level, pretty: false })],
+    { execArgv: nodeArgs, stdio: ['ignore', logFd, logFd, 'ipc'] });
+  fs.closeSync(logFd);
+  const exit = new Promise((resolve) => child.once('exit', resolve));
+  // It ignores SIGTERM (the daemons still need it while they stop) and ends on 'stop' or when the IPC channel closes.
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (child.connected) child.send('stop');
+    else child.kill('SIGKILL');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exit;
+    clearTimeout(killer);
+  };
+  try {
+    const url = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the sandbox Odoo did not start in 60 s:\n${fs.readFileSync(logFile, 'utf8')}`)), 60_000);
+      child.once('message', (m) => { clearTimeout(timer); if (m.url) resolve(m.url); else reject(new Error(`sandbox Odoo: ${m.error}`)); });
+      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`sandbox Odoo: its process ended (exit ${code}) before it listened`)); });
+    });
+    return { pid: child.pid, url, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * One run of n files on `processes` gateway processes. One: its home is the run's folder and it
+ * starts its own sandbox Odoo. Several (PostgreSQL only), as test/integration/scale-out.test.ts runs
+ * them: a home each (partner folders are a process's own, README "Running several gateway
+ * processes"), every file dropped into the first one's in/ and the queue spreading the work over
+ * all of them, one scratch database and one sandbox Odoo shared; a 997 is written to the out/ of
+ * the process that sends it, so the 997s are counted over every home.
+ */
+async function runOnce(n, adminUrl, backend, processes = 1) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-bench-pipeline-'));
+  const several = processes > 1;
   const detailDir = process.env.BENCH_PIPELINE_DETAIL;
   const logLevel = process.env.BENCH_PIPELINE_LOG ?? 'info';
   const cpuProf = process.env.BENCH_PIPELINE_CPU_PROF;
-  const input = `${n} files, store ${backend}, 1 process`;
-  const files = await makeFiles(path.join(home, 'stage'), n);
-  const databaseUrl = adminUrl ? await createScratchDatabase(adminUrl, 'edi_bench') : undefined;
-  const [sandboxPort, httpPort] = [await freePort(), await freePort()];
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
-    !/^(EDI_GATEWAY_|ODOO_|DATABASE_URL$|SANDBOX_ODOO_PORT$|NODE_OPTIONS$|ACME_RETAIL_)/.test(k)));
-  Object.assign(env, {
-    EDI_GATEWAY_HOME: home, EDI_GATEWAY_PROFILES_DIR: path.join(ROOT, 'partner-profiles'),
-    SANDBOX_ODOO_PORT: String(sandboxPort), EDI_GATEWAY_HTTP_PORT: String(httpPort), EDI_GATEWAY_LOG_LEVEL: logLevel,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    ...(process.env.BENCH_PIPELINE_EVENTS === 'off' ? { EDI_GATEWAY_ODOO_POLL_SECONDS: '0' } : {}),
-    ...Object.fromEntries((process.env.BENCH_PIPELINE_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
-  });
-  if (cpuProf) fs.mkdirSync(cpuProf, { recursive: true });
-  const logFile = detailDir ? path.join(detailDir, `pipeline-${backend}-${n}.log`) : path.join(home, 'daemon.log');
+  const input = `${n} files, store ${backend}, ${several ? `${processes} processes` : '1 process'}`;
+  const tag = `${backend}-${n}${several ? `-${processes}p` : ''}`;
+  const homes = several ? Array.from({ length: processes }, (_, i) => path.join(root, `gateway-${i + 1}`)) : [root];
+  for (const home of homes) fs.mkdirSync(home, { recursive: true });
   if (detailDir) fs.mkdirSync(detailDir, { recursive: true });
-  const logFd = fs.openSync(logFile, 'w');
+  if (cpuProf) fs.mkdirSync(cpuProf, { recursive: true });
   // --cpu-prof is refused in NODE_OPTIONS: given on the command line, the forked sandbox child inherits it (execArgv).
-  const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProf, `${backend}-${n}`)}`] : [];
-  const daemon = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin', 'edi-gateway.js'), 'run'], { cwd: home, env, stdio: ['ignore', logFd, logFd] });
-  fs.closeSync(logFd);
-  let exited = false;
-  const exit = new Promise((resolve) => daemon.once('exit', (code, signal) => { exited = true; resolve({ code, signal }); }));
-  const logTail = () => fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
+  const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProf, tag)}`] : [];
+  /** One figure per daemon: the value itself for the one process (the detail file as it was), else the list. */
+  const perDaemon = (xs) => (several ? xs : xs[0]);
+  const files = await makeFiles(path.join(root, 'stage'), n);
+  const daemons = [];
+  const logFiles = [];
+  let databaseUrl;
+  let sandbox;
   let store;
   let sampler;
   try {
-    // Up: the store open, the sandbox started, the transports polling.
-    const upBy = Date.now() + 60_000;
-    while (!/"msg":"gateway started"/.test(fs.readFileSync(logFile, 'utf8'))) {
-      if (exited || Date.now() > upBy) throw new Error(`the daemon did not start:\n${logTail()}`);
-      await sleep(100);
+    databaseUrl = adminUrl ? await createScratchDatabase(adminUrl, 'edi_bench') : undefined;
+    const sandboxPort = await freePort();
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
+      !/^(EDI_GATEWAY_|ODOO_|DATABASE_URL$|SANDBOX_ODOO_PORT$|NODE_OPTIONS$|ACME_RETAIL_)/.test(k)));
+    Object.assign(env, {
+      EDI_GATEWAY_PROFILES_DIR: path.join(ROOT, 'partner-profiles'), EDI_GATEWAY_LOG_LEVEL: logLevel,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...(process.env.BENCH_PIPELINE_EVENTS === 'off' ? { EDI_GATEWAY_ODOO_POLL_SECONDS: '0' } : {}),
+    });
+    if (several) {
+      const logFile = detailDir ? path.join(detailDir, `pipeline-${tag}-sandbox.log`) : path.join(root, 'sandbox-odoo.log');
+      logFiles.push(logFile);
+      sandbox = await startSharedSandbox({ home: path.join(root, 'sandbox'), port: sandboxPort, level: logLevel, logFile, nodeArgs });
+      Object.assign(env, { ODOO_URL: sandbox.url, ODOO_DB: 'sandbox', ODOO_USER: 'admin', ODOO_API_KEY: 'admin' });
+    } else {
+      env.SANDBOX_ODOO_PORT = String(sandboxPort);
     }
-    const sandboxPid = childrenOf(daemon.pid).find((p) => {
+    const extraEnv = Object.fromEntries((process.env.BENCH_PIPELINE_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    for (const [i, home] of homes.entries()) {
+      const logFile = detailDir ? path.join(detailDir, `pipeline-${tag}${several ? `-gateway-${i + 1}` : ''}.log`) : path.join(home, 'daemon.log');
+      logFiles.push(logFile);
+      daemons.push(startDaemon({ home, logFile, nodeArgs, env: { ...env, EDI_GATEWAY_HOME: home, EDI_GATEWAY_HTTP_PORT: String(await freePort()), ...extraEnv } }));
+    }
+    const logTail = () => daemons.map((d) => `${several ? `${path.basename(d.logFile)} (pid ${d.pid}):\n` : ''}${fs.readFileSync(d.logFile, 'utf8').split('\n').slice(-15).join('\n')}`).join('\n');
+
+    // Up: the store open, the sandbox started, the transports polling.
+    const upBy = Date.now() + 60_000 * processes;
+    for (const daemon of daemons) {
+      while (!/"msg":"gateway started"/.test(fs.readFileSync(daemon.logFile, 'utf8'))) {
+        if (daemon.exited || Date.now() > upBy) throw new Error(`the daemon did not start:\n${logTail()}`);
+        await sleep(100);
+      }
+    }
+    const sandboxPid = sandbox ? sandbox.pid : childrenOf(daemons[0].pid).find((p) => {
       try { return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('sandbox-child'); } catch { return false; }
     });
     const odoo = odooRpc(sandboxPort);
     const base = await odoo.count('sale.order', [['state', '=', 'sale']]);
-    const idle = memOf(daemon.pid);
-    const partnerDir = path.join(home, 'partners', PARTNER);
-    const inDir = path.join(partnerDir, 'in');
-    const outDir = path.join(partnerDir, 'out');
-    const archiveDir = path.join(partnerDir, 'archive');
-    for (const d of [inDir, outDir]) if (!fs.existsSync(d)) throw new Error(`${d} is missing: the folder transport did not start`);
+    const idle = perDaemon(daemons.map((d) => memOf(d.pid)));
+    const partnerDirs = homes.map((home) => path.join(home, 'partners', PARTNER));
+    const inDir = path.join(partnerDirs[0], 'in');
+    const outDirs = partnerDirs.map((dir) => path.join(dir, 'out'));
+    const archiveDir = path.join(partnerDirs[0], 'archive');
+    for (const d of [inDir, ...outDirs]) if (!fs.existsSync(d)) throw new Error(`${d} is missing: the folder transport did not start`);
 
     if (detailDir && databaseUrl) {
       // Where PostgreSQL's sessions of the gateway are: running, idle, or waiting (a lock, the client).
@@ -264,7 +349,8 @@ async function runOnce(n, adminUrl, backend) {
     }
 
     // The drop: every file written into in/ at once, as a partner's batch lands.
-    const cpu0 = { gateway: cpuOf(daemon.pid), sandbox: sandboxPid && cpuOf(sandboxPid), machine: machineCpu(), bench: process.cpuUsage(), postgres: postgresCpu() };
+    const gatewayCpu = () => daemons.reduce((sum, d) => sum + cpuOf(d.pid), 0);
+    const cpu0 = { gateway: gatewayCpu(), sandbox: sandboxPid && cpuOf(sandboxPid), machine: machineCpu(), bench: process.cpuUsage(), postgres: postgresCpu() };
     const t0 = Date.now();
     const writtenAt = new Map();
     for (const f of files) {
@@ -277,31 +363,32 @@ async function runOnce(n, adminUrl, backend) {
     let lastChange = Date.now();
     let lastKey = '';
     for (;;) {
-      const out = fs.readdirSync(outDir);
+      const out = outDirs.flatMap((dir) => fs.readdirSync(dir));
       acks = out.filter((f) => f.startsWith('997-')).length;
       confirmed = (await odoo.count('sale.order', [['state', '=', 'sale']])) - base;
       const t = Date.now() - t0;
       const row = { t, in: fs.readdirSync(inDir).length, archived: fs.existsSync(archiveDir) ? fs.readdirSync(archiveDir).length : 0,
-        acks, confirmed, x855: out.filter((f) => f.startsWith('855-')).length, rss: memOf(daemon.pid)?.rss };
+        acks, confirmed, x855: out.filter((f) => f.startsWith('855-')).length, rss: perDaemon(daemons.map((d) => memOf(d.pid)?.rss)) };
       timeline.push(row);
       if (acks >= n && confirmed >= n) break;
       const key = `${row.in}/${row.archived}/${acks}/${confirmed}`;
       if (key !== lastKey) { lastKey = key; lastChange = Date.now(); }
-      if (exited) throw new Error(`the daemon exited:\n${logTail()}`);
+      const gone = daemons.find((d) => d.exited);
+      if (gone) throw new Error(`the daemon${several ? ` (pid ${gone.pid})` : ''} exited:\n${logTail()}`);
       if (Date.now() - lastChange > STALL_MS) throw new Error(`no progress for ${STALL_MS / 1000} s (${key} in/archived/997s/confirmed):\n${logTail()}`);
       await sleep(100);
     }
     const secs = (Date.now() - t0) / 1000;
     const m1 = machineCpu();
     const b1 = process.cpuUsage(cpu0.bench);
-    const cpu = { gatewaySecs: cpuOf(daemon.pid) - cpu0.gateway, sandboxSecs: sandboxPid ? cpuOf(sandboxPid) - cpu0.sandbox : undefined,
+    const cpu = { gatewaySecs: gatewayCpu() - cpu0.gateway, sandboxSecs: sandboxPid ? cpuOf(sandboxPid) - cpu0.sandbox : undefined,
       benchSecs: (b1.user + b1.system) / 1e6, postgresSecs: +(postgresCpu() - cpu0.postgres).toFixed(2), machineBusySecs: m1.busy - cpu0.machine.busy, machineSecs: m1.all - cpu0.machine.all, cores: os.cpus().length };
-    const gateway = memOf(daemon.pid);
-    const sandbox = sandboxPid ? memOf(sandboxPid) : undefined;
+    const gateways = daemons.map((d) => memOf(d.pid));
+    const sandboxMem = sandboxPid ? memOf(sandboxPid) : undefined;
     await sampler?.stop();
 
     // What the store says: every message done, its 997 sent.
-    store = await openStore({ home, databaseUrl, role: 'cli', migrate: 'if-owner', log: createLogger({ level: 'silent', destination: 2 }) });
+    store = await openStore({ home: homes[0], databaseUrl, role: 'cli', migrate: 'if-owner', log: createLogger({ level: 'silent', destination: 2 }) });
     const knex = store.knex;
     const byStatus = Object.fromEntries((await knex('messages as m').join('message_state as s', 's.message_id', 'm.id')
       .where('m.direction', 'in').groupBy('s.status').select('s.status').count('* as c')).map((r) => [r.status, Number(r.c)]));
@@ -311,12 +398,18 @@ async function runOnce(n, adminUrl, backend) {
     if (acksSent !== n) throw new Error(`${acksSent} 997s sent, expected ${n}`);
 
     report({ bench: 'pipeline', metric: 'throughput', value: +(n / secs).toFixed(1), unit: 'documents/s', input });
-    report({ bench: 'pipeline', metric: 'peak_rss', value: gateway.peak, unit: 'MB', input });
-    if (sandbox) report({ bench: 'pipeline', metric: 'sandbox_odoo_peak_rss', value: sandbox.peak, unit: 'MB', input });
+    // Several processes: the largest one's peak (each is a machine's share).
+    report({ bench: 'pipeline', metric: 'peak_rss', value: Math.max(...gateways.map((g) => g.peak)), unit: 'MB', input: several ? `${input}, largest of the ${processes}` : input });
+    if (sandboxMem) report({ bench: 'pipeline', metric: 'sandbox_odoo_peak_rss', value: sandboxMem.peak, unit: 'MB', input });
 
     if (detailDir) {
-      const detail = { n, backend, pids: { gateway: daemon.pid, sandbox: sandboxPid }, secs, throughput: n / secs, idleRss: idle, gateway, sandbox, cpu, inboundByStatus: byStatus,
-        x855: timeline[timeline.length - 1].x855, stages: await trailStats(knex, writtenAt), timeline };
+      const detail = { n, backend, processes, pids: { gateway: perDaemon(daemons.map((d) => d.pid)), sandbox: sandboxPid }, secs, throughput: n / secs, idleRss: idle,
+        gateway: perDaemon(gateways), sandbox: sandboxMem, cpu, inboundByStatus: byStatus, x855: timeline[timeline.length - 1].x855, stages: await trailStats(knex, writtenAt), timeline };
+      if (several) {
+        // How the queue shared the work: inbound messages run by each process (the trail's `process` event, host:pid).
+        detail.byProcess = Object.fromEntries((await knex('message_events').where({ stage: 'process', outcome: 'info' })
+          .select(knex.raw(`data->>'process' AS p`)).countDistinct('message_id as c').groupByRaw('1')).map((r) => [r.p, Number(r.c)]));
+      }
       if (sampler) {
         // Share of samples each (state, wait event) had, per connection pool.
         const tally = {};
@@ -330,34 +423,31 @@ async function runOnce(n, adminUrl, backend) {
         detail.pgStatDatabase = sampler.dbStats;
         detail.pgActivity = { samples: sampler.samples.length, perSample: Object.fromEntries(Object.entries(tally).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +(v / sampler.samples.length).toFixed(2)])) };
       }
-      fs.writeFileSync(path.join(detailDir, `pipeline-${backend}-${n}.json`), `${JSON.stringify(detail, null, 1)}\n`);
+      fs.writeFileSync(path.join(detailDir, `pipeline-${tag}.json`), `${JSON.stringify(detail, null, 1)}\n`);
     }
     await store.close();
     store = undefined;
   } finally {
     await sampler?.stop().catch(() => undefined);
     await store?.close().catch(() => undefined);
-    if (!exited) {
-      daemon.kill('SIGTERM');
-      const killer = setTimeout(() => daemon.kill('SIGKILL'), 90_000);
-      await exit;
-      clearTimeout(killer);
-    }
+    // The daemons first (they still write to Odoo while they finish their jobs in hand), then a sandbox of their own.
+    await Promise.all(daemons.map(stopDaemon));
+    await sandbox?.stop();
     if (detailDir && logLevel === 'debug') {
       // Every JSON-RPC call the sandbox served, by model and method (its debug lines).
       const calls = {};
-      for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
+      for (const logFile of logFiles) for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
         if (!line.includes('sandbox odoo call')) continue;
         const c = JSON.parse(line);
         const k = `${c.service === 'object' ? c.model : c.service}.${c.method}${c.error ? ` (error ${c.error})` : ''}`;
         calls[k] = (calls[k] ?? 0) + 1;
       }
-      const file = path.join(detailDir, `pipeline-${backend}-${n}.json`);
+      const file = path.join(detailDir, `pipeline-${tag}.json`);
       const detail = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
       detail.rpcCalls = Object.fromEntries(Object.entries(calls).sort((a, b) => b[1] - a[1]));
       fs.writeFileSync(file, `${JSON.stringify(detail, null, 1)}\n`);
     }
-    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
     if (databaseUrl) {
       // The scratch database goes with the run (it holds a few thousand messages and documents).
       const admin = new pg.Client({ connectionString: adminUrl });
@@ -371,4 +461,6 @@ async function runOnce(n, adminUrl, backend) {
 module.exports = async function pipelineBench({ size, databaseUrl, backend }) {
   const sizes = Number(process.env.BENCH_FILES) ? [Number(process.env.BENCH_FILES)] : size === 'full' ? [1000, 3000] : [200];
   for (const n of sizes) await runOnce(n, databaseUrl, backend);
+  // On PostgreSQL, the same on 3 gateway processes sharing it (README "Running several gateway processes"): never slower than 1.
+  if (databaseUrl) for (const n of sizes) await runOnce(n, databaseUrl, backend, 3);
 };
