@@ -46,8 +46,12 @@ export function odooStage(deps: OdooStageDeps): InboundStage {
     async run(ctx) {
       const types = Object.keys(ODOO_WRITERS);
       const base = () => deps.knex('documents').where({ message_id: ctx.message.id }).whereIn('type', types);
-      const total = Number((await base().count('* as n').first())?.n ?? 0);
-      if (!total) return 'nothing for Odoo';
+      const pageSize = Math.max(batchSize, 100);
+      const pageAfter = async (ordinal: number) => (await base().andWhere('ordinal', '>', ordinal).orderBy('ordinal').limit(pageSize)).map(documentFromRow);
+      let page = await pageAfter(-1);
+      if (!page.length) return 'nothing for Odoo';
+      // Counted only when there is more than a page: a one-order file is one read, not three.
+      const total = page.length < pageSize ? page.length : Number((await base().count('* as n').first())?.n ?? 0);
       const profile = ctx.profile;
       if (!profile) throw new GatewayError('INTERNAL', 'the odoo stage ran before route');
       const wctx: WriterContext = { client: withLookupCache(deps.odoo()), profile, log: ctx.log, products: newProductCache() };
@@ -66,11 +70,7 @@ export function odooStage(deps: OdooStageDeps): InboundStage {
       };
 
       const waiting: { doc: StoredDocument; original: PendingOriginal }[] = [];
-      let after = -1;
-      for (;;) {
-        const page = (await base().andWhere('ordinal', '>', after).orderBy('ordinal').limit(Math.max(batchSize, 100))).map(documentFromRow);
-        if (!page.length) break;
-        after = page[page.length - 1].ordinal;
+      for (; page.length; page = page.length < pageSize ? [] : await pageAfter(page[page.length - 1].ordinal)) {
         const changes = page.filter((d) => d.odooId === null && d.body.type === 'order' && d.body.purpose !== 'original');
         const originals = await pendingOriginals(deps.knex, profile.id, changes.map((d) => (d.body as Order).poNumber), ctx.message.id);
         const links: { id: number; model: string; odooId: number }[] = [];

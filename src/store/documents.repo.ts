@@ -72,18 +72,21 @@ export async function setOdooLink(db: Knex | Knex.Transaction, documentId: numbe
   await db('documents').where({ id: documentId }).update({ odoo_model: odoo.model, odoo_id: odoo.id, updated_at: db.raw('clock_timestamp()') });
 }
 
-/** setOdooLink for many documents, in one transaction (all of a page's links, or none). */
+/** setOdooLink for many documents, all of a page's links or none: one statement, or a transaction of several. */
 export async function setOdooLinks(db: Knex, links: { id: number; model: string; odooId: number }[]): Promise<void> {
   if (!links.length) return;
-  await db.transaction(async (trx) => {
+  const write = async (q: Knex | Knex.Transaction) => {
     for (let i = 0; i < links.length; i += SAVE_ROWS) {
       const chunk = links.slice(i, i + SAVE_ROWS);
-      await trx.raw(
+      await q.raw(
         `UPDATE documents d SET odoo_model = v.model, odoo_id = v.odoo_id, updated_at = clock_timestamp()
          FROM (VALUES ${chunk.map(() => '(?::bigint, ?::text, ?::bigint)').join(', ')}) AS v (id, model, odoo_id) WHERE d.id = v.id`,
         chunk.flatMap((l) => [l.id, l.model, l.odooId]));
     }
-  });
+  };
+  // One statement is atomic on its own: a one-order file saves its BEGIN and COMMIT.
+  if (links.length <= SAVE_ROWS) await write(db);
+  else await db.transaction(write);
 }
 
 /** The stored document that became an Odoo record (the Order behind a sale order), newest first. */
