@@ -43,7 +43,7 @@ export function translateStage(deps: { knex: Knex; progress?: ProgressOptions })
         if (!chunk.length) return;
         const docs = chunk;
         chunk = [];
-        await deps.knex.transaction((trx) => saveDocuments(trx, ctx.message.id, docs));
+        await saveDocuments(deps.knex, ctx.message.id, docs);
       };
 
       if (ctx.x12) {

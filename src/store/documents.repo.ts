@@ -29,9 +29,12 @@ export function businessKey(doc: CanonicalDocument): string | undefined {
 /**
  * Saves a message's documents. Run again (a retry, a replay) it rewrites their bodies in place
  * and leaves the Odoo link alone, so nothing is doubled and nothing already written is forgotten.
+ * Given the knex itself rather than a transaction, it opens one only when it takes more than one
+ * statement (a one-order file is one INSERT, atomic on its own).
  */
 export async function saveDocuments(db: Knex | Knex.Transaction, messageId: number,
   docs: { ordinal: number; sourceControl: string; document: CanonicalDocument }[]): Promise<void> {
+  if (docs.length > SAVE_ROWS && !db.isTransaction) return (db as Knex).transaction((trx) => saveDocuments(trx, messageId, docs));
   // Several rows a statement: a file of 88,000 orders is a few hundred statements, not 88,000.
   for (let i = 0; i < docs.length; i += SAVE_ROWS) {
     const chunk = docs.slice(i, i + SAVE_ROWS);
