@@ -41,6 +41,12 @@ function executor(client: pg.PoolClient) {
 
 export async function inTransaction<R>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
   const client = await pool.connect();
+  // pg-pool listens for a client's 'error' only while it is idle: a server restart while the client
+  // is checked out would otherwise be an unhandled 'error' that ends the process (the fault runs saw
+  // it). The query in hand rejects on its own; the broken client is discarded at release.
+  let broken: Error | undefined;
+  const onError = (err: Error) => { broken = err; };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -50,7 +56,8 @@ export async function inTransaction<R>(pool: pg.Pool, fn: (client: pg.PoolClient
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(broken);
   }
 }
 

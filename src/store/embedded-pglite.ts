@@ -7,7 +7,7 @@ import type { Logger } from '../log/logger';
 import { collectHistory, invalidateHistorySnapshot, storeFingerprint, writeHistorySnapshot } from './history-snapshot';
 import { PGliteServer } from './pglite-server';
 import { EMBEDDED_START_PARAMS, ensureDataDir } from './pglite-init';
-import { PORT, connectionFor, isAlive, readOwner, socketDirFor, storePaths, type OwnerRecord, type StoreRole } from './store-owner';
+import { PORT, connectionFor, isAlive, readOwner, socketDirFor, startingPid, startingRecord, storePaths, type OwnerRecord, type StoreRole } from './store-owner';
 
 /**
  * The embedded store: PGlite (PostgreSQL in WASM) under $EDI_GATEWAY_HOME/store.
@@ -39,6 +39,15 @@ async function canConnect(connection: pg.ClientConfig): Promise<boolean> {
   }
 }
 
+/** Locks this process created and still holds. */
+const HELD = new Set<string>();
+
+/**
+ * Whether the process a lock names still holds it. Our own pid in a lock this process did not
+ * create is a leftover of an earlier life with the same pid (a container restarted: pid 1 again).
+ */
+const stillHeld = (pid: number, lockFile: string) => (pid === process.pid ? HELD.has(lockFile) : isAlive(pid));
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface OpenEmbeddedOptions {
@@ -60,14 +69,20 @@ export async function openEmbeddedDatabase(home: string, options: OpenEmbeddedOp
 
   for (;;) {
     const owner = readOwner(lockFile);
-    if (owner && owner !== 'starting' && !isAlive(owner.pid)) {
+    if (owner && owner !== 'starting' && !stillHeld(owner.pid, lockFile)) {
       options.log.warn({ pid: owner.pid }, 'embedded store: removing the lock of a process that is gone');
       fs.rmSync(lockFile, { force: true });
       continue;
     }
     if (owner === 'starting') {
+      const pid = startingPid(lockFile);
       const stat = fs.statSync(lockFile, { throwIfNoEntry: false });
-      if (stat && Date.now() - stat.mtimeMs > 30_000) fs.rmSync(lockFile, { force: true }); // its writer died mid-way
+      // Its writer died while opening the database: at once when the lock names it, else after 30 s.
+      if ((pid !== undefined && !stillHeld(pid, lockFile)) || (stat && Date.now() - stat.mtimeMs > 30_000)) {
+        options.log.warn({ pid }, 'embedded store: removing the lock of a process that died while opening the store');
+        fs.rmSync(lockFile, { force: true });
+        continue;
+      }
     } else if (owner) {
       if (options.role === 'daemon' && owner.role === 'daemon') {
         throw new GatewayError('STORE_BUSY',
@@ -102,6 +117,8 @@ async function tryBecomeOwner(
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
     throw err;
   }
+  HELD.add(lockFile);
+  fs.writeSync(fd, startingRecord());
   let db: PGlite | undefined;
   try {
     // From here on the store may change: a history snapshot of an earlier owner no longer holds
@@ -116,7 +133,8 @@ async function tryBecomeOwner(
     await server.listen(socketPath);
     fs.chmodSync(socketPath, 0o600);
     const record: OwnerRecord = { pid: process.pid, role: options.role, socketDir, startedAt: new Date().toISOString() };
-    fs.writeSync(fd, JSON.stringify(record));
+    fs.ftruncateSync(fd, 0);
+    fs.writeSync(fd, JSON.stringify(record), 0);
     fs.closeSync(fd);
     options.log.debug({ dataDir, socketPath }, 'embedded store opened');
 
@@ -148,12 +166,14 @@ async function tryBecomeOwner(
           options.log.info({ reason: collected.reason }, 'embedded store: no history snapshot written');
         }
         fs.rmSync(lockFile, { force: true });
+        HELD.delete(lockFile);
         fs.rmSync(socketPath, { force: true });
       },
     };
   } catch (err) {
     try { fs.closeSync(fd); } catch { /* already closed */ }
     fs.rmSync(lockFile, { force: true });
+    HELD.delete(lockFile);
     await db?.close().catch(() => undefined);
     throw new GatewayError('STORE_UNAVAILABLE', `${dataDir}: cannot open the embedded store: ${(err as Error).message}`,
       undefined, { cause: err });

@@ -53,6 +53,25 @@ export function socketDirFor(storeDir: string): string {
 
 /** The owner record; 'starting' while its writer is still opening the database; undefined when none. */
 export function readOwner(lockFile: string): OwnerRecord | 'starting' | undefined {
+  const r = readLock(lockFile);
+  return r && 'starting' in r ? 'starting' : r;
+}
+
+/**
+ * The pid of the process opening the store, when the lock says who it is (it does from its first
+ * byte: a kill before the database opened leaves a lock the next start can clear at once).
+ */
+export function startingPid(lockFile: string): number | undefined {
+  const r = readLock(lockFile);
+  return r && 'starting' in r ? r.pid : undefined;
+}
+
+/** What a process opening the store writes into the lock it just created. */
+export function startingRecord(): string {
+  return JSON.stringify({ starting: true, pid: process.pid });
+}
+
+function readLock(lockFile: string): OwnerRecord | { starting: true; pid?: number } | undefined {
   let text: string;
   try {
     text = fs.readFileSync(lockFile, 'utf8');
@@ -60,9 +79,10 @@ export function readOwner(lockFile: string): OwnerRecord | 'starting' | undefine
     return undefined;
   }
   try {
-    return JSON.parse(text) as OwnerRecord;
+    const r = JSON.parse(text) as OwnerRecord | { starting: true; pid?: number };
+    return r && typeof r === 'object' ? r : { starting: true };
   } catch {
-    return 'starting'; // created but not yet written; the owner is opening the database
+    return { starting: true }; // created and not yet written (a lock of an older version)
   }
 }
 

@@ -34,6 +34,30 @@ export interface OpenStoreOptions {
    * whoever writes (the read-only CLI commands).
    */
   migrate?: 'always' | 'if-owner';
+  /**
+   * How long to wait for a PostgreSQL that does not answer yet (a restart, a compose stack whose
+   * database starts after the gateway) before giving up. Default: 60 s for the daemon, none for the CLI.
+   */
+  connectWaitMs?: number;
+}
+
+/** A server that is not there yet, or still starting: worth waiting for at start. Anything else (a wrong password) is not. */
+const NOT_UP_YET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', '57P03']);
+
+async function waitForServer(knex: Knex, log: Logger, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (let said = false; ; said = true) {
+    try {
+      await knex.raw('SELECT 1');
+      if (said) log.info('store: PostgreSQL answers now');
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (!NOT_UP_YET.has(code) || Date.now() > deadline) throw err;
+      if (!said) log.warn({ code, waitSeconds: Math.round(waitMs / 1000) }, 'store: PostgreSQL does not answer yet; waiting for it');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
@@ -48,6 +72,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     acquireConnectionTimeout: 30_000,
   });
   try {
+    const waitMs = options.connectWaitMs ?? (options.role === 'daemon' ? 60_000 : 0);
+    if (!embedded && waitMs > 0) await waitForServer(knex, options.log, waitMs);
     if (options.migrate !== 'if-owner' || embedded?.owner) await knex.migrate.latest({ migrationSource, tableName: 'knex_migrations' });
   } catch (err) {
     await knex.destroy();

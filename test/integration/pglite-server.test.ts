@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../src/store/embedded-pglite';
 import { silentLog, tempDir } from '../helpers';
@@ -55,5 +58,57 @@ describe('embedded store served to many clients', () => {
   it('reports SQL errors to the client that made them and carries on', async () => {
     await expect(pools[2].query('SELECT * FROM no_such_table')).rejects.toThrow(/no_such_table/);
     expect((await pools[2].query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+});
+
+describe('the embedded store\'s lock', () => {
+  const lockOf = (home: string) => path.join(home, 'store', 'owner.json');
+  /** A pid that is certainly gone: a child that has exited. */
+  const deadPid = () => {
+    const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    return Number(r.stdout);
+  };
+  const leaveLock = (home: string, record: object) => {
+    fs.mkdirSync(path.dirname(lockOf(home)), { recursive: true });
+    fs.writeFileSync(lockOf(home), JSON.stringify(record));
+  };
+
+  it('names the process opening the store from its first byte, so a kill then leaves a lock the next start clears', async () => {
+    const home = tempDir();
+    const opening = openEmbeddedDatabase(home, { role: 'daemon', log: silentLog });
+    // Written with the lock's creation, before the database opens (a kill now used to leave an empty lock, cleared only after 30 s).
+    expect(JSON.parse(fs.readFileSync(lockOf(home), 'utf8'))).toEqual({ starting: true, pid: process.pid });
+    await (await opening).close();
+  });
+
+  it('is cleared at once when the process that was opening the store died (not after 30 s)', async () => {
+    const home = tempDir();
+    leaveLock(home, { starting: true, pid: deadPid() });
+    // Three seconds of patience would not outlast the old 30-second rule: this opens only because the lock names a dead pid.
+    const db = await openEmbeddedDatabase(home, { role: 'daemon', log: silentLog, waitMs: 3000 });
+    try {
+      expect(JSON.parse(fs.readFileSync(lockOf(home), 'utf8'))).toMatchObject({ pid: process.pid, role: 'daemon' });
+    } finally { await db.close(); }
+  });
+
+  it('takes a lock naming our own pid that this process never held as a leftover (a restarted container is pid 1 again)', async () => {
+    const home = tempDir();
+    leaveLock(home, { pid: process.pid, role: 'daemon', socketDir: path.join(home, 'store', 'socket'), startedAt: new Date(0).toISOString() });
+    const db = await openEmbeddedDatabase(home, { role: 'daemon', log: silentLog, waitMs: 3000 });
+    await db.close();
+  });
+
+  it('still refuses a second daemon in the same process while the first holds the store', async () => {
+    const home = tempDir();
+    const first = await openEmbeddedDatabase(home, { role: 'daemon', log: silentLog });
+    try {
+      await expect(openEmbeddedDatabase(home, { role: 'daemon', log: silentLog, waitMs: 1000 })).rejects.toMatchObject({ code: 'STORE_BUSY' });
+    } finally { await first.close(); }
+  });
+
+  it('waits while a live process is still opening the store', async () => {
+    const home = tempDir();
+    leaveLock(home, { starting: true, pid: process.ppid });
+    await expect(openEmbeddedDatabase(home, { role: 'daemon', log: silentLog, waitMs: 1000 })).rejects.toMatchObject({ code: 'STORE_BUSY' });
   });
 });

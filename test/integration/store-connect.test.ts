@@ -1,0 +1,52 @@
+import net from 'node:net';
+import { openStore } from '../../src/store/store';
+import { silentLog, tempDir } from '../helpers';
+
+/**
+ * A daemon started before its PostgreSQL answers (a compose stack, a database restart) waits for
+ * it instead of exiting; the CLI does not wait. PostgreSQL only: the embedded store is in-process.
+ */
+const onPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+
+onPostgres('opening the store on a PostgreSQL that is not up yet', () => {
+  const target = new URL(process.env.TEST_DATABASE_URL!);
+  /** A port nothing listens on yet, and a way to open it later as a plain TCP relay to the real server. */
+  async function latePort() {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const sockets = new Set<net.Socket>();
+    const relay = net.createServer((client) => {
+      const server = net.connect(Number(target.port || 5432), target.hostname);
+      for (const s of [client, server]) { sockets.add(s); s.on('error', () => undefined); s.on('close', () => sockets.delete(s)); }
+      client.pipe(server).pipe(client);
+    });
+    return {
+      url: Object.assign(new URL(target.href), { port: String(port) }).href,
+      open: () => new Promise<void>((r) => relay.listen(port, '127.0.0.1', r)),
+      close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); relay.close(() => r()); }),
+    };
+  }
+
+  it('the daemon waits for it and opens the store once it answers', async () => {
+    const late = await latePort();
+    try {
+      let opened = false;
+      const opening = openStore({ home: tempDir(), databaseUrl: late.url, role: 'daemon', log: silentLog, connectWaitMs: 30_000 })
+        .then((s) => { opened = true; return s; });
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(opened).toBe(false); // still waiting, not failed
+      await late.open();
+      const store = await opening;
+      try {
+        expect((await store.knex.raw('SELECT 1 AS one')).rows[0].one).toBe(1);
+      } finally { await store.close(); }
+    } finally { await late.close(); }
+  });
+
+  it('the CLI says at once that the server does not answer', async () => {
+    const late = await latePort();
+    await expect(openStore({ home: tempDir(), databaseUrl: late.url, role: 'cli', log: silentLog })).rejects.toMatchObject({ code: expect.any(String) });
+  });
+});
