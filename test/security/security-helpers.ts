@@ -41,8 +41,8 @@ export function signedAndEncrypted(dir: string, payload: Buffer, signer: TestIde
 
 export const ENVELOPED = 'application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m';
 
-/** POSTs an AS2 message as a partner would (a fresh Message-ID unless given, a signed MDN asked for); the answer as text. */
-export async function as2Post(url: string, body: Buffer, headers: Record<string, string> = {}, contentType = ENVELOPED): Promise<{ status: number; mdn: string; res: Response }> {
+/** POSTs an AS2 message as a partner would (a fresh Message-ID unless given, a signed MDN asked for); the answer's bytes and text. */
+export async function as2Post(url: string, body: Buffer, headers: Record<string, string> = {}, contentType = ENVELOPED): Promise<As2Answer> {
   const res = await fetch(url, { method: 'POST', body, headers: {
     'AS2-Version': '1.2', 'AS2-From': '"SUMMIT AS2"', 'AS2-To': 'ODOODIST', 'Message-ID': `<${crypto.randomUUID()}@summit>`,
     'Content-Type': contentType, 'Disposition-Notification-To': 'as2@summit.example',
@@ -50,5 +50,7 @@ export async function as2Post(url: string, body: Buffer, headers: Record<string,
     ...headers,
   } });
   const bytes = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, mdn: bytes.toString('latin1'), res: Object.assign(res, { bytes }) };
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', bytes, mdn: bytes.toString('latin1') };
 }
+
+export interface As2Answer { status: number; contentType: string; bytes: Buffer; mdn: string }
