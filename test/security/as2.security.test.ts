@@ -6,10 +6,10 @@ import type { Runtime } from '../../src/daemon/runtime';
 import { startHttpServer, type HttpServer } from '../../src/http/http-server';
 import { getContent, getMessage, listMessages } from '../../src/store/messages.repo';
 import { parseMdn } from '../../src/transports/as2/mdn';
-import { makeIdentity, profilesWith, requireOpenssl, type TestIdentity } from '../as2-helpers';
-import { PROFILES, tempDir, testRuntime } from '../helpers';
+import { makeIdentity, profilesWith, requireOpenssl } from '../as2-helpers';
+import { PROFILES, tempDir } from '../helpers';
 import { ordersFor, settled, startSandbox, type SandboxOdoo } from '../odoo-helpers';
-import { as2Post, ediEntity, opensslSigned, signedAndEncrypted, type As2Answer } from './security-helpers';
+import { as2Post, ediEntity, opensslSigned, securityRuntime, signedAndEncrypted, type As2Answer } from './security-helpers';
 
 /**
  * AS2 (POST /as2) under attack, with `openssl cms` as the sender and the sandbox Odoo behind the
@@ -27,20 +27,15 @@ const summitOrder = (control: string, po: string) => Buffer.from(SAMPLE.toString
   .replace('*000004521*', `*${control}*`).replace('IEA*1*000004521', `IEA*1*${control}`).replace('BEG*00*SA*SG-778812', `BEG*00*SA*${po}`), 'latin1');
 
 describe('AS2 attacks', () => {
-  let dir: string;
-  let ours: TestIdentity;
-  let summit: TestIdentity;
-  let acme: TestIdentity;
+  const dir = tempDir('edi-gw-as2-attacks-');
+  /** Our identity, Summit's, and ACME's (a partner with AS2 of its own), made by openssl. */
+  const [ours, summit, acme] = ['odoodist', 'summit', 'acme'].map((name) => makeIdentity(dir, name));
   let sb: SandboxOdoo;
   let rt: Runtime;
   let http: HttpServer;
   let url: string;
 
   beforeAll(async () => {
-    dir = tempDir('edi-gw-as2-attacks-');
-    ours = makeIdentity(dir, 'odoodist');
-    summit = makeIdentity(dir, 'summit');
-    acme = makeIdentity(dir, 'acme');
     const profilesDir = profilesWith({ partnerAs2Id: 'SUMMIT AS2', certificateFile: summit.cert, url: 'http://127.0.0.1:9/unused' });
     // ACME has AS2 too: its certificate is one the gateway knows and trusts, for ACME alone.
     const acmeFile = path.join(profilesDir, 'acme-retail', 'profile.yaml');
@@ -48,7 +43,7 @@ describe('AS2 attacks', () => {
     doc.transports.as2 = { partnerAs2Id: 'ACME AS2', certificateFile: acme.cert, url: 'http://127.0.0.1:9/unused' };
     fs.writeFileSync(acmeFile, YAML.stringify(doc));
     sb = await startSandbox();
-    rt = await testRuntime('pglite', { profilesDir, as2: { certificateFile: ours.cert, privateKey: ours.keyPem },
+    rt = await securityRuntime({ profilesDir, as2: { certificateFile: ours.cert, privateKey: ours.keyPem },
       sandboxOdoo: { port: sb.port }, odoo: { enabled: true, timeoutSeconds: 10, pollSeconds: 0 } });
     rt.workInbound();
     http = await startHttpServer(rt);

@@ -10,9 +10,9 @@ import { listDocuments } from '../../src/store/documents.repo';
 import { getEvents, listMessages } from '../../src/store/messages.repo';
 import { folderSettings } from '../../src/transports/folder/folder.config';
 import { FolderTransport } from '../../src/transports/folder/folder.transport';
-import { PROFILES, silentLog, testRuntime } from '../helpers';
+import { PROFILES, silentLog } from '../helpers';
 import { settled } from '../odoo-helpers';
-import { listen } from './security-helpers';
+import { listen, securityRuntime } from './security-helpers';
 
 /**
  * Hostile content, whatever the channel: X12 and EDIFACT built to exhaust memory or time, cXML
@@ -43,7 +43,7 @@ describe('hostile inputs', () => {
       res.end('<!ENTITY xxe SYSTEM "file:///etc/passwd">');
     });
     dtdUrl = `http://127.0.0.1:${await listen(dtdServer)}/evil.dtd`;
-    rt = await testRuntime('pglite');
+    rt = await securityRuntime();
     rt.workInbound();
     api = await startHttpServer(rt);
   });

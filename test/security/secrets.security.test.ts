@@ -8,7 +8,7 @@ import { makeIdentity, profilesWith, requireOpenssl } from '../as2-helpers';
 import { exited, killDaemons, startDaemon, workspace } from '../cli-helpers';
 import { eventually, PROFILES, tempDir } from '../helpers';
 import { startSftpServer, type SftpServer } from '../sftp-server';
-import { as2Post, freePort, listen, signedAndEncrypted } from './security-helpers';
+import { as2Post, freePort, listen, signedAndEncrypted, withEmptyStore } from './security-helpers';
 
 /**
  * A daemon (`edi-gateway run`, its own process) configured through its environment with secrets of
@@ -82,6 +82,7 @@ describe('secrets never reach the logs or the API', () => {
     const sftpKeyText = fs.readFileSync(sftpKey, 'utf8');
 
     const ws = workspace();
+    await withEmptyStore(ws.home);
     const profiles = path.join(ws.cwd, 'partner-profiles');
     profilesWith({ partnerAs2Id: 'SUMMIT AS2', certificateFile: summit.cert, url: 'http://127.0.0.1:9/unused' }, [], profiles);
     const acmeFile = path.join(profiles, 'acme-retail', 'profile.yaml');

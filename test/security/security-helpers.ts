@@ -2,8 +2,44 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { ensureDataDir } from '../../src/store/pglite-init';
+import { openRuntime, type Runtime } from '../../src/daemon/runtime';
 import { openssl, type TestIdentity } from '../as2-helpers';
+import { silentLog, tempDir, testConfig } from '../helpers';
+
+/**
+ * An empty embedded store made once per machine and PGlite version, copied into each home that
+ * needs one: PGlite's initdb takes about ten seconds on the loaded CI machine, the copy a fifth of a
+ * second, and what the copy holds is exactly what initdb leaves. Built aside and renamed into place,
+ * so that two test runs at once never see half of one.
+ */
+async function emptyStore(): Promise<string> {
+  const pkg = path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
+  const template = path.join(os.tmpdir(), `edi-gw-test-pgdata-${JSON.parse(fs.readFileSync(pkg, 'utf8')).version}`);
+  if (fs.existsSync(path.join(template, 'PG_VERSION'))) return template;
+  const building = `${template}.${process.pid}-${crypto.randomUUID()}`;
+  await ensureDataDir(building);
+  try {
+    fs.renameSync(building, template);
+  } catch {
+    fs.rmSync(building, { recursive: true, force: true }); // another run was first: its template is as good
+  }
+  return template;
+}
+
+/** Puts an empty embedded store in `home` (home/store/pgdata, where the gateway looks); returns home. */
+export async function withEmptyStore(home: string): Promise<string> {
+  fs.cpSync(await emptyStore(), path.join(home, 'store', 'pgdata'), { recursive: true });
+  return home;
+}
+
+/** testRuntime (test/helpers.ts) on the embedded store, with its store copied rather than made. */
+export async function securityRuntime(overrides: Record<string, any> = {}): Promise<Runtime> {
+  const config = await testConfig('pglite', { ...overrides, home: await withEmptyStore(tempDir()) });
+  return openRuntime(config, silentLog, { role: 'daemon', needsPartners: true });
+}
 
 /** A free TCP port on 127.0.0.1 (for a daemon's EDI_GATEWAY_HTTP_PORT). */
 export function freePort(): Promise<number> {

@@ -11,9 +11,10 @@ import { sftpInboundSettings, sftpOutboundSettings } from '../../src/transports/
 import { SftpPoller } from '../../src/transports/sftp/sftp.inbound';
 import { SftpSender } from '../../src/transports/sftp/sftp.outbound';
 import { SftpTransportSchema } from '../../src/transports/sftp/sftp.schema';
-import { eventually, PROFILES, silentLog, testRuntime } from '../helpers';
+import { eventually, PROFILES, silentLog } from '../helpers';
 import { ordersFor, settled, startSandbox, type SandboxOdoo } from '../odoo-helpers';
 import { startSftpServer, type SftpServer } from '../sftp-server';
+import { securityRuntime } from './security-helpers';
 
 /**
  * The file transports under attack: a partner's channel carrying another partner's interchange,
@@ -38,7 +39,7 @@ describe('file transports under attack', () => {
   beforeAll(async () => {
     server = await startSftpServer();
     sb = await startSandbox();
-    rt = await testRuntime('pglite', { sandboxOdoo: { port: sb.port }, odoo: { enabled: true, timeoutSeconds: 10, pollSeconds: 0 } });
+    rt = await securityRuntime({ sandboxOdoo: { port: sb.port }, odoo: { enabled: true, timeoutSeconds: 10, pollSeconds: 0 } });
     rt.workInbound();
   });
   afterAll(async () => {
