@@ -19,6 +19,11 @@ export function signWebhookBody(body: string, secret: string, at = new Date()): 
   return `t=${t},sha256=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }
 
+/** The parts of a webhook URL that may be its key: the path and query, each segment and value, a password. */
+function urlSecrets(url: URL): string[] {
+  return [`${url.pathname}${url.search}`, ...url.pathname.split('/'), ...url.searchParams.values(), url.password].filter((p) => p.length >= 8);
+}
+
 /**
  * POSTs one batch: `{ text, alerts }`. `text` is what chat webhooks (Slack, Mattermost, Teams
  * workflows) show; `alerts` is for programs. Any answer but 2xx is a failure, retried later.
@@ -41,7 +46,9 @@ export async function sendWebhook(target: WebhookTarget, alerts: readonly Alert[
     throw new Error(`webhook ${host}: ${e.name === 'TimeoutError' ? 'no answer in time' : e.cause?.code ?? e.cause?.message ?? e.message}`);
   }
   if (res.status < 200 || res.status > 299) {
-    const text = (await res.text().catch(() => '')).slice(0, 200).replace(/\s+/g, ' ');
+    // Nor in what the server answers: a 404 page (Express's "Cannot POST /hooks/<key>") repeats the path.
+    const text = urlSecrets(new URL(target.url)).reduce((t, part) => t.split(part).join('[redacted]'), await res.text().catch(() => ''))
+      .slice(0, 200).replace(/\s+/g, ' ');
     throw new Error(`webhook ${host}: HTTP ${res.status}${text ? ` ${text}` : ''}`);
   }
   await res.body?.cancel().catch(() => undefined);

@@ -30,6 +30,17 @@ function credential(block: string | undefined): { qualifier: string; id: string 
  * cXML stage's. Undefined when the text is not cXML at all.
  */
 export function sniffCxml(head: string): Sniffed | undefined {
+  try {
+    return sniffHead(head);
+  } catch (err) {
+    // xmlText throws on a character reference to no character (&#99999999;): not cXML we can read,
+    // never an exception for the caller (a folder poll would leave the file in in/ for good).
+    if (err instanceof RangeError) return { standard: 'unknown', reason: `a cXML head that is not well-formed: ${err.message}` };
+    throw err;
+  }
+}
+
+function sniffHead(head: string): Sniffed | undefined {
   const text = head.replace(/^\uFEFF/, '').replace(/<!--[\s\S]*?-->/g, '');
   const root = /<cXML\b([^>]*)>/.exec(text);
   if (!root) return undefined;

@@ -1,5 +1,5 @@
 import { OdooTransportError } from './odoo-errors';
-import { majorOf, post, snippet, type OdooConnection, type OdooTransport, type OdooVersion } from './transport';
+import { majorOf, post, shortText, snippet, withoutKey, type OdooConnection, type OdooTransport, type OdooVersion } from './transport';
 
 /**
  * Positional arguments of the ORM methods we call -> JSON-2's named ones. JSON-2 takes no
@@ -55,18 +55,19 @@ export class Json2Transport implements OdooTransport {
     if (res.status >= 300 && res.status < 400) {
       throw new OdooTransportError({ kind: 'http', status: res.status, message: `HTTP ${res.status}: this Odoo has no JSON-2 API (Odoo 19 or later); set odoo.api to jsonrpc` });
     }
-    const text = await res.text().catch(() => '');
+    // The key out of whatever the answer says: it travels in our Authorization header, which an echoing server repeats.
+    const text = withoutKey(await res.text().catch(() => ''), this.conn.apiKey);
     let body: { name?: string; message?: string } | undefined;
     try { body = JSON.parse(text); } catch { body = undefined; }
     if (body && typeof body === 'object' && (body.name || body.message)) {
       throw new OdooTransportError({ kind: 'odoo', name: body.name ?? `http.${res.status}`, message: body.message ?? `HTTP ${res.status}`, status: res.status });
     }
-    throw new OdooTransportError({ kind: 'http', status: res.status, message: `HTTP ${res.status} ${text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200)}`.trim() });
+    throw new OdooTransportError({ kind: 'http', status: res.status, message: `HTTP ${res.status} ${shortText(text)}`.trim() });
   }
 
   async version(): Promise<OdooVersion> {
     const res = await post(`${this.base()}/web/version`, { method: 'GET' }, this.conn.timeoutMs);
-    if (res.status !== 200) throw new OdooTransportError({ kind: 'http', status: res.status, message: `HTTP ${res.status} ${await snippet(res)}`.trim() });
+    if (res.status !== 200) throw new OdooTransportError({ kind: 'http', status: res.status, message: `HTTP ${res.status} ${await snippet(res, this.conn.apiKey)}`.trim() });
     const v = await res.json() as { version?: string; version_info?: unknown[] };
     return { serverVersion: String(v?.version ?? ''), major: majorOf(v?.version_info, v?.version) };
   }

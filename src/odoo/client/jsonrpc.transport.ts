@@ -20,7 +20,7 @@ export class JsonRpcTransport implements OdooTransport {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: ++this.seq, params: { service, method, args } }),
     }, this.conn.timeoutMs);
-    if (res.status !== 200) throw new OdooTransportError({ kind: 'http', status: res.status, message: `HTTP ${res.status} ${await snippet(res)}`.trim() });
+    if (res.status !== 200) throw new OdooTransportError({ kind: 'http', status: res.status, message: `HTTP ${res.status} ${await snippet(res, this.conn.apiKey)}`.trim() });
     let body: { result?: unknown; error?: { message?: string; code?: number; data?: { name?: string; message?: string } } };
     try {
       body = await res.json() as typeof body;

@@ -100,10 +100,21 @@ export function networkFailure(err: unknown, url: string): OdooFailure {
   return { kind: 'network', code, message: `${url}: ${code ?? e?.cause?.message ?? e?.message ?? String(err)}` };
 }
 
-/** The body of a response that is not what we expected, cut short: a proxy's HTML page says enough in 200 characters. */
-export async function snippet(res: HttpAnswer): Promise<string> {
-  const text = await res.text().catch(() => '');
+/**
+ * The body of a response that is not what we expected, cut short: a proxy's HTML page says enough
+ * in 200 characters. The API key is taken out first: a server that echoes the request it could not
+ * handle (a debug server, some proxies) would otherwise put it in the error, the log and the API.
+ */
+export async function snippet(res: HttpAnswer, apiKey: string): Promise<string> {
+  return shortText(withoutKey(await res.text().catch(() => ''), apiKey));
+}
+
+export function shortText(text: string): string {
   return text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+export function withoutKey(text: string, apiKey: string): string {
+  return apiKey ? text.split(apiKey).join('[redacted]') : text;
 }
 
 export function majorOf(info: unknown, fallback: unknown): number {

@@ -30,6 +30,8 @@ import {
  */
 export class EdifactSegmentReader {
   private tail: Buffer = Buffer.alloc(0);
+  /** Inside a segment longer than MAX_SEGMENT_BYTES: what comes up to its terminator is dropped. */
+  private skipping = false;
   /** Input offset of tail[0]. */
   private base = 0;
   private started = false;
@@ -70,6 +72,7 @@ export class EdifactSegmentReader {
   end(out: ReaderItem[]): void {
     this.started = true;
     this.scan(this.tail, out, true);
+    this.skipping = false;
   }
 
   /** Items the last scan added to `out`. */
@@ -80,6 +83,12 @@ export class EdifactSegmentReader {
     const len = buf.length;
     let pos = 0;
     const before = out.length;
+    if (this.skipping) {
+      const stops = stopsOf(this.syntax.separators);
+      for (; pos < len && stops[buf[pos]] !== STOP_TERMINATOR; pos++) if (stops[buf[pos]] === STOP_RELEASE) pos++;
+      this.skipping = pos >= len;
+      pos = Math.min(len, pos + 1);
+    }
     for (;;) {
       if (stopAt >= 0 && pos >= stopAt) break;
       while (pos < len) {
@@ -125,6 +134,13 @@ export class EdifactSegmentReader {
         else wrapped = true;
       }
       if (end >= len) {
+        if (!final && len - pos > MAX_SEGMENT_BYTES) {
+          // Already too long to be a segment: refused unread, and skipped to its terminator.
+          out.push({ kind: 'error', offset: this.base + pos, code: '39', // CONTRL: data element too long
+            reason: `a segment of more than ${MAX_SEGMENT_BYTES} bytes (no terminator ${JSON.stringify(String.fromCharCode(sep.segment))} within them), starting ${JSON.stringify(buf.toString('latin1', pos, pos + 40))}: refused unread` });
+          this.skipping = true;
+          pos = len;
+        }
         if (!final) break;
         out.push(this.cutOff(buf, pos));
         pos = len;
@@ -208,6 +224,12 @@ function stopsOf(sep: Separators): Uint8Array {
 }
 /** How much of a new chunk is joined to the cut segment before it (segments are rarely longer). */
 const HEAD = 4096;
+/**
+ * The longest segment read: far beyond any segment of the directories we read (an element is at
+ * most 512 characters). A longer one is an error and is skipped to its terminator unread, so that
+ * a file of one endless segment costs neither memory nor a copy of its tail at every chunk.
+ */
+export const MAX_SEGMENT_BYTES = 1 << 20;
 
 function isPrefixOf(buf: Buffer, pos: number, word: string): boolean {
   for (let i = 0; pos + i < buf.length; i++) if (buf[pos + i] !== word.charCodeAt(i)) return false;

@@ -9,6 +9,13 @@ const IEA = tagCode('IEA');
  * is decoded (and widened, when it must be) a piece at a time, not a whole read at once.
  */
 const PIECE = 1 << 16;
+/**
+ * The longest segment read, in characters: no segment of the sets we read comes near it (an
+ * element is at most a few hundred characters). A longer one is an error and is skipped to its
+ * terminator unread, so that a file of one endless segment costs neither memory nor a scan of
+ * its tail again at every piece.
+ */
+export const MAX_SEGMENT_CHARS = 1 << 20;
 
 /**
  * One segment as written, without its terminator: `src[start, end)` of the reader's text, held as
@@ -131,6 +138,8 @@ export class X12SegmentReader {
   private pendingBytes: Buffer = Buffer.alloc(0);
   private delimiters?: X12Delimiters;
   private started = false;
+  /** Inside a segment longer than MAX_SEGMENT_CHARS: what comes up to its terminator is dropped. */
+  private skipping = false;
 
   push(chunk: Buffer, out: ReaderItem[]): void {
     for (let i = 0; i < chunk.length; i += PIECE) {
@@ -146,6 +155,7 @@ export class X12SegmentReader {
     if (this.pendingBytes.length) this.codes = concatCharCodes(this.codes, this.pendingBytes);
     this.pendingBytes = Buffer.alloc(0);
     this.scan(out, true);
+    this.skipping = false;
     const text = codesToString(this.codes, 0, this.codes.length);
     let rest = text.trim();
     // Many files end without a terminator after their last IEA: take it as written.
@@ -183,6 +193,12 @@ export class X12SegmentReader {
     const s = this.codes;
     const len = s.length;
     let pos = 0;
+    if (this.skipping) {
+      const terminator = this.delimiters!.segment.charCodeAt(0);
+      while (pos < len && s[pos] !== terminator) pos++;
+      this.skipping = pos >= len;
+      if (pos < len) pos++;
+    }
     // The delimiters' char codes, worked out when they change rather than per segment.
     let codesOf: X12Delimiters | undefined;
     let terminator = -1;
@@ -223,7 +239,16 @@ export class X12SegmentReader {
       }
       let end = pos;
       while (end < len && s[end] !== terminator) end++;
-      if (end >= len) break; // unfinished: wait for more input (end() reports a cut-off segment)
+      if (end >= len) {
+        // Unfinished: wait for more input (end() reports a cut-off segment), unless it is already too long.
+        if (len - pos > MAX_SEGMENT_CHARS) {
+          out.push({ kind: 'error', offset: this.base + pos,
+            reason: `a segment of more than ${MAX_SEGMENT_CHARS} characters (no terminator '${d.segment}' within them), starting ${JSON.stringify(codesToString(s, pos, pos + 40))}: refused unread` });
+          this.skipping = true;
+          pos = len;
+        }
+        break;
+      }
       const stop = terminator === 0x0a && end > pos && s[end - 1] === 0x0d ? end - 1 : end;
       const code = tagCodeAt(s, pos, stop, separator);
       out.push(new RawSegment(s, pos, stop, this.base + pos, d, code));

@@ -33,7 +33,15 @@ export function nameProblem(raw: Buffer, name: string): string | undefined {
 /** A name that can be written anywhere and shown on one line: what makes a name bad becomes '_'. */
 export function plainName(name: string): string {
   const plain = name.replace(/[\\/\x00-\x1f\x7f\ufffd]/g, '_').replace(/^\.+/, '_');
-  return Buffer.byteLength(plain) > MAX_NAME_BYTES ? `${plain.slice(0, MAX_NAME_BYTES / 4)}…${plain.slice(-MAX_NAME_BYTES / 4)}` : plain || '_';
+  if (Buffer.byteLength(plain) <= MAX_NAME_BYTES) return plain || '_';
+  // Cut by bytes, whole characters only: 50 characters of a CJK name are 150 bytes, and the
+  // stamp and .reason.txt beside them would pass the file system's 255.
+  const chars = [...plain];
+  const within = (list: string[]) => {
+    let bytes = 0;
+    return list.filter((c) => (bytes += Buffer.byteLength(c)) <= MAX_NAME_BYTES / 4);
+  };
+  return `${within(chars).join('')}…${within(chars.reverse()).reverse().join('')}`;
 }
 
 interface Candidate {
