@@ -4,6 +4,8 @@ import { codesToString, concatCharCodes, NO_CODES, toCharCodes, type CharCodes }
 import { NO_TAG, tagCode, tagCodeAt, tagName } from './tag-codes';
 
 const IEA = tagCode('IEA');
+/** How much of the input an ISA is read from (its 16 separators and terminator are looked for in it). */
+const ISA_WINDOW = 512;
 /**
  * Input is decoded and scanned this many bytes at a time, so that a text that is not all ASCII
  * is decoded (and widened, when it must be) a piece at a time, not a whole read at once.
@@ -131,6 +133,8 @@ export class X12SegmentReader {
   private pendingBytes: Buffer = Buffer.alloc(0);
   private delimiters?: X12Delimiters;
   private started = false;
+  /** After an unreadable ISA, until the next ISA: what comes is part of its error, not reported again. */
+  private skipping = false;
 
   push(chunk: Buffer, out: ReaderItem[]): void {
     for (let i = 0; i < chunk.length; i += PIECE) {
@@ -198,6 +202,13 @@ export class X12SegmentReader {
         if (len - pos < 3 && !final) break;
         if (!(s[pos] === 0x49 && s[pos + 1] === 0x53 && s[pos + 2] === 0x41)) {
           const next = indexOfIsa(s, pos + 1);
+          if (this.skipping) {
+            // Still after an unreadable ISA: skipped silently, as it is when read whole. The last two
+            // characters wait for the next read, in case they begin an ISA.
+            if (next < 0 && !final) { pos = Math.max(pos, len - 2); break; }
+            pos = next < 0 ? len : next;
+            continue;
+          }
           if (next < 0 && !final) break;
           const stop = next < 0 ? len : next;
           out.push({ kind: 'error', offset: this.base + pos,
@@ -205,14 +216,19 @@ export class X12SegmentReader {
           pos = stop;
           continue;
         }
-        const found = delimitersFromIsa(codesToString(s, pos, Math.min(len, pos + 512)));
+        const found = delimitersFromIsa(codesToString(s, pos, Math.min(len, pos + ISA_WINDOW)));
         if (!found.ok) {
-          if (found.need && !final) break;
+          // Judged on a whole window only: an ISA longer than 200 characters, cut by a chunk
+          // boundary, would otherwise read as broken in a stream and whole in memory.
+          if ((found.need || len - pos < ISA_WINDOW) && !final) break;
           out.push({ kind: 'error', offset: this.base + pos, reason: found.reason, code: found.code });
           const next = indexOfIsa(s, pos + 3);
-          pos = next < 0 ? len : next;
+          // What follows, up to the next ISA, belongs to this error, also when that ISA is in a later read.
+          this.skipping = next < 0 && !final;
+          pos = next >= 0 ? next : final ? len : Math.max(pos + 3, len - 2);
           continue;
         }
+        this.skipping = false;
         this.delimiters = found.delimiters;
       }
       const d = this.delimiters;
