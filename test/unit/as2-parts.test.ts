@@ -100,6 +100,12 @@ describe('RFC 5402 compression', () => {
     expect(() => decompress(corrupted)).toThrow(DecompressionError);
   });
 
+  // Found by fuzzing (test/fuzz): asn1js throws a RangeError on some bytes, which came out as unexpected-processing-error.
+  test('any bytes that are not compressed-data are a DecompressionError, whatever asn1js makes of them', () => {
+    const xml = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.014/cXML.dtd">\n<cXML payloadID="1@b">');
+    expect(() => decompress(xml)).toThrow(DecompressionError);
+  });
+
   // Found by fuzzing (test/fuzz): 4 KB of deflated zeros inflated to 4 MB (and 4 MB to 4 GB), before any signature was checked.
   test('a compressed-data layer is refused when it inflates beyond the partner\'s maxBytes', async () => {
     const bomb = compress(buildEntity([['Content-Type', 'application/edi-x12']], Buffer.alloc(4 << 20)));

@@ -44,9 +44,10 @@ function octets(node: asn1js.AsnType): Buffer {
  * maxBytes: a few KB of deflated zeros would otherwise take gigabytes, before any signature is checked.
  */
 export function decompress(der: Buffer, maxBytes?: number): Buffer {
-  const parsed = asn1js.fromBER(toArrayBuffer(der));
-  if (parsed.offset === -1) throw new DecompressionError('compressed-data is not valid ASN.1');
   try {
+    // Inside the try: asn1js throws on some bytes (a RangeError) instead of saying offset -1.
+    const parsed = asn1js.fromBER(toArrayBuffer(der));
+    if (parsed.offset === -1) throw new DecompressionError('compressed-data is not valid ASN.1');
     const info = parsed.result as asn1js.Sequence;
     const [type, wrapped] = info.valueBlock.value as [asn1js.ObjectIdentifier, asn1js.Constructed];
     if (type.valueBlock.toString() !== OID.compressedData) throw new Error(`content type ${type.valueBlock.toString()} is not compressed-data`);
@@ -58,6 +59,7 @@ export function decompress(der: Buffer, maxBytes?: number): Buffer {
     if (!eContent) throw new Error('compressed-data has no content');
     return zlib.inflateSync(octets(eContent), maxBytes === undefined ? undefined : { maxOutputLength: maxBytes });
   } catch (err) {
+    if (err instanceof DecompressionError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DecompressionError(`the content inflates to more than ${maxBytes} bytes`);
     throw new DecompressionError((err as Error).message);
   }
