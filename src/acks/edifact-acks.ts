@@ -3,6 +3,7 @@ import type { GroupDetail, InterchangeDetail } from '../parsers/edifact/edifact-
 import type { MessageResult } from '../parsers/edifact/message-validator';
 import { type EdifactInterchangeSpec, type EdifactParty, type SegmentSpec } from '../parsers/edifact/serializer';
 import type { ValidationError } from '../parsers/validation-report';
+import { CHARACTER_SETS } from '../parsers/edifact/syntax';
 import { writeInRepertoire } from './contrl-repertoire';
 
 /** CONTRL action codes (0083). */
@@ -144,7 +145,8 @@ export function buildContrl(ic: InterchangeDetail, o: ContrlOptions): EdifactAck
   }
   const version = /^[1-4]$/.test(u.syntaxVersion) ? u.syntaxVersion : '3';
   const spec: EdifactInterchangeSpec = {
-    syntax: { id: /^UNO[A-Y]$/.test(u.syntaxId) ? u.syntaxId : 'UNOA', version },
+    // The sender's character set when it is one we read (UNOX, for one, is not), else level A.
+    syntax: { id: CHARACTER_SETS[u.syntaxId] ? u.syntaxId : 'UNOA', version },
     sender: o.self, recipient: { id: sender.id, qualifier: sender.qualifier || undefined },
     date: o.now, timeZone: o.partner?.outbound.timeZone, controlRef: String(o.controlNumbers.interchange), test: u.testIndicator === '1',
     messages: [{ reference: String(o.controlNumbers.message), type: 'CONTRL', agency: 'UN', body, ...contrlIdentifier(version, ic, o.partner) }],

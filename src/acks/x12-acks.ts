@@ -1,6 +1,6 @@
 import type { PartnerProfile } from '../partners/profile.schema';
 import type { GroupDetail, InterchangeDetail } from '../parsers/x12/x12-validator';
-import { writeInterchange, type InterchangeSpec, type SetSpec, type X12Party } from '../parsers/x12/serializer';
+import { writeInterchange, type InterchangeSpec, type SetSpec, type X12Element, type X12Party } from '../parsers/x12/serializer';
 import type { SetResult } from '../parsers/x12/set-validator';
 import type { X12Delimiters } from '../parsers/x12/delimiters';
 
@@ -33,12 +33,14 @@ const DEFAULT_DELIMITERS: X12Delimiters = { element: '*', component: '>', segmen
 
 /**
  * Our reply's delimiters: the sender's own, so it reads ours as it writes its own, unless one is
- * not a one-byte character X12 can carry (a sender whose terminator is U+2026 '…'): then all four
- * are the common defaults, since mixing some of theirs with some of ours could make two equal.
+ * not a one-byte character X12 can carry (a sender whose terminator is U+2026 '…'), is a letter,
+ * digit or space, or two are the same (an ISA16 equal to the element separator, which we reject):
+ * then all four are the common defaults, since mixing some of theirs with some of ours could make two equal.
  */
 export function replyDelimiters(theirs: X12Delimiters, isaVersion: string): X12Delimiters {
-  const usable = (c?: string) => c === undefined || (c.length === 1 && c.charCodeAt(0) <= 0x7e);
-  if ([theirs.element, theirs.component, theirs.segment, theirs.repetition].every(usable)) return theirs;
+  const usable = (c: string) => c.length === 1 && c.charCodeAt(0) <= 0x7e && !/[A-Za-z0-9 ]/.test(c);
+  const given = [theirs.element, theirs.component, theirs.segment, theirs.repetition].filter((c): c is string => c !== undefined);
+  if (given.every(usable) && new Set(given).size === given.length) return theirs;
   return { ...DEFAULT_DELIMITERS, repetition: isaVersion >= '00402' ? DEFAULT_DELIMITERS.repetition : undefined };
 }
 
@@ -66,13 +68,19 @@ function copied(value: string, d: X12Delimiters, width: number): string {
   return kept.trim().slice(0, width);
 }
 
+/** TA101-TA103 are numeric of fixed width: a copied value that is not digits gives way to zeros. */
+function copiedDigits(value: string, d: X12Delimiters, width: number): string {
+  const kept = copied(value, d, width);
+  return /^\d+$/.test(kept) ? kept.padStart(width, '0') : '0'.repeat(width);
+}
+
 function ta1Segment(ic: InterchangeDetail, d: X12Delimiters): { segment: string[]; code: string; status: string } {
   const r = ic.report;
   const code = r.duplicate ? '025' : r.errors[0]?.code ?? '000';
   const status = r.status === 'rejected' || r.duplicate ? ACK.rejected : ACK.accepted;
   // TA101-TA103 are mandatory: an ISA too broken to copy from still gets a TA1 that reads.
   const isa = ic.isa;
-  const segment = ['TA1', copied(isa.controlNumber, d, 9) || '000000000', copied(isa.date, d, 6) || '000000', copied(isa.time, d, 4) || '0000', status, code];
+  const segment = ['TA1', copiedDigits(isa.controlNumber, d, 9), copiedDigits(isa.date, d, 6), copiedDigits(isa.time, d, 4), status, code];
   return { segment, code, status };
 }
 
@@ -81,24 +89,27 @@ function setAckCode(s: SetResult): string {
 }
 
 /** The body of one 997 or 999 acknowledging one functional group. */
-export function functionalAckBody(group: GroupDetail, kind: '997' | '999', d: X12Delimiters): string[][] {
-  const body: string[][] = [];
+export function functionalAckBody(group: GroupDetail, kind: '997' | '999', d: X12Delimiters): X12Element[][] {
+  const body: X12Element[][] = [];
   const gs = group.gs;
-  body.push(kind === '999' ? ['AK1', gs.functionalId, gs.controlNumber, gs.version] : ['AK1', gs.functionalId, gs.controlNumber]);
+  // What is copied from the received group (ids, control numbers, tags, bad values) is left out
+  // where it holds a delimiter (X12 cannot escape one) or a control character.
+  const unsafe = (v: string) => /[\x00-\x1f]/.test(v) || [d.element, d.segment, d.component, d.repetition].some((c) => c && v.includes(c));
+  const echo = (v: string) => (unsafe(v) ? '' : v);
+  body.push(kind === '999' ? ['AK1', echo(gs.functionalId), echo(gs.controlNumber), echo(gs.version)] : ['AK1', echo(gs.functionalId), echo(gs.controlNumber)]);
   for (const s of group.sets) {
-    body.push(kind === '999' && s.convention ? ['AK2', s.type, s.controlNumber, s.convention] : ['AK2', s.type, s.controlNumber]);
+    body.push(kind === '999' && s.convention ? ['AK2', echo(s.type), echo(s.controlNumber), echo(s.convention)] : ['AK2', echo(s.type), echo(s.controlNumber)]);
     for (const seg of s.segmentErrors.slice(0, 99_999)) {
-      body.push([kind === '999' ? 'IK3' : 'AK3', seg.segment, String(seg.position), seg.loop ?? '', seg.code]);
+      body.push([kind === '999' ? 'IK3' : 'AK3', echo(seg.segment), String(seg.position), seg.loop ?? '', seg.code]);
       const reported = new Set<string>();
       for (const e of seg.elements) {
+        // AK401 is a composite: element position, component position, repetition (999).
         const at = [String(e.element), e.component ? String(e.component) : '', kind === '999' && e.repetition ? String(e.repetition) : ''];
         while (at.length > 1 && at[at.length - 1] === '') at.pop();
-        // AK404 copies the bad value, unless it holds a delimiter (X12 cannot escape one) or a control character.
-        const unsafe = (v: string) => /[\x00-\x1f]/.test(v) || [d.element, d.segment, d.component, d.repetition].some((c) => c && v.includes(c));
         const copy = e.value !== undefined && !unsafe(e.value) ? e.value.slice(0, 99) : '';
-        const line = [kind === '999' ? 'IK4' : 'AK4', at.join(d.component), e.ref ?? '', e.code, copy];
+        const line = [kind === '999' ? 'IK4' : 'AK4', at.length > 1 ? at : at[0], e.ref ?? '', e.code, copy];
         // Two syntax notes can fault the same element (C0506 and P0607 both need PO406): one line says it.
-        const key = line.join(d.element);
+        const key = JSON.stringify(line);
         if (reported.has(key)) continue;
         reported.add(key);
         body.push(line);

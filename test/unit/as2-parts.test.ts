@@ -10,7 +10,9 @@ import { compress, decompress, DecompressionError } from '../../src/transports/a
 import { isMdn, parseDispositionOptions } from '../../src/transports/as2/mdn';
 import { judgeMdn, type SentRecord } from '../../src/transports/as2/mdn-outcome';
 import { normalizeMicAlgorithm, parseMicField } from '../../src/transports/as2/mic';
-import { parseEntity, parseHeaderValue, quoteAs2Name, splitMultipart, unquoteAs2Name } from '../../src/transports/as2/mime';
+import { buildEntity, parseEntity, parseHeaderValue, quoteAs2Name, splitMultipart, unquoteAs2Name } from '../../src/transports/as2/mime';
+import { unpackMessage } from '../../src/transports/as2/as2-unpack';
+import type { As2Settings } from '../../src/transports/as2/as2.config';
 import { makeIdentity, requireOpenssl } from '../as2-helpers';
 import { tempDir } from '../helpers';
 
@@ -96,6 +98,24 @@ describe('RFC 5402 compression', () => {
     const corrupted = Buffer.from(der);
     corrupted[corrupted.length - 3] ^= 0xff;
     expect(() => decompress(corrupted)).toThrow(DecompressionError);
+  });
+
+  // Found by fuzzing (test/fuzz): asn1js throws a RangeError on some bytes, which came out as unexpected-processing-error.
+  test('any bytes that are not compressed-data are a DecompressionError, whatever asn1js makes of them', () => {
+    const xml = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.014/cXML.dtd">\n<cXML payloadID="1@b">');
+    expect(() => decompress(xml)).toThrow(DecompressionError);
+  });
+
+  // Found by fuzzing (test/fuzz): 4 KB of deflated zeros inflated to 4 MB (and 4 MB to 4 GB), before any signature was checked.
+  test('a compressed-data layer is refused when it inflates beyond the partner\'s maxBytes', async () => {
+    const bomb = compress(buildEntity([['Content-Type', 'application/edi-x12']], Buffer.alloc(4 << 20)));
+    expect(bomb.length).toBeLessThan(8192);
+    expect(() => decompress(bomb, 1 << 20)).toThrow('the content inflates to more than 1048576 bytes');
+    expect(decompress(bomb, 8 << 20).length).toBeGreaterThan(4 << 20);
+    // Received: refused before the profile's signature rule is even looked at; the settings need no certificate for it.
+    const settings = { profile: As2TransportSchema.parse({ partnerAs2Id: 'P', certificateEnv: 'P_CERT', maxBytes: 1 << 20 }) } as As2Settings;
+    const http = { contentType: 'application/pkcs7-mime; smime-type=compressed-data; name="smime.p7z"', body: bomb };
+    expect(await unpackMessage(settings, http)).toEqual({ ok: false, failure: 'decompression-failed', detail: 'the content inflates to more than 1048576 bytes' });
   });
 });
 

@@ -220,6 +220,14 @@ describe('what the CONTRL copies and how it is written, read back by the edifact
     expect(seg(peer(ean4.text!), 'UNH').elements[1]).toEqual(['CONTRL', 'D', '3', 'UN', 'EAN004']);
   });
 
+  // Found by fuzzing (test/fuzz): a CONTRL rejecting UNOX was itself written in UNOX, which our own reader refuses.
+  it('answers an interchange in a character set we do not read (UNOX) in UNOA', () => {
+    const { result, acks } = contrlOf(orders({ [UNB]: UNB.replace('UNOC:3', 'UNOX:3') }));
+    expect(result.report.interchanges[0].errors.map((e) => e.code)).toEqual(['2']);
+    expect(acks.text).toMatch(/^UNB\+UNOA:3\+/);
+    expect(run(acks.text!, {}).report.interchanges[0].errors).toEqual([]);
+  });
+
   it('fills every mandatory copy when the interchange has no sender, recipient or reference (UNB+++++4)', () => {
     const text = orders({ [UNB]: 'UNB+UNOC:3+++++4' });
     const result = run(text);

@@ -1,3 +1,4 @@
+import { CxmlSyntaxError, parseCxml } from '../../src/marketplaces/cxml/parse-cxml';
 import { sniff } from '../../src/parsers/sniff';
 import { x12Interchange } from '../helpers';
 
@@ -22,6 +23,16 @@ describe('sniff', () => {
   it('honours the separators and release character a UNA declares', () => {
     const s = sniff(Buffer.from("UNA|*.! '\nUNB*UNOA|2*SEND!*ER|ZZ*RECV*261127|1200*R1'"));
     expect(s).toMatchObject({ standard: 'EDIFACT', sender: { id: 'SEND*ER', qualifier: 'ZZ' }, controlNumber: 'R1' });
+  });
+
+  // Found by fuzzing (test/fuzz): sniff threw RangeError, so a folder file stayed in in/ for ever and an AS2 message was not stored.
+  it('never throws on a cXML head whose payloadID or sender holds a reference to no character', () => {
+    const cxml = (payloadID: string, identity: string) => Buffer.from(`<?xml version="1.0"?><cXML payloadID="${payloadID}"><Header><Sender>`
+      + `<Credential domain="NetworkID"><Identity>${identity}</Identity></Credential></Sender></Header><Request><OrderRequest/></Request></cXML>`);
+    expect(sniff(cxml('&#x110000;1@buyer', 'AN01'))).toMatchObject({ standard: 'cXML', controlNumber: '&#x110000;1@buyer' });
+    expect(sniff(cxml('1@buyer', 'AN&#99999999999;'))).toMatchObject({ standard: 'cXML', sender: { qualifier: 'NetworkID', id: 'AN&#99999999999;' } });
+    // The full read still refuses such a document.
+    expect(() => parseCxml(cxml('&#x110000;1@buyer', 'AN01'))).toThrow(CxmlSyntaxError);
   });
 
   it('says why it cannot tell what a file is', () => {

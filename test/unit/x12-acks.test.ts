@@ -227,6 +227,33 @@ describe('acknowledgments that read back clean, whatever the sender wrote', () =
     expect(readX12(text.split('\n').filter((l) => !l.startsWith('TA1')).join('\n')).functionalGroups).toHaveLength(1);
   });
 
+  // Found by fuzzing (test/fuzz): each of these made buildX12Acks throw, or wrote an ack our own reader refuses.
+  it('writes AK401 as a composite for an error in a component (REF04-02 missing)', () => {
+    const { report, lines } = acks(interchange([po(['BEG*00*SA*PO-1**20261127', 'REF*DP*042**ZZ', 'PO1*1*10*EA*9.99**UP*012345678905', 'CTT*1'])]));
+    expect(report.ok).toBe(false);
+    expect(lines.filter((l) => /^AK[34]/.test(l))).toEqual(['AK3*REF*3**8', 'AK4*4>2*127*1']);
+  });
+
+  it('leaves out of AK1-AK3 what holds one of its delimiters (a GS06 with the component separator)', () => {
+    const { report, lines } = acks(interchange([po(GOOD)], { gs: 'GS*PO*ACMERETAIL*ODOODIST*20261127*1200*41>7*X*004010', ge: 'GE*1*41>7' }));
+    expect(report.interchanges[0].groups[0].errors.map((e) => e.code)).toContain('6');
+    expect(body(lines)[0]).toBe('AK1*PO');
+  });
+
+  it('writes TA101 as digits when ISA13 holds none (a TA1 our reader would refuse otherwise)', () => {
+    const { text, lines } = acks(interchange([po(GOOD)], { control: 'A1!' }));
+    expect(lines.find((l) => l.startsWith('TA1'))).toMatch(/^TA1\*000000000\*261127\*1200\*R\*\d{3}$/);
+    expect(validateX12Bytes(Buffer.from(text, 'latin1'), {}).report.interchanges[0].errors).toEqual([]);
+  });
+
+  it('answers with the common delimiters a sender whose ISA16 is its element separator', () => {
+    const bytes = Buffer.from(interchange([po(GOOD)]).toString('latin1').replace('*P*>~', '*P**~'), 'latin1');
+    const { report, text } = acks(bytes);
+    expect(report.interchanges[0].errors.map((e) => e.code)).toContain('027');
+    expect(text.slice(104, 107)).toBe('>~\n');
+    expect(validateX12Bytes(Buffer.from(text, 'latin1'), {}).report.interchanges[0].errors).toEqual([]);
+  });
+
   it('writes one AK4 for an element two syntax notes fault (PO406 under C0506 and P0607)', () => {
     const { lines } = acks(interchange([po(['BEG*00*SA*PO-1**20261127', 'PO1*1*10*EA*9.99**UP*012345678905', 'PO4*6*6*EA*PLT94*X**LR*10*CT', 'CTT*1'])]));
     expect(lines.filter((l) => l.startsWith('AK4'))).toEqual(['AK4*6*384*2']);

@@ -152,6 +152,25 @@ describe('X12 segment reader: where reads are cut', () => {
     expect(segs(out).map((s) => s.text)).toEqual([ISA4010.slice(0, -1), 'GS*PO*A*B*20261127*1200*1*X*004010', 'ST*850*0001']);
   });
 
+  // Found by fuzzing (test/fuzz): an ISA longer than 200 characters was taken for a broken one when a read ended inside it.
+  it('reads an ISA longer than 200 characters the same when a read ends inside it', () => {
+    const long = ISA4010.replace('*00*          *00*', `*00*${'0'.repeat(300)}*00*`);
+    const bytes = Buffer.from(`${long}GS*PO*A*B~IEA*0*000000417~`);
+    const whole = view(readSegments(bytes));
+    expect(whole.map((v) => v.slice(0, 6))).toEqual([`ISA@0:`, expect.stringMatching(/^GS@/), expect.stringMatching(/^IEA@/)]);
+    for (const at of [150, 250, 320, 340]) expect({ at, segments: view(cutAt(bytes, at)) }).toEqual({ at, segments: whole });
+  });
+
+  // Found by fuzzing: what followed an unreadable ISA was reported again as "not X12" when it came in a later read.
+  it('reports an unreadable ISA once, however the input after it is cut, and reads the next interchange', () => {
+    const bytes = Buffer.from(`ISA*${'0'.repeat(600)}~GS*PO*A*B~ST*850*0001~\n${ISA4010}IEA*0*000000417~`);
+    const whole = view(readSegments(bytes));
+    expect(whole).toEqual(['error@0', `ISA@${bytes.indexOf('ISA', 3)}:${ISA4010.slice(0, -1)}`, `IEA@${bytes.indexOf('IEA')}:IEA*0*000000417`]);
+    for (const at of [520, 610, 625, bytes.indexOf('ISA', 3) + 1, bytes.indexOf('ISA', 3) + 2]) {
+      expect({ at, segments: view(cutAt(bytes, at)) }).toEqual({ at, segments: whole });
+    }
+  });
+
   it('reads element n without splitting, as elements[n] would', () => {
     const [, st, se] = segs(readSegments(Buffer.from(`${ISA4010}ST*850*0001*~SE~`)));
     for (const n of [0, 1, 2, 3, 4]) expect(st.element(n)).toBe(st.text.split('*')[n]);

@@ -36,4 +36,10 @@ describe('X12 serializer', () => {
   it('refuses a value holding a delimiter, which X12 cannot escape', () => {
     expect(() => segmentText(['N1', 'ST', 'A*B STORE'], d4010)).toThrow("N102: value \"A*B STORE\" contains the delimiter '*'");
   });
+
+  it('writes a composite given as its components, trailing empty ones dropped, each component checked', () => {
+    expect(segmentText(['AK4', ['4', '2'], '127', '1'], d4010)).toBe('AK4*4>2*127*1');
+    expect(segmentText(['AK4', ['4', '', ''], '127', '1', ['', '']], d4010)).toBe('AK4*4*127*1');
+    expect(() => segmentText(['AK4', ['4', '2>'], '127'], d4010)).toThrow("AK401: value \"2>\" contains the delimiter '>'");
+  });
 });

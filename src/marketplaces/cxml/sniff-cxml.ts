@@ -11,16 +11,28 @@ export function xmlText(s: string): string {
     e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : ENTITIES[e]);
 }
 
+/**
+ * xmlText for the first look, which must never throw: a reference to no character (&#x110000;)
+ * stays as written here, and the full parse (parse-cxml.ts) refuses the document for it.
+ */
+function headText(s: string): string {
+  try {
+    return xmlText(s);
+  } catch {
+    return s;
+  }
+}
+
 function attr(attrs: string, name: string): string | undefined {
   const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs);
-  return m ? xmlText(m[1] ?? m[2]) : undefined;
+  return m ? headText(m[1] ?? m[2]) : undefined;
 }
 
 function credential(block: string | undefined): { qualifier: string; id: string } | undefined {
   if (!block) return undefined;
   const m = /<Credential\b([^>]*)>[\s\S]*?<Identity\b[^>]*>([^<]*)<\/Identity>/.exec(block);
   if (!m) return undefined;
-  return { qualifier: attr(m[1], 'domain') ?? '', id: xmlText(m[2]).trim() };
+  return { qualifier: attr(m[1], 'domain') ?? '', id: headText(m[2]).trim() };
 }
 
 /**

@@ -133,11 +133,12 @@ export class EdifactSegmentReader {
         if (k === STOP_RELEASE) end++;
         else wrapped = true;
       }
+      const tooLong = (): ReaderItem => ({ kind: 'error', offset: this.base + pos, code: '39', // CONTRL: data element too long
+        reason: `a segment of more than ${MAX_SEGMENT_BYTES} bytes (no terminator ${JSON.stringify(String.fromCharCode(sep.segment))} within them), starting ${JSON.stringify(buf.toString('latin1', pos, pos + 40))}: refused unread` });
       if (end >= len) {
         if (!final && len - pos > MAX_SEGMENT_BYTES) {
           // Already too long to be a segment: refused unread, and skipped to its terminator.
-          out.push({ kind: 'error', offset: this.base + pos, code: '39', // CONTRL: data element too long
-            reason: `a segment of more than ${MAX_SEGMENT_BYTES} bytes (no terminator ${JSON.stringify(String.fromCharCode(sep.segment))} within them), starting ${JSON.stringify(buf.toString('latin1', pos, pos + 40))}: refused unread` });
+          out.push(tooLong());
           this.skipping = true;
           pos = len;
         }
@@ -145,6 +146,12 @@ export class EdifactSegmentReader {
         out.push(this.cutOff(buf, pos));
         pos = len;
         break;
+      }
+      if (end - pos > MAX_SEGMENT_BYTES) {
+        // Too long though whole: the same error, wherever the reads happened to cut the input.
+        out.push(tooLong());
+        pos = end + 1;
+        continue;
       }
       const seg = wrapped ? this.unwrapped(buf, pos, end) : makeSegment(buf, pos, end, this.base + pos, this.syntax);
       pos = end + 1;

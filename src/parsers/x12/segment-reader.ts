@@ -4,6 +4,8 @@ import { codesToString, concatCharCodes, NO_CODES, toCharCodes, type CharCodes }
 import { NO_TAG, tagCode, tagCodeAt, tagName } from './tag-codes';
 
 const IEA = tagCode('IEA');
+/** How much of the input an ISA is read from (its 16 separators and terminator are looked for in it). */
+const ISA_WINDOW = 512;
 /**
  * Input is decoded and scanned this many bytes at a time, so that a text that is not all ASCII
  * is decoded (and widened, when it must be) a piece at a time, not a whole read at once.
@@ -139,7 +141,9 @@ export class X12SegmentReader {
   private delimiters?: X12Delimiters;
   private started = false;
   /** Inside a segment longer than MAX_SEGMENT_CHARS: what comes up to its terminator is dropped. */
-  private skipping = false;
+  private inLongSegment = false;
+  /** After an unreadable ISA, until the next ISA: what comes is part of its error, not reported again. */
+  private afterBadIsa = false;
 
   push(chunk: Buffer, out: ReaderItem[]): void {
     for (let i = 0; i < chunk.length; i += PIECE) {
@@ -155,7 +159,8 @@ export class X12SegmentReader {
     if (this.pendingBytes.length) this.codes = concatCharCodes(this.codes, this.pendingBytes);
     this.pendingBytes = Buffer.alloc(0);
     this.scan(out, true);
-    this.skipping = false;
+    this.inLongSegment = false;
+    this.afterBadIsa = false;
     const text = codesToString(this.codes, 0, this.codes.length);
     let rest = text.trim();
     // Many files end without a terminator after their last IEA: take it as written.
@@ -193,10 +198,10 @@ export class X12SegmentReader {
     const s = this.codes;
     const len = s.length;
     let pos = 0;
-    if (this.skipping) {
+    if (this.inLongSegment) {
       const terminator = this.delimiters!.segment.charCodeAt(0);
       while (pos < len && s[pos] !== terminator) pos++;
-      this.skipping = pos >= len;
+      this.inLongSegment = pos >= len;
       if (pos < len) pos++;
     }
     // The delimiters' char codes, worked out when they change rather than per segment.
@@ -214,6 +219,13 @@ export class X12SegmentReader {
         if (len - pos < 3 && !final) break;
         if (!(s[pos] === 0x49 && s[pos + 1] === 0x53 && s[pos + 2] === 0x41)) {
           const next = indexOfIsa(s, pos + 1);
+          if (this.afterBadIsa) {
+            // Still after an unreadable ISA: skipped silently, as it is when read whole. The last two
+            // characters wait for the next read, in case they begin an ISA.
+            if (next < 0 && !final) { pos = Math.max(pos, len - 2); break; }
+            pos = next < 0 ? len : next;
+            continue;
+          }
           if (next < 0 && !final) break;
           const stop = next < 0 ? len : next;
           out.push({ kind: 'error', offset: this.base + pos,
@@ -221,14 +233,19 @@ export class X12SegmentReader {
           pos = stop;
           continue;
         }
-        const found = delimitersFromIsa(codesToString(s, pos, Math.min(len, pos + 512)));
+        const found = delimitersFromIsa(codesToString(s, pos, Math.min(len, pos + ISA_WINDOW)));
         if (!found.ok) {
-          if (found.need && !final) break;
+          // Judged on a whole window only: an ISA longer than 200 characters, cut by a chunk
+          // boundary, would otherwise read as broken in a stream and whole in memory.
+          if ((found.need || len - pos < ISA_WINDOW) && !final) break;
           out.push({ kind: 'error', offset: this.base + pos, reason: found.reason, code: found.code });
           const next = indexOfIsa(s, pos + 3);
-          pos = next < 0 ? len : next;
+          // What follows, up to the next ISA, belongs to this error, also when that ISA is in a later read.
+          this.afterBadIsa = next < 0 && !final;
+          pos = next >= 0 ? next : final ? len : Math.max(pos + 3, len - 2);
           continue;
         }
+        this.afterBadIsa = false;
         this.delimiters = found.delimiters;
       }
       const d = this.delimiters;
@@ -239,15 +256,22 @@ export class X12SegmentReader {
       }
       let end = pos;
       while (end < len && s[end] !== terminator) end++;
+      const tooLong = () => ({ kind: 'error' as const, offset: this.base + pos,
+        reason: `a segment of more than ${MAX_SEGMENT_CHARS} characters (no terminator '${d.segment}' within them), starting ${JSON.stringify(codesToString(s, pos, pos + 40))}: refused unread` });
       if (end >= len) {
         // Unfinished: wait for more input (end() reports a cut-off segment), unless it is already too long.
         if (len - pos > MAX_SEGMENT_CHARS) {
-          out.push({ kind: 'error', offset: this.base + pos,
-            reason: `a segment of more than ${MAX_SEGMENT_CHARS} characters (no terminator '${d.segment}' within them), starting ${JSON.stringify(codesToString(s, pos, pos + 40))}: refused unread` });
-          this.skipping = true;
+          out.push(tooLong());
+          this.inLongSegment = true;
           pos = len;
         }
         break;
+      }
+      if (end - pos > MAX_SEGMENT_CHARS) {
+        // Too long though whole: the same error, wherever the reads happened to cut the input.
+        out.push(tooLong());
+        pos = end + 1;
+        continue;
       }
       const stop = terminator === 0x0a && end > pos && s[end - 1] === 0x0d ? end - 1 : end;
       const code = tagCodeAt(s, pos, stop, separator);

@@ -27,7 +27,7 @@ export interface InterchangeSpec {
   timeZone?: string;
   groups: GroupSpec[];
   /** Segments that stand between ISA and the first GS, e.g. a TA1. */
-  leading?: string[][];
+  leading?: X12Element[][];
 }
 
 export interface GroupSpec {
@@ -44,8 +44,11 @@ export interface SetSpec {
   /** ST03 (005010 implementation convention reference). */
   convention?: string;
   /** The segments between ST and SE, each as [tag, element1, element2, ...]. */
-  body: string[][];
+  body: X12Element[][];
 }
+
+/** An element: a value, or a composite's components (an AK401's element and component positions). */
+export type X12Element = string | readonly string[];
 
 /** Refuses a value that would change the structure: X12 has no escape character. */
 function checkValue(value: string, d: X12Delimiters, where: string): void {
@@ -56,13 +59,22 @@ function checkValue(value: string, d: X12Delimiters, where: string): void {
   }
 }
 
-/** One segment as text: trailing empty elements dropped, as the standard asks. */
-export function segmentText(elements: readonly string[], d: X12Delimiters): string {
-  let last = elements.length - 1;
-  while (last > 0 && elements[last] === '') last--;
-  const parts = elements.slice(0, last + 1);
-  parts.forEach((v, i) => { if (i > 0) checkValue(v, d, `${parts[0]}${String(i).padStart(2, '0')}`); });
-  return parts.join(d.element);
+/** One segment as text: trailing empty elements (and components) dropped, as the standard asks. */
+export function segmentText(elements: readonly X12Element[], d: X12Delimiters): string {
+  const parts = elements.map((e, i) => {
+    if (typeof e === 'string') {
+      if (i > 0) checkValue(e, d, `${elements[0]}${String(i).padStart(2, '0')}`);
+      return e;
+    }
+    let last = e.length - 1;
+    while (last >= 0 && e[last] === '') last--;
+    const components = e.slice(0, last + 1);
+    components.forEach((c) => checkValue(c, d, `${elements[0]}${String(i).padStart(2, '0')}`));
+    return components.join(d.component);
+  });
+  let last = parts.length - 1;
+  while (last > 0 && parts[last] === '') last--;
+  return parts.slice(0, last + 1).join(d.element);
 }
 
 const pad = (v: string, width: number) => v.padEnd(width, ' ').slice(0, width);

@@ -69,7 +69,8 @@ export async function unpackMessage(s: As2Settings, http: { contentType: string;
         entity = parseEntity(content);
       } else if (kind === 'compressed-data') {
         try {
-          entity = parseEntity(decompress(decodedBody(entity)));
+          // No bigger inflated than the partner may send us at all (maxBytes).
+          entity = parseEntity(decompress(decodedBody(entity), s.profile.maxBytes));
         } catch (err) {
           if (err instanceof DecompressionError) throw new Refused('decompression-failed', err.message);
           throw err;

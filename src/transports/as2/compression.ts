@@ -39,11 +39,15 @@ function octets(node: asn1js.AsnType): Buffer {
   return Buffer.from(n.valueBlock.valueHexView);
 }
 
-/** The content of a CompressedData ContentInfo (DER or BER). */
-export function decompress(der: Buffer): Buffer {
-  const parsed = asn1js.fromBER(toArrayBuffer(der));
-  if (parsed.offset === -1) throw new DecompressionError('compressed-data is not valid ASN.1');
+/**
+ * The content of a CompressedData ContentInfo (DER or BER), refused when it inflates to more than
+ * maxBytes: a few KB of deflated zeros would otherwise take gigabytes, before any signature is checked.
+ */
+export function decompress(der: Buffer, maxBytes?: number): Buffer {
   try {
+    // Inside the try: asn1js throws on some bytes (a RangeError) instead of saying offset -1.
+    const parsed = asn1js.fromBER(toArrayBuffer(der));
+    if (parsed.offset === -1) throw new DecompressionError('compressed-data is not valid ASN.1');
     const info = parsed.result as asn1js.Sequence;
     const [type, wrapped] = info.valueBlock.value as [asn1js.ObjectIdentifier, asn1js.Constructed];
     if (type.valueBlock.toString() !== OID.compressedData) throw new Error(`content type ${type.valueBlock.toString()} is not compressed-data`);
@@ -53,8 +57,10 @@ export function decompress(der: Buffer): Buffer {
     if (algOid !== OID.zlib) throw new Error(`compression algorithm ${algOid} is not zlib`);
     const eContent = (encap.valueBlock.value[1] as asn1js.Constructed | undefined)?.valueBlock.value[0];
     if (!eContent) throw new Error('compressed-data has no content');
-    return zlib.inflateSync(octets(eContent));
+    return zlib.inflateSync(octets(eContent), maxBytes === undefined ? undefined : { maxOutputLength: maxBytes });
   } catch (err) {
+    if (err instanceof DecompressionError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DecompressionError(`the content inflates to more than ${maxBytes} bytes`);
     throw new DecompressionError((err as Error).message);
   }
 }
