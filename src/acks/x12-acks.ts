@@ -93,8 +93,9 @@ export function functionalAckBody(group: GroupDetail, kind: '997' | '999', d: X1
   const body: X12Element[][] = [];
   const gs = group.gs;
   // What is copied from the received group (ids, control numbers, tags, bad values) is left out
-  // where it holds a delimiter (X12 cannot escape one) or a control character.
-  const unsafe = (v: string) => /[\x00-\x1f]/.test(v) || [d.element, d.segment, d.component, d.repetition].some((c) => c && v.includes(c));
+  // where it holds a delimiter (X12 cannot escape one), a control character, or a character the
+  // ack's Latin-1 bytes cannot hold (written as its low byte, U+017E 'ž' would be the terminator '~').
+  const unsafe = (v: string) => /[\x00-\x1f]|[^\x00-\xff]/.test(v) || [d.element, d.segment, d.component, d.repetition].some((c) => c && v.includes(c));
   const echo = (v: string) => (unsafe(v) ? '' : v);
   body.push(kind === '999' ? ['AK1', echo(gs.functionalId), echo(gs.controlNumber), echo(gs.version)] : ['AK1', echo(gs.functionalId), echo(gs.controlNumber)]);
   for (const s of group.sets) {

@@ -240,6 +240,14 @@ describe('acknowledgments that read back clean, whatever the sender wrote', () =
     expect(body(lines)[0]).toBe('AK1*PO');
   });
 
+  it('copies into AK404 no character its Latin-1 bytes cannot hold (a UTF-8 "ž" would become the terminator "~")', () => {
+    const bytes = Buffer.from(interchange([po(['BEG*Q0*SA*PO-1**20261127', ...GOOD.slice(1)])]).toString('latin1').replace('BEG*Q0', 'BEG*\u017e0'), 'utf8');
+    const { text, lines } = acks(bytes);
+    expect(lines.filter((l) => l.startsWith('AK4'))).toEqual(['AK4*1*353*7']);
+    const back = validateX12Bytes(Buffer.from(text, 'latin1'), {}).report;
+    expect(back.interchanges[0].groups[0].sets[0].errors).toEqual([]);
+  });
+
   it('writes TA101 as digits when ISA13 holds none (a TA1 our reader would refuse otherwise)', () => {
     const { text, lines } = acks(interchange([po(GOOD)], { control: 'A1!' }));
     expect(lines.find((l) => l.startsWith('TA1'))).toMatch(/^TA1\*000000000\*261127\*1200\*R\*\d{3}$/);
