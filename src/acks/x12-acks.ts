@@ -40,7 +40,11 @@ const DEFAULT_DELIMITERS: X12Delimiters = { element: '*', component: '>', segmen
 export function replyDelimiters(theirs: X12Delimiters, isaVersion: string): X12Delimiters {
   const usable = (c: string) => c.length === 1 && c.charCodeAt(0) <= 0x7e && !/[A-Za-z0-9 ]/.test(c);
   const given = [theirs.element, theirs.component, theirs.segment, theirs.repetition].filter((c): c is string => c !== undefined);
-  if (given.every(usable) && new Set(given).size === given.length) return theirs;
+  if (given.every(usable) && new Set(given).size === given.length) {
+    // A reply from 00402 on writes a repetition separator in ISA11 even when theirs named none: not one of theirs.
+    if (isaVersion < '00402' || theirs.repetition !== undefined) return theirs;
+    return { ...theirs, repetition: ['^', '{', '!', '|', '\\'].find((c) => !given.includes(c)) };
+  }
   return { ...DEFAULT_DELIMITERS, repetition: isaVersion >= '00402' ? DEFAULT_DELIMITERS.repetition : undefined };
 }
 

@@ -262,6 +262,15 @@ describe('acknowledgments that read back clean, whatever the sender wrote', () =
     expect(validateX12Bytes(Buffer.from(text, 'latin1'), {}).report.interchanges[0].errors).toEqual([]);
   });
 
+  it('writes ISA11 of a 00501 reply with a repetition separator that is none of the sender\'s delimiters (its element separator "^")', () => {
+    const text = interchange([po(GOOD)], { version: '00501' }).toString('latin1').replace('*^*00501*', '*U*00501*').replace(/\*/g, '^');
+    const { report, text: reply } = acks(Buffer.from(text, 'latin1'));
+    expect(report.interchanges[0].status).toBe('rejected');
+    expect(reply.slice(0, 4)).toBe('ISA^');
+    const back = validateX12Bytes(Buffer.from(reply, 'latin1'), {}).report;
+    expect([back.errors, back.interchanges[0].errors]).toEqual([[], []]);
+  });
+
   it('writes one AK4 for an element two syntax notes fault (PO406 under C0506 and P0607)', () => {
     const { lines } = acks(interchange([po(['BEG*00*SA*PO-1**20261127', 'PO1*1*10*EA*9.99**UP*012345678905', 'PO4*6*6*EA*PLT94*X**LR*10*CT', 'CTT*1'])]));
     expect(lines.filter((l) => l.startsWith('AK4'))).toEqual(['AK4*6*384*2']);
