@@ -40,7 +40,11 @@ const DEFAULT_DELIMITERS: X12Delimiters = { element: '*', component: '>', segmen
 export function replyDelimiters(theirs: X12Delimiters, isaVersion: string): X12Delimiters {
   const usable = (c: string) => c.length === 1 && c.charCodeAt(0) <= 0x7e && !/[A-Za-z0-9 ]/.test(c);
   const given = [theirs.element, theirs.component, theirs.segment, theirs.repetition].filter((c): c is string => c !== undefined);
-  if (given.every(usable) && new Set(given).size === given.length) return theirs;
+  if (given.every(usable) && new Set(given).size === given.length) {
+    // A reply from 00402 on writes a repetition separator in ISA11 even when theirs named none: not one of theirs.
+    if (isaVersion < '00402' || theirs.repetition !== undefined) return theirs;
+    return { ...theirs, repetition: ['^', '{', '!', '|', '\\'].find((c) => !given.includes(c)) };
+  }
   return { ...DEFAULT_DELIMITERS, repetition: isaVersion >= '00402' ? DEFAULT_DELIMITERS.repetition : undefined };
 }
 
@@ -93,8 +97,9 @@ export function functionalAckBody(group: GroupDetail, kind: '997' | '999', d: X1
   const body: X12Element[][] = [];
   const gs = group.gs;
   // What is copied from the received group (ids, control numbers, tags, bad values) is left out
-  // where it holds a delimiter (X12 cannot escape one) or a control character.
-  const unsafe = (v: string) => /[\x00-\x1f]/.test(v) || [d.element, d.segment, d.component, d.repetition].some((c) => c && v.includes(c));
+  // where it holds a delimiter (X12 cannot escape one), a control character, or a character the
+  // ack's Latin-1 bytes cannot hold (written as its low byte, U+017E 'ž' would be the terminator '~').
+  const unsafe = (v: string) => /[\x00-\x1f]|[^\x00-\xff]/.test(v) || [d.element, d.segment, d.component, d.repetition].some((c) => c && v.includes(c));
   const echo = (v: string) => (unsafe(v) ? '' : v);
   body.push(kind === '999' ? ['AK1', echo(gs.functionalId), echo(gs.controlNumber), echo(gs.version)] : ['AK1', echo(gs.functionalId), echo(gs.controlNumber)]);
   for (const s of group.sets) {

@@ -100,7 +100,7 @@ export async function runFuzz(t: FuzzTarget, o: FuzzOptions): Promise<FuzzOutcom
     if (rss - rssBefore > memoryBoundBytes(size)) bounds.push({ index: at, plan, what: `RSS grew by ${((rss - rssBefore) / 1048576).toFixed(0)} MB in one case of ${size} bytes` });
   });
   // Untimed warm-up: dictionaries and profiles load on first use, and the JIT has not run yet.
-  for (const plan of fc.sample(t.plans, { numRuns: 3, seed: o.seed + 1 })) {
+  for (const plan of fc.sample(t.plans, { numRuns: 20, seed: o.seed + 1 })) {
     try { await t.run(await t.build(plan)); } catch { /* the run itself will find it */ }
   }
   const details = await fc.check(property, { numRuns: o.runs, seed: o.seed, includeErrorInReport: true });

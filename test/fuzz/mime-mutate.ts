@@ -56,9 +56,19 @@ const boundaryOf = (head: string) => /boundary="?([^";\r\n]*)"?/i.exec(head)?.[1
 
 /** A multipart body's pieces: preamble, parts (without their delimiter lines) and what follows the close. */
 function parts(body: string, boundary: string): { pre: string; parts: string[]; post: string } | undefined {
+  // Split where "--boundary" starts the body or a line (the line break before it goes with it);
+  // by indexOf, not a RegExp: a boundary of 30,000 characters is more than a RegExp may hold.
   const marker = `--${boundary}`;
-  const chunks = body.split(new RegExp(`(?:^|\\r?\\n)${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-  if (chunks.length < 2) return undefined;
+  const chunks: string[] = [];
+  let from = 0;
+  for (let at = body.indexOf(marker); at >= 0; at = body.indexOf(marker, at + 1)) {
+    if (at > 0 && body[at - 1] !== '\n') continue;
+    const lineStart = at === 0 ? 0 : at > 1 && body[at - 2] === '\r' ? at - 2 : at - 1;
+    chunks.push(body.slice(from, lineStart));
+    from = at + marker.length;
+  }
+  if (!chunks.length) return undefined;
+  chunks.push(body.slice(from));
   const pre = chunks.shift()!;
   const last = chunks.pop()!;
   const close = last.startsWith('--') ? last : undefined;
@@ -173,7 +183,7 @@ export function applyMimeOp(e: string, o: MimeOp): string {
         case 'empty': return head.replace(b, '') + sep + body.split(`--${b}`).join('--');
         case 'long': { const l = b.repeat(200); return head.replace(b, l) + sep + body.split(`--${b}`).join(`--${l}`); }
         case 'special': { const s = `${b}()<>@,;:\\/[]?= "\u00e9`; return head.replace(`"${b}"`, `"${s.replace(/"/g, '\\"')}"`) + sep + body.split(`--${b}`).join(`--${s}`); }
-        case 'noClose': return head + sep + body.replace(new RegExp(`--${b.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}--[\\s\\S]*$`), '');
+        case 'noClose': { const close = body.lastIndexOf(`--${b}--`); return close < 0 ? e : head + sep + body.slice(0, close); }
         case 'noLineStart': return head + sep + body.split(`\r\n--${b}`).join(` --${b}`);
         case 'inContent': return head + sep + body.replace('\r\n\r\n', `\r\n\r\n--${b}\r\n--${b}--\r\n`);
         case 'unquoted': return head.replace(`"${b}"`, b) + sep + body;
@@ -190,7 +200,8 @@ export function applyMimeOp(e: string, o: MimeOp): string {
         case 'dropFirst': ps = ps.slice(1); break;
         case 'dropSecond': ps = [ps[0], ...ps.slice(2)]; break;
         case 'swap': ps = [...ps].reverse(); break;
-        case 'dupe': ps = [...ps, ...Array.from({ length: Math.min(o.n, 2000) }, () => ps[ps.length - 1])]; break;
+        // At most 2 MB of copies: ops at several depths would otherwise multiply into hundreds of MB.
+        case 'dupe': ps = [...ps, ...Array.from({ length: Math.min(o.n, Math.floor((2 << 20) / ((ps.at(-1)?.length ?? 0) + 1))) }, () => ps[ps.length - 1])]; break;
         case 'onlyPreamble': return head + sep + p.pre;
         case 'empty': ps = []; break;
       }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { OrderSchema } from '../../src/canonical';
 import { checkSender } from '../../src/marketplaces/cxml/credential';
 import { orderFromCxml } from '../../src/marketplaces/cxml/order-request';
 import { CXML_MAX_BYTES, CxmlSyntaxError, parseCxml } from '../../src/marketplaces/cxml/parse-cxml';
@@ -47,6 +48,16 @@ describe('cXML OrderRequest -> canonical Order', () => {
     expect(paths(SAMPLE.replace('<City>San Francisco</City>', ''))).toEqual(['cXML/Request/OrderRequest/OrderRequestHeader/BillTo/Address/PostalAddress/City']);
     expect(paths(SAMPLE.replace(/<ItemOut[\s\S]*<\/ItemOut>/, ''))).toEqual(['cXML/Request/OrderRequest/ItemOut']);
     expect(paths(SAMPLE.replace('type="new"', 'type="replace"'))).toEqual(['cXML/Request/OrderRequest/OrderRequestHeader/@type']);
+  });
+
+  // Found by fuzzing (test/fuzz): 400 digits read as Infinity, and the order was accepted with it.
+  it('takes a number too big for a double for no number', () => {
+    const huge = '9'.repeat(400);
+    expect(paths(SAMPLE.replace('quantity="9"', `quantity="${huge}"`))).toEqual(['cXML/Request/OrderRequest/ItemOut[2]/@quantity']);
+    expect(paths(SAMPLE.replace('>4.11<', `>${huge}<`))).toEqual(['cXML/Request/OrderRequest/ItemOut[2]/ItemDetail/UnitPrice/Money']);
+    const { order, issues } = read(SAMPLE.replace('>161.99<', `>${huge}<`));
+    expect(issues).toEqual([]);
+    expect(OrderSchema.safeParse(order).success).toBe(true);
   });
 
   it('an update is a replace and a delete a cancel', () => {

@@ -240,6 +240,14 @@ describe('acknowledgments that read back clean, whatever the sender wrote', () =
     expect(body(lines)[0]).toBe('AK1*PO');
   });
 
+  it('copies into AK404 no character its Latin-1 bytes cannot hold (a UTF-8 "ž" would become the terminator "~")', () => {
+    const bytes = Buffer.from(interchange([po(['BEG*Q0*SA*PO-1**20261127', ...GOOD.slice(1)])]).toString('latin1').replace('BEG*Q0', 'BEG*\u017e0'), 'utf8');
+    const { text, lines } = acks(bytes);
+    expect(lines.filter((l) => l.startsWith('AK4'))).toEqual(['AK4*1*353*7']);
+    const back = validateX12Bytes(Buffer.from(text, 'latin1'), {}).report;
+    expect(back.interchanges[0].groups[0].sets[0].errors).toEqual([]);
+  });
+
   it('writes TA101 as digits when ISA13 holds none (a TA1 our reader would refuse otherwise)', () => {
     const { text, lines } = acks(interchange([po(GOOD)], { control: 'A1!' }));
     expect(lines.find((l) => l.startsWith('TA1'))).toMatch(/^TA1\*000000000\*261127\*1200\*R\*\d{3}$/);
@@ -252,6 +260,15 @@ describe('acknowledgments that read back clean, whatever the sender wrote', () =
     expect(report.interchanges[0].errors.map((e) => e.code)).toContain('027');
     expect(text.slice(104, 107)).toBe('>~\n');
     expect(validateX12Bytes(Buffer.from(text, 'latin1'), {}).report.interchanges[0].errors).toEqual([]);
+  });
+
+  it('writes ISA11 of a 00501 reply with a repetition separator that is none of the sender\'s delimiters (its element separator "^")', () => {
+    const text = interchange([po(GOOD)], { version: '00501' }).toString('latin1').replace('*^*00501*', '*U*00501*').replace(/\*/g, '^');
+    const { report, text: reply } = acks(Buffer.from(text, 'latin1'));
+    expect(report.interchanges[0].status).toBe('rejected');
+    expect(reply.slice(0, 4)).toBe('ISA^');
+    const back = validateX12Bytes(Buffer.from(reply, 'latin1'), {}).report;
+    expect([back.errors, back.interchanges[0].errors]).toEqual([[], []]);
   });
 
   it('writes one AK4 for an element two syntax notes fault (PO406 under C0506 and P0607)', () => {

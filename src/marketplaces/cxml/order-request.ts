@@ -35,7 +35,9 @@ function isoDate(v: string | undefined): string | undefined {
 
 function amount(v: string | undefined): number | undefined {
   if (v === undefined || !/^-?\d+(\.\d+)?$/.test(v.replace(/,/g, ''))) return undefined;
-  return Number(v.replace(/,/g, ''));
+  // 400 digits are digits, but no double: Infinity is no amount (the canonical schema refuses it).
+  const n = Number(v.replace(/,/g, ''));
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /** An Address element -> a party; its addressID is the party's code (looked up in the locations table, if any). */
