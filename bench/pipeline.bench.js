@@ -291,15 +291,16 @@ async function runOnce(n, adminUrl, backend, processes = 1) {
       env.SANDBOX_ODOO_PORT = String(sandboxPort);
     }
     const extraEnv = Object.fromEntries((process.env.BENCH_PIPELINE_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-    const logTail = () => daemons.map((d) => `${several ? `${path.basename(d.logFile)} (pid ${d.pid}):\n` : ''}${fs.readFileSync(d.logFile, 'utf8').split('\n').slice(-15).join('\n')}`).join('\n');
-    // Up: the store open, the sandbox started, the transports polling. One after the other: three
-    // daemons migrating a fresh database at once can deadlock (seen in CI; left in the issue note).
-    const upBy = Date.now() + 60_000 * processes;
     for (const [i, home] of homes.entries()) {
       const logFile = detailDir ? path.join(detailDir, `pipeline-${tag}${several ? `-gateway-${i + 1}` : ''}.log`) : path.join(home, 'daemon.log');
       logFiles.push(logFile);
-      const daemon = startDaemon({ home, logFile, nodeArgs, env: { ...env, EDI_GATEWAY_HOME: home, EDI_GATEWAY_HTTP_PORT: String(await freePort()), ...extraEnv } });
-      daemons.push(daemon);
+      daemons.push(startDaemon({ home, logFile, nodeArgs, env: { ...env, EDI_GATEWAY_HOME: home, EDI_GATEWAY_HTTP_PORT: String(await freePort()), ...extraEnv } }));
+    }
+    const logTail = () => daemons.map((d) => `${several ? `${path.basename(d.logFile)} (pid ${d.pid}):\n` : ''}${fs.readFileSync(d.logFile, 'utf8').split('\n').slice(-15).join('\n')}`).join('\n');
+
+    // Up: the store open, the sandbox started, the transports polling.
+    const upBy = Date.now() + 60_000 * processes;
+    for (const daemon of daemons) {
       while (!/"msg":"gateway started"/.test(fs.readFileSync(daemon.logFile, 'utf8'))) {
         if (daemon.exited || Date.now() > upBy) throw new Error(`the daemon did not start:\n${logTail()}`);
         await sleep(100);

@@ -76,6 +76,7 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
     retryLimit: config.queue.retryLimit,
     retryDelaySeconds: config.queue.retryDelaySeconds,
     supervise: options.role === 'daemon',
+    serializeStartup: store.backend === 'postgres',
     worker: { pollIntervalMs: config.queue.pollIntervalMs, batchSize: config.queue.batchSize, concurrency: config.queue.concurrency },
   });
   try {

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import pg from 'pg';
 import type { Logger } from '../log/logger';
 import { sqlExecutor } from '../store/store';
+import { withStartupLock } from '../store/startup-lock';
 import { DEFAULT_LEASES, LeaseKeeper, type LeaseSettings } from './lease-keeper';
 import { completeLeased, failLeased, fetchLeased, releaseLeased } from './leases';
 import { QueueWorker, type JobHandler, type JobLeases, type WorkerOptions } from './queue-worker';
@@ -47,6 +48,8 @@ export interface JobQueueOptions {
   supervise: boolean;
   worker: Omit<WorkerOptions, 'log' | 'stopGraceMs'> & { stopGraceMs?: number };
   leases?: Partial<LeaseSettings>;
+  /** Several processes may start at once on this database (PostgreSQL): create the queues under the start-up lock. */
+  serializeStartup?: boolean;
 }
 
 export class JobQueue {
@@ -74,7 +77,12 @@ export class JobQueue {
   }
 
   async start(): Promise<void> {
+    // pg-boss's own schema install takes its own lock; its queue creation does not (see startup-lock.ts).
     await this.boss.start();
+    await (this.options.serializeStartup ? withStartupLock(this.options.connection, () => this.createQueues()) : this.createQueues());
+  }
+
+  private async createQueues(): Promise<void> {
     for (const name of Object.values(QUEUES)) {
       const settings = {
         retryLimit: this.options.retryLimit,

@@ -4,6 +4,7 @@ import { coerceError } from '../errors/gateway-error';
 import type { Logger } from '../log/logger';
 import { openEmbeddedDatabase, type StoreRole } from './embedded-pglite';
 import { migrationSource } from './migrations';
+import { withStartupLock } from './startup-lock';
 
 // int8 ids and counts come back as numbers; ours stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -74,7 +75,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   try {
     const waitMs = options.connectWaitMs ?? (options.role === 'daemon' ? 60_000 : 0);
     if (!embedded && waitMs > 0) await waitForServer(knex, options.log, waitMs);
-    if (options.migrate !== 'if-owner' || embedded?.owner) await knex.migrate.latest({ migrationSource, tableName: 'knex_migrations' });
+    if (options.migrate !== 'if-owner' || embedded?.owner) {
+      const migrate = () => knex.migrate.latest({ migrationSource, tableName: 'knex_migrations' });
+      // The embedded store has one migrator, its owner; PostgreSQL may have several processes starting at once.
+      await (embedded ? migrate() : withStartupLock(connection, migrate));
+    }
   } catch (err) {
     await knex.destroy();
     await embedded?.close();

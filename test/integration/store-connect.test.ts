@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { openStore } from '../../src/store/store';
-import { silentLog, tempDir } from '../helpers';
+import { openRuntime, type Runtime } from '../../src/daemon/runtime';
+import { QUEUES } from '../../src/queue/job-queue';
+import { silentLog, tempDir, testConfig } from '../helpers';
 
 /**
  * A daemon started before its PostgreSQL answers (a compose stack, a database restart) waits for
@@ -48,5 +50,26 @@ onPostgres('opening the store on a PostgreSQL that is not up yet', () => {
   it('the CLI says at once that the server does not answer', async () => {
     const late = await latePort();
     await expect(openStore({ home: tempDir(), databaseUrl: late.url, role: 'cli', log: silentLog })).rejects.toMatchObject({ code: expect.any(String) });
+  });
+});
+
+onPostgres('several processes starting at once on a fresh PostgreSQL database', () => {
+  // Replicas of one deployment start together: each migrates the schema and creates the job
+  // queues. Without the start-up lock, knex refused the second migrator and pg-boss's queue
+  // creation deadlocked (40P01), and the process that lost exited.
+  it('all of them start, and the schema and queues exist once', async () => {
+    const config = await testConfig('postgres');
+    const runtimes = await Promise.allSettled([1, 2, 3, 4].map(() =>
+      openRuntime({ ...config, home: tempDir() }, silentLog, { role: 'daemon', needsPartners: true })));
+    try {
+      expect(runtimes.map((r) => (r.status === 'rejected' ? String(r.reason) : 'started'))).toEqual(['started', 'started', 'started', 'started']);
+      const knex = (runtimes[0] as PromiseFulfilledResult<Runtime>).value.store.knex;
+      const migrations = await knex('knex_migrations').select('name');
+      expect(new Set(migrations.map((m) => m.name)).size).toBe(migrations.length);
+      const queues = (await knex.raw('SELECT name FROM pgboss.queue ORDER BY name')).rows.map((r: { name: string }) => r.name);
+      expect(queues).toEqual(Object.values(QUEUES).sort());
+    } finally {
+      for (const r of runtimes) if (r.status === 'fulfilled') await r.value.close();
+    }
   });
 });
