@@ -8,7 +8,7 @@ import type { EdifactValidationResult, InterchangeDetail } from '../parsers/edif
 import type { EdifactSegment } from '../parsers/edifact/segment';
 import { validateEdifactBytes } from '../parsers/edifact/validate-stream';
 import type { JobQueue } from '../queue/job-queue';
-import { nextControlNumber } from '../store/control-numbers.repo';
+import { nextControlNumbers } from '../store/control-numbers.repo';
 import { applyAperak, applyContrl, recordOutboundEdifact } from '../store/edifact-acks.repo';
 import { recordInterchange } from '../store/interchanges.repo';
 import { knexHistory } from '../store/history';
@@ -79,8 +79,9 @@ export interface EdifactStageDeps {
 export function edifactValidateStage(deps: EdifactStageDeps): InboundStage {
   return {
     name: 'validate-edifact',
+    standard: 'EDIFACT',
     async run(ctx) {
-      if (ctx.sniffed?.standard !== 'EDIFACT') return 'not EDIFACT';
+      if (ctx.sniffed?.standard !== 'EDIFACT') return; // the processor runs this stage only on EDIFACT (narrows the type)
       const received: ReceivedAck[] = [];
       const pending: PendingEdifactMessage[] = [];
       const keepForTranslation = collectAcceptedMessages(pending);
@@ -107,10 +108,8 @@ export function edifactValidateStage(deps: EdifactStageDeps): InboundStage {
           if (!partner) continue; // nobody to send a CONTRL to
           const key = ackKey(ctx.message.id, ordinal, ctx.generation);
           if (await trx('messages').where({ transport: 'outbox', transport_ref: key }).first('id')) continue;
-          const contrl = buildContrl(ic, {
-            self: deps.config.self.edifact, partner, now,
-            controlNumbers: { interchange: await nextControlNumber(trx, partner.id, 'unb'), message: await nextControlNumber(trx, partner.id, 'unh') },
-          });
+          const numbers = await nextControlNumbers(trx, partner.id, ['unb', 'unh']);
+          const contrl = buildContrl(ic, { self: deps.config.self.edifact, partner, now, controlNumbers: { interchange: numbers.unb, message: numbers.unh } });
           if (!contrl.bytes) continue;
           const { messageId: ackId } = await enqueueOutbound(trx, deps.queue, {
             partnerId: partner.id, content: contrl.bytes, key,

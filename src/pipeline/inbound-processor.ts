@@ -4,8 +4,11 @@ import { coerceError, GatewayError } from '../errors/gateway-error';
 import { messageLogger, type Logger } from '../log/logger';
 import type { PartnerRegistry } from '../partners/partner-registry';
 import type { FailureHook, JobHandler } from '../queue/queue-worker';
-import { getContent, getMessage, recordStage } from '../store/messages.repo';
+import { getContent, getMessage, recordStage, recordTrail, type StageRecord } from '../store/messages.repo';
 import type { InboundContext, InboundStage } from './inbound-stages';
+
+/** A message still in its stages after this long writes each stage's event as it ends. */
+const LIVE_TRAIL_AFTER_MS = 1000;
 
 /** This process, as the trail names it: host and pid. */
 const PROCESS_NAME = `${os.hostname()}:${process.pid}`;
@@ -47,27 +50,38 @@ export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<Inbo
       detail: [replay ? `replay ${replay}` : '', job.attempt ? `attempt ${job.attempt + 1}` : ''].filter(Boolean).join(', ') || undefined,
       // Which gateway process ran it: with several on one database, the trail says where to look in the logs.
       data: { process: PROCESS_NAME } });
+    // Each stage's event keeps its own time but waits to be written with the next status: a quick
+    // message's whole trail is one statement. A message still going after a second (a big file)
+    // writes as it goes, so that the trail shows how far it got.
+    const trail: StageRecord[] = [];
+    const started = Date.now();
+    const flush = () => recordTrail(deps.knex, messageId, trail.splice(0));
     for (const stage of deps.stages) {
+      if (stage.standard && stage.standard !== ctx.sniffed?.standard) continue;
       ctx.log = log.child({ stage: stage.name });
       let note: string | void;
       try {
         note = await stage.run(ctx);
       } catch (err) {
+        await flush();
         throw new StageFailure(stage.name, err);
       }
-      await recordStage(deps.knex, messageId, { stage: stage.name, outcome: 'ok', detail: note || null });
+      trail.push({ stage: stage.name, outcome: 'ok', detail: note || null, at: new Date() });
+      if (Date.now() - started > LIVE_TRAIL_AFTER_MS) await flush();
     }
     if (ctx.problems.length) {
       // The accepted part went through; what did not is left for a person, by name.
       const [first] = ctx.problems;
       const more = ctx.problems.length > 1 ? `; and ${ctx.problems.length - 1} more: ${ctx.problems.slice(1, 4).map((p) => p.message).join('; ')}` : '';
-      await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'failed', status: 'exception', code: first.code, detail: `${first.message}${more}`,
+      trail.push({ stage: 'process', outcome: 'failed', status: 'exception', code: first.code, detail: `${first.message}${more}`,
         // Where each problem is (set, segment, value): the dashboard marks it in the raw EDI.
         data: { problems: ctx.problems.slice(0, 200).map((p) => ({ code: p.code, message: p.message, ...p.details })) } });
+      await flush();
       log.warn({ problems: ctx.problems.length }, 'message processed in part');
       return;
     }
-    await recordStage(deps.knex, messageId, { stage: 'process', outcome: 'ok', status: 'done' });
+    trail.push({ stage: 'process', outcome: 'ok', status: 'done' });
+    await flush();
     log.info('message processed');
   };
 

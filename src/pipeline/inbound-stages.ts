@@ -41,6 +41,8 @@ export interface InboundContext {
 /** One step of the inbound path. Returns a line for the audit trail; throws a GatewayError to stop. */
 export interface InboundStage {
   name: string;
+  /** The standard this stage is for; on a message of another it neither runs nor shows in the trail. */
+  standard?: Sniffed['standard'];
   run(ctx: InboundContext): Promise<string | void> | string | void;
 }
 

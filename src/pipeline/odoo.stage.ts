@@ -4,7 +4,8 @@ import { coerceError, GatewayError } from '../errors/gateway-error';
 import type { OdooClient } from '../odoo/client/odoo-client';
 import { ODOO_WRITERS, type WriteResult, type WriterContext } from '../odoo/writers';
 import { newProductCache } from '../odoo/writers/lookups';
-import { ORDER_BATCH, writeOrders, type BatchOutcome } from '../odoo/writers/order-batch';
+import { ORDER_BATCH, type BatchOutcome } from '../odoo/writers/order-batch';
+import { OrderCoalescer } from '../odoo/writers/order-coalescer';
 import { withLookupCache } from '../odoo/writers/read-cache';
 import { documentFromRow, pendingOriginals, setOdooLinks, type PendingOriginal, type StoredDocument } from '../store/documents.repo';
 import type { InboundStage } from './inbound-stages';
@@ -19,7 +20,11 @@ export interface OdooStageDeps {
   /** Orders per load() and action_confirm (1: one by one, as writeOrder does). */
   batchSize?: number;
   progress?: ProgressOptions;
+  /** How long the customer, warehouse, currency, units and pricelists looked up are kept for the next messages (default 30 s). */
+  lookupCacheMs?: number;
 }
+
+const LOOKUP_CACHE_MS = 30_000;
 
 /**
  * The message's stored documents -> Odoo, each by its writer. A document already linked to an
@@ -29,7 +34,9 @@ export interface OdooStageDeps {
  *
  * Documents are read a page at a time (a file of 88,000 orders is never in memory at once), and
  * new orders that follow each other go in batches (writeOrders: one load() and one confirm for
- * many), with the lookups (customer, addresses, items, pricelist, units) made once per message.
+ * many), with the lookups (customer, addresses, items, pricelist, units) made once per batch. The
+ * batches take in the new orders of the other messages in hand at the same time (OrderCoalescer),
+ * so many one-order files cost Odoo about what one file of many orders does.
  * Each page's links are stored in one transaction once Odoo has the page; a crash before that is
  * made good by the next run, which finds the orders by their external ids instead of making them again.
  *
@@ -41,6 +48,15 @@ export interface OdooStageDeps {
  */
 export function odooStage(deps: OdooStageDeps): InboundStage {
   const batchSize = deps.batchSize ?? ORDER_BATCH;
+  // New orders of the messages this worker has in hand at once share their Odoo calls.
+  const coalescer = new OrderCoalescer(batchSize);
+  // Lookups that hardly change, shared by all messages for a short while; a new client (another Odoo) starts afresh.
+  let lasting: { base: OdooClient; cached: OdooClient } | undefined;
+  const lookups = () => {
+    const base = deps.odoo();
+    if (lasting?.base !== base) lasting = { base, cached: withLookupCache(base, { ttlMs: deps.lookupCacheMs ?? LOOKUP_CACHE_MS, searchesNotKept: ['product.product'] }) };
+    return lasting.cached;
+  };
   return {
     name: 'odoo',
     async run(ctx) {
@@ -54,7 +70,7 @@ export function odooStage(deps: OdooStageDeps): InboundStage {
       const total = page.length < pageSize ? page.length : Number((await base().count('* as n').first())?.n ?? 0);
       const profile = ctx.profile;
       if (!profile) throw new GatewayError('INTERNAL', 'the odoo stage ran before route');
-      const wctx: WriterContext = { client: withLookupCache(deps.odoo()), profile, log: ctx.log, products: newProductCache() };
+      const wctx: WriterContext = { client: withLookupCache(lookups()), profile, log: ctx.log, products: newProductCache() };
       const progress = new StageProgress({ knex: deps.knex, log: ctx.log, messageId: ctx.message.id, stage: 'odoo', total, what: 'documents written to Odoo', options: deps.progress });
       const notes: string[] = [];
       let written = 0;
@@ -81,8 +97,8 @@ export function odooStage(deps: OdooStageDeps): InboundStage {
           if (!run.length) return;
           const list = run;
           run = [];
-          const results: Map<number, BatchOutcome> = batchSize > 1 && list.length > 1
-            ? await writeOrders(list.map((d) => ({ key: d.id, order: d.body as Order })), wctx)
+          const results: Map<number, BatchOutcome> = batchSize > 1
+            ? await coalescer.write(list.map((d) => ({ key: d.id, order: d.body as Order })), wctx)
             : new Map();
           for (const doc of list) {
             let r = results.get(doc.id);

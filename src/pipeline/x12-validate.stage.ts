@@ -10,7 +10,7 @@ import { readFunctionalAck, readTa1 } from '../acks/read-x12-acks';
 import { applyGroupAck, applyTa1, recordOutbound } from '../store/outbound-acks.repo';
 import { recordStage } from '../store/messages.repo';
 import type { JobQueue } from '../queue/job-queue';
-import { nextControlNumber } from '../store/control-numbers.repo';
+import { nextControlNumbers } from '../store/control-numbers.repo';
 import { recordInterchange } from '../store/interchanges.repo';
 import { knexHistory } from '../store/history';
 import type { InboundStage } from './inbound-stages';
@@ -81,8 +81,9 @@ function firstProblems(result: X12ValidationResult, max = 3): string {
 export function x12ValidateStage(deps: X12StageDeps): InboundStage {
   return {
     name: 'validate',
+    standard: 'X12',
     async run(ctx) {
-      if (ctx.sniffed?.standard !== 'X12') return 'not X12: left to the EDIFACT engine';
+      if (ctx.sniffed?.standard !== 'X12') return; // the processor runs this stage only on X12 (narrows the type)
       // 997/999 sets are kept whole: they acknowledge what we sent.
       const functionalAcks: { ic: InterchangeDetail; segments: readonly RawSegment[]; accepted: boolean }[] = [];
       // The sets themselves are not kept: translation reads the content again, once duplicates are
@@ -112,10 +113,8 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
           if (!partner) continue; // nobody to send an acknowledgment to
           const key = ackKey(ctx.message.id, ordinal, ctx.generation);
           if (await trx('messages').where({ transport: 'outbox', transport_ref: key }).first('id')) continue;
-          const acks = buildX12Acks(ic, {
-            self: deps.config.self.x12, partner, now,
-            controlNumbers: { interchange: await nextControlNumber(trx, partner.id, 'isa'), group: await nextControlNumber(trx, partner.id, 'gs') },
-          });
+          const numbers = await nextControlNumbers(trx, partner.id, ['isa', 'gs']);
+          const acks = buildX12Acks(ic, { self: deps.config.self.x12, partner, now, controlNumbers: { interchange: numbers.isa, group: numbers.gs } });
           if (!acks.text) continue;
           const kinds = [acks.ta1 ? 'TA1' : '', acks.functional ?? ''].filter(Boolean).join('+');
           const { messageId: ackId } = await enqueueOutbound(trx, deps.queue, {

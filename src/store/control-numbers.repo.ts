@@ -26,6 +26,17 @@ export async function nextControlNumber(db: Knex | Knex.Transaction, partnerId: 
   return Number(rows[0].last_value);
 }
 
+/** Several sequences' next numbers in one statement (an acknowledgment's interchange and group numbers), in `kinds` order. */
+export async function nextControlNumbers<T extends ControlKind>(db: Knex | Knex.Transaction, partnerId: string, kinds: readonly T[]): Promise<Record<T, number>> {
+  const { rows } = await db.raw(
+    `INSERT INTO control_numbers (partner_id, kind, last_value) VALUES ${kinds.map(() => '(?, ?, 1)').join(', ')}
+     ON CONFLICT (partner_id, kind) DO UPDATE
+       SET last_value = CASE WHEN control_numbers.last_value >= (?::jsonb ->> control_numbers.kind)::bigint THEN 1 ELSE control_numbers.last_value + 1 END,
+           updated_at = now()
+     RETURNING kind, last_value`, [...kinds.flatMap((k) => [partnerId, k]), JSON.stringify(CONTROL_MAX)]);
+  return Object.fromEntries(rows.map((r: { kind: T; last_value: string | number }) => [r.kind, Number(r.last_value)])) as Record<T, number>;
+}
+
 /** The number nextControlNumber would hand out, without taking it (for `ack`, which stores nothing). */
 export async function peekControlNumber(db: Knex, partnerId: string, kind: ControlKind): Promise<number> {
   const { rows } = await db.raw(PEEK_SQL, [partnerId, kind]);

@@ -66,29 +66,43 @@ export interface StageRecord {
   /** The message's new status; omit to leave it as it is (an 'info' event, say). */
   status?: MessageStatus;
   countAttempt?: boolean;
+  /** When it happened, if not now: a stage's event written later, with others, keeps its own time (stage latencies are read from it). */
+  at?: Date;
 }
 
 /** Appends to the audit trail and moves the message's state, in the caller's transaction. */
-export async function recordStage(db: Knex | Knex.Transaction, messageId: number, r: StageRecord): Promise<void> {
-  await db('message_events').insert({
-    message_id: messageId,
-    stage: r.stage,
-    outcome: r.outcome,
-    code: r.code ?? null,
-    detail: r.detail ?? null,
-    data: r.data === undefined ? null : JSON.stringify(r.data),
+export function recordStage(db: Knex | Knex.Transaction, messageId: number, r: StageRecord): Promise<void> {
+  return recordTrail(db, messageId, [r]);
+}
+
+/**
+ * Appends several events to the audit trail in one statement, and moves the message's state to
+ * the last status among them: a message's trail costs one round trip however many stages it has.
+ */
+export async function recordTrail(db: Knex | Knex.Transaction, messageId: number, records: readonly StageRecord[]): Promise<void> {
+  if (!records.length) return;
+  const bindings: Knex.Value[] = [];
+  const values = records.map((r) => {
+    bindings.push(messageId, r.stage, r.outcome, r.code ?? null, r.detail ?? null, r.data === undefined ? null : JSON.stringify(r.data), r.at ?? null);
+    return '(?, ?, ?, ?, ?, ?::jsonb, coalesce(?::timestamptz, clock_timestamp()))';
   });
-  if (r.status) {
-    const failed = r.outcome === 'failed' || r.outcome === 'retrying';
-    await db.raw(
-      `INSERT INTO message_state (message_id, status, stage, error_code, error_message, attempts)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (message_id) DO UPDATE SET status = EXCLUDED.status, stage = EXCLUDED.stage,
-         error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
-         attempts = message_state.attempts + EXCLUDED.attempts, updated_at = clock_timestamp()`,
-      [messageId, r.status, r.stage, failed ? r.code ?? null : null, failed ? r.detail ?? null : null, r.countAttempt ? 1 : 0],
-    );
+  const events = `INSERT INTO message_events (message_id, stage, outcome, code, detail, data, at) VALUES ${values.join(', ')}`;
+  const last = [...records].reverse().find((r) => r.status);
+  if (!last) {
+    await db.raw(events, bindings);
+    return;
   }
+  const failed = last.outcome === 'failed' || last.outcome === 'retrying';
+  await db.raw(
+    `WITH e AS (${events})
+     INSERT INTO message_state (message_id, status, stage, error_code, error_message, attempts)
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (message_id) DO UPDATE SET status = EXCLUDED.status, stage = EXCLUDED.stage,
+       error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
+       attempts = message_state.attempts + EXCLUDED.attempts, updated_at = clock_timestamp()`,
+    [...bindings, messageId, last.status!, last.stage, failed ? last.code ?? null : null, failed ? last.detail ?? null : null,
+      records.filter((r) => r.countAttempt).length],
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Runtime } from '../../src/daemon/runtime';
-import { nextControlNumber, peekControlNumber } from '../../src/store/control-numbers.repo';
+import { nextControlNumber, nextControlNumbers, peekControlNumber } from '../../src/store/control-numbers.repo';
 import { listExceptions } from '../../src/store/exceptions.repo';
 import { getContent, getEvents, getMessage, listMessages, recordStage } from '../../src/store/messages.repo';
 import { CONTENT_PART_BYTES } from '../../src/store/message-content';
@@ -130,5 +130,23 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     await rt.store.knex('control_numbers').insert({ partner_id: 'swift-3pl', kind: 'isa', last_value: 999_999_998 });
     expect(await nextControlNumber(rt.store.knex, 'swift-3pl', 'isa')).toBe(999_999_999);
     expect(await nextControlNumber(rt.store.knex, 'swift-3pl', 'isa')).toBe(1);
+  });
+
+  it('hands out several sequences at once, each by its own rule', async () => {
+    // An acknowledgment's interchange and group numbers: one statement, each kind wrapping at its own largest value.
+    await rt.store.knex('control_numbers').insert({ partner_id: 'ack-test', kind: 'isa', last_value: 999_999_999 });
+    await rt.store.knex('control_numbers').insert({ partner_id: 'ack-test', kind: 'unb', last_value: 999_999_999 });
+    expect(await nextControlNumbers(rt.store.knex, 'ack-test', ['isa', 'gs'])).toEqual({ isa: 1, gs: 1 });
+    expect(await nextControlNumbers(rt.store.knex, 'ack-test', ['isa', 'gs'])).toEqual({ isa: 2, gs: 2 });
+    expect(await nextControlNumbers(rt.store.knex, 'ack-test', ['unb', 'unh'])).toEqual({ unb: 1_000_000_000, unh: 1 });
+    expect(await peekControlNumber(rt.store.knex, 'ack-test', 'gs')).toBe(3);
+    const other = await import('knex').then((k) => k.default({ client: 'pg', connection: rt.store.connection as any, pool: { min: 0, max: 4 } }));
+    try {
+      const got = await Promise.all(Array.from({ length: 60 }, (_, i) => nextControlNumbers(i % 2 ? other : rt.store.knex, 'ack-test', ['isa', 'gs'])));
+      expect(new Set(got.map((g) => g.isa)).size).toBe(60);
+      expect(new Set(got.map((g) => g.gs)).size).toBe(60);
+    } finally {
+      await other.destroy();
+    }
   });
 });

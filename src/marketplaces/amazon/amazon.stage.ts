@@ -13,8 +13,9 @@ import { orderFromAmazon } from './amazon-order';
 export function amazonOrderStage(deps: { knex: Knex }): InboundStage {
   return {
     name: 'amazon',
+    standard: 'Amazon',
     async run(ctx) {
-      if (ctx.sniffed?.standard !== 'Amazon') return 'not an Amazon order';
+      if (ctx.sniffed?.standard !== 'Amazon') return; // the processor runs this stage only on Amazon (narrows the type)
       const profile = ctx.profile;
       if (!profile) throw new GatewayError('INTERNAL', 'the amazon stage ran before route');
       let raw: unknown;

@@ -14,8 +14,9 @@ import { CxmlSyntaxError, parseCxml } from './parse-cxml';
 export function cxmlOrderStage(deps: { knex: Knex }): InboundStage {
   return {
     name: 'cxml',
+    standard: 'cXML',
     async run(ctx) {
-      if (ctx.sniffed?.standard !== 'cXML') return 'not cXML';
+      if (ctx.sniffed?.standard !== 'cXML') return; // the processor runs this stage only on cXML (narrows the type)
       const profile = ctx.profile;
       if (!profile) throw new GatewayError('INTERNAL', 'the cxml stage ran before route');
       let doc;

@@ -36,8 +36,9 @@ async function purposeOf(knex: Knex, messageId: number, partnerId: string, order
 export function shopifyOrderStage(deps: { knex: Knex }): InboundStage {
   return {
     name: 'shopify',
+    standard: 'Shopify',
     async run(ctx) {
-      if (ctx.sniffed?.standard !== 'Shopify') return 'not a Shopify order';
+      if (ctx.sniffed?.standard !== 'Shopify') return; // the processor runs this stage only on Shopify (narrows the type)
       const profile = ctx.profile;
       if (!profile) throw new GatewayError('INTERNAL', 'the shopify stage ran before route');
       let env: OrderEnvelope;

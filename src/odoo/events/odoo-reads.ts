@@ -12,11 +12,26 @@ export async function readPartners(client: OdooClient, ids: number[]): Promise<M
   const rows = await client.read<PartnerRec & { state_id: [number, string] | false; country_id: [number, string] | false }>('res.partner', [...new Set(ids)], PARTNER_FIELDS);
   const stateIds = [...new Set(rows.map((r) => (r.state_id ? r.state_id[0] : 0)).filter(Boolean))];
   const countryIds = [...new Set(rows.map((r) => (r.country_id ? r.country_id[0] : 0)).filter(Boolean))];
-  const states = new Map((await client.read<{ id: number; code: string }>('res.country.state', stateIds, ['code'])).map((s) => [s.id, s.code]));
-  const countries = new Map((await client.read<{ id: number; code: string }>('res.country', countryIds, ['code'])).map((c) => [c.id, c.code]));
+  const states = await codesOf(client, 'res.country.state', stateIds);
+  const countries = await codesOf(client, 'res.country', countryIds);
   return new Map(rows.map((r) => [r.id, {
     ...r, stateCode: r.state_id ? states.get(r.state_id[0]) : undefined, countryCode: r.country_id ? countries.get(r.country_id[0]) : undefined,
   }]));
+}
+
+/**
+ * State and country codes by id, remembered per client (per Odoo) for the life of the process:
+ * reference data that Odoo ships and nobody renumbers, asked for by every outbound document's
+ * addresses (two reads each per document otherwise).
+ */
+const codes = new WeakMap<OdooClient, Map<string, string>>();
+
+async function codesOf(client: OdooClient, model: 'res.country' | 'res.country.state', ids: number[]): Promise<Map<number, string>> {
+  let known = codes.get(client);
+  if (!known) codes.set(client, (known = new Map()));
+  const missing = ids.filter((id) => !known.has(`${model}:${id}`));
+  if (missing.length) for (const r of await client.read<{ id: number; code: string }>(model, missing, ['code'])) known.set(`${model}:${r.id}`, r.code);
+  return new Map(ids.flatMap((id) => { const code = known.get(`${model}:${id}`); return code === undefined ? [] : [[id, code] as [number, string]]; }));
 }
 
 export async function readProducts(client: OdooClient, ids: number[]): Promise<Map<number, ProductRec>> {
