@@ -138,7 +138,7 @@ export class JobQueue {
         await registered();
         return fetchLeased(pool, boss, self(), name, batchSize);
       },
-      complete: (name, ids) => completeLeased(pool, boss, self(), name, ids),
+      complete: (name, ids) => completeLeased(pool, self(), name, ids),
       fail: (name, id, output) => failLeased(pool, boss, self(), name, id, output),
       release: (name, ids) => releaseLeased(pool, self(), name, ids),
     };

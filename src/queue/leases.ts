@@ -100,14 +100,19 @@ async function takeBack(client: pg.PoolClient, workerId: string, ids: string[]):
   return r.rows.map((row: { job_id: string }) => row.job_id);
 }
 
-/** Completes the jobs this worker still holds; returns those (the rest were handed to others). */
-export async function completeLeased(pool: pg.Pool, boss: PgBoss, workerId: string, name: string, ids: string[]): Promise<string[]> {
-  return inTransaction(pool, async (client) => {
-    const held = await takeBack(client, workerId, ids);
-    // (name, ids, data, options) at run time; the typings' (name, ids, options) would pass options as the output.
-    if (held.length) await (boss.complete as BossSettle).call(boss, name, held, null, { db: executor(client) });
-    return held;
-  });
+/**
+ * Completes the jobs this worker still holds; returns those (the rest were handed to others).
+ * One statement, as pg-boss 10's own completeJobs (plans.js) sets a job completed, after taking
+ * back our leases: this runs once per finished batch of jobs, and a transaction of two statements
+ * cost four round trips.
+ */
+export async function completeLeased(pool: pg.Pool, workerId: string, name: string, ids: string[]): Promise<string[]> {
+  const r = await pool.query(
+    `WITH held AS (DELETE FROM queue_leases WHERE worker_id = $1 AND job_id = ANY($2::uuid[]) RETURNING job_id),
+     done AS (UPDATE ${BOSS}.job j SET completed_on = now(), state = 'completed', output = NULL
+              FROM held WHERE j.name = $3 AND j.id = held.job_id AND j.state = 'active')
+     SELECT job_id FROM held`, [workerId, ids, name]);
+  return r.rows.map((row: { job_id: string }) => row.job_id);
 }
 
 /** pg-boss's fail (retry with backoff, or failed when none are left), if this worker still holds the job. */
