@@ -40,11 +40,13 @@ const LOOKUP_CACHE_MS = 30_000;
  * Each page's links are stored in one transaction once Odoo has the page; a crash before that is
  * made good by the next run, which finds the orders by their external ids instead of making them again.
  *
- * A change or cancel of a PO whose original another message still holds unwritten waits for it:
+ * A change or cancel of a PO whose original another message still holds unwritten waits for it,
+ * and so does one whose earlier change (a message received before this one) is still on its way:
  * the rest of the message goes on, then the stage throws ORDER_WAITING (retried with backoff, the
  * documents already written skipped); on the last attempt the change is parked as
  * ORDER_OUT_OF_SEQUENCE instead. Without this, two files dropped together could write the change
- * first and then find the original's sale order already there, or race it to the same PO.
+ * first and then find the original's sale order already there, or race it to the same PO, and two
+ * changes could land in the wrong order, the earlier one undoing the later.
  */
 export function odooStage(deps: OdooStageDeps): InboundStage {
   const batchSize = deps.batchSize ?? ORDER_BATCH;
@@ -128,7 +130,7 @@ export function odooStage(deps: OdooStageDeps): InboundStage {
       }
       if (waiting.length) {
         const [first] = waiting;
-        const what = (w: typeof first) => `PO ${(w.doc.body as Order).poNumber} (${(w.doc.body as Order).purpose}) waits for its original order in message ${w.original.messageId} (${w.original.status})`;
+        const what = (w: typeof first) => `PO ${(w.doc.body as Order).poNumber} (${(w.doc.body as Order).purpose}) waits for ${w.original.purpose === 'original' ? 'its original order' : `an earlier ${w.original.purpose} of it`} in message ${w.original.messageId} (${w.original.status})`;
         if (!ctx.lastAttempt) {
           throw new GatewayError('ORDER_WAITING', `${what(first)}${waiting.length > 1 ? `; and ${waiting.length - 1} more` : ''}`,
             { documentId: first.doc.id, waitingFor: first.original.messageId, written, waiting: waiting.length });

@@ -103,17 +103,22 @@ export async function documentForOdoo(db: Knex | Knex.Transaction, odoo: { model
     odooModel: r.odoo_model, odooId: r.odoo_id === null ? null : Number(r.odoo_id) };
 }
 
-/** An original order another message holds and has not yet written to Odoo. */
+/** An order of the same PO that another message holds and has not yet written to Odoo. */
 export interface PendingOriginal {
   poNumber: string;
   messageId: number;
   status: string;
+  /** 'original', or the purpose of an earlier message's change ('change', 'replace', 'cancel'). */
+  purpose: string;
 }
 
 /**
- * Originals of these POs that other messages of the partner carry and are still working on
- * (received, processing or retrying, and not yet linked to an Odoo record): a change or cancel
- * of such a PO must wait for its original, or it would be written first and the original after.
+ * What a change or cancel of these POs must wait for: the original that another message of the
+ * partner carries, and any change an earlier-received message carries, while those messages are
+ * still working on them (received, processing or retrying, and not yet linked to an Odoo record).
+ * Otherwise a change could be written before its original (and the original then found already
+ * there), or a later change before an earlier one (and the earlier then undo it). Only later
+ * messages wait for earlier ones, so no two ever wait for each other.
  */
 export async function pendingOriginals(db: Knex, partnerId: string, poNumbers: readonly string[], exceptMessageId: number): Promise<Map<string, PendingOriginal>> {
   const out = new Map<string, PendingOriginal>();
@@ -121,8 +126,8 @@ export async function pendingOriginals(db: Knex, partnerId: string, poNumbers: r
   const rows = await db('documents as d').join('message_state as s', 's.message_id', 'd.message_id')
     .where({ 'd.partner_id': partnerId, 'd.type': 'order' }).whereIn('d.business_key', [...new Set(poNumbers)])
     .whereNot('d.message_id', exceptMessageId).whereNull('d.odoo_id')
-    .whereRaw("d.body->>'purpose' = 'original'").whereIn('s.status', ['received', 'processing', 'retrying'])
-    .orderBy('d.message_id').select('d.business_key', 'd.message_id', 's.status');
-  for (const r of rows) if (!out.has(r.business_key)) out.set(r.business_key, { poNumber: r.business_key, messageId: Number(r.message_id), status: r.status });
+    .whereRaw("(d.body->>'purpose' = 'original' OR d.message_id < ?)", [exceptMessageId]).whereIn('s.status', ['received', 'processing', 'retrying'])
+    .orderByRaw("(d.body->>'purpose' = 'original') DESC, d.message_id").select('d.business_key', 'd.message_id', 's.status', db.raw("d.body->>'purpose' AS purpose"));
+  for (const r of rows) if (!out.has(r.business_key)) out.set(r.business_key, { poNumber: r.business_key, messageId: Number(r.message_id), status: r.status, purpose: r.purpose });
   return out;
 }

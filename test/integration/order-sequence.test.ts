@@ -25,13 +25,19 @@ function gate() {
   const stage: InboundStage = {
     name: 'gate',
     async run(ctx) {
-      for (const [po, wait] of waits) if (ctx.content.includes(`BEG*00*SA*${po}*`)) await wait;
+      for (const [needle, wait] of waits) if (ctx.content.includes(needle)) await wait;
     },
   };
+  const holdText = (needle: string) => { waits.set(needle, new Promise<void>((r) => held.set(needle, r))); };
+  const releaseText = (needle: string) => { held.get(needle)?.(); waits.delete(needle); };
   return {
     stage,
-    hold(po: string) { waits.set(po, new Promise<void>((r) => held.set(po, r))); },
-    release(po: string) { held.get(po)?.(); waits.delete(po); },
+    /** Holds the original order of `po`. */
+    hold: (po: string) => holdText(`BEG*00*SA*${po}*`),
+    release: (po: string) => releaseText(`BEG*00*SA*${po}*`),
+    /** Holds the message whose content has `needle` (an interchange control number, say). */
+    holdText,
+    releaseText,
   };
 }
 
@@ -91,6 +97,47 @@ describe.each(BACKENDS)('a change after its original on %s', (backend) => {
     expect(orders).toHaveLength(1);
     expect(linesOf(sb, orders[0].id).map((l) => l.product_uom_qty)).toEqual([12, 6]);
   }, 120_000);
+
+  it('a later change waits for an earlier change still on its way, so the later one is what stays', async () => {
+    const original = await rt.receive({ content: acme850('000007005', 'PO-SEQ-3'), transport: 'test' });
+    expect(await settled(rt, original.messageId)).toMatchObject({ status: 'done' });
+    g.holdText('*000007006*');
+    const earlier = await rt.receive({ content: acmeChange('000007006', 'PO-SEQ-3', 30), transport: 'test' });
+    await eventually(async () => (await rt.store.knex('documents').where({ message_id: earlier.messageId })).length === 1, 30_000, 'the earlier change translated and held');
+    const later = await rt.receive({ content: acmeChange('000007007', 'PO-SEQ-3', 40), transport: 'test' });
+    const waiting = await eventually(async () => {
+      const m = await status(later.messageId);
+      return m?.status === 'retrying' ? m : undefined;
+    }, 30_000, 'the later change to wait');
+    expect(waiting).toMatchObject({ errorCode: 'ORDER_WAITING', errorMessage: expect.stringContaining(`waits for an earlier change of it in message ${earlier.messageId}`) });
+    const [order] = ordersFor(sb, 'PO-SEQ-3');
+    expect(linesOf(sb, order.id).map((l) => l.product_uom_qty)).toEqual([24, 6]);
+
+    g.releaseText('*000007006*');
+    expect(await settled(rt, earlier.messageId)).toMatchObject({ status: 'done' });
+    expect(await settled(rt, later.messageId)).toMatchObject({ status: 'done' });
+    expect(ordersFor(sb, 'PO-SEQ-3')).toHaveLength(1);
+    expect(linesOf(sb, order.id).map((l) => l.product_uom_qty)).toEqual([40, 6]);
+  }, 90_000);
+
+  it('an earlier change does not wait for a later one', async () => {
+    const original = await rt.receive({ content: acme850('000007008', 'PO-SEQ-4'), transport: 'test' });
+    expect(await settled(rt, original.messageId)).toMatchObject({ status: 'done' });
+    // The later change is translated first and held; the earlier one (a smaller message id) goes on.
+    const earlierBytes = acmeChange('000007009', 'PO-SEQ-4', 30);
+    const laterBytes = acmeChange('000007010', 'PO-SEQ-4', 40);
+    g.holdText('*000007009*');
+    g.holdText('*000007010*');
+    const earlier = await rt.receive({ content: earlierBytes, transport: 'test' });
+    const later = await rt.receive({ content: laterBytes, transport: 'test' });
+    await eventually(async () => (await rt.store.knex('documents').whereIn('message_id', [earlier.messageId, later.messageId])).length === 2, 30_000, 'both changes translated and held');
+    g.releaseText('*000007009*');
+    expect(await settled(rt, earlier.messageId)).toMatchObject({ status: 'done' });
+    g.releaseText('*000007010*');
+    expect(await settled(rt, later.messageId)).toMatchObject({ status: 'done' });
+    const [order] = ordersFor(sb, 'PO-SEQ-4');
+    expect(linesOf(sb, order.id).map((l) => l.product_uom_qty)).toEqual([40, 6]);
+  }, 90_000);
 
   /**
    * The race the store cannot see: the original's file not yet translated when the change looks.
