@@ -14,6 +14,7 @@ const BENCHES = {
   cli: require('./cli.bench'),
   edifact: require('./edifact.bench'),
   inbox: require('./inbox.bench'),
+  'odoo-latency': require('./odoo-latency.bench'),
   orders: require('./orders.bench'),
   pipeline: require('./pipeline.bench'),
   queue: require('./queue.bench'),
@@ -22,7 +23,7 @@ const BENCHES = {
 };
 
 /** Benchmarks that use no store of the gateway's: they run once, not once per backend. */
-const NO_STORE = new Set(['x12', 'edifact', 'cli', 'sandbox-odoo', 'as2']);
+const NO_STORE = new Set(['x12', 'edifact', 'cli', 'sandbox-odoo', 'as2', 'odoo-latency']);
 
 /** Each benchmark on each backend runs in a process of its own, so peak RSS is its own. */
 function runChild(name, backend) {
