@@ -8,6 +8,7 @@ const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const { results } = require('./lib');
+const { writeChart } = require('./chart');
 
 const BENCHES = {
   as2: require('./as2.bench'),
@@ -71,6 +72,8 @@ async function main() {
     `Last run on: ${machine}.`, '', '| bench | metric | value | input | peer | run |', '|---|---|---|---|---|---|', ...kept, ...rows, '',
     ...(prose ? [prose.trimEnd(), ''] : []),
   ].join('\n'));
+  // The chart is drawn from the table as written, so it holds the kept rows as well as this run's.
+  for (const line of writeChart(file)) process.stderr.write(`chart: ${line}\n`);
 }
 
 main().then(() => process.exit(0), (err) => { console.error(`bench: ${err.stack ?? err}`); process.exit(1); });
