@@ -76,26 +76,34 @@ module.exports = async function odooLatencyBench({ size }) {
     // Warm-up, untimed: both processes' JIT, the sandbox's first orders, the client's login.
     const warm = odooClient(sb.port);
     await oneByOne(warm.client, profile, ordersOf(template, 'WARM-1', 20));
-    await batched(warm.client, profile, ordersOf(template, 'WARM-B', 50));
+    await batched(warm.client, profile, ordersOf(template, 'WARM-B', ORDER_BATCH));
     for (const ms of latencies) {
       const relay = ms ? await startLatencyRelay(sb.port, ms) : undefined;
       try {
         const rates = {};
-        for (const [mode, write] of [['one by one', oneByOne], ['batched', batched]]) {
-          const { client, counter } = odooClient(relay?.port ?? sb.port);
-          await client.version(); // the connection and the first round trip, out of the measure
-          counter.calls = 0;
-          const orders = ordersOf(template, `LAT${ms}-${mode === 'batched' ? 'B' : '1'}`, n);
-          const t0 = process.hrtime.bigint();
-          await write(client, profile, orders);
-          const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-          rates[mode] = { perSec: Math.round(n / secs * 10) / 10, calls: counter.calls / n };
+        // A batched run is short (a few round trips for hundreds of orders), so one run is at the
+        // mercy of a GC or the other jobs on the machine: it runs three times, on orders of its
+        // own each time, and the median counts. One by one runs once: it lasts long enough.
+        for (const [mode, write, repeats] of [['one by one', oneByOne, 1], ['batched', batched, 3]]) {
+          const runs = [];
+          for (let r = 1; r <= repeats; r++) {
+            const { client, counter } = odooClient(relay?.port ?? sb.port);
+            await client.version(); // the connection and the first round trip, out of the measure
+            counter.calls = 0;
+            const orders = ordersOf(template, `LAT${ms}-${mode === 'batched' ? `B${r}` : '1'}`, n);
+            const t0 = process.hrtime.bigint();
+            await write(client, profile, orders);
+            const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+            runs.push({ perSec: Math.round(n / secs * 10) / 10, calls: counter.calls / n });
+          }
+          runs.sort((a, b) => a.perSec - b.perSec);
+          rates[mode] = runs[Math.floor(runs.length / 2)];
         }
         const input = `${n} acme-retail orders of 2 lines, written and confirmed; sandbox Odoo ${ms ? `behind ${ms} ms each way (${2 * ms} ms round trip)` : 'direct (loopback)'}`;
-        report({ bench: 'odoo-latency', metric: `batched, ${ms} ms one-way`, value: rates.batched.perSec, unit: 'orders/s', input,
+        report({ bench: 'odoo-latency', metric: `batched (median of 3), ${ms} ms one-way`, value: rates.batched.perSec, unit: 'orders/s', input,
           peer: { name: 'one by one (writeOrder)', value: rates['one by one'].perSec } });
-        report({ bench: 'odoo-latency', metric: `calls per order, ${ms} ms one-way`, value: +rates.batched.calls.toFixed(2), unit: 'calls', input,
-          peer: { name: 'one by one (writeOrder)', value: +rates['one by one'].calls.toFixed(2) } });
+        report({ bench: 'odoo-latency', metric: `calls per order, ${ms} ms one-way`, value: +rates.batched.calls.toPrecision(3), unit: 'calls', input,
+          peer: { name: 'one by one (writeOrder)', value: +rates['one by one'].calls.toPrecision(3) } });
       } finally {
         await relay?.close();
       }
