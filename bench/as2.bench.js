@@ -72,8 +72,8 @@ function timeShell(script) {
 
 async function runSize(dir, ids, { label, bytes, n }) {
   const payloads = Array.from({ length: n }, (_, i) => x12Order(i + 1, bytes));
-  const sending = settings(ids.ours, ids.partner, 'ODOODIST', 'SUMMIT AS2');
-  const receiving = settings(ids.ours, ids.partner, 'ODOODIST', 'SUMMIT AS2');
+  // Our side: we sign and decrypt with our key; the partner's certificate is pinned.
+  const ourSide = settings(ids.ours, ids.partner, 'ODOODIST', 'SUMMIT AS2');
   // The partner's side, to make what we receive: signed with its key, encrypted for our certificate.
   const partnerSide = settings(ids.partner, ids.ours, 'SUMMIT AS2', 'ODOODIST');
   const inbound = [];
@@ -81,19 +81,19 @@ async function runSize(dir, ids, { label, bytes, n }) {
 
   // Warm-up (untimed): the JIT and WebCrypto's first key import, not part of a steady rate.
   for (let i = 0; i < Math.min(3, n); i++) {
-    await packMessage(sending, payloads[i], { filename: 'warm.x12', contentType: 'application/edi-x12' });
-    await unpackMessage(receiving, { contentType: inbound[i].contentType, body: inbound[i].body });
+    await packMessage(ourSide, payloads[i], { filename: 'warm.x12', contentType: 'application/edi-x12' });
+    await unpackMessage(ourSide, { contentType: inbound[i].contentType, body: inbound[i].body });
   }
 
   const peak = peakRss();
   let t0 = process.hrtime.bigint();
   let outBytes = 0;
-  for (let i = 0; i < n; i++) outBytes += (await packMessage(sending, payloads[i], { filename: `po-${i + 1}.x12`, contentType: 'application/edi-x12' })).body.length;
+  for (let i = 0; i < n; i++) outBytes += (await packMessage(ourSide, payloads[i], { filename: `po-${i + 1}.x12`, contentType: 'application/edi-x12' })).body.length;
   const buildSecs = secs(t0);
 
   t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) {
-    const u = await unpackMessage(receiving, { contentType: inbound[i].contentType, body: inbound[i].body });
+    const u = await unpackMessage(ourSide, { contentType: inbound[i].contentType, body: inbound[i].body });
     if (!u.ok || !u.payload.equals(payloads[i])) throw new Error(`message ${i + 1} not received: ${u.ok ? 'payload differs' : `${u.failure}: ${u.detail}`}`);
     const mic = `${computeMic(u.micSource, 'sha256')}, sha-256`;
     if (mic !== `${inbound[i].mic}, sha-256`) throw new Error(`message ${i + 1}: MIC differs from the sender's`);

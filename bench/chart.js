@@ -48,7 +48,7 @@ function chartSeries(rows) {
     const key = `${m[2] === 'postgres' ? 'PostgreSQL' : 'PGlite'}, ${m[3]} process${m[3] === '1' ? '' : 'es'}`;
     pipeline.set(key, [...(pipeline.get(key) ?? []), { x: Number(m[1]), y: r.value }]);
   }
-  const colours = { 'PGlite, 1 process': '#2ca02c', 'PGlite, 3 processes': '#98df8a', 'PostgreSQL, 1 process': '#9467bd', 'PostgreSQL, 3 processes': '#c5b0d5' };
+  const colours = { 'PGlite, 1 process': '#2ca02c', 'PGlite, 3 processes': '#8c564b', 'PostgreSQL, 1 process': '#9467bd', 'PostgreSQL, 3 processes': '#ff7f0e' };
   const docs = [...pipeline].sort(([a], [b]) => a.localeCompare(b)).map(([key, pts]) => series(key, pts, { colour: colours[key] ?? '#7f7f7f', dash: false }));
   return {
     parsers: parsers.filter((s) => s.points.length),
@@ -90,17 +90,24 @@ function panel({ x0, y0, w, h, title, xLabel, yLabel, list }) {
     out.push(`<line x1="${x0}" y1="${f(Y(t))}" x2="${x0 + w}" y2="${f(Y(t))}" stroke="#e5e5e5"/>`,
       `<text x="${x0 - 6}" y="${f(Y(t) + 4)}" text-anchor="end" font-size="11">${num(t)}</text>`);
   }
+  // Ticks at every m x 10^e in range; labels at powers of ten first, then at 2 and 5 (or, under
+  // about a decade, any multiple), each only where it keeps 30 px from the labels already placed.
+  const ticks10 = [];
   for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
-    for (let m = 1; m <= 9; m++) {
-      const v = m * 10 ** e;
-      if (Math.log10(v) < lo || Math.log10(v) > hi) continue;
-      const x = f(X(v));
-      if (m === 1 || m === 2 || m === 5) {
-        out.push(`<line x1="${x}" y1="${y0}" x2="${x}" y2="${y0 + h}" stroke="${m === 1 ? '#d5d5d5' : '#eeeeee'}"/>`,
-          `<text x="${x}" y="${y0 + h + 16}" text-anchor="middle" font-size="11">${num(v)}</text>`);
-      }
-      out.push(`<line x1="${x}" y1="${y0 + h}" x2="${x}" y2="${y0 + h + (m === 1 ? 6 : 3)}" stroke="#333"/>`);
+    for (let m = 1; m <= 9; m++) if (Math.log10(m * 10 ** e) >= lo && Math.log10(m * 10 ** e) <= hi) ticks10.push({ v: m * 10 ** e, m });
+  }
+  const rank = (m) => (m === 1 ? 0 : m === 2 || m === 5 ? 1 : hi - lo < 1.2 ? 2 : 3);
+  const labelled = [];
+  for (const t of [...ticks10].sort((a, b) => rank(a.m) - rank(b.m))) {
+    if (rank(t.m) < 3 && labelled.every((x) => Math.abs(X(x) - X(t.v)) >= 30)) labelled.push(t.v);
+  }
+  for (const { v, m } of ticks10) {
+    const x = f(X(v));
+    if (labelled.includes(v)) {
+      out.push(`<line x1="${x}" y1="${y0}" x2="${x}" y2="${y0 + h}" stroke="${m === 1 ? '#d5d5d5' : '#eeeeee'}"/>`,
+        `<text x="${x}" y="${y0 + h + 16}" text-anchor="middle" font-size="11">${num(v)}</text>`);
     }
+    out.push(`<line x1="${x}" y1="${y0 + h}" x2="${x}" y2="${y0 + h + (m === 1 ? 6 : 3)}" stroke="#333"/>`);
   }
   out.push(`<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#333"/>`,
     `<text x="${x0 + w / 2}" y="${y0 + h + 36}" text-anchor="middle" font-size="12">${esc(xLabel)}</text>`,
