@@ -3,6 +3,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { spawn } = require('child_process');
 const { GatewayConfigSchema } = require('../dist/config/gateway.config');
 const { openRuntime } = require('../dist/daemon/runtime');
 const { createLogger } = require('../dist/log/logger');
@@ -45,4 +46,18 @@ function x12Order(n, bytes = 1800) {
   return Buffer.from(`${head}${lines}CTT*${i}~SE*${i + 4}*0001~GE*1*${n}~IEA*1*${ctl}~\n`);
 }
 
-module.exports = { report, results, peakRss, benchRuntime, x12Order };
+/** The sandbox Odoo in a child process; resolves with its port, its pid, and a close(). */
+function sandboxProcess() {
+  const child = spawn(process.execPath, ['-e', `require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'odoo', 'sandbox'))})
+    .startSandboxOdoo({ port: 0 }).then((sb) => console.log('port ' + sb.port))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve({ port: Number(/port (\d+)/.exec(String(d))[1]), pid: child.pid,
+      close: () => new Promise((r) => { child.once('exit', r); child.kill(); }) }));
+    child.once('exit', (code) => reject(new Error(`the sandbox Odoo exited (${code})`)));
+  });
+}
+
+/** A process's peak RSS (VmHWM) in MB. */
+const vmHwm = (pid) => Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 102.4) / 10;
+
+module.exports = { report, results, peakRss, benchRuntime, x12Order, sandboxProcess, vmHwm };

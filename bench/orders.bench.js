@@ -7,27 +7,12 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { report, peakRss } = require('./lib');
+const { report, peakRss, sandboxProcess, vmHwm } = require('./lib');
 const { writeOrdersFile } = require('./orders-gen');
 const { GatewayConfigSchema } = require('../dist/config/gateway.config');
 const { openRuntime } = require('../dist/daemon/runtime');
 const { createLogger } = require('../dist/log/logger');
 const { createScratchDatabase } = require('../dist/store/scratch-database');
-const { spawn } = require('child_process');
-
-/** The sandbox Odoo in a child process; resolves with its port, its pid, and a close(). */
-function sandboxProcess() {
-  const child = spawn(process.execPath, ['-e', `require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'odoo', 'sandbox'))})
-    .startSandboxOdoo({ port: 0 }).then((sb) => console.log('port ' + sb.port))`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout.once('data', (d) => resolve({ port: Number(/port (\d+)/.exec(String(d))[1]), pid: child.pid,
-      close: () => new Promise((r) => { child.once('exit', r); child.kill(); }) }));
-    child.once('exit', (code) => reject(new Error(`the sandbox Odoo exited (${code})`)));
-  });
-}
-
-/** A process's peak RSS (VmHWM) in MB. */
-const vmHwm = (pid) => Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 102.4) / 10;
 
 async function runOnce(n, databaseUrl, backend) {
   // As `run` sets V8 up for the daemon (src/daemon/memory-tuning.ts), so the figures are the daemon's.

@@ -8,17 +8,23 @@ const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const { results } = require('./lib');
+const { writeChart } = require('./chart');
 
 const BENCHES = {
+  as2: require('./as2.bench'),
   cli: require('./cli.bench'),
   edifact: require('./edifact.bench'),
   inbox: require('./inbox.bench'),
+  'odoo-latency': require('./odoo-latency.bench'),
   orders: require('./orders.bench'),
   pipeline: require('./pipeline.bench'),
   queue: require('./queue.bench'),
   'sandbox-odoo': require('./sandbox-odoo.bench'),
   x12: require('./x12.bench'),
 };
+
+/** Benchmarks that use no store of the gateway's: they run once, not once per backend. */
+const NO_STORE = new Set(['x12', 'edifact', 'cli', 'sandbox-odoo', 'as2', 'odoo-latency']);
 
 /** Each benchmark on each backend runs in a process of its own, so peak RSS is its own. */
 function runChild(name, backend) {
@@ -41,8 +47,8 @@ async function main() {
   const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   for (const n of names) if (!BENCHES[n]) throw new Error(`unknown benchmark '${n}'; have: ${Object.keys(BENCHES).join(', ')}`);
   for (const name of names.length ? names : Object.keys(BENCHES)) {
-    // Store-bound benchmarks run on each backend; the parsers and the sandbox Odoo need none, and the CLI's runs are on the embedded store.
-    const backends = name === 'x12' || name === 'edifact' || name === 'cli' || name === 'sandbox-odoo' ? ['none'] : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+    // Store-bound benchmarks run on each backend; the parsers, AS2 and the sandbox Odoo need none, and the CLI's runs are on the embedded store.
+    const backends = NO_STORE.has(name) ? ['none'] : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
     for (const backend of backends) runChild(name, backend);
   }
 
@@ -66,6 +72,8 @@ async function main() {
     `Last run on: ${machine}.`, '', '| bench | metric | value | input | peer | run |', '|---|---|---|---|---|---|', ...kept, ...rows, '',
     ...(prose ? [prose.trimEnd(), ''] : []),
   ].join('\n'));
+  // The chart is drawn from the table as written, so it holds the kept rows as well as this run's.
+  for (const line of writeChart(file)) process.stderr.write(`chart: ${line}\n`);
 }
 
 main().then(() => process.exit(0), (err) => { console.error(`bench: ${err.stack ?? err}`); process.exit(1); });
