@@ -64,6 +64,8 @@ function runTarget(name) {
   const hangMs = Number(process.env.FUZZ_HANG_SECONDS || 300) * 1000;
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
+  // Where the child keeps the case it is on (it clears the target's old files as it starts).
+  const planFile = path.join(OUT, `${name}.current-plan.json`);
   return new Promise((resolve) => {
     const c = fork(__filename, ['--child', name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let stats;
@@ -76,9 +78,6 @@ function runTarget(name) {
     c.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (stats && code === 0) return resolve({ ...stats, seconds: seconds() });
-      // What an earlier run left of this target's is no longer true.
-  for (const f of fs.readdirSync(OUT)) if (f.startsWith(`${name}.`)) fs.rmSync(path.join(OUT, f));
-  const planFile = path.join(OUT, `${name}.current-plan.json`);
       const why = hung ? `no progress for ${hangMs / 1000} s (a hang)` : `the process ended with ${signal || `exit ${code}`}`;
       process.stderr.write(`fuzz ${name}: FAILED at case ${last}: ${why}; its plan is in ${planFile}\n`);
       resolve({ fuzz: name, cases: last + 1, failures: 1, hang: hung, seconds: seconds(), ...(stats ? { partial: stats } : {}) });
