@@ -22,6 +22,8 @@ export const SetReportSchema = z.object({
   controlNumber: z.string(),
   status: z.enum(['accepted', 'accepted_with_errors', 'rejected']),
   errors: z.array(ValidationErrorSchema),
+  /** Segment errors past the first 200 of a set: counted, not listed (absent when none). */
+  errorsOmitted: z.number().int().optional(),
 });
 
 export const GroupReportSchema = z.object({

@@ -39,6 +39,7 @@ export function formatReport(file: string, r: ValidationReport): string {
       for (const s of g.sets) {
         lines.push(`    ${s.type} ${s.controlNumber}  ${s.status}`);
         for (const e of s.errors) lines.push(`        ${errorLine(e)}`);
+        if (s.errorsOmitted) lines.push(`        ... and ${s.errorsOmitted} more error(s), not listed`);
       }
     }
   }

@@ -62,7 +62,8 @@ interface OpenInterchange extends InterchangeDetail {
 
 const [UNB, UNZ, UNG, UNE, UNH, UNT] = ['UNB', 'UNZ', 'UNG', 'UNE', 'UNH', 'UNT'].map(tagId);
 
-const toSetReport = (m: MessageResult): SetReport => ({ type: m.type, controlNumber: m.controlNumber, status: m.status, errors: m.errors });
+const toSetReport = (m: MessageResult): SetReport => ({ type: m.type, controlNumber: m.controlNumber, status: m.status, errors: m.errors,
+  ...(m.errorsOmitted ? { errorsOmitted: m.errorsOmitted } : {}) });
 
 /**
  * Validates a stream of EDIFACT segments: interchanges (UCI codes), UNG groups (UCF codes) and

@@ -2,6 +2,9 @@ import type { MessageDef, MessageNode } from './definition.schema';
 import { tagId } from './segment';
 import { SYNTAX_ERRORS as E } from './syntax-errors';
 
+/** Structure issues a message keeps (message-validator.ts keeps as many of all its errors). */
+const MAX_STRUCTURE_ISSUES = 200;
+
 /** One segment-level problem, as UCS reports it. */
 export interface SegmentIssue {
   segment: string;
@@ -82,6 +85,12 @@ export class MessageStructure {
   private readonly stack: Frame[];
   private readonly tags: Set<string>;
   readonly issues: SegmentIssue[] = [];
+  /** Issues past the first MAX_STRUCTURE_ISSUES: counted, not kept (a message of a million stray segments). */
+  dropped = 0;
+  private note(issue: SegmentIssue): void {
+    if (this.issues.length < MAX_STRUCTURE_ISSUES) this.issues.push(issue);
+    else this.dropped++;
+  }
   /** One counter array per group level, reused for each repeat (a level is on the stack once at most). */
   private readonly counters: number[][] = [];
 
@@ -113,7 +122,7 @@ export class MessageStructure {
         }
         const used = ++counts[j];
         if (used > node.max) {
-          this.issues.push(node.children
+          this.note(node.children
             ? { segment: tag, position, code: E.TOO_MANY_GROUP_REPETITIONS, message: `${node.name} occurs ${used} times; at most ${node.max}` }
             : { segment: tag, position, code: E.TOO_MANY_SEGMENT_REPETITIONS, message: `${tag} occurs ${used} times${groupName(frame.level.group)}; at most ${node.max}` });
         }
@@ -132,7 +141,7 @@ export class MessageStructure {
     const why = !/^[A-Z]{3}$/.test(tag) ? `'${tag}' is not a segment tag`
       : !this.tags.has(tag) ? `${tag} is not a segment of ${this.def.id} ${this.def.directory}${this.def.association ? ` ${this.def.association}` : ''}`
         : `${tag} is out of sequence${group ? ` (in segment group ${group.slice(2)})` : ''}`;
-    this.issues.push({ segment: tag, position, code: E.NOT_SUPPORTED_IN_POSITION, message: why });
+    this.note({ segment: tag, position, code: E.NOT_SUPPORTED_IN_POSITION, message: why });
     return false;
   }
 
@@ -161,7 +170,7 @@ export class MessageStructure {
       if (k >= to) break;
       if (frame.counts[k] !== 0) continue;
       const node = level.nodes[k];
-      this.issues.push({ segment: node.tag, position, code: E.MISSING,
+      this.note({ segment: node.tag, position, code: E.MISSING,
         message: `mandatory ${node.name} is missing${groupName(level.group)} (expected before ${at === 'the end of the message' ? at : `${at} at position ${position}`})` });
     }
   }

@@ -35,8 +35,17 @@ export interface MessageResult {
   status: MessageStatus;
   /** Message-level errors (no position: UCM), then segment (UCS) and element (UCD) errors in order. */
   errors: ValidationError[];
+  /** Segment and element errors past the first MAX_MESSAGE_ERRORS: counted, not kept (CONTRL lists the kept ones). */
+  errorsOmitted?: number;
   segmentCount: number;
 }
+
+/**
+ * Segment and element errors a message's result keeps. A message of a million empty segments has
+ * a million errors: kept, they cost about 800 bytes per byte of input, and a CONTRL that lists
+ * them helps nobody. The rest are counted.
+ */
+export const MAX_MESSAGE_ERRORS = 200;
 
 /**
  * The definition a message is checked against. A message of a type or directory we have no
@@ -143,6 +152,7 @@ function releaseHeld(held: EdifactSegment[]): void {
 export class MessageValidator {
   readonly header: UnhHeader;
   private readonly errors: ValidationError[] = [];
+  private omitted = 0;
   private structure?: MessageStructure;
   private readonly def?: MessageDef;
   private readonly dict?: Dictionary;
@@ -243,7 +253,10 @@ export class MessageValidator {
     if (service) issues = checkServiceSegment(seg, this.syntaxVersion);
     else if (this.segmentDefs && placed) issues = validateCompiled(seg, this.compiled(seg) ?? undefined);
     else issues = validateCompiled(seg, undefined);
-    for (let i = 0; i < issues.length; i++) this.errors.push({ segment: tag, position, ...issues[i] });
+    for (let i = 0; i < issues.length; i++) {
+      if (this.errors.length < MAX_MESSAGE_ERRORS) this.errors.push({ segment: tag, position, ...issues[i] });
+      else this.omitted++;
+    }
   }
 
   /** Closes the message at its UNT (or without one when the input says otherwise). */
@@ -268,15 +281,18 @@ export class MessageValidator {
     this.machine = undefined;
     const structural = this.structure ? this.structure.finish(this.position) : [];
     let errors = messageErrors;
+    let omitted = this.omitted + (this.structure?.dropped ?? 0);
     if (this.errors.length || structural.length) {
       // Message-level first (UCM), then the segment and element errors in segment order (UCS, UCD).
       const all: ValidationError[] = [...this.errors, ...structural.map((x) => ({ segment: x.segment, position: x.position, code: x.code, message: x.message }))];
-      errors = [...messageErrors, ...all.filter((e) => e.position === undefined),
-        ...all.filter((e) => e.position !== undefined).sort((a, b) => a.position! - b.position! || (a.element ?? 0) - (b.element ?? 0))];
+      const positioned = all.filter((e) => e.position !== undefined).sort((a, b) => a.position! - b.position! || (a.element ?? 0) - (b.element ?? 0));
+      const kept = positioned.slice(0, MAX_MESSAGE_ERRORS);
+      omitted += positioned.length - kept.length;
+      errors = [...messageErrors, ...all.filter((e) => e.position === undefined), ...kept];
     }
     return {
       type: h.type, controlNumber: h.reference, header: h, directory: this.directory, association: h.association || undefined,
-      status: errors.length ? 'rejected' : 'accepted', errors, segmentCount: this.position,
+      status: errors.length || omitted ? 'rejected' : 'accepted', errors, ...(omitted ? { errorsOmitted: omitted } : {}), segmentCount: this.position,
     };
   }
 }

@@ -2,7 +2,7 @@ import type { PartnerProfile } from '../../partners/profile.schema';
 import { segsFromElements } from '../../translators/segments';
 import { checkProfileRules } from '../profile-rules';
 import type { RawSegment } from './segment-reader';
-import { SET_ERRORS, type SegmentError, type SetResult } from './set-validator';
+import { addSegmentError, SET_ERRORS, segmentsInError, type SegmentError, type SetResult } from './set-validator';
 
 /** Whether a partner adds any rule for this set type (most add none: then nothing is converted). */
 export function hasProfileRules(p: PartnerProfile, type: string): boolean {
@@ -23,10 +23,11 @@ export function applyProfileRules(result: SetResult, partner: PartnerProfile, se
       : { segment: v.segment, position: v.position, code: '8', message: `${v.segment} has data element errors`, elements: [{
         element: v.element!, ...(v.component ? { component: v.component } : {}), code: v.kind === 'element_missing' ? '1' : '7', message: v.message,
         ...(v.value !== undefined ? { value: v.value } : {}) }] };
-    result.segmentErrors.push(err);
+    addSegmentError(result, err);
   }
   result.segmentErrors.sort((a, b) => a.position - b.position);
-  if (result.segmentErrors.length && !result.setErrors.some((e) => e.code === SET_ERRORS.SEGMENTS_IN_ERROR)) {
-    result.setErrors.push({ code: SET_ERRORS.SEGMENTS_IN_ERROR, message: `${result.segmentErrors.length} segment error(s)` });
-  }
+  // The note counts the partner's errors too, where the standard's left it.
+  const at = result.setErrors.findIndex((e) => e.code === SET_ERRORS.SEGMENTS_IN_ERROR);
+  if (at >= 0) result.setErrors[at] = segmentsInError(result);
+  else if (result.segmentErrors.length) result.setErrors.push(segmentsInError(result));
 }

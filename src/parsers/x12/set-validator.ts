@@ -54,8 +54,30 @@ export interface SetResult {
   convention?: string;
   status: SetStatus;
   setErrors: SetIssue[];
+  /** The first MAX_SEGMENT_ERRORS of them, in order (the 997 lists these). */
   segmentErrors: SegmentError[];
+  /** Segment errors past the first MAX_SEGMENT_ERRORS: counted, not kept. */
+  segmentErrorsOmitted?: number;
   segmentCount: number;
+}
+
+/**
+ * Segment errors a set's result keeps. A set of a million empty segments has a million errors:
+ * kept, their objects and wording cost about 800 bytes per byte of input (a 1 MB file took 733 MB
+ * and printed 50 MB), and a 997 that lists them helps nobody. The rest are counted.
+ */
+export const MAX_SEGMENT_ERRORS = 200;
+
+/** Adds a segment error to the result, or counts it once the result holds MAX_SEGMENT_ERRORS. */
+export function addSegmentError(result: SetResult, e: SegmentError): void {
+  if (result.segmentErrors.length < MAX_SEGMENT_ERRORS) result.segmentErrors.push(e);
+  else result.segmentErrorsOmitted = (result.segmentErrorsOmitted ?? 0) + 1;
+}
+
+/** The set-level note for its segment errors: how many, and how many of them are listed. */
+export function segmentsInError(result: SetResult): SetIssue {
+  const total = result.segmentErrors.length + (result.segmentErrorsOmitted ?? 0);
+  return { code: SET_ERRORS.SEGMENTS_IN_ERROR, message: `${total} segment error(s)${result.segmentErrorsOmitted ? ` (the first ${result.segmentErrors.length} listed)` : ''}` };
 }
 
 interface Frame {
@@ -125,7 +147,7 @@ export function explainSet(segments: readonly RawSegment[], def: TransactionSetD
       const node = frame.nodes[k];
       // A missing SE is the envelope's finding (trailer missing), not a segment error.
       if (node.req === 'M' && frame.counts[k] === 0 && triggerOf(node) !== 'SE') {
-        result.segmentErrors.push({ segment: triggerOf(node), position, loop: frame.loop, code: SEGMENT_ERRORS.MANDATORY_MISSING,
+        addSegmentError(result, { segment: triggerOf(node), position, loop: frame.loop, code: SEGMENT_ERRORS.MANDATORY_MISSING,
           message: `mandatory ${nameOf(node)} is missing${frame.loop ? ` in loop ${frame.loop}` : ''} (expected before ${at} at position ${position})`,
           elements: [] });
       }
@@ -190,16 +212,16 @@ export function explainSet(segments: readonly RawSegment[], def: TransactionSetD
       } else {
         structural = { segment: tag, position, loop, code: SEGMENT_ERRORS.UNEXPECTED, message: `${tag} is not expected here (its loop has not started)`, elements: [] };
       }
-      result.segmentErrors.push(structural);
+      addSegmentError(result, structural);
       return;
     }
 
     const elementErrors = validateSegment(seg, dict);
     if (structural) {
       structural.elements = elementErrors;
-      result.segmentErrors.push(structural);
+      addSegmentError(result, structural);
     } else if (elementErrors.length) {
-      result.segmentErrors.push({ segment: tag, position, loop: placed.loop, code: SEGMENT_ERRORS.HAS_ELEMENT_ERRORS,
+      addSegmentError(result, { segment: tag, position, loop: placed.loop, code: SEGMENT_ERRORS.HAS_ELEMENT_ERRORS,
         message: elementErrors.map((e) => e.message).join('; '), elements: elementErrors });
     }
   });
@@ -207,8 +229,6 @@ export function explainSet(segments: readonly RawSegment[], def: TransactionSetD
   closeAbove(0, segments.length, 'the end of the set');
   missing(stack[0], stack[0].index, stack[0].nodes.length, segments.length, 'the end of the set');
 
-  if (result.segmentErrors.length) {
-    result.setErrors.push({ code: SET_ERRORS.SEGMENTS_IN_ERROR, message: `${result.segmentErrors.length} segment error(s)` });
-  }
+  if (result.segmentErrors.length) result.setErrors.push(segmentsInError(result));
   return result;
 }

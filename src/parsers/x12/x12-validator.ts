@@ -320,5 +320,5 @@ export function toSetReport(r: SetResult): SetReport {
         ...(e.repetition ? { repetition: e.repetition } : {}), code: e.code, message: e.message });
     }
   }
-  return { type: r.type, controlNumber: r.controlNumber, status: r.status, errors };
+  return { type: r.type, controlNumber: r.controlNumber, status: r.status, errors, ...(r.segmentErrorsOmitted ? { errorsOmitted: r.segmentErrorsOmitted } : {}) };
 }
