@@ -63,7 +63,8 @@ export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<Inbo
       try {
         note = await stage.run(ctx);
       } catch (err) {
-        await flush();
+        // The stages that did end stay in the trail; a store that fails here must not hide the stage's own error.
+        await flush().catch((e) => log.warn({ err: (e as Error).message }, 'could not write the trail of the stages before the failure'));
         throw new StageFailure(stage.name, err);
       }
       trail.push({ stage: stage.name, outcome: 'ok', detail: note || null, at: new Date() });
