@@ -98,12 +98,12 @@ export async function registerDashboardRoutes(app: FastifyInstance, rt: Deps, au
 
     dash.get('/dashboard/messages', async (req, reply) => {
       const q = req.query as Query;
-      const f = { po: q.po?.trim() || undefined, partner: q.partner || undefined, status: q.status || undefined, direction: q.direction || undefined,
+      const f = { po: q.po?.trim() || undefined, control: q.control?.trim() || undefined, partner: q.partner || undefined, status: q.status || undefined, direction: q.direction || undefined,
         type: q.type || undefined, from: q.from || undefined, to: q.to || undefined };
       const bad = (f.status && !STATUSES.has(f.status)) ? `status must be one of ${[...STATUSES].join(', ')}`
         : [f.from, f.to].some((d) => d && !DATE.test(d)) ? 'dates are YYYY-MM-DD' : undefined;
       const rows = bad ? [] : await searchMessages(rt.store.knex, {
-        po: f.po, partnerId: f.partner, status: f.status as MessageStatus | undefined, type: f.type,
+        po: f.po, control: f.control, partnerId: f.partner, status: f.status as MessageStatus | undefined, type: f.type,
         direction: f.direction === 'in' || f.direction === 'out' ? f.direction : undefined,
         from: f.from ? new Date(`${f.from}T00:00:00Z`) : undefined, to: f.to ? new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000) : undefined,
       });

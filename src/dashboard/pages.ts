@@ -164,7 +164,7 @@ export function chart(hours: HourBucket[]): Html {
 
 // ---- messages
 
-export interface MessageFilters { po?: string; partner?: string; status?: string; direction?: string; type?: string; from?: string; to?: string }
+export interface MessageFilters { po?: string; control?: string; partner?: string; status?: string; direction?: string; type?: string; from?: string; to?: string }
 
 const STATUSES = ['received', 'processing', 'retrying', 'done', 'exception', 'duplicate', 'resolved'];
 const TYPES = ['order', 'order_ack', 'shipment', 'invoice', 'warehouse_order', 'warehouse_advice', 'functional_ack'];
@@ -178,6 +178,7 @@ export function messagesPage(p: Page, f: MessageFilters, partners: string[], row
   return layout(p, html`<h1>Messages</h1>
 <form class="search" method="get" action="/dashboard/messages" role="search" aria-label="Search messages">
 <div><label for="f-po">PO, shipment or invoice number</label><input id="f-po" name="po" value="${f.po ?? ''}" size="18"></div>
+<div><label for="f-control">Control number</label><input id="f-control" name="control" value="${f.control ?? ''}" size="11" inputmode="text"></div>
 ${select('partner', 'Partner', partners, f.partner)}${select('status', 'Status', STATUSES, f.status)}
 ${select('direction', 'Direction', ['in', 'out'], f.direction)}${select('type', 'Document', TYPES, f.type)}
 <div><label for="f-from">From (date)</label><input id="f-from" name="from" type="date" value="${f.from ?? ''}"></div>

@@ -32,15 +32,15 @@ export function registerApiRoutes(app: FastifyInstance, rt: Pick<Runtime, 'confi
     const q = req.query as Record<string, string | undefined>;
     if (q.status && !STATUSES.has(q.status)) return reply.code(400).send({ error: `status must be one of ${[...STATUSES].join(', ')}` });
     const limit = Math.min(Math.max(Number(q.limit ?? 100) || 100, 1), 1000);
-    if (q.po || q.type || q.from || q.to) {
-      // A business search: by PO / shipment / invoice number, document type and date range.
+    if (q.po || q.control || q.type || q.from || q.to) {
+      // A business search: by PO / shipment / invoice number, control number, document type and date range.
       const from = q.from ? new Date(q.from) : undefined;
       const to = q.to ? new Date(q.to) : undefined;
       if ((from && Number.isNaN(from.getTime())) || (to && Number.isNaN(to.getTime()))) {
         return reply.code(400).send({ error: 'from and to are dates (YYYY-MM-DD) or ISO times' });
       }
       return { messages: await searchMessages(knex, {
-        po: q.po || undefined, type: q.type || undefined, from, to, status: q.status as MessageStatus | undefined, partnerId: q.partner,
+        po: q.po || undefined, control: q.control?.trim() || undefined, type: q.type || undefined, from, to, status: q.status as MessageStatus | undefined, partnerId: q.partner,
         direction: q.direction === 'in' || q.direction === 'out' ? q.direction : undefined, beforeId: q.before ? Number(q.before) : undefined,
         limit: Math.min(limit, 500),
       }) };

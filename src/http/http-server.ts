@@ -13,6 +13,7 @@ import { readiness } from './readiness';
 import { TokenAuthenticator } from './token-auth';
 import { registerTokenRoutes } from './tokens.routes';
 import { registerAlertRoutes } from './alerts.routes';
+import { registerAcknowledgmentRoutes } from './acknowledgments.routes';
 import { registerScheduleRoutes } from './schedules.routes';
 import { registerInventoryPushRoute } from './inventory-push.routes';
 import { registerDashboardRoutes } from '../dashboard/dashboard.routes';
@@ -95,6 +96,7 @@ export async function startHttpServer(rt: Runtime, options: HttpServerOptions = 
   registerTokenRoutes(app, rt.store.knex, auth);
   registerReconciliationRoutes(app, rt);
   registerAlertRoutes(app, rt.store.knex);
+  registerAcknowledgmentRoutes(app, rt.store.knex);
   registerScheduleRoutes(app, rt.store.knex);
   registerInventoryPushRoute(app, rt);
   // Odoo's webhooks are hints, not data: a scan re-reads Odoo by cursor, so a lost or repeated hint changes nothing.

@@ -1,4 +1,5 @@
 import { ALERT_KINDS } from '../alerts/alert';
+import { ACK_REGISTER_STATES } from '../store/outbound-acks.repo';
 
 /**
  * The gateway's HTTP API as OpenAPI 3.1, served at /api/openapi.json. A static object written
@@ -46,6 +47,8 @@ export const OPENAPI = {
           { name: 'direction', in: 'query', schema: { type: 'string', enum: ['in', 'out'] } },
           { name: 'po', in: 'query', description: 'A PO, shipment or invoice number: messages whose documents carry it, and inbound messages of the last 90 days '
             + 'refused before they became documents whose bytes hold it as a whole value. Searches answer at most 500 rows, with their document types and numbers.', schema: { type: 'string' } },
+          { name: 'control', in: 'query', description: 'A control number: an interchange\'s (ISA13, UNB 0020) or a group\'s (GS06, UNG 0048), received or sent. '
+            + 'Digits match with or without leading zeros.', schema: { type: 'string' } },
           { name: 'type', in: 'query', description: 'A canonical document type (order, shipment, invoice, order_ack, warehouse_order ...).', schema: { type: 'string' } },
           { name: 'from', in: 'query', description: 'Received at or after (YYYY-MM-DD or ISO time).', schema: { type: 'string' } },
           { name: 'to', in: 'query', description: 'Received before (YYYY-MM-DD or ISO time).', schema: { type: 'string' } },
@@ -210,6 +213,24 @@ export const OPENAPI = {
         },
       },
     },
+    '/api/acknowledgments': {
+      get: {
+        operationId: 'listAcknowledgments', summary: 'The acknowledgments partners owe us: each group we sent that waits for a 997, 999 or CONTRL, newest first, '
+          + 'and where it stands (pending within the partner\'s window, overdue, accepted, partially accepted, rejected by its group or interchange acknowledgment).',
+        'x-required-role': 'viewer',
+        parameters: [
+          { name: 'state', in: 'query', schema: { type: 'string', enum: [...ACK_REGISTER_STATES] } },
+          { name: 'partner', in: 'query', description: 'Partner id.', schema: { type: 'string' } },
+          { name: 'before', in: 'query', description: 'Only rows with a smaller id (the next page).', schema: { type: 'integer' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        ],
+        responses: {
+          200: json('The groups.', { type: 'object', required: ['acknowledgments'],
+            properties: { acknowledgments: { type: 'array', items: { $ref: '#/components/schemas/AckRegisterRow' } } } }),
+          400: error('A state that is not one of those listed, or a before that is not an id (USAGE).'), ...GUARDED,
+        },
+      },
+    },
     '/api/schedules': {
       get: {
         operationId: 'listScheduleRuns', summary: 'Scheduled runs of the whole cluster, newest first: each tick runs in one process (named in owner); '
@@ -297,6 +318,23 @@ export const OPENAPI = {
           startedAt: { type: 'string', format: 'date-time' }, finishedAt: { type: ['string', 'null'], format: 'date-time' },
           outcome: { type: ['string', 'null'], enum: ['ok', 'failed', 'skipped', null], description: 'null while it runs.' },
           detail: { type: ['string', 'null'], description: 'What the run did, why it failed, or why the tick was skipped.' },
+        } },
+      AckRegisterRow: { type: 'object',
+        required: ['id', 'messageId', 'partnerId', 'standard', 'interchangeControl', 'functionalId', 'controlNumber', 'setCount', 'ackExpected', 'sentAt', 'dueAt', 'state'],
+        properties: {
+          id: { type: 'integer', description: 'The page cursor.' }, messageId: { type: 'integer', description: 'The message we sent.' },
+          partnerId: { type: 'string' }, standard: { type: 'string', enum: ['X12', 'EDIFACT'] },
+          interchangeControl: { type: 'string', description: 'ISA13 or UNB 0020 of what we sent.' },
+          functionalId: { type: 'string', description: 'GS01 (PR, SH, IN ...) or the EDIFACT group / message type.' },
+          controlNumber: { type: 'string', description: 'GS06, UNG 0048, or the UNB reference when there is no UNG.' },
+          setCount: { type: 'integer' }, ackExpected: { type: 'string', enum: ['997', '999', 'CONTRL'] },
+          sentAt: { type: 'string', format: 'date-time' }, dueAt: { type: ['string', 'null'], format: 'date-time' },
+          state: { type: 'string', enum: [...ACK_REGISTER_STATES] },
+          ackStatus: { type: ['string', 'null'], description: 'AK901 / IK901, or the CONTRL action (7 acknowledged, 4 rejected, 8 received).' },
+          ackCodes: { type: ['string', 'null'], description: 'The error codes the acknowledgment gave.' },
+          interchangeAckStatus: { type: ['string', 'null'], description: 'TA1 (A, E, R) or the CONTRL UCI action for the whole interchange.' },
+          ackMessageId: { type: ['integer', 'null'], description: 'The message that carried the acknowledgment.' },
+          ackedAt: { type: ['string', 'null'], format: 'date-time' },
         } },
       Alert: { type: 'object', required: ['id', 'key', 'kind', 'severity', 'title', 'detail', 'raisedAt', 'delivery'],
         properties: {

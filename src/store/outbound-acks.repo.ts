@@ -95,3 +95,74 @@ export async function groupAcksOf(db: Knex, messageId: number): Promise<GroupAck
     .select('functional_id as functionalId', 'control_number as controlNumber', 'ack_expected as ackExpected', 'ack_status as ackStatus', 'ack_due_at as dueAt');
   return rows.map((a: GroupAckState) => ({ ...a, dueAt: a.dueAt ? new Date(a.dueAt) : null }));
 }
+
+/** Where an acknowledgment we are owed stands. */
+export type AckRegisterState = 'pending' | 'overdue' | 'accepted' | 'partially_accepted' | 'rejected';
+export const ACK_REGISTER_STATES: readonly AckRegisterState[] = ['pending', 'overdue', 'accepted', 'partially_accepted', 'rejected'];
+
+export interface AckRegisterRow {
+  /** The outbound_groups row: the page cursor. */
+  id: number;
+  messageId: number;
+  partnerId: string;
+  standard: 'X12' | 'EDIFACT';
+  interchangeControl: string;
+  functionalId: string;
+  controlNumber: string;
+  setCount: number;
+  ackExpected: string;
+  sentAt: Date;
+  dueAt: Date | null;
+  state: AckRegisterState;
+  /** What the partner answered: the 997/999 AK9 or CONTRL action, its error codes, the interchange's TA1 / UCI, and when. */
+  ackStatus: string | null;
+  ackCodes: string | null;
+  interchangeAckStatus: string | null;
+  ackMessageId: number | null;
+  ackedAt: Date | null;
+}
+
+export interface AckRegisterFilter {
+  partnerId?: string;
+  state?: AckRegisterState;
+  /** Only rows with a smaller id: the next page. */
+  beforeId?: number;
+  limit?: number;
+  now?: Date;
+}
+
+/**
+ * Every group we sent that the partner owes a 997 / 999 / CONTRL for, newest first, with where it
+ * stands: pending (within the partner's window), overdue, accepted, partially accepted or
+ * rejected (by its group acknowledgment, or by a TA1 / CONTRL refusing the whole interchange).
+ */
+export async function listAckRegister(db: Knex, f: AckRegisterFilter = {}): Promise<AckRegisterRow[]> {
+  const now = f.now ?? new Date();
+  const where: string[] = [];
+  const args: unknown[] = [now];
+  if (f.partnerId) { where.push('partner_id = ?'); args.push(f.partnerId); }
+  if (f.state) { where.push('state = ?'); args.push(f.state); }
+  if (f.beforeId) { where.push('id < ?'); args.push(f.beforeId); }
+  args.push(Math.min(Math.max(f.limit ?? 100, 1), 1000));
+  const { rows } = await db.raw(`
+    SELECT * FROM (
+      SELECT g.id, g.message_id AS "messageId", g.partner_id AS partner_id, g.partner_id AS "partnerId", i.standard,
+             i.control_number AS "interchangeControl", g.functional_id AS "functionalId", g.control_number AS "controlNumber",
+             g.set_count AS "setCount", g.ack_expected AS "ackExpected", m.created_at AS "sentAt", g.ack_due_at AS "dueAt",
+             g.ack_status AS "ackStatus", g.ack_codes AS "ackCodes", i.ta1_status AS "interchangeAckStatus",
+             g.ack_message_id AS "ackMessageId", g.acked_at AS "ackedAt",
+             CASE WHEN i.ta1_status IN ('R', '4') OR g.ack_status IN ('R', 'M', 'W', 'X', '4') THEN 'rejected'
+                  WHEN g.ack_status = 'P' THEN 'partially_accepted'
+                  WHEN g.ack_status IS NOT NULL THEN 'accepted'
+                  WHEN g.ack_due_at < ? THEN 'overdue'
+                  ELSE 'pending' END AS state
+        FROM outbound_groups g JOIN interchanges i ON i.id = g.interchange_id JOIN messages m ON m.id = g.message_id
+       WHERE g.ack_expected IS NOT NULL) r
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY id DESC LIMIT ?`, args as Knex.RawBinding[]);
+  return rows.map(({ partner_id: _, ...r }: AckRegisterRow & { partner_id: string }) => ({
+    ...r, id: Number(r.id), messageId: Number(r.messageId), setCount: Number(r.setCount),
+    ackMessageId: r.ackMessageId === null ? null : Number(r.ackMessageId),
+    sentAt: new Date(r.sentAt), dueAt: r.dueAt ? new Date(r.dueAt) : null, ackedAt: r.ackedAt ? new Date(r.ackedAt) : null,
+  }));
+}
