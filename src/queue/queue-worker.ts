@@ -44,12 +44,23 @@ function jobFields(data: object): Record<string, string | number | boolean> {
   return Object.fromEntries(Object.entries(data).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)));
 }
 
-/** Jobs a fetch asks for per idle lane: enough that a lane rarely waits on a round trip, few enough to leave the rest to other processes. */
-const PREFETCH_PER_LANE = 4;
+/**
+ * Jobs a fetch asks for per idle lane: few enough to leave the rest to other processes, and
+ * enough to make few fetches, because pg-boss's fetch sorts every ready job of the queue
+ * (ORDER BY priority, created_on, id over an index on name and start_after): its cost grows with
+ * the backlog. At 4 a lane, 20,000 no-op jobs on the embedded store went at 213 jobs/s.
+ */
+const PREFETCH_PER_LANE = 25;
+
+/** A job running longer than this holds its lane: no jobs are fetched for that lane meanwhile. */
+const LONG_JOB_MS = 1000;
 
 /**
- * A worker of `concurrency` lanes. Each lane takes the next fetched job; when none is left, one
- * fetch (never two at once) leases up to PREFETCH_PER_LANE jobs per idle lane, at most batchSize.
+ * A worker of `concurrency` lanes. Each lane takes the next fetched job; one fetch at a time
+ * (never two at once) leases up to PREFETCH_PER_LANE jobs per lane not held by a long job, at most batchSize.
+ * The fetch starts when fewer jobs are in hand than such lanes, before they run dry, so
+ * short jobs rarely wait on the round trip (the queue bench: 213 jobs/s when lanes fetched only
+ * once they had run dry).
  * A lane never waits for the others: a long job (a file of 88,000 orders) holds its own lane
  * and the rest keep taking new jobs. Finished jobs are completed together (one statement for
  * those that finish while the last is being written). With nothing to fetch the worker sleeps
@@ -70,7 +81,8 @@ export class QueueWorker<T extends object> {
   /** Fetched and not yet started, in the order the queue gave them. */
   private readonly fetched: LeasedJob<T>[] = [];
   private fetching?: Promise<void>;
-  private busyLanes = 0;
+  /** Lanes running a job for over LONG_JOB_MS (a big file): they will not take another soon. */
+  private longLanes = 0;
   private stopped?: Promise<void>;
   private readonly log: Logger;
   onFailure?: FailureHook<T>;
@@ -126,6 +138,8 @@ export class QueueWorker<T extends object> {
   private async run(): Promise<void> {
     const completer = this.completer();
     await Promise.all(Array.from({ length: this.options.concurrency }, () => this.lane(completer)));
+    // A fetch ahead still in flight adds to `fetched` (or gives its jobs back) before the rest is given back.
+    await this.fetching;
     await completer.drain();
     if (this.abandoned) return; // stop() gave back whatever was left
     const unstarted = this.fetched.splice(0).map((j) => j.id);
@@ -139,11 +153,14 @@ export class QueueWorker<T extends object> {
         if (job) this.fetched.unshift(job);
         continue;
       }
-      this.busyLanes++;
+      this.fetchAhead();
+      let long = false;
+      const timer = setTimeout(() => { long = true; this.longLanes++; }, LONG_JOB_MS);
       try {
         if (await this.runOne(job)) completer.add(job.id);
       } finally {
-        this.busyLanes--;
+        clearTimeout(timer);
+        if (long) this.longLanes--;
       }
     }
   }
@@ -155,15 +172,42 @@ export class QueueWorker<T extends object> {
     return this.fetched.shift();
   }
 
+  /** Lanes that will take a job soon: those not held by a long one. */
+  private freeLanes(): number {
+    return this.options.concurrency - this.longLanes;
+  }
+
+  /** How many jobs to have in hand: PREFETCH_PER_LANE for each free lane (at least one), at most batchSize. */
+  private wanted(): number {
+    return Math.min(this.options.batchSize, Math.max(1, this.freeLanes()) * PREFETCH_PER_LANE);
+  }
+
+  /**
+   * Starts a fetch, not waited for, when fewer jobs are in hand than free lanes: the next batch is
+   * on its way before they run dry. Never while every lane is held by a long job: jobs leased here
+   * would wait behind it where another process could run them now.
+   */
+  private fetchAhead(): void {
+    const free = this.freeLanes();
+    if (this.fetching || this.stopping || free <= 0 || this.fetched.length >= free) return;
+    this.fetching = this.fetchMore().finally(() => { this.fetching = undefined; });
+  }
+
   private async fetchMore(): Promise<void> {
     this.pendingWake = false;
-    const idle = Math.max(1, this.options.concurrency - this.busyLanes);
+    const want = this.wanted() - this.fetched.length;
+    if (want <= 0) return;
     let jobs: LeasedJob<T>[];
     try {
-      jobs = await this.leases.fetch<T>(this.name, Math.min(this.options.batchSize, idle * PREFETCH_PER_LANE));
+      jobs = await this.leases.fetch<T>(this.name, want);
     } catch (err) {
       this.log.error({ err }, 'fetching jobs failed');
       await sleep(this.options.pollIntervalMs);
+      return;
+    }
+    if (jobs.length && this.stopping) {
+      // Fetched ahead while stop() began: nobody will run them here.
+      await this.giveBack(jobs.filter((j) => !this.held.has(j.id)).map((j) => j.id));
       return;
     }
     if (jobs.length) {
