@@ -55,7 +55,7 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
   // RegExps would all stringify as {}: compare them by source, so a changed include restarts.
   const same = (settings: unknown) => JSON.stringify(settings, (_k, v) => (v instanceof RegExp ? v.source : v));
 
-  /** Every partner's folder transport, plus an SFTP poller where SFTP is the partner's transport. */
+  /** Every partner's folder transport (this process's), plus an SFTP poller where SFTP is the partner's transport (the cluster's, through the scheduler). */
   const wantedTransports = (registry: PartnerRegistry) => {
     const wanted = new Map<string, { settings: unknown; make: () => InboundTransport }>();
     const senderOf = (content: Buffer) => rt.partners().senderOf(sniff(content.subarray(0, 4096)))?.id;
@@ -64,8 +64,9 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
       wanted.set(`folder:${p.id}`, { settings: folder, make: () => new FolderTransport(folder, rt.receive, folderLog, senderOf) });
       const sftp = sftpInboundSettings(p);
       const missing = sftp && missingCredentials(sftp);
+      // The poll is a cluster schedule (sftp:<partner>): each tick polled by one of the processes that have the credentials.
       if (missing) sftpLog.warn({ partnerId: p.id, reason: missing }, 'sftp not started: its credentials are not on this machine; the folder transport still runs');
-      else if (sftp) wanted.set(`sftp:${p.id}`, { settings: sftp, make: () => new SftpPoller(sftp, rt.receive, sftpLog) });
+      else if (sftp) wanted.set(`sftp:${p.id}`, { settings: sftp, make: () => new SftpPoller(sftp, rt.receive, sftpLog, { cluster: { scheduler, knex: rt.store.knex } }) });
       // A marketplace's scheduled work (an order pull, an inventory push) lives and dies as a transport does.
       for (const task of channelTasks(p, rt)) {
         wanted.set(`${p.kind}-${task.name}:${p.id}`, { settings: task.settings, make: () => ({ kind: p.kind, partnerId: p.id, start: () => task.start(), stop: () => task.stop(), pollOnce: async () => ({ received: 0, waiting: 0, failed: 0 }) }) });

@@ -12,8 +12,19 @@ export interface ScheduleDefinition {
   /** Unique in the cluster: the same name in every process is the same schedule. */
   name: string;
   when: When;
-  /** The work of one tick; what it returns is kept in the run's history. */
+  /**
+   * The work of one tick; what it returns is kept in the run's history. Throwing TickSkipped notes
+   * the tick `skipped` with its reason (the run chose not to work this time), not `failed`.
+   */
   run: (tick: Date) => Promise<string | void>;
+}
+
+/** Thrown by a run that decides not to work at this tick (say, backing off after failures): the tick is noted skipped, with this message. */
+export class TickSkipped extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'TickSkipped';
+  }
 }
 
 export interface SchedulerOptions {
@@ -23,7 +34,7 @@ export interface SchedulerOptions {
   leaseSeconds?: number;
 }
 
-interface Entry { def: ScheduleDefinition; stop: () => void; running?: Promise<void> }
+interface Entry { def: ScheduleDefinition; stop: () => void; running: Set<Promise<unknown>> }
 
 /**
  * Schedules that run once per tick in the whole cluster, however many gateway processes run them.
@@ -46,7 +57,7 @@ export class ClusterScheduler {
   add(def: ScheduleDefinition): void {
     this.remove(def.name);
     if (this.stopped) return;
-    const entry: Entry = { def, stop: () => undefined };
+    const entry: Entry = { def, stop: () => undefined, running: new Set() };
     const fire = (tick: Date) => { void this.tick(entry, tick); };
     if ('cron' in def.when) {
       const task: ScheduledTask = cron.schedule(def.when.cron, (ctx) => fire(ctx.date), { timezone: def.when.timeZone, name: def.name });
@@ -65,9 +76,16 @@ export class ClusterScheduler {
     this.entries.set(def.name, entry);
   }
 
-  remove(name: string): void {
-    this.entries.get(name)?.stop();
+  /**
+   * Stops a schedule's timers; resolves once its ticks in hand have ended (claimed, run, noted).
+   * With `only`, removes the schedule only if it is still that definition (not one added since under the same name).
+   */
+  remove(name: string, only?: ScheduleDefinition): Promise<void> {
+    const entry = this.entries.get(name);
+    if (!entry || (only && entry.def !== only)) return Promise.resolve();
+    entry.stop();
     this.entries.delete(name);
+    return Promise.all(entry.running).then(() => undefined);
   }
 
   names(): string[] {
@@ -81,7 +99,16 @@ export class ClusterScheduler {
     return this.tick(entry, tick);
   }
 
-  private async tick(entry: Entry, tick: Date): Promise<boolean> {
+  private tick(entry: Entry, tick: Date): Promise<boolean> {
+    // Known from the start (the claim included), so that remove() and stop() wait for it.
+    const running = this.claimAndRun(entry, tick);
+    entry.running.add(running);
+    const done = () => { entry.running.delete(running); };
+    void running.then(done, done);
+    return running;
+  }
+
+  private async claimAndRun(entry: Entry, tick: Date): Promise<boolean> {
     const { knex, log } = this.options;
     const { name } = entry.def;
     if (this.stopped) return false;
@@ -93,20 +120,21 @@ export class ClusterScheduler {
       return false;
     }
     if (!mine) return false;
-    let done!: () => void;
-    entry.running = new Promise<void>((r) => { done = r; });
     const beat = setInterval(() => { heartbeat(knex, name, tick, this.owner).catch(() => undefined); }, (this.leaseSeconds * 1000) / 3);
     beat.unref();
     try {
       const detail = await entry.def.run(tick);
       await finishRun(knex, name, tick, this.owner, 'ok', detail || undefined);
     } catch (err) {
-      log.error({ schedule: name, tick: tick.toISOString(), err: (err as Error).message }, 'scheduled run failed; the next tick runs as usual');
-      await finishRun(knex, name, tick, this.owner, 'failed', (err as Error).message).catch(() => undefined);
+      if (err instanceof TickSkipped) {
+        log.debug({ schedule: name, tick: tick.toISOString(), reason: err.message }, 'scheduled run skipped this tick');
+        await finishRun(knex, name, tick, this.owner, 'skipped', err.message).catch(() => undefined);
+      } else {
+        log.error({ schedule: name, tick: tick.toISOString(), err: (err as Error).message }, 'scheduled run failed; the next tick runs as usual');
+        await finishRun(knex, name, tick, this.owner, 'failed', (err as Error).message).catch(() => undefined);
+      }
     } finally {
       clearInterval(beat);
-      entry.running = undefined;
-      done();
     }
     return true;
   }
@@ -114,7 +142,7 @@ export class ClusterScheduler {
   /** Stops every timer and waits for the runs in hand. */
   async stop(): Promise<void> {
     this.stopped = true;
-    const running = [...this.entries.values()].map((e) => e.running);
+    const running = [...this.entries.values()].flatMap((e) => [...e.running]);
     for (const e of this.entries.values()) e.stop();
     this.entries.clear();
     await Promise.all(running);

@@ -8,8 +8,10 @@ import { PartnerRegistry } from '../../src/partners/partner-registry';
 import type { PartnerProfile } from '../../src/partners/profile.schema';
 import { enqueueOutbound } from '../../src/pipeline/outbox';
 import { getMessage, listMessages } from '../../src/store/messages.repo';
+import { listRuns } from '../../src/store/schedule-runs.repo';
 import { sftpInboundSettings, sftpOutboundSettings, type SftpInboundSettings } from '../../src/transports/sftp/sftp.config';
-import { SftpPoller } from '../../src/transports/sftp/sftp.inbound';
+import { SftpPoller, type SftpPollerOptions } from '../../src/transports/sftp/sftp.inbound';
+import { ClusterScheduler } from '../../src/schedule/cluster-scheduler';
 import { SftpSender } from '../../src/transports/sftp/sftp.outbound';
 import { SftpTransportSchema } from '../../src/transports/sftp/sftp.schema';
 import type { ReceiveFn } from '../../src/transports/transport';
@@ -51,9 +53,16 @@ describe('SFTP transport against OpenSSH sshd', () => {
     return { ...acme, transports: { ...acme.transports, primary: 'sftp', sftp: parsed } };
   }
 
-  function poller(p: PartnerProfile, receive: ReceiveFn = rt.receive) {
+  function poller(p: PartnerProfile, receive: ReceiveFn = rt.receive, options: SftpPollerOptions = {}) {
     const s = sftpInboundSettings(p)!;
-    return { t: new SftpPoller(s, receive, silentLog), s, local: (...parts: string[]) => server.local(path.relative('/upload', s.dir), ...parts) };
+    return { t: new SftpPoller(s, receive, silentLog, options), s, local: (...parts: string[]) => server.local(path.relative('/upload', s.dir), ...parts) };
+  }
+
+  /** A poller on its cluster schedule, as the daemon runs it (here the only process, on the embedded store); stop() stops both. */
+  function scheduled(p: PartnerProfile, receive: ReceiveFn = rt.receive) {
+    const scheduler = new ClusterScheduler({ knex: rt.store.knex, log: silentLog });
+    const made = poller(p, receive, { cluster: { scheduler, knex: rt.store.knex } });
+    return { ...made, stop: async () => { await made.t.stop(); await scheduler.stop(); } };
   }
 
   async function messagesFor(transport: string) {
@@ -146,20 +155,20 @@ describe('SFTP transport against OpenSSH sshd', () => {
     const sample = async (name: string, labels: Record<string, string>) =>
       sampleValue(parsePrometheusText(await metricsText(rt.store.knex)), name, { transport: 'sftp', partner: 'acme-retail', ...labels });
     const failuresBefore = (await sample('edi_gateway_transport_poll_failures_total', {})) ?? 0;
-    const bad = poller(profile({ hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }));
+    const bad = scheduled(profile({ hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }));
     bad.t.start();
     try {
       await eventually(async () => ((await sample('edi_gateway_transport_poll_failures_total', {})) ?? 0) >= failuresBefore + 2, 10_000, 'two failed polls');
     } finally {
-      await bad.t.stop();
+      await bad.stop();
     }
     expect(await sample('edi_gateway_transport_failing', { code: 'TRANSPORT_HOST_KEY_MISMATCH' })).toBe(1);
-    const good = poller(profile());
+    const good = scheduled(profile());
     good.t.start();
     try {
       await eventually(async () => (await sample('edi_gateway_transport_failing', { code: '' })) === 0, 10_000, 'a good poll');
     } finally {
-      await good.t.stop();
+      await good.stop();
     }
     expect(await sample('edi_gateway_transport_last_success_timestamp_seconds', {})).toBeGreaterThan(Date.now() / 1000 - 60);
   });
@@ -203,13 +212,13 @@ describe('SFTP transport against OpenSSH sshd', () => {
       }
       return res;
     };
-    const { t, local } = poller(profile(), receive);
+    const { t, local, stop } = scheduled(profile(), receive);
     names.forEach((n, i) => fs.writeFileSync(local(n), x12Interchange('ACMERETAIL', String(810 + i).padStart(9, '0'), `PO${i}`)));
     t.start();
     try {
       await eventually(() => fs.existsSync(local('archive')) && fs.readdirSync(local('archive')).length === 3, 30_000, 'all three files archived');
     } finally {
-      await t.stop();
+      await stop();
     }
     await restarted;
     expect(killed).toBe(true);
@@ -333,6 +342,9 @@ describe('SFTP transport against OpenSSH sshd', () => {
       expect(sftpPollers()).toEqual(['acme-retail']);
       const stored = (await listMessages(drt.store.knex, { limit: 100 })).filter((m) => m.transport === 'sftp').map((m) => m.filename).sort();
       expect(stored).toEqual(['po-901.edi', 'po-902.edi']);
+      // Each poll was a tick of the cluster schedule sftp:acme-retail (here the only process runs them all).
+      const runs = await listRuns(drt.store.knex, { name: 'sftp:acme-retail', limit: 1000 });
+      expect(runs.filter((r) => r.outcome === 'ok' && r.detail?.startsWith('1 received'))).toHaveLength(2);
     } finally {
       delete process.env.ACME_RETAIL_SFTP_KEY;
       await daemon.stop();

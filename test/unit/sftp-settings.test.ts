@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadProfiles, parseProfile } from '../../src/partners/load-profiles';
 import { sha256Fingerprint } from '../../src/transports/sftp/host-key';
-import { backoffMs, msToNextPoll } from '../../src/transports/sftp/poll-schedule';
+import { backingOffUntil, backoffMs, pollWhen, startTick } from '../../src/transports/sftp/poll-schedule';
 import { sftpInboundSettings, sftpOutboundSettings } from '../../src/transports/sftp/sftp.config';
 import { missingCredentials, resolveCredentials } from '../../src/transports/sftp/sftp.credentials';
 import { StableFiles } from '../../src/transports/sftp/stable-files';
@@ -79,44 +79,73 @@ describe('SFTP stable-file rules', () => {
 
   it('size-mtime: takes a file on the second listing that shows it unchanged', () => {
     const s = new StableFiles({ rule: 'size-mtime', markerSuffix: '.done' });
-    expect(s.sift([entry('a'), entry('b')])).toEqual({ ready: [], waiting: 2 });
-    expect(s.sift([entry('a'), entry('b', 20)])).toEqual({ ready: [entry('a')], waiting: 1 });
-    expect(s.sift([entry('a'), entry('b', 20, 2000)])).toEqual({ ready: [entry('a')], waiting: 1 });
-    s.forget('a');
-    expect(s.sift([entry('a'), entry('b', 20, 2000)]).ready.map((e) => e.name)).toEqual(['b']);
+    expect(s.remembers).toBe(true);
+    const first = s.sift([entry('a'), entry('b')]);
+    expect(first).toMatchObject({ ready: [], waiting: 2 });
+    expect([...first.seen]).toEqual([['a', { size: 10, mtimeMs: 1000 }], ['b', { size: 10, mtimeMs: 1000 }]]);
+    const second = s.sift([entry('a'), entry('b', 20)], first.seen);
+    expect(second).toMatchObject({ ready: [entry('a')], waiting: 1 });
+    const third = s.sift([entry('a'), entry('b', 20, 2000)], second.seen);
+    expect(third).toMatchObject({ ready: [entry('a')], waiting: 1 });
+    // The caller drops what it took: the same name again is a new file.
+    third.seen.delete('a');
+    expect(s.sift([entry('a'), entry('b', 20, 2000)], third.seen).ready.map((e) => e.name)).toEqual(['b']);
+  });
+
+  it('size-mtime: is pure: the previous listing comes in, the next goes out, the input untouched', () => {
+    const s = new StableFiles({ rule: 'size-mtime', markerSuffix: '.done' });
+    const before = new Map([['a', { size: 10, mtimeMs: 1000 }], ['gone', { size: 1, mtimeMs: 1 }]]);
+    const out = s.sift([entry('a'), entry('c')], before);
+    expect(out.ready).toEqual([entry('a')]);
+    expect([...out.seen.keys()]).toEqual(['a', 'c']);
+    expect([...before.keys()]).toEqual(['a', 'gone']);
+    expect(s.sift([entry('a'), entry('c')], before).ready).toEqual([entry('a')]); // the same inputs, the same answer
   });
 
   it('size-mtime: a file that disappears from a listing starts again', () => {
     const s = new StableFiles({ rule: 'size-mtime', markerSuffix: '.done' });
-    s.sift([entry('a')]);
-    s.sift([]);
-    expect(s.sift([entry('a')]).ready).toEqual([]);
+    const one = s.sift([entry('a')]);
+    const none = s.sift([], one.seen);
+    expect(s.sift([entry('a')], none.seen).ready).toEqual([]);
   });
 
   it('done-marker: takes a file once its marker is there, never the marker itself', () => {
     const s = new StableFiles({ rule: 'done-marker', markerSuffix: '.done' });
-    expect(s.sift([entry('a'), entry('b'), entry('b.done', 0)])).toEqual({ ready: [entry('b')], waiting: 1 });
+    expect(s.remembers).toBe(false);
+    expect(s.sift([entry('a'), entry('b'), entry('b.done', 0)])).toEqual({ ready: [entry('b')], waiting: 1, seen: new Map() });
   });
 
   it('skips folders, in-progress names and what include/exclude refuse', () => {
     const s = new StableFiles({ rule: 'done-marker', markerSuffix: '.done', include: /\.edi$/, exclude: /^x/ });
     const listing = [{ ...entry('dir.edi'), isFile: false }, entry('.a.edi'), entry('b.edi.part'), entry('c.txt'), entry('x.edi'), entry('ok.edi'),
       ...['dir.edi', '.a.edi', 'b.edi.part', 'c.txt', 'x.edi', 'ok.edi'].map((n) => entry(`${n}.done`))];
-    expect(s.sift(listing)).toEqual({ ready: [entry('ok.edi')], waiting: 0 });
+    expect(s.sift(listing)).toEqual({ ready: [entry('ok.edi')], waiting: 0, seen: new Map() });
   });
 });
 
 describe('SFTP poll schedule', () => {
-  it('polls every pollSeconds, or at the next cron tick', () => {
-    expect(msToNextPoll({ everyMs: 1500 })).toBe(1500);
-    const ms = msToNextPoll({ cron: '*/15 * * * *' });
-    expect(ms).toBeGreaterThan(0);
-    expect(ms).toBeLessThanOrEqual(15 * 60_000);
-    expect(new Date(Date.now() + ms).getMinutes() % 15).toBe(0);
+  it('ticks every pollSeconds or at the cron, and polls at start (as the latest tick) only on a fixed interval', () => {
+    expect(pollWhen({ everyMs: 1500 })).toEqual({ everySeconds: 1.5 });
+    expect(pollWhen({ cron: '*/15 * * * *' })).toEqual({ cron: '*/15 * * * *' });
+    expect(startTick({ everySeconds: 60 }, Date.parse('2026-03-01T10:07:42.500Z'))).toEqual(new Date('2026-03-01T10:07:00Z'));
+    expect(startTick({ everySeconds: 0.2 }, 1_000_000_123)).toEqual(new Date(1_000_000_000));
+    expect(startTick({ cron: '*/15 * * * *' }, Date.now())).toBeUndefined();
   });
 
   it('backs off by doubling up to the maximum', () => {
     const r = { initialMs: 1000, maxMs: 5000 };
     expect([1, 2, 3, 4, 100].map((n) => backoffMs(r, n))).toEqual([1000, 2000, 4000, 5000, 5000]);
+  });
+
+  it('skips ticks until the backoff since the last failure has passed', () => {
+    const r = { initialMs: 1000, maxMs: 5000 };
+    const failedAt = new Date('2026-03-01T10:00:00Z');
+    const at = (ms: number) => new Date(failedAt.getTime() + ms);
+    expect(backingOffUntil(r, 0, null, at(0))).toBeUndefined();
+    expect(backingOffUntil(r, 1, failedAt, at(999))).toEqual(at(1000));
+    expect(backingOffUntil(r, 1, failedAt, at(1000))).toBeUndefined();
+    expect(backingOffUntil(r, 3, failedAt, at(3999))).toEqual(at(4000));
+    expect(backingOffUntil(r, 30, failedAt, at(4999))).toEqual(at(5000));
+    expect(backingOffUntil(r, 30, failedAt, at(5000))).toBeUndefined();
   });
 });

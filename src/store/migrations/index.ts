@@ -13,6 +13,7 @@ import * as m011 from './011-api-tokens';
 import * as m012 from './012-alerts';
 import * as m013 from './013-schedule-runs';
 import * as m014 from './014-documents-odoo-index';
+import * as m015 from './015-sftp-sightings';
 
 /** Numbered migrations, one set for PGlite and PostgreSQL. Add a line per new file. */
 const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '012-alerts': m012,
   '013-schedule-runs': m013,
   '014-documents-odoo-index': m014,
+  '015-sftp-sightings': m015,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -72,7 +72,7 @@ export const SftpTransportSchema = z.strictObject({
   hostKeyFingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/,
     'SHA256:<43 base64 characters>, as `ssh-keyscan -p PORT HOST | ssh-keygen -lf -` prints it'),
   connectTimeoutSeconds: z.number().positive().default(20),
-  /** After a failed connection the next try waits initialSeconds, doubling up to maxSeconds. */
+  /** After a failed poll, ticks are skipped until initialSeconds have passed, doubling with each failure in a row up to maxSeconds. */
   reconnect: z.strictObject({
     initialSeconds: z.number().positive().default(1),
     maxSeconds: z.number().positive().default(300),
