@@ -10,9 +10,9 @@ import type { InboundTransport } from '../transports/transport';
 import type { Runtime } from './runtime';
 import { startHttpServer, type HttpServer } from '../http/http-server';
 import { as2Schedules, warnCertificatesAtStart } from '../transports/as2/as2.background';
-import { channelTasks } from '../marketplaces';
+import { ChannelSchedules } from '../marketplaces/channel-schedules';
 import { dailyReportSchedule } from '../reconciliation/daily-report';
-import { ClusterScheduler, type ScheduleDefinition } from '../schedule/cluster-scheduler';
+import type { ScheduleDefinition } from '../schedule/cluster-scheduler';
 import { cycleScheduleName, outboundCycles, releaseCycle } from '../pipeline/outbound-schedule';
 import { AlertWatch } from '../alerts/alert-watch';
 import { flagOverdueAcks } from '../acks/overdue-acks';
@@ -42,7 +42,8 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
   rt.workOutbound();
   rt.workBulk();
   // Periodic work that must run once in the cluster (one process a tick), however many processes run.
-  const scheduler = new ClusterScheduler({ knex: rt.store.knex, log: rt.log.child({ component: 'scheduler' }) });
+  const scheduler = rt.schedules;
+  const channels = new ChannelSchedules(rt, scheduler);
   const odooScan = odooEventSchedule(rt);
   if (odooScan) {
     // At start too, not only at the first tick: what happened in Odoo while no gateway ran goes out now.
@@ -67,10 +68,6 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
       // The poll is a cluster schedule (sftp:<partner>): each tick polled by one of the processes that have the credentials.
       if (missing) sftpLog.warn({ partnerId: p.id, reason: missing }, 'sftp not started: its credentials are not on this machine; the folder transport still runs');
       else if (sftp) wanted.set(`sftp:${p.id}`, { settings: sftp, make: () => new SftpPoller(sftp, rt.receive, sftpLog, { cluster: { scheduler, knex: rt.store.knex } }) });
-      // A marketplace's scheduled work (an order pull, an inventory push) lives and dies as a transport does.
-      for (const task of channelTasks(p, rt)) {
-        wanted.set(`${p.kind}-${task.name}:${p.id}`, { settings: task.settings, make: () => ({ kind: p.kind, partnerId: p.id, start: () => task.start(), stop: () => task.stop(), pollOnce: async () => ({ received: 0, waiting: 0, failed: 0 }) }) });
-      }
     }
     return wanted;
   };
@@ -92,19 +89,29 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
       transport.start();
     }
     syncCycles(registry);
+    // A marketplace's scheduled work (an order pull, an inventory push): cluster schedules too, so
+    // that the channel's API is called once a tick however many processes run.
+    channels.sync(registry);
   };
 
-  /** Each partner's outbound send cycles (profile schedules.outbound), as cluster schedules; re-added as profiles change. */
+  /**
+   * Each partner's outbound send cycles (profile schedules.outbound), as cluster schedules; re-added
+   * when their cron changes (only then: a replaced schedule's run in hand is aborted), removed with it.
+   */
+  const cycles = new Map<string, string>();
   const syncCycles = (registry: PartnerRegistry) => {
     const wanted = new Set<string>();
     for (const p of registry.profiles) {
       for (const c of outboundCycles(p)) {
         const name = cycleScheduleName(p.id, c.key);
+        const when = { cron: c.cron, timeZone: c.timeZone };
         wanted.add(name);
-        scheduler.add({ name, when: { cron: c.cron, timeZone: c.timeZone }, run: async (tick) => `${await releaseCycle(rt.store.knex, rt.queue, p.id, c.key, tick)} document(s) released` });
+        if (cycles.get(name) === JSON.stringify(when)) continue;
+        cycles.set(name, JSON.stringify(when));
+        scheduler.add({ name, when, run: async (tick) => `${await releaseCycle(rt.store.knex, rt.queue, p.id, c.key, tick)} document(s) released` });
       }
     }
-    for (const name of scheduler.names()) if (name.startsWith('outbound:') && !wanted.has(name)) scheduler.remove(name);
+    for (const name of [...cycles.keys()]) if (!wanted.has(name)) { scheduler.remove(name); cycles.delete(name); }
   };
   void sync(rt.partners());
   rt.log.info({ partners: rt.partners().profiles.map((p) => p.id), transports: [...transports.keys()], home: rt.config.home, store: rt.store.backend }, 'gateway started');
@@ -160,7 +167,7 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
             step('transports', () => ` (${transports.size}: each finishes the file in hand)`,
               syncing.then(() => Promise.all([...transports.values()].map((t) => t.transport.stop())))),
             // The scanner is told to stop with the scheduler: a scan in hand ends at its next record, not at its last.
-            step('scheduled runs', () => ' (a report, an alert delivery, a send cycle, an Odoo scan in hand)', Promise.all([scheduler.stop(), rt.odooEvents.stop()])),
+            step('scheduled runs', () => ' (a report, an alert delivery, a send cycle, an Odoo scan, a marketplace pull or push in hand)', Promise.all([scheduler.stop(), rt.odooEvents.stop()])),
             step('jobs in hand', () => ` (${Object.entries(rt.queue.inHand()).filter(([, n]) => n).map(([q, n]) => `${q} ${n}`).join(', ') || 'none'})`,
               rt.queue.stopWorkers()),
           ]);

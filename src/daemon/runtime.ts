@@ -20,6 +20,7 @@ import { OdooEventScanner } from '../odoo/events/event-scanner';
 import { odooStage } from '../pipeline/odoo.stage';
 import { longestDuplicateWindowDays } from '../pipeline/flag-duplicates';
 import { marketplaceStages } from '../marketplaces';
+import { ClusterScheduler } from '../schedule/cluster-scheduler';
 
 /** The parts every gateway process shares: store, queue, partners, and the inbox into them. */
 export interface Runtime {
@@ -41,6 +42,12 @@ export interface Runtime {
   useSandboxOdoo(url: string): void;
   /** Odoo events -> outbound documents: scanNow() for a webhook, start(pollSeconds) for the daemon. */
   odooEvents: OdooEventScanner;
+  /**
+   * This process's share of the cluster's schedules: the daemon adds them; an HTTP route may
+   * trigger one early (a Shopify webhook, the order pull). Here rather than in the daemon so that
+   * the routes reach it; empty (no timers) in a CLI command.
+   */
+  schedules: ClusterScheduler;
   /** Starts the worker that sends outbound messages. */
   workOutbound(): void;
   /** Bulk work by kind (channel-inventory, reconciliation-report ...): register more kinds here. */
@@ -94,6 +101,7 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
     ...(config.odoo.enabled ? [odooStage({ knex: store.knex, odoo })] : [])];
   const bulk = new BulkWork(log.child({ queue: QUEUES.bulk }));
   const odooEvents = new OdooEventScanner({ knex: store.knex, queue, config, partners, odoo, log: log.child({ component: 'odoo-events' }) });
+  const schedules = new ClusterScheduler({ knex: store.knex, log: log.child({ component: 'scheduler' }) });
 
   const rt: Runtime = {
     config, log, store, queue, partners,
@@ -103,6 +111,7 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
     odoo,
     useSandboxOdoo(url) { sandboxUrl = url; client = undefined; },
     odooEvents,
+    schedules,
     workInbound(stages = inboundStages()) {
       const processor = inboundProcessor({ knex: store.knex, partners, log, stages });
       const worker = queue.work(QUEUES.inbound, processor.handle);
@@ -118,8 +127,8 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
       queue.work(QUEUES.bulk, bulk.handle, { concurrency: config.queue.bulkConcurrency, batchSize: config.queue.bulkConcurrency });
     },
     async close() {
-      // The scanner may still be enqueueing (its send needs the queue open); the workers need not wait for it.
-      await Promise.all([odooEvents.stop(), queue.stopWorkers()]);
+      // The scanner and a scheduled run may still be enqueueing (their sends need the queue open); the workers need not wait for them.
+      await Promise.all([odooEvents.stop(), schedules.stop(), queue.stopWorkers()]);
       await queue.stop();
       await store.close();
     },

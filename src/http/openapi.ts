@@ -236,7 +236,7 @@ export const OPENAPI = {
         operationId: 'listScheduleRuns', summary: 'Scheduled runs of the whole cluster, newest first: each tick runs in one process (named in owner); '
           + 'a tick whose previous run was still going is noted skipped; a run whose process died is closed as failed (abandoned).', 'x-required-role': 'viewer',
         parameters: [
-          { name: 'name', in: 'query', description: 'One schedule: odoo-events, ack-overdue-check, alerts, as2-mdn-watch, reconciliation-report, outbound:<partner>:<type|default>, sftp:<partner> ...', schema: { type: 'string' } },
+          { name: 'name', in: 'query', description: 'One schedule: odoo-events, ack-overdue-check, alerts, as2-mdn-watch, reconciliation-report, outbound:<partner>:<type|default>, sftp:<partner>, channel:<partner>:orders|inventory ...', schema: { type: 'string' } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
         ],
         responses: {

@@ -7,8 +7,9 @@ import type { InboundStage } from '../pipeline/inbound-stages';
 import { amazonMarketplace } from './amazon';
 import { cxmlMarketplace } from './cxml';
 import { shopifyMarketplace } from './shopify';
-import type { ChannelOutbound, ChannelTask, Marketplace } from './marketplace';
+import { channelScheduleName, type ChannelOutbound, type ChannelTask, type Marketplace } from './marketplace';
 
+export { channelScheduleName };
 export type { ChannelOutbound, ChannelTask, Marketplace };
 
 /** Every marketplace and network channel: one line each. */

@@ -28,7 +28,8 @@ export interface Marketplace {
   inboundStages?(deps: { knex: Knex }): InboundStage[];
   /**
    * The daemon's scheduled work for one profile of this kind (an order pull, an inventory push):
-   * started with the daemon, restarted when `settings` change, stopped with it.
+   * each task a cluster schedule `channel:<partner id>:<task name>`, run once per tick in the whole
+   * cluster; re-added when its `settings` change, removed with the profile.
    */
   tasks?(profile: PartnerProfile, rt: Runtime): ChannelTask[];
   /**
@@ -40,15 +41,29 @@ export interface Marketplace {
   outbound?: ChannelOutbound;
 }
 
-/** One scheduled piece of a channel's work for one partner, run by the daemon as a transport is. */
+/**
+ * One scheduled piece of a channel's work for one partner: a period and the work of one tick. The
+ * daemon makes it a cluster schedule (src/marketplaces/channel-schedules.ts), so that however many
+ * gateway processes run, the channel's API is called once a tick, not once per process.
+ */
 export interface ChannelTask {
-  /** Unique within the partner, e.g. "orders" or "inventory". */
+  /** Unique within the partner, e.g. "orders" or "inventory": the schedule is `channel:<partner>:<name>`. */
   name: string;
-  /** What it was started with: a change (a profile edit) restarts it. Compared as JSON. */
+  /** What it was made with: a change (a profile edit) replaces the schedule. Compared as JSON. */
   settings: unknown;
-  start(): void;
-  /** Stops; work in hand finishes (or is left for the next start) before this resolves. */
-  stop(): Promise<void>;
+  /** Ticks every this many seconds, aligned to the epoch (the same ticks in every process). */
+  everySeconds: number;
+  /**
+   * The work of one tick; what it returns (a summary) is kept in schedule_runs. A thrown error is
+   * noted as the run's failure and the next tick tries again. The signal is aborted when the
+   * gateway stops or the schedule is replaced: waits (rate limits, backoff) should end then.
+   */
+  run(tick: Date, signal: AbortSignal): Promise<string>;
+}
+
+/** The cluster schedule of a partner's channel task, e.g. `channel:shop-demo:orders` (`schedules --name`). */
+export function channelScheduleName(partnerId: string, task: string): string {
+  return `channel:${partnerId}:${task}`;
 }
 
 /** A stored outbound message of a channel, as the outbound sender hands it to deliver(). */

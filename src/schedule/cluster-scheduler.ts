@@ -13,10 +13,18 @@ export interface ScheduleDefinition {
   name: string;
   when: When;
   /**
-   * The work of one tick; what it returns is kept in the run's history. Throwing TickSkipped notes
-   * the tick `skipped` with its reason (the run chose not to work this time), not `failed`.
+   * The work of one tick; what it returns is kept in the run's history. The signal is aborted when
+   * the schedule is removed or the scheduler stops: a run waiting on a remote API should end then.
+   * Throwing TickSkipped notes the tick `skipped` with its reason (the run chose not to work this
+   * time), not `failed`.
    */
-  run: (tick: Date) => Promise<string | void>;
+  run: (tick: Date, signal: AbortSignal) => Promise<string | void>;
+  /**
+   * everySeconds only: when added, also claim the tick just past. If no process ran it (the gateway
+   * was down, the schedule is new), it runs now rather than up to a period later; if one did, nothing
+   * happens. Processes started together compute the same tick, so it still runs once in the cluster.
+   */
+  catchUp?: boolean;
 }
 
 /** Thrown by a run that decides not to work at this tick (say, backing off after failures): the tick is noted skipped, with this message. */
@@ -34,7 +42,18 @@ export interface SchedulerOptions {
   leaseSeconds?: number;
 }
 
-interface Entry { def: ScheduleDefinition; stop: () => void; running: Set<Promise<unknown>> }
+interface Entry {
+  def: ScheduleDefinition;
+  stopTimers: () => void;
+  /** Aborted by remove() and stop(). */
+  controller: AbortController;
+  /** The end of this process's latest run (a tick's or a trigger's): the next one starts after it. */
+  last: Promise<void>;
+  /** A triggered run waiting behind the run in hand: further triggers join it. */
+  queued?: Promise<void>;
+  /** Its claims and runs in hand: remove() waits for them. */
+  running: Set<Promise<unknown>>;
+}
 
 /**
  * Schedules that run once per tick in the whole cluster, however many gateway processes run them.
@@ -46,6 +65,8 @@ interface Entry { def: ScheduleDefinition; stop: () => void; running: Set<Promis
 export class ClusterScheduler {
   readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   private readonly entries = new Map<string, Entry>();
+  /** Every run in hand, of removed schedules too: stop() waits for them all. */
+  private readonly inHand = new Set<Promise<unknown>>();
   private readonly leaseSeconds: number;
   private stopped = false;
 
@@ -55,13 +76,15 @@ export class ClusterScheduler {
 
   /** Adds (or replaces) a schedule; its timers start at once. */
   add(def: ScheduleDefinition): void {
+    // A replaced schedule's run may still be ending (aborted): the new one's runs come after it.
+    const previous = this.entries.get(def.name)?.last ?? Promise.resolve();
     this.remove(def.name);
     if (this.stopped) return;
-    const entry: Entry = { def, stop: () => undefined, running: new Set() };
-    const fire = (tick: Date) => { void this.tick(entry, tick); };
+    const entry: Entry = { def, stopTimers: () => undefined, controller: new AbortController(), last: previous, running: new Set() };
+    const fire = (tick: Date) => { void this.track(this.tick(entry, tick), entry); };
     if ('cron' in def.when) {
       const task: ScheduledTask = cron.schedule(def.when.cron, (ctx) => fire(ctx.date), { timezone: def.when.timeZone, name: def.name });
-      entry.stop = () => void task.destroy();
+      entry.stopTimers = () => void task.destroy();
     } else {
       const periodMs = def.when.everySeconds * 1000;
       let timer: NodeJS.Timeout;
@@ -71,19 +94,25 @@ export class ClusterScheduler {
         timer.unref();
       };
       arm();
-      entry.stop = () => clearTimeout(timer);
+      entry.stopTimers = () => clearTimeout(timer);
     }
     this.entries.set(def.name, entry);
+    if (def.catchUp && 'everySeconds' in def.when) {
+      const periodMs = def.when.everySeconds * 1000;
+      fire(new Date(Math.floor(Date.now() / periodMs) * periodMs));
+    }
   }
 
   /**
-   * Stops a schedule's timers; resolves once its ticks in hand have ended (claimed, run, noted).
-   * With `only`, removes the schedule only if it is still that definition (not one added since under the same name).
+   * Stops a schedule's timers and aborts its run in hand (which still ends, and is noted, on its
+   * own); resolves once its claims and runs in hand have ended. With `only`, removes the schedule
+   * only if it is still that definition (not one added since under the same name).
    */
   remove(name: string, only?: ScheduleDefinition): Promise<void> {
     const entry = this.entries.get(name);
     if (!entry || (only && entry.def !== only)) return Promise.resolve();
-    entry.stop();
+    entry.stopTimers();
+    entry.controller.abort();
     this.entries.delete(name);
     return Promise.all(entry.running).then(() => undefined);
   }
@@ -96,22 +125,56 @@ export class ClusterScheduler {
   async runTick(name: string, tick: Date): Promise<boolean> {
     const entry = this.entries.get(name);
     if (!entry) throw new Error(`no schedule named ${name}`);
-    return this.tick(entry, tick);
+    return this.track(this.tick(entry, tick), entry);
   }
 
-  private tick(entry: Entry, tick: Date): Promise<boolean> {
-    // Known from the start (the claim included), so that remove() and stop() wait for it.
-    const running = this.claimAndRun(entry, tick);
-    entry.running.add(running);
-    const done = () => { entry.running.delete(running); };
-    void running.then(done, done);
-    return running;
+  /**
+   * Runs a schedule now in this process, outside its ticks and without claiming one (a Shopify
+   * webhook bringing the order pull forward). It never runs beside this process's own run of the
+   * schedule: it waits for it, and triggers that come meanwhile make one more run, not many. Other
+   * processes are not asked, so one of their ticks may run at the same time: use it only for work
+   * that is harmless twice. Not in schedule_runs (it has no tick); logged. False if there is no
+   * such schedule here.
+   */
+  trigger(name: string): boolean {
+    const entry = this.entries.get(name);
+    if (!entry || this.stopped) return false;
+    const { log } = this.options;
+    entry.queued ??= this.exclusive(entry, async () => {
+      entry.queued = undefined;
+      const signal = entry.controller.signal;
+      if (signal.aborted) return;
+      try {
+        const detail = await entry.def.run(new Date(), signal);
+        log.info({ schedule: name, detail: detail || undefined }, 'triggered run done');
+      } catch (err) {
+        if (!signal.aborted) log.error({ schedule: name, err: (err as Error).message }, 'triggered run failed; the next tick runs as usual');
+      }
+    });
+    return true;
   }
 
-  private async claimAndRun(entry: Entry, tick: Date): Promise<boolean> {
+  /** Runs `work` after this process's run in hand of the schedule, never beside it; stop() waits for it. */
+  private exclusive<T>(entry: Entry, work: () => Promise<T>): Promise<T> {
+    const run = entry.last.then(work);
+    entry.last = this.track(run, entry).then(() => undefined, () => undefined);
+    return run;
+  }
+
+  /** Notes work in hand (a claim, a run) until it settles: stop(), and remove() of its schedule, wait for it. */
+  private track<T>(work: Promise<T>, entry: Entry): Promise<T> {
+    const settled = work.then(() => undefined, () => undefined);
+    this.inHand.add(settled);
+    entry.running.add(settled);
+    void settled.then(() => { this.inHand.delete(settled); entry.running.delete(settled); });
+    return work;
+  }
+
+  private async tick(entry: Entry, tick: Date): Promise<boolean> {
     const { knex, log } = this.options;
     const { name } = entry.def;
-    if (this.stopped) return false;
+    const signal = entry.controller.signal;
+    if (this.stopped || signal.aborted) return false;
     let mine: boolean;
     try {
       mine = await claimTick(knex, name, tick, this.owner, this.leaseSeconds);
@@ -122,29 +185,34 @@ export class ClusterScheduler {
     if (!mine) return false;
     const beat = setInterval(() => { heartbeat(knex, name, tick, this.owner).catch(() => undefined); }, (this.leaseSeconds * 1000) / 3);
     beat.unref();
-    try {
-      const detail = await entry.def.run(tick);
-      await finishRun(knex, name, tick, this.owner, 'ok', detail || undefined);
-    } catch (err) {
-      if (err instanceof TickSkipped) {
-        log.debug({ schedule: name, tick: tick.toISOString(), reason: err.message }, 'scheduled run skipped this tick');
-        await finishRun(knex, name, tick, this.owner, 'skipped', err.message).catch(() => undefined);
-      } else {
-        log.error({ schedule: name, tick: tick.toISOString(), err: (err as Error).message }, 'scheduled run failed; the next tick runs as usual');
-        await finishRun(knex, name, tick, this.owner, 'failed', (err as Error).message).catch(() => undefined);
+    await this.exclusive(entry, async () => {
+      try {
+        // Stopped while waiting for a triggered run: the tick is closed without running.
+        if (signal.aborted) throw new Error('the schedule was stopped before this run began');
+        const detail = await entry.def.run(tick, signal);
+        await finishRun(knex, name, tick, this.owner, 'ok', detail || undefined);
+      } catch (err) {
+        const message = (err as Error).message;
+        if (err instanceof TickSkipped) {
+          log.debug({ schedule: name, tick: tick.toISOString(), reason: message }, 'scheduled run skipped this tick');
+          await finishRun(knex, name, tick, this.owner, 'skipped', message).catch(() => undefined);
+          return;
+        }
+        if (signal.aborted) log.info({ schedule: name, tick: tick.toISOString(), err: message }, 'scheduled run stopped with its schedule');
+        else log.error({ schedule: name, tick: tick.toISOString(), err: message }, 'scheduled run failed; the next tick runs as usual');
+        const detail = signal.aborted ? `stopped (the process stopping or the schedule changed): ${message}` : message;
+        await finishRun(knex, name, tick, this.owner, 'failed', detail).catch(() => undefined);
+      } finally {
+        clearInterval(beat);
       }
-    } finally {
-      clearInterval(beat);
-    }
+    });
     return true;
   }
 
-  /** Stops every timer and waits for the runs in hand. */
+  /** Stops every timer, aborts the runs in hand and waits for them to end. */
   async stop(): Promise<void> {
     this.stopped = true;
-    const running = [...this.entries.values()].flatMap((e) => [...e.running]);
-    for (const e of this.entries.values()) e.stop();
-    this.entries.clear();
-    await Promise.all(running);
+    for (const name of [...this.entries.keys()]) void this.remove(name);
+    await Promise.all([...this.inHand]);
   }
 }

@@ -84,6 +84,95 @@ describe.each(BACKENDS)('cluster-wide schedules on %s', (backend) => {
     expect(await claimTick(knex, 'dies', new Date(t1.getTime() + 120_000), 'third:3', 30)).toBe(false);
   });
 
+  it('catches up the tick just past once when added, however many processes add it', async () => {
+    // The three "processes" of the first test.
+    const rts = backend === 'pglite' ? [runtimes[0], runtimes[0], runtimes[0]] : runtimes.slice(0, 3);
+    let runs = 0;
+    const day = 86_400;
+    const schedulers = rts.map((rt) => {
+      const s = new ClusterScheduler({ knex: rt.store.knex, log: silentLog });
+      s.add({ name: 'catch-up', when: { everySeconds: day }, catchUp: true, run: async () => { runs++; } });
+      return s;
+    });
+    // The tick's row is there once one process has claimed it: the others' claims can only find it taken.
+    await eventually(async () => (await listRuns(rts[0].store.knex, { name: 'catch-up' }))[0]?.outcome === 'ok', 5000, 'the catch-up run');
+    await Promise.all(schedulers.map((s) => s.stop()));
+    expect(runs).toBe(1);
+    const [run, ...more] = await listRuns(rts[0].store.knex, { name: 'catch-up' });
+    expect(more).toEqual([]);
+    expect(run.outcome).toBe('ok');
+    expect(new Date(run.tick).getTime() % (day * 1000)).toBe(0);
+    // A restart within the period catches up the same tick: taken, nothing runs.
+    const again = new ClusterScheduler({ knex: rts[0].store.knex, log: silentLog });
+    again.add({ name: 'catch-up', when: { everySeconds: day }, run: async () => { runs++; } });
+    expect(await again.runTick('catch-up', new Date(Math.floor(Date.now() / (day * 1000)) * day * 1000))).toBe(false);
+    await again.stop();
+    expect(runs).toBe(1);
+  });
+
+  it('a trigger runs at once in this process, never beside its own run: triggers during a run make one more run after it', async () => {
+    const rt = runtimes[0];
+    const s = new ClusterScheduler({ knex: rt.store.knex, log: silentLog });
+    const runs: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    // A tick within the week schedule_runs keeps.
+    const tick = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+    s.add({ name: 'pull', when: { everySeconds: 3600 }, run: async (at) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      runs.push(at.getTime() === tick.getTime() ? 'tick' : 'trigger');
+      if (runs.length === 1) await held;
+      inFlight--;
+    } });
+    try {
+      expect(s.trigger('nothing-here')).toBe(false);
+      const ticked = s.runTick('pull', tick);
+      await eventually(() => runs.length === 1, 5000, 'the tick\'s run');
+      // Three webhooks while the tick's run is going: one more run, after it.
+      expect([s.trigger('pull'), s.trigger('pull'), s.trigger('pull')]).toEqual([true, true, true]);
+      release();
+      expect(await ticked).toBe(true);
+      await eventually(() => runs.length === 2 && inFlight === 0, 5000, 'the triggered run');
+      // Idle: a trigger runs at once.
+      s.trigger('pull');
+      await eventually(() => runs.length === 3 && inFlight === 0, 5000, 'the second triggered run');
+    } finally {
+      await s.stop();
+    }
+    expect(runs).toEqual(['tick', 'trigger', 'trigger']);
+    expect(most).toBe(1);
+    // Triggered runs claim no tick: the history holds the tick alone.
+    expect((await listRuns(rt.store.knex, { name: 'pull' })).map((r) => r.outcome)).toEqual(['ok']);
+    expect(s.trigger('pull')).toBe(false);
+  });
+
+  it('stop() and remove() abort the run in hand through its signal, and the run is noted as stopped', async () => {
+    const rt = runtimes[0];
+    const s = new ClusterScheduler({ knex: rt.store.knex, log: silentLog });
+    let started = 0;
+    const waitForAbort = async (_tick: Date, signal: AbortSignal) => {
+      started++;
+      await new Promise<void>((_r, reject) => signal.addEventListener('abort', () => reject(new Error('waiting for the remote API, aborted')), { once: true }));
+    };
+    s.add({ name: 'long-a', when: { everySeconds: 3600 }, run: waitForAbort });
+    s.add({ name: 'long-b', when: { everySeconds: 3600 }, run: waitForAbort });
+    const tick = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+    const a = s.runTick('long-a', tick);
+    const b = s.runTick('long-b', tick);
+    await eventually(() => started === 2, 5000, 'both runs');
+    s.remove('long-a');
+    expect(await a).toBe(true);
+    await s.stop();
+    expect(await b).toBe(true);
+    for (const name of ['long-a', 'long-b']) {
+      const [run] = await listRuns(rt.store.knex, { name });
+      expect(run).toMatchObject({ outcome: 'failed', detail: 'stopped (the process stopping or the schedule changed): waiting for the remote API, aborted' });
+    }
+  });
+
   it('holds a partner\'s documents for its send cycle (in its time zone) and releases them at the tick; others go at once', async () => {
     const rt = runtimes[0];
     const acme = rt.partners().get('acme-retail')!;

@@ -343,8 +343,11 @@ describe('SFTP transport against OpenSSH sshd', () => {
       const stored = (await listMessages(drt.store.knex, { limit: 100 })).filter((m) => m.transport === 'sftp').map((m) => m.filename).sort();
       expect(stored).toEqual(['po-901.edi', 'po-902.edi']);
       // Each poll was a tick of the cluster schedule sftp:acme-retail (here the only process runs them all).
-      const runs = await listRuns(drt.store.knex, { name: 'sftp:acme-retail', limit: 1000 });
-      expect(runs.filter((r) => r.outcome === 'ok' && r.detail?.startsWith('1 received'))).toHaveLength(2);
+      // The file is archived inside its run, before the run is noted done.
+      const receivedRuns = async () => (await listRuns(drt.store.knex, { name: 'sftp:acme-retail', limit: 1000 }))
+        .filter((r) => r.outcome === 'ok' && r.detail?.startsWith('1 received'));
+      await eventually(async () => (await receivedRuns()).length >= 2, 10_000, 'the second poll\'s run to be noted');
+      expect(await receivedRuns()).toHaveLength(2);
     } finally {
       delete process.env.ACME_RETAIL_SFTP_KEY;
       await daemon.stop();

@@ -5,6 +5,7 @@ import { inventoryChanges, shopifyQuantity } from '../../src/marketplaces/shopif
 import { envelope, envelopeHeader, orderFingerprint, parseEnvelope } from '../../src/marketplaces/shopify/order-envelope';
 import { orderFromShopify } from '../../src/marketplaces/shopify/order-translate';
 import type { ShopifyOrder } from '../../src/marketplaces/shopify/shopify-order';
+import { inventoryRunAt } from '../../src/marketplaces/shopify/tasks';
 import { retryAfterMs, waitAfterThrottled, waitBeforeQuery } from '../../src/marketplaces/shopify/throttle';
 import { verifyWebhook, webhookSignature } from '../../src/marketplaces/shopify/webhook';
 import type { Shipment } from '../../src/canonical';
@@ -183,6 +184,15 @@ describe('Shopify inventory changes', () => {
   });
   it('whole units, never below 0', () => {
     expect([shopifyQuantity(7.9), shopifyQuantity(-2), shopifyQuantity(3)]).toEqual([7, 0, 3]);
+  });
+  it('one schedule: a quick check each urgentSeconds tick, the full comparison at the first tick of each pollSeconds window', () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 11, 2) + s * 1000);
+    const runs = (inv: { pollSeconds: number; urgentSeconds: number }, ticks: number[]) => ticks.map((t) => inventoryRunAt(at(t), inv));
+    expect(runs({ pollSeconds: 900, urgentSeconds: 60 }, [0, 60, 840, 900, 960])).toEqual(['full', 'urgent', 'urgent', 'full', 'urgent']);
+    // Windows that are not a multiple of the ticks: the first tick in each window is the full one.
+    expect(runs({ pollSeconds: 90, urgentSeconds: 60 }, [0, 60, 120, 180, 240, 300])).toEqual(['full', 'urgent', 'full', 'full', 'urgent', 'full']);
+    // Quick checks rarer than full ones: every tick (each pollSeconds) is full.
+    expect(runs({ pollSeconds: 30, urgentSeconds: 60 }, [0, 30, 60])).toEqual(['full', 'full', 'full']);
   });
 });
 

@@ -8,7 +8,7 @@ export function registerSchedules(program: Command): void {
   program
     .command('schedules')
     .description('scheduled runs of the whole cluster, newest first: Odoo scans, send cycles, acknowledgment checks, alerts, reports (the rows of GET /api/schedules)')
-    .option('--name <name>', 'only this schedule\'s runs (e.g. odoo-events, ack-overdue-check, outbound:acme-retail:default, sftp:acme-retail)')
+    .option('--name <name>', 'only this schedule\'s runs (e.g. odoo-events, ack-overdue-check, outbound:acme-retail:default, sftp:acme-retail, channel:shop-demo:orders)')
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
     .action(async (opts: { name?: string; limit: string; json?: boolean }, cmd: Command) => {

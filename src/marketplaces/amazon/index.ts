@@ -6,10 +6,13 @@ import { deliverConfirmShipment, renderConfirmShipment } from './confirm-shipmen
 import { pushInventory } from './inventory.push';
 import { lwaCredentials } from './lwa';
 import { pullOrders } from './orders.pull';
-import { periodicTask } from './periodic-task';
 import { SpApiClient } from './sp-api.client';
 
-/** The scheduled work of one seller: the order pull, and the inventory push when the profile wants it. */
+/**
+ * The scheduled work of one seller: the order pull (`orders`), and the inventory push (`inventory`)
+ * when the profile wants it. Each run reads the profile as loaded now (an edited items table counts
+ * at the next run); a stop aborts the run's rate-limit and backoff waits.
+ */
 function amazonTasks(profile: PartnerProfile, rt: Runtime): ChannelTask[] {
   const a = profile.amazon;
   if (!a) return [];
@@ -21,17 +24,25 @@ function amazonTasks(profile: PartnerProfile, rt: Runtime): ChannelTask[] {
     log.warn({ reason: (err as Error).message }, 'amazon pull and inventory push not started: the LWA credentials are not on this machine');
     return [];
   }
+  const current = () => rt.partners().get(profile.id) ?? profile;
   // Made per run: a rotated secret in the environment is read at the next run.
   const client = () => new SpApiClient(a, { log });
-  const tasks = [periodicTask({
-    name: 'orders', settings: { amazon: a, items: profile.crossReferences.items ?? null }, everyMs: a.orders.pollSeconds * 1000, log,
-    run: async (signal) => pullOrders({ client: client(), profile, knex: rt.store.knex, receive: rt.receive, log, signal }),
-  })];
+  const settings = { amazon: a, items: profile.crossReferences.items ?? null };
+  const tasks: ChannelTask[] = [{
+    name: 'orders', settings, everySeconds: a.orders.pollSeconds,
+    run: async (_tick, signal) => {
+      const r = await pullOrders({ client: client(), profile: current(), knex: rt.store.knex, receive: rt.receive, log, signal });
+      return `${r.stored.length} order(s) stored, ${r.already} already stored, ${r.skipped} left alone, ${r.pages} page(s)`;
+    },
+  }];
   if (a.inventory.enabled && rt.config.odoo.enabled) {
-    tasks.push(periodicTask({
-      name: 'inventory', settings: { amazon: a, items: profile.crossReferences.items ?? null }, everyMs: a.inventory.pollSeconds * 1000, log,
-      run: async (signal) => pushInventory({ client: client(), odoo: rt.odoo(), knex: rt.store.knex, profile, log, signal }),
-    }));
+    tasks.push({
+      name: 'inventory', settings, everySeconds: a.inventory.pollSeconds,
+      run: async (_tick, signal) => {
+        const r = await pushInventory({ client: client(), odoo: rt.odoo(), knex: rt.store.knex, profile: current(), log, signal });
+        return `${r.pushed.length} pushed, ${r.unchanged} unchanged${r.failed.length ? `, ${r.failed.length} refused` : ''}${r.unknown.length ? `, not in Odoo: ${r.unknown.join(', ')}` : ''}`;
+      },
+    });
   }
   return tasks;
 }

@@ -10,6 +10,11 @@ export interface ShopifyClientDeps {
   sleep?: (ms: number) => Promise<void>;
   /** The environment the access token is read from. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * A scheduled run's: once aborted, a throttle or backoff wait ends at once (TRANSPORT_UNAVAILABLE),
+   * so a stopping gateway is not held for a minute; a request in hand still gets its answer.
+   */
+  signal?: AbortSignal;
 }
 
 export interface GraphqlResult<T> {
@@ -32,6 +37,17 @@ const BUCKETS = new Map<string, Bucket>();
 const LAST_COST = new Map<string, number>();
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** `sleep`, cut short with an error when the signal is aborted. */
+function abortable(sleep: (ms: number) => Promise<void>, signal: AbortSignal, shop: string): (ms: number) => Promise<void> {
+  const stopped = () => new GatewayError('TRANSPORT_UNAVAILABLE', `Shopify ${shop}: stopped while waiting`);
+  return (ms) => new Promise<void>((resolve, reject) => {
+    if (signal.aborted) { reject(stopped()); return; }
+    const onAbort = () => reject(stopped());
+    signal.addEventListener('abort', onAbort, { once: true });
+    sleep(ms).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
 
 /** The access token from the environment variable the profile names; a clear error when unset. */
 export function accessToken(s: ShopifyProfile, env: NodeJS.ProcessEnv = process.env): string {
@@ -56,7 +72,7 @@ export class ShopifyClient {
 
   constructor(readonly settings: ShopifyProfile, private readonly deps: ShopifyClientDeps) {
     this.url = graphqlUrl(settings);
-    this.sleep = deps.sleep ?? realSleep;
+    this.sleep = deps.signal ? abortable(deps.sleep ?? realSleep, deps.signal, settings.shop) : deps.sleep ?? realSleep;
     this.fetch = deps.fetch ?? globalThis.fetch;
   }
 
