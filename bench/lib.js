@@ -24,12 +24,13 @@ function peakRss() {
   return () => { clearInterval(timer); return Math.round(Math.max(peak, process.memoryUsage().rss) / 1e5) / 10; };
 }
 
-async function benchRuntime(adminUrl, queue = {}) {
+async function benchRuntime(adminUrl, queue = {}, overrides = {}) {
   const databaseUrl = adminUrl ? await createScratchDatabase(adminUrl, 'edi_bench') : undefined;
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-bench-'));
   const config = GatewayConfigSchema.parse({
     home, profilesDir: path.join(__dirname, '..', 'partner-profiles'), databaseUrl,
     queue: { pollIntervalMs: 200, batchSize: 100, concurrency: 4, ...queue },
+    ...overrides,
   });
   const rt = await openRuntime(config, createLogger({ level: 'silent', destination: 2 }), { role: 'daemon', needsPartners: true });
   return { rt, home };
