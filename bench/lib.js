@@ -36,14 +36,18 @@ async function benchRuntime(adminUrl, queue = {}, overrides = {}) {
   return { rt, home };
 }
 
-/** A 850 interchange of about `bytes` bytes, unique by n. */
+/** acme-retail's UPCs (items.csv): lines the translation maps to products, as a real order's would. */
+const ACME_UPCS = fs.readFileSync(path.join(__dirname, '..', 'partner-profiles', 'acme-retail', 'items.csv'), 'utf8')
+  .split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('product_code')).map((l) => l.split(',')[1]).filter(Boolean);
+
+/** A 850 interchange of about `bytes` bytes, unique by n, its lines acme-retail's items. */
 function x12Order(n, bytes = 1800) {
   const ctl = String(n % 1e9).padStart(9, '0');
   const head = `ISA*00*          *00*          *ZZ*ACMERETAIL     *ZZ*ODOODIST       *261127*1200*U*00401*${ctl}*0*P*>~` +
     `GS*PO*ACMERETAIL*ODOODIST*20261127*1200*${n}*X*004010~ST*850*0001~BEG*00*SA*PO${n}**20261127~`;
   let lines = '';
   let i = 0;
-  while (head.length + lines.length < bytes - 60) lines += `PO1*${++i}*12*EA*9.99**UP*0${String(n * 100 + i).padStart(11, '0')}~`;
+  while (head.length + lines.length < bytes - 60) { i++; lines += `PO1*${i}*12*EA*9.99**UP*${ACME_UPCS[(n + i) % ACME_UPCS.length]}~`; }
   return Buffer.from(`${head}${lines}CTT*${i}~SE*${i + 4}*0001~GE*1*${n}~IEA*1*${ctl}~\n`);
 }
 
