@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Runtime } from '../../src/daemon/runtime';
-import { startHttpServer, type HttpServer } from '../../src/http/http-server';
 import type { InterchangeSpec } from '../../src/parsers/x12/serializer';
 import { CONTENT_PART_BYTES } from '../../src/store/message-content';
 import { searchMessages } from '../../src/store/message-search';
 import { insertInbound } from '../../src/store/messages.repo';
 import { applyGroupAck, applyTa1, recordOutbound } from '../../src/store/outbound-acks.repo';
 import { eventually, testRuntime, x12Interchange } from '../helpers';
+import { useHttpRuntime } from '../http-helpers';
 
 const HOUR = 3_600_000;
 
@@ -35,7 +35,6 @@ async function storedFile(knex: Knex, content: Buffer, filename: string): Promis
 describe('/api/acknowledgments and the control-number search', () => {
   const token = 'api-acks-test-token-0123456789';
   let rt: Runtime;
-  let http: HttpServer;
   let base: string;
   const call = (path: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const getJson = async (path: string) => {
@@ -44,15 +43,8 @@ describe('/api/acknowledgments and the control-number search', () => {
     return res.json() as Promise<any>;
   };
 
-  beforeAll(async () => {
-    rt = await testRuntime('pglite', { http: { apiToken: token } });
-    http = await startHttpServer(rt, { port: 0 });
-    base = `http://127.0.0.1:${http.port}`;
-  });
-  afterAll(async () => {
-    await http?.close();
-    await rt?.close();
-  });
+  const server = useHttpRuntime(() => testRuntime('pglite', { http: { apiToken: token } }));
+  beforeAll(() => { ({ rt, base } = server); });
 
   it('lists each group we sent that awaits its 997 with where it stands, filtered by state and partner', async () => {
     const { knex } = rt.store;
@@ -98,7 +90,6 @@ describe('/api/acknowledgments and the control-number search', () => {
 
   it('finds messages by control number, sent or received, with or without leading zeros', async () => {
     const sent = await sentInvoice(rt.store.knex, 'acme-retail', 4242, 1);
-    rt.workInbound();
     const got = await rt.receive({ content: x12Interchange('ACMERETAIL', '000004243', 'PO-CTL-1'), transport: 'test', filename: 'ctl.edi' });
     await eventually(async () => (await rt.store.knex('message_state').where({ message_id: got.messageId }).first('status'))?.status === 'done', 20_000, 'the order');
     const ids = async (q: string) => (await getJson(`/api/messages?${q}`)).messages.map((m: { id: number }) => m.id);

@@ -1,14 +1,13 @@
 import type { Runtime } from '../../src/daemon/runtime';
-import { startHttpServer, type HttpServer } from '../../src/http/http-server';
 import { QUEUES } from '../../src/queue/job-queue';
 import { createToken } from '../../src/store/api-tokens.repo';
 import { getEvents, getMessage } from '../../src/store/messages.repo';
 import { eventually, testRuntime, x12Interchange } from '../helpers';
+import { useHttpRuntime } from '../http-helpers';
 
 /** The exception queue over the API: list by partner, code and stage; replay and resolve many at once. */
 describe('/api/exceptions', () => {
   let rt: Runtime;
-  let http: HttpServer;
   let base: string;
   const tokens = { viewer: '', operator: '' };
   const as = (token: string, path: string, body?: unknown) => fetch(`${base}${path}`, body === undefined ? { headers: { authorization: `Bearer ${token}` } }
@@ -23,17 +22,10 @@ describe('/api/exceptions', () => {
     `SELECT count(*)::int AS n FROM pgboss.job WHERE name = ? AND (data->>'messageId')::bigint = ? AND (data->>'replay')::int = ?`,
     [QUEUES.inbound, messageId, generation])).rows[0].n;
 
-  beforeAll(async () => {
-    rt = await testRuntime('pglite', { http: { apiToken: 'api-exceptions-admin-0123456789' } });
-    rt.workInbound();
-    for (const role of ['viewer', 'operator'] as const) tokens[role] = (await createToken(rt.store.knex, `${role}-1`, role)).token;
-    http = await startHttpServer(rt, { port: 0 });
-    base = `http://127.0.0.1:${http.port}`;
+  const server = useHttpRuntime(() => testRuntime('pglite', { http: { apiToken: 'api-exceptions-admin-0123456789' } }), async (r) => {
+    for (const role of ['viewer', 'operator'] as const) tokens[role] = (await createToken(r.store.knex, `${role}-1`, role)).token;
   });
-  afterAll(async () => {
-    await http?.close();
-    await rt?.close();
-  });
+  beforeAll(() => { ({ rt, base } = server); });
 
   it('lists open exceptions by partner, code and stage; replays by ids (what is not an exception refused, the rest queued); a viewer gets 403', async () => {
     const [a1, a2, s1] = [await memo('acme-retail', 'not EDI 1'), await memo('acme-retail', 'not EDI 2'), await memo('summit-grocers', 'not EDI 3')];

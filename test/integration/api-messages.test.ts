@@ -1,29 +1,20 @@
 import type { Runtime } from '../../src/daemon/runtime';
-import { startHttpServer, type HttpServer } from '../../src/http/http-server';
 import { getMessage, recordStage } from '../../src/store/messages.repo';
 import { stuckMessages } from '../../src/store/operations.repo';
 import { messagesInProgress } from '../../src/store/progress.repo';
 import { bigFileInProgress, eventually, testRuntime, x12Interchange } from '../helpers';
+import { useHttpRuntime } from '../http-helpers';
 
 /** The message API an operations lead scripts against: one message with its trail, replay, resolve. */
 describe('/api/messages', () => {
   const token = 'api-test-token-0123456789';
   let rt: Runtime;
-  let http: HttpServer;
   let base: string;
   const call = (path: string, init: RequestInit = {}) =>
     fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers } });
 
-  beforeAll(async () => {
-    rt = await testRuntime('pglite', { http: { apiToken: token } });
-    rt.workInbound();
-    http = await startHttpServer(rt, { port: 0 });
-    base = `http://127.0.0.1:${http.port}`;
-  });
-  afterAll(async () => {
-    await http?.close();
-    await rt?.close();
-  });
+  const server = useHttpRuntime(() => testRuntime('pglite', { http: { apiToken: token } }));
+  beforeAll(() => { ({ rt, base } = server); });
 
   it('shows one message with its trail; replays it (202, refused while in the pipeline); resolves an exception with a note', async () => {
     const bad = await rt.receive({ content: Buffer.from('not EDI at all'), transport: 'test', partnerId: 'acme-retail', filename: 'memo.txt' });

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import type { Runtime } from '../../src/daemon/runtime';
-import { startHttpServer, type HttpServer } from '../../src/http/http-server';
 import { QUEUES } from '../../src/queue/job-queue';
 import { createToken } from '../../src/store/api-tokens.repo';
 import { getMessage, insertInbound, recordStage } from '../../src/store/messages.repo';
 import { recordOutbound } from '../../src/store/outbound-acks.repo';
 import { BACKENDS, eventually, testRuntime, x12Interchange } from '../helpers';
+import { useHttpRuntime } from '../http-helpers';
 import { parsePrometheusText, sampleValue } from '../prometheus-text-checker';
 
 /** An outbound 810 group we sent `hoursAgo`, whose 997 is due 24 hours after. */
@@ -24,22 +24,13 @@ async function sentInvoice(rt: Runtime, control: number, hoursAgo: number): Prom
 
 describe.each(BACKENDS)('/metrics on %s', (backend) => {
   let rt: Runtime;
-  let http: HttpServer;
   let base: string;
   let token: string;
 
-  beforeAll(async () => {
-    rt = await testRuntime(backend);
-    rt.workInbound();
-    // Before the server reads the tokens (it reads them again at most once a second).
-    token = (await createToken(rt.store.knex, 'prometheus', 'viewer')).token;
-    http = await startHttpServer(rt, { port: 0 });
-    base = `http://127.0.0.1:${http.port}`;
+  const server = useHttpRuntime(() => testRuntime(backend), async (r) => {
+    token = (await createToken(r.store.knex, 'prometheus', 'viewer')).token;
   });
-  afterAll(async () => {
-    await http?.close();
-    await rt?.close();
-  });
+  beforeAll(() => { ({ rt, base } = server); });
 
   it('carries the right counts for crafted messages, in a format a strict reader accepts', async () => {
     const orders = [
