@@ -62,7 +62,7 @@ export function startDaemon(rt: Runtime, options: DaemonOptions = {}): Daemon {
     const senderOf = (content: Buffer) => rt.partners().senderOf(sniff(content.subarray(0, 4096)))?.id;
     for (const p of registry.profiles) {
       const folder = folderSettings(rt.config, p);
-      wanted.set(`folder:${p.id}`, { settings: folder, make: () => new FolderTransport(folder, rt.receive, folderLog, senderOf) });
+      wanted.set(`folder:${p.id}`, { settings: folder, make: () => new FolderTransport(folder, rt.receive, folderLog, senderOf, rt.receiveMany) });
       const sftp = sftpInboundSettings(p);
       const missing = sftp && missingCredentials(sftp);
       // The poll is a cluster schedule (sftp:<partner>): each tick polled by one of the processes that have the credentials.

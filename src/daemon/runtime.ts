@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../config/gateway.config';
-import { receive, type Receipt, type ReceiveResult } from '../inbox/inbox';
+import { receive, receiveMany, type Receipt, type ReceiveResult } from '../inbox/inbox';
 import type { Logger } from '../log/logger';
 import type { PartnerRegistry } from '../partners/partner-registry';
 import { requireProfiles, type BrokenPartner } from '../partners/require-profiles';
@@ -32,6 +32,8 @@ export interface Runtime {
   /** Swaps in a newly loaded set of profiles (the daemon's reload); work in hand keeps the old one. */
   setPartners(registry: PartnerRegistry): void;
   receive(r: Receipt): Promise<ReceiveResult>;
+  /** Many receipts in one transaction (a folder poll's files): all stored with their jobs, or none. */
+  receiveMany(rs: Receipt[]): Promise<ReceiveResult[]>;
   /** The inbound path in order: identify, route, validate and acknowledge (translation and Odoo join here). */
   inboundStages(): InboundStage[];
   /** Starts the worker that carries inbound messages through their stages. */
@@ -107,6 +109,7 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
     config, log, store, queue, partners,
     setPartners(next) { registry = next; },
     receive: (r) => receive(inbox, r),
+    receiveMany: (rs) => receiveMany(inbox, rs),
     inboundStages,
     odoo,
     useSandboxOdoo(url) { sandboxUrl = url; client = undefined; },

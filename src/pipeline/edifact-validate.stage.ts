@@ -8,7 +8,6 @@ import type { EdifactValidationResult, InterchangeDetail } from '../parsers/edif
 import type { EdifactSegment } from '../parsers/edifact/segment';
 import { validateEdifactBytes } from '../parsers/edifact/validate-stream';
 import type { JobQueue } from '../queue/job-queue';
-import { nextControlNumbers } from '../store/control-numbers.repo';
 import { applyAperak, applyContrl, recordOutboundEdifact } from '../store/edifact-acks.repo';
 import { recordInterchange } from '../store/interchanges.repo';
 import { knexHistory } from '../store/history';
@@ -16,7 +15,8 @@ import { recordStage } from '../store/messages.repo';
 import { edifactContext, flagEdifactDuplicates } from './edifact-inspect';
 import { collectAcceptedMessages, type PendingEdifactMessage } from '../translators/translate-edifact';
 import type { InboundStage } from './inbound-stages';
-import { ackKey, enqueueOutbound } from './outbox';
+import { ackKey, ackNumbers, enqueueOutbound } from './outbox';
+import type { PartnerProfile } from '../partners/profile.schema';
 
 interface ReceivedAck { ic: InterchangeDetail; type: 'CONTRL' | 'APERAK'; segments: readonly EdifactSegment[] }
 
@@ -95,6 +95,13 @@ export function edifactValidateStage(deps: EdifactStageDeps): InboundStage {
       await flagEdifactDuplicates(knexHistory(deps.knex), result, ctx.partners, ctx.message.id);
       const now = new Date();
       const notes: string[] = [];
+      const contrlFor = (ic: InterchangeDetail, partner: PartnerProfile, controlNumbers: { interchange: number; message: number }) =>
+        buildContrl(ic, { self: deps.config.self.edifact, partner, now, controlNumbers });
+      // The numbers first, outside the transaction (ackNumbers says why), for the interchanges owed a CONTRL.
+      const numbered = await ackNumbers(deps.knex, ctx.message.id, ctx.generation, result.interchanges.flatMap((ic, ordinal) => {
+        const partner = ic.report.partnerId ? ctx.partners.get(ic.report.partnerId) : undefined;
+        return partner && contrlFor(ic, partner, { interchange: 1, message: 1 }).bytes ? [{ ordinal, partnerId: partner.id }] : [];
+      }), ['unb', 'unh']);
       // A CONTRL is sent once per run of the message: a job run again sends nothing twice, a replay
       // (a new generation) sends a new one, with its own UNB reference.
       await deps.knex.transaction(async (trx) => {
@@ -105,18 +112,18 @@ export function edifactValidateStage(deps: EdifactStageDeps): InboundStage {
             senderQualifier: r.senderQualifier ?? '', senderId: r.senderId, receiverQualifier: r.receiverQualifier ?? '', receiverId: r.receiverId,
             controlNumber: r.controlNumber, partnerId: r.partnerId, status: r.duplicate ? 'duplicate' : r.status });
           const partner = r.partnerId ? ctx.partners.get(r.partnerId) : undefined;
-          if (!partner) continue; // nobody to send a CONTRL to
+          const numbers = numbered.get(ordinal);
+          if (!partner || !numbers) continue; // nobody to send a CONTRL to, none owed, or sent already
           const key = ackKey(ctx.message.id, ordinal, ctx.generation);
-          if (await trx('messages').where({ transport: 'outbox', transport_ref: key }).first('id')) continue;
-          const numbers = await nextControlNumbers(trx, partner.id, ['unb', 'unh']);
-          const contrl = buildContrl(ic, { self: deps.config.self.edifact, partner, now, controlNumbers: { interchange: numbers.unb, message: numbers.unh } });
+          const contrl = contrlFor(ic, partner, { interchange: numbers.unb, message: numbers.unh });
           if (!contrl.bytes) continue;
-          const { messageId: ackId } = await enqueueOutbound(trx, deps.queue, {
+          const { messageId: ackId, created } = await enqueueOutbound(trx, deps.queue, {
             partnerId: partner.id, content: contrl.bytes, key,
             label: `CONTRL-${contrl.spec!.controlRef}`,
             description: `CONTRL ${contrl.action} for interchange ${r.controlNumber} (message ${ctx.message.id}${ctx.generation ? `, replay ${ctx.generation}` : ''})`,
           });
-          await recordOutboundEdifact(trx, { messageId: ackId, partnerId: partner.id, spec: contrl.spec! });
+          // Stored meanwhile by another run of the same job: that run recorded it.
+          if (created) await recordOutboundEdifact(trx, { messageId: ackId, partnerId: partner.id, spec: contrl.spec! });
         }
       });
       ctx.edifact = result;

@@ -7,7 +7,7 @@ import type { PartnerRegistry } from '../partners/partner-registry';
 import type { FailureHook, JobHandler } from '../queue/queue-worker';
 import { getContent, getMessage, recordStage } from '../store/messages.repo';
 import { folderSettings } from '../transports/folder/folder.config';
-import { FolderTransport } from '../transports/folder/folder.transport';
+import { writeOutFile } from '../transports/folder/folder.transport';
 import { safeJoin } from '../transports/folder/safe-path';
 import { sftpOutboundSettings } from '../transports/sftp/sftp.config';
 import { missingCredentials } from '../transports/sftp/sftp.credentials';
@@ -60,12 +60,12 @@ export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partne
       // Not configured yet (an example profile, a partner being onboarded): out/ as for everyone, with the reason on record.
       fallback = `; AS2 not used: ${as2.ok ? 'transports.as2.url is not set' : as2.reason}`;
     }
-    const transport = new FolderTransport(settings, async () => { throw new Error('outbound only'); }, deps.log);
     try {
-      await transport.send({ name, content });
+      await fs.promises.mkdir(settings.outDir, { recursive: true });
+      await writeOutFile(settings.outDir, { name, content });
     } catch (err) {
       // Written by an attempt that died before recording it: the same bytes there are a success.
-      const existing = (err as NodeJS.ErrnoException).code === 'EEXIST' ? fs.readFileSync(safeJoin(settings.outDir, name)) : undefined;
+      const existing = (err as NodeJS.ErrnoException).code === 'EEXIST' ? await fs.promises.readFile(safeJoin(settings.outDir, name)) : undefined;
       if (!existing?.equals(content)) throw err;
     }
     await recordStage(deps.knex, messageId, { stage: 'sent', outcome: 'ok', status: 'done', detail: `folder ${settings.outDir}/${name}${fallback}` });

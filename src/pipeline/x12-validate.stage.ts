@@ -10,11 +10,11 @@ import { readFunctionalAck, readTa1 } from '../acks/read-x12-acks';
 import { applyGroupAck, applyTa1, recordOutbound } from '../store/outbound-acks.repo';
 import { recordStage } from '../store/messages.repo';
 import type { JobQueue } from '../queue/job-queue';
-import { nextControlNumbers } from '../store/control-numbers.repo';
 import { recordInterchange } from '../store/interchanges.repo';
 import { knexHistory } from '../store/history';
 import type { InboundStage } from './inbound-stages';
-import { ackKey, enqueueOutbound } from './outbox';
+import { ackKey, ackNumbers, enqueueOutbound } from './outbox';
+import type { PartnerProfile } from '../partners/profile.schema';
 import { flagX12Duplicates, x12Context } from './x12-inspect';
 
 /**
@@ -99,6 +99,13 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
       await flagX12Duplicates(knexHistory(deps.knex), result, ctx.partners, ctx.message.id);
       const now = new Date();
       const notes: string[] = [];
+      const acksFor = (ic: InterchangeDetail, partner: PartnerProfile, controlNumbers: { interchange: number; group: number }) =>
+        buildX12Acks(ic, { self: deps.config.self.x12, partner, now, controlNumbers });
+      // The numbers first, outside the transaction (ackNumbers says why), for the interchanges owed an acknowledgment.
+      const numbered = await ackNumbers(deps.knex, ctx.message.id, ctx.generation, result.interchanges.flatMap((ic, ordinal) => {
+        const partner = ic.report.partnerId ? ctx.partners.get(ic.report.partnerId) : undefined;
+        return partner && acksFor(ic, partner, { interchange: 1, group: 1 }).text ? [{ ordinal, partnerId: partner.id }] : [];
+      }), ['isa', 'gs']);
       // Acknowledgments are sent once per run of the message: a job run again finds its key and
       // sends nothing twice; a replay (a person's decision, a new generation) sends them again, as
       // a new interchange with its own control numbers.
@@ -110,19 +117,19 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
             senderQualifier: r.senderQualifier ?? '', senderId: r.senderId, receiverQualifier: r.receiverQualifier ?? '', receiverId: r.receiverId,
             controlNumber: r.controlNumber, partnerId: r.partnerId, status: r.duplicate ? 'duplicate' : r.status });
           const partner = r.partnerId ? ctx.partners.get(r.partnerId) : undefined;
-          if (!partner) continue; // nobody to send an acknowledgment to
+          const numbers = numbered.get(ordinal);
+          if (!partner || !numbers) continue; // nobody to send an acknowledgment to, none owed, or sent already
           const key = ackKey(ctx.message.id, ordinal, ctx.generation);
-          if (await trx('messages').where({ transport: 'outbox', transport_ref: key }).first('id')) continue;
-          const numbers = await nextControlNumbers(trx, partner.id, ['isa', 'gs']);
-          const acks = buildX12Acks(ic, { self: deps.config.self.x12, partner, now, controlNumbers: { interchange: numbers.isa, group: numbers.gs } });
+          const acks = acksFor(ic, partner, { interchange: numbers.isa, group: numbers.gs });
           if (!acks.text) continue;
           const kinds = [acks.ta1 ? 'TA1' : '', acks.functional ?? ''].filter(Boolean).join('+');
-          const { messageId: ackId } = await enqueueOutbound(trx, deps.queue, {
+          const { messageId: ackId, created } = await enqueueOutbound(trx, deps.queue, {
             partnerId: partner.id, content: Buffer.from(acks.text, 'latin1'), key,
             label: `${kinds.replace('+', '-')}-${String(acks.spec!.controlNumber).padStart(9, '0')}`,
             description: `${kinds} for interchange ${r.controlNumber} (message ${ctx.message.id}${ctx.generation ? `, replay ${ctx.generation}` : ''})`,
           });
-          await recordOutbound(trx, { messageId: ackId, partnerId: partner.id, spec: acks.spec! });
+          // Stored meanwhile by another run of the same job: that run recorded it.
+          if (created) await recordOutbound(trx, { messageId: ackId, partnerId: partner.id, spec: acks.spec! });
         }
       });
       ctx.x12 = result;

@@ -108,13 +108,18 @@ export class JobQueue {
     return id;
   }
 
-  /** Adds many jobs in one statement (a bulk backlog: one push per store, say); the local worker is woken once. */
-  async sendMany(name: QueueName, data: readonly object[]): Promise<void> {
+  /**
+   * Adds many jobs, a statement per thousand (a bulk backlog: one push per store, say; a batch of
+   * received files). Given a knex transaction, they are written in it, as send() does; the local
+   * worker is woken once.
+   */
+  async sendMany(name: QueueName, data: readonly object[], trx?: Knex.Transaction): Promise<void> {
     const settings = { retryLimit: this.options.retryLimit, retryDelay: this.options.retryDelaySeconds, retryBackoff: true, expireInSeconds: HUNG_JOB_SECONDS };
     for (let i = 0; i < data.length; i += 1000) {
-      await this.boss.insert(data.slice(i, i + 1000).map((d) => ({ name, data: d, ...settings })));
+      await this.boss.insert(data.slice(i, i + 1000).map((d) => ({ name, data: d, ...settings })), trx ? { db: sqlExecutor(trx) } : {});
     }
-    this.workers.get(name)?.notify();
+    if (trx) trx.executionPromise.then(() => this.workers.get(name)?.notify(), () => undefined);
+    else this.workers.get(name)?.notify();
   }
 
   /** Starts this queue's worker; `options` (concurrency, batch size) override the config's for this queue alone. */

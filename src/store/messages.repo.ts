@@ -79,29 +79,40 @@ export function recordStage(db: Knex | Knex.Transaction, messageId: number, r: S
  * Appends several events to the audit trail in one statement, and moves the message's state to
  * the last status among them: a message's trail costs one round trip however many stages it has.
  */
-export async function recordTrail(db: Knex | Knex.Transaction, messageId: number, records: readonly StageRecord[]): Promise<void> {
-  if (!records.length) return;
+export function recordTrail(db: Knex | Knex.Transaction, messageId: number, records: readonly StageRecord[]): Promise<void> {
+  return recordTrails(db, [{ messageId, records }]);
+}
+
+/** recordTrail for many messages at once, still one statement: a batch of receipts, say. Each message at most once. */
+export async function recordTrails(db: Knex | Knex.Transaction, trails: readonly { messageId: number; records: readonly StageRecord[] }[]): Promise<void> {
   const bindings: Knex.Value[] = [];
-  const values = records.map((r) => {
-    bindings.push(messageId, r.stage, r.outcome, r.code ?? null, r.detail ?? null, r.data === undefined ? null : JSON.stringify(r.data), r.at ?? null);
-    return '(?, ?, ?, ?, ?, ?::jsonb, coalesce(?::timestamptz, clock_timestamp()))';
-  });
+  const values: string[] = [];
+  const states: Knex.Value[][] = [];
+  for (const { messageId, records } of trails) {
+    for (const r of records) {
+      bindings.push(messageId, r.stage, r.outcome, r.code ?? null, r.detail ?? null, r.data === undefined ? null : JSON.stringify(r.data), r.at ?? null);
+      values.push('(?, ?, ?, ?, ?, ?::jsonb, coalesce(?::timestamptz, clock_timestamp()))');
+    }
+    const last = [...records].reverse().find((r) => r.status);
+    if (!last) continue;
+    const failed = last.outcome === 'failed' || last.outcome === 'retrying';
+    states.push([messageId, last.status!, last.stage, failed ? last.code ?? null : null, failed ? last.detail ?? null : null,
+      records.filter((r) => r.countAttempt).length]);
+  }
+  if (!values.length) return;
   const events = `INSERT INTO message_events (message_id, stage, outcome, code, detail, data, at) VALUES ${values.join(', ')}`;
-  const last = [...records].reverse().find((r) => r.status);
-  if (!last) {
+  if (!states.length) {
     await db.raw(events, bindings);
     return;
   }
-  const failed = last.outcome === 'failed' || last.outcome === 'retrying';
   await db.raw(
     `WITH e AS (${events})
      INSERT INTO message_state (message_id, status, stage, error_code, error_message, attempts)
-     VALUES (?, ?, ?, ?, ?, ?)
+     VALUES ${states.map(() => '(?, ?, ?, ?, ?, ?::int)').join(', ')}
      ON CONFLICT (message_id) DO UPDATE SET status = EXCLUDED.status, stage = EXCLUDED.stage,
        error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
        attempts = message_state.attempts + EXCLUDED.attempts, updated_at = clock_timestamp()`,
-    [...bindings, messageId, last.status!, last.stage, failed ? last.code ?? null : null, failed ? last.detail ?? null : null,
-      records.filter((r) => r.countAttempt).length],
+    [...bindings, ...states.flat()],
   );
 }
 
@@ -146,6 +157,48 @@ export async function insertInbound(trx: Knex.Transaction, m: NewMessage): Promi
     data: { duplicateOf: original.id },
   });
   return { outcome: 'duplicate', messageId: dup.id, duplicateOf: original.id };
+}
+
+/**
+ * Stores many received messages with one INSERT and one trail statement: the cost of a file
+ * dropped among hundreds. Only what is plainly new goes this way (content small enough to keep in
+ * its row); the rest is undefined in the answer, for insertInbound to store or recognise one by
+ * one (a duplicate, a receipt stored before, a big file in parts), in the same transaction.
+ * Ids are handed out in the order given (an identity column fills a multi-row VALUES in order),
+ * so a batch keeps the order its files were taken in.
+ */
+export async function insertInboundMany(trx: Knex.Transaction, ms: readonly NewMessage[]): Promise<(InsertResult | undefined)[]> {
+  const out: (InsertResult | undefined)[] = ms.map(() => undefined);
+  const small = ms.flatMap((m, i) => (contentColumns(m.content).content_parts === null ? [i] : []));
+  if (!small.length) return out;
+  const rows = small.map((i) => {
+    const m = ms[i];
+    return { direction: m.direction, transport: m.transport, transport_ref: m.transportRef ?? null, partner_id: m.partnerId ?? null,
+      filename: m.filename ?? null, sha256: m.sha256, size_bytes: m.content.length, content: m.content, content_parts: null };
+  });
+  const inserted: { id: number; transport_ref: string | null; sha256: string; filename: string | null; partner_id: string | null }[] =
+    await trx('messages').insert(rows).onConflict().ignore().returning(['id', 'transport_ref', 'sha256', 'filename', 'partner_id']);
+  // A row that met a unique index is not returned: each returned row is matched back to its
+  // receipt by what it holds (the first receipt still unmatched with the same values).
+  const keyOf = (r: { transport_ref: string | null; sha256: string; filename: string | null; partner_id: string | null }) =>
+    JSON.stringify([r.transport_ref, r.sha256, r.filename, r.partner_id]);
+  const waiting = new Map<string, number[]>();
+  small.forEach((i, n) => {
+    const k = keyOf(rows[n]);
+    waiting.set(k, [...(waiting.get(k) ?? []), i]);
+  });
+  for (const row of inserted) {
+    const i = waiting.get(keyOf(row))?.shift();
+    // Never a stored row without its trail and job: the batch is rolled back instead.
+    if (i === undefined) throw new Error(`message ${row.id} was stored by a batch insert but matches none of its receipts`);
+    out[i] = { outcome: 'stored', messageId: Number(row.id) };
+  }
+  await recordTrails(trx, ms.flatMap((m, i) => {
+    const r = out[i];
+    return r ? [{ messageId: r.messageId, records: [{ stage: 'received', outcome: 'ok' as const, status: 'received' as const,
+      detail: `${m.content.length} bytes via ${m.transport}${m.filename ? ` (${m.filename})` : ''}` }] }] : [];
+  }));
+  return out;
 }
 
 export async function getMessage(db: Knex, id: number): Promise<MessageRow | undefined> {

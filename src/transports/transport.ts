@@ -3,6 +3,9 @@ import type { Receipt, ReceiveResult } from '../inbox/inbox';
 /** Hands received bytes to the inbox; resolves once they are durably stored. */
 export type ReceiveFn = (receipt: Receipt) => Promise<ReceiveResult>;
 
+/** Hands many receipts to the inbox at once: all durably stored when it resolves, or none (src/inbox/inbox.ts receiveMany). */
+export type ReceiveManyFn = (receipts: Receipt[]) => Promise<ReceiveResult[]>;
+
 export interface PollSummary {
   /** Files stored (new messages and duplicate receipts) and moved to archive. */
   received: number;

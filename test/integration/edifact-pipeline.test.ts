@@ -92,6 +92,8 @@ describe.each(BACKENDS)('EDIFACT inbound pipeline on %s', (backend) => {
       "UCI+9001+5790000000001:14+5412345000013:14+7'", "UCM+D1+DESADV:D:96A:UN:EAN005+7'", "UCM+D2+DESADV:D:96A:UN:EAN005+4+29+UNT+2'",
       "UNT+5+1'", "UNZ+1+EIC4'",
     ].join('\n');
+    // A partner answers what it received: our message is sent (its out/ file written, recorded) first.
+    await eventually(async () => (await getMessage(rt.store.knex, outboundId))?.status === 'done', 20_000, 'our message to be sent');
     const r = await rt.receive({ content: Buffer.from(contrl), transport: 'test' });
     expect((await settled(rt, r.messageId)).status).toBe('done');
     const ours = await eventually(async () => {

@@ -90,6 +90,8 @@ describe.each(BACKENDS)('X12 inbound pipeline on %s', (backend) => {
       'GS*FA*ACMERETAIL*ODOODIST*20261127*1300*803*X*004010', 'ST*997*0001', 'AK1*SH*5001',
       'AK2*856*0001', 'AK5*A', 'AK2*856*0002', 'AK3*TD1*4**8', 'AK4*7*81*6*ABC', 'AK5*R*5', 'AK9*P*2*2*1', 'SE*10*0001', 'GE*1*803', 'IEA*1*000000803',
     ].join('~\n') + '~\n';
+    // A partner answers what it received: our message is sent (its out/ file written, recorded) first.
+    await eventually(async () => (await getMessage(rt.store.knex, outboundId))?.status === 'done', 20_000, 'our message to be sent');
     const r = await rt.receive({ content: Buffer.from(ack997), transport: 'test' });
     const inbound = await settled(rt, r.messageId);
     expect(inbound.status).toBe('done');

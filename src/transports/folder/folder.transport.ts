@@ -4,7 +4,8 @@ import path from 'node:path';
 import { coerceError } from '../../errors/gateway-error';
 import { failpoint } from '../../lib/failpoint';
 import type { Logger } from '../../log/logger';
-import type { InboundTransport, OutboundTransport, PollSummary, ReceiveFn } from '../transport';
+import type { InboundTransport, OutboundTransport, PollSummary, ReceiveFn, ReceiveManyFn } from '../transport';
+import { CONTENT_PART_BYTES } from '../../store/message-content';
 import type { FolderSettings } from './folder.config';
 import { safeJoin } from './safe-path';
 import { sniff } from '../../parsers/sniff';
@@ -44,6 +45,18 @@ export function plainName(name: string): string {
   return `${within(chars).join('')}…${within(chars.reverse()).reverse().join('')}`;
 }
 
+/** Files stored together (one transaction) when a poll finds many: at most this many, and this many bytes. */
+const BATCH_FILES = 100;
+const BATCH_BYTES = 8 * 1024 * 1024;
+
+/** A file read and checked, its bytes in hand, to be stored (alone or with others) and then moved. */
+interface Taken {
+  c: Candidate;
+  stat: fs.Stats;
+  content: Buffer;
+  problem?: { code: string; reason: string };
+}
+
 interface Candidate {
   /** The name as read, for display and the store (bad bytes as U+FFFD). */
   name: string;
@@ -74,6 +87,8 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
     private readonly log: Logger,
     /** Which partner an interchange's sender is (the registry's senderOf), to refuse another's file at the door. */
     private readonly senderOf?: (content: Buffer) => string | undefined,
+    /** Stores many receipts in one transaction: the files one poll finds go in batches (each file alone without it). */
+    private readonly receiveMany?: ReceiveManyFn,
   ) {
     for (const dir of [settings.inDir, settings.outDir, settings.archiveDir, settings.errorDir]) {
       fs.mkdirSync(dir, { recursive: true });
@@ -144,12 +159,34 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
     // stat, so 2,000 files dropped at once are all seen on the first poll and taken 500 a poll
     // after, instead of 500 seen, then taken, then the next 500 seen a poll later.
     let handled = 0;
+    // Small files read and checked wait here to be stored together (storeBatch), in name order.
+    let batch: Taken[] = [];
+    let batchBytes = 0;
+    const flush = async () => {
+      const list = batch;
+      batch = [];
+      batchBytes = 0;
+      for (const outcome of await this.storeBatch(list)) summary[outcome]++;
+    };
     for (const c of all) {
       if (this.stopped || handled >= this.settings.maxFilesPerPoll) break;
       try {
-        const outcome = await this.one(c, now);
-        summary[outcome]++;
-        if (outcome !== 'waiting') handled++;
+        const got = await this.one(c, now);
+        if (typeof got === 'string') {
+          summary[got]++;
+          if (got !== 'waiting') handled++;
+          continue;
+        }
+        handled++;
+        if (!this.receiveMany || got.content.length > CONTENT_PART_BYTES) {
+          // A big file goes alone, after the ones before it: message ids keep the order files are taken in.
+          await flush();
+          summary[await this.storeAlone(got)]++;
+          continue;
+        }
+        batch.push(got);
+        batchBytes += got.content.length;
+        if (batch.length >= BATCH_FILES || batchBytes >= BATCH_BYTES) await flush();
       } catch (err) {
         // Whatever went wrong with this file (a move refused, a disk error), the next is still taken.
         summary.failed++;
@@ -157,12 +194,14 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
         this.log.error({ err: (err as Error).message, file: plainName(c.name), partnerId: this.partnerId }, 'could not take file; will try again next poll');
       }
     }
+    await flush();
     const names = new Set(all.map((c) => c.name));
     for (const name of this.seen.keys()) if (!names.has(name)) this.seen.delete(name);
     return summary;
   }
 
-  private async one(c: Candidate, now: number): Promise<keyof PollSummary> {
+  /** A file's outcome when it is done with (refused, not stable yet), or the file read and checked, ready to store. */
+  private async one(c: Candidate, now: number): Promise<keyof PollSummary | Taken> {
     const stat = fs.lstatSync(c.file, { throwIfNoEntry: false });
     if (!stat) return 'waiting'; // gone since the listing
     if (!stat.isFile()) {
@@ -180,7 +219,15 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
       await this.refuse(c, stat, 'FILE_TOO_BIG', `${stat.size} bytes, more than the ${this.settings.maxFileBytes} bytes folder.maxFileMB allows`);
       return 'failed';
     }
-    return (await this.take(c, stat)) ? 'received' : 'failed';
+    let content: Buffer;
+    try {
+      content = fs.readFileSync(c.file);
+    } catch (err) {
+      await this.refuse(c, stat, 'FILE_UNREADABLE', `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return 'failed';
+    }
+    if (content.length !== stat.size) return 'failed'; // grew while we read it: next poll
+    return { c, stat, content, problem: this.contentProblem(content) };
   }
 
   /**
@@ -212,43 +259,76 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
     return undefined;
   }
 
-  /** Stores one file, then moves it. False when it went to error/ or must wait for the next poll. */
-  private async take(c: Candidate, stat: fs.Stats): Promise<boolean> {
-    let content: Buffer;
+  private receipt(t: Taken) {
+    return { content: t.content, transport: 'folder', transportRef: this.ref(t.c, t.stat), partnerId: this.partnerId, filename: t.c.name };
+  }
+
+  /**
+   * Many files stored in one transaction, then moved. When the store is down they all stay for the
+   * next poll; when the batch fails for another reason (something about one of its files), each
+   * is stored on its own, so that only the file at fault is held back or goes to error/.
+   */
+  private async storeBatch(list: Taken[]): Promise<(keyof PollSummary)[]> {
+    if (list.length < 2 || !this.receiveMany) return Promise.all(list.map((t) => this.storeAlone(t)));
+    let results;
     try {
-      content = fs.readFileSync(c.file);
-    } catch (err) {
-      await this.refuse(c, stat, 'FILE_UNREADABLE', `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      return false;
+      results = await this.receiveMany(list.map((t) => this.receipt(t)));
+    } catch (thrown) {
+      const err = coerceError(thrown);
+      // Only a store out of reach keeps the whole batch back: anything else (even an error that
+      // would be retried) may be one file's doing, and must not hold up the others poll after poll.
+      if (err.code === 'STORE_UNAVAILABLE' || err.code === 'TRANSPORT_UNAVAILABLE') {
+        this.log.warn({ err: err.message, files: list.length, partnerId: this.partnerId }, 'could not store files; will retry');
+        return list.map(() => 'failed');
+      }
+      this.log.warn({ err: err.message, files: list.length, partnerId: this.partnerId }, 'could not store files together: storing them one by one');
+      const out: (keyof PollSummary)[] = [];
+      for (const t of list) out.push(await this.storeAlone(t));
+      return out;
     }
-    if (content.length !== stat.size) return false; // grew while we read it: next poll
-    const problem = this.contentProblem(content);
+    failpoint('folder.after-store');
+    return list.map((t, i) => {
+      try {
+        return this.settle(t, results[i].messageId);
+      } catch (err) {
+        // Stored, but not moved (a disk error): the next poll finds its transport reference and moves it.
+        this.log.error({ err: (err as Error).message, file: plainName(t.c.name), partnerId: this.partnerId }, 'could not take file; will try again next poll');
+        return 'failed';
+      }
+    });
+  }
+
+  /** Stores one file, then moves it: 'failed' when it went to error/ or must wait for the next poll. */
+  private async storeAlone(t: Taken): Promise<keyof PollSummary> {
     let messageId: number;
     try {
-      const result = await this.receiveFn({
-        content, transport: 'folder', transportRef: this.ref(c, stat), partnerId: this.partnerId, filename: c.name,
-      });
-      messageId = result.messageId;
+      ({ messageId } = await this.receiveFn(this.receipt(t)));
     } catch (thrown) {
       const err = coerceError(thrown);
       // The store is down: leave the file where it is and try again next poll. Anything else is
       // about this file, and keeping it in in/ would fail the same way forever.
       if (err.retryable) {
-        this.log.warn({ err: err.message, file: plainName(c.name), partnerId: this.partnerId }, 'could not store file; will retry');
-        return false;
+        this.log.warn({ err: err.message, file: plainName(t.c.name), partnerId: this.partnerId }, 'could not store file; will retry');
+        return 'failed';
       }
-      this.moveToError(c, `${err.code}: ${err.message}`);
-      return false;
+      this.moveToError(t.c, `${err.code}: ${err.message}`);
+      return 'failed';
     }
     failpoint('folder.after-store');
-    // Stored: only now does the source go. A crash before this line leaves the file in in/, and
-    // the next poll sees the same transport reference and just moves it. Not EDI or another
-    // sender's: stored all the same (the pipeline makes it an exception with the detail), the file
-    // to error/ where a person looks for what went wrong.
-    if (problem) this.moveToError(c, `${problem.code}: ${problem.reason} (message ${messageId})`);
-    else this.moveAside(c.file, this.settings.archiveDir, `${messageId}-${plainName(c.name)}`);
-    this.seen.delete(c.name);
-    return !problem;
+    return this.settle(t, messageId);
+  }
+
+  /**
+   * Stored: only now does the source go. A crash before this leaves the file in in/, and the next
+   * poll sees the same transport reference and just moves it. Not EDI or another sender's: stored
+   * all the same (the pipeline makes it an exception with the detail), the file to error/ where a
+   * person looks for what went wrong.
+   */
+  private settle(t: Taken, messageId: number): keyof PollSummary {
+    if (t.problem) this.moveToError(t.c, `${t.problem.code}: ${t.problem.reason} (message ${messageId})`);
+    else this.moveAside(t.c.file, this.settings.archiveDir, `${messageId}-${plainName(t.c.name)}`);
+    this.seen.delete(t.c.name);
+    return t.problem ? 'failed' : 'received';
   }
 
   /**
@@ -294,21 +374,31 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
   }
 
   /** Writes out/<name> atomically: a reader of out/ sees the whole file or none of it. */
-  async send(file: { name: string; content: Buffer }): Promise<{ ref: string }> {
-    const target = safeJoin(this.settings.outDir, file.name);
-    const temp = safeJoin(this.settings.outDir, `.${file.name}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-    const fd = fs.openSync(temp, 'wx', 0o640);
-    try {
-      fs.writeSync(fd, file.content);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    try {
-      fs.linkSync(temp, target); // fails if the name exists: never overwrite a file not yet collected
-    } finally {
-      fs.rmSync(temp, { force: true });
-    }
-    return { ref: target };
+  send(file: { name: string; content: Buffer }): Promise<{ ref: string }> {
+    return writeOutFile(this.settings.outDir, file);
   }
+}
+
+/**
+ * Writes `dir/<name>` atomically: under a dot-name first, synced, then linked to its name (which
+ * fails if the name exists: never overwrite a file not yet collected). A reader sees the whole file
+ * or none of it. Asynchronous, so that the sync waits for the disk on the thread pool, not on the
+ * event loop every job lane shares (synchronously, each 997 written held all of them for its fsync).
+ */
+export async function writeOutFile(dir: string, file: { name: string; content: Buffer }): Promise<{ ref: string }> {
+  const target = safeJoin(dir, file.name);
+  const temp = safeJoin(dir, `.${file.name}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  const handle = await fs.promises.open(temp, 'wx', 0o640);
+  try {
+    await handle.writeFile(file.content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.promises.link(temp, target);
+  } finally {
+    await fs.promises.rm(temp, { force: true });
+  }
+  return { ref: target };
 }
