@@ -25,6 +25,7 @@
 //   BENCH_PIPELINE_EVENTS=off   no Odoo event scan (EDI_GATEWAY_ODOO_POLL_SECONDS=0): no 855s meanwhile
 //   BENCH_PIPELINE_ENV='K=V K=V' more settings for the daemon (EDI_GATEWAY_QUEUE_CONCURRENCY=8 ...)
 //   BENCH_PIPELINE_CPU_PROF=DIR  node --cpu-prof for the daemon and its sandbox child (DIR/<store>-<N>/)
+//   BENCH_PIPELINE_PROCESSES=1  on PostgreSQL, the one-process run only (not the 3 processes after it)
 const fs = require('fs');
 const net = require('net');
 const os = require('os');
@@ -462,5 +463,5 @@ module.exports = async function pipelineBench({ size, databaseUrl, backend }) {
   const sizes = Number(process.env.BENCH_FILES) ? [Number(process.env.BENCH_FILES)] : size === 'full' ? [1000, 3000] : [200];
   for (const n of sizes) await runOnce(n, databaseUrl, backend);
   // On PostgreSQL, the same on 3 gateway processes sharing it (README "Running several gateway processes"): never slower than 1.
-  if (databaseUrl) for (const n of sizes) await runOnce(n, databaseUrl, backend, 3);
+  if (databaseUrl && process.env.BENCH_PIPELINE_PROCESSES !== '1') for (const n of sizes) await runOnce(n, databaseUrl, backend, 3);
 };
