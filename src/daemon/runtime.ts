@@ -122,7 +122,7 @@ export async function openRuntime(config: GatewayConfig, log: Logger, options: R
     },
     workOutbound() {
       const sender = outboundSender({ knex: store.knex, config, partners, log });
-      const worker = queue.work(QUEUES.outbound, sender.handle);
+      const worker = queue.work(QUEUES.outbound, sender.handle, { concurrency: config.queue.outboundConcurrency });
       worker.onFailure = sender.onFailure;
     },
     bulk,
