@@ -2,6 +2,7 @@
 // machine run as root, install what the real-peer tests need from the operating system, loudly.
 const { execFileSync } = require('child_process');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 /** Debian packages the real-peer tests use, each with the file that shows it is there. */
@@ -44,6 +45,12 @@ module.exports = async () => {
   // The SFTP tests' system user, one per run: global-teardown.js removes it, and a second jest run
   // on the same machine (a developer's targeted run beside CI) must not remove the first one's.
   process.env.EDI_GATEWAY_SFTP_TEST_USER ??= `edisftp${Math.random().toString(36).slice(2, 8)}`;
+  // Every tempDir() of this run (homes with an embedded store of 64 MB each) under one folder,
+  // which global-teardown.js removes: a few local runs used to fill the disk.
+  if (!process.env.EDI_GATEWAY_TEST_TMP) {
+    process.env.EDI_GATEWAY_TEST_TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-gateway-tests-'));
+    fs.chmodSync(process.env.EDI_GATEWAY_TEST_TMP, 0o755);
+  }
   const root = path.resolve(__dirname, '..');
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   installMissing();

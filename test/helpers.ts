@@ -22,8 +22,9 @@ export const BACKENDS: BackendName[] = process.env.TEST_DATABASE_URL ? ['pglite'
 
 export const silentLog = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', destination: 2 });
 
+/** A new temporary folder, under the run's own (global-setup.js), which goes when the run ends. */
 export function tempDir(prefix = 'edi-gw-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return fs.mkdtempSync(path.join(process.env.EDI_GATEWAY_TEST_TMP ?? os.tmpdir(), prefix));
 }
 
 /** A fresh, empty PostgreSQL database on the test server; its URL. */

@@ -6,7 +6,7 @@ import type { PartnerRegistry } from '../partners/partner-registry';
 import type { FailureHook, JobContext, JobHandler } from '../queue/queue-worker';
 import { Semaphore } from '../lib/semaphore';
 import { CONTENT_PART_BYTES } from '../store/message-content';
-import { getContent, getMessage, recordStage, recordTrail, type MessageRow, type StageRecord } from '../store/messages.repo';
+import { getContent, getMessage, getMessageWithContent, recordStage, recordTrail, type MessageRow, type StageRecord } from '../store/messages.repo';
 import type { InboundContext, InboundStage } from './inbound-stages';
 
 /**
@@ -49,16 +49,18 @@ export interface ProcessorDeps {
 export function inboundProcessor(deps: ProcessorDeps): { handle: JobHandler<InboundJob>; onFailure: FailureHook<InboundJob> } {
   const large = new Semaphore(LARGE_AT_ONCE);
   const handle: JobHandler<InboundJob> = async (data, job) => {
-    const message = await getMessage(deps.knex, data.messageId);
-    if (!message) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${data.messageId} is not in the store`);
+    const found = await getMessageWithContent(deps.knex, data.messageId);
+    if (!found) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${data.messageId} is not in the store`);
+    const { message, content } = found;
     // A job can run twice (at-least-once delivery): a finished message is left as it is.
     if (message.status === 'done' || message.status === 'duplicate') return;
-    if (message.sizeBytes > LARGE_MESSAGE_BYTES) return large.run(() => processMessage(message, data, job));
-    return processMessage(message, data, job);
+    if (message.sizeBytes > LARGE_MESSAGE_BYTES) return large.run(() => processMessage(message, content, data, job));
+    return processMessage(message, content, data, job);
   };
 
-  const processMessage = async (message: MessageRow, { messageId, replay }: InboundJob, job: JobContext): Promise<void> => {
-    const content = await getContent(deps.knex, messageId);
+  const processMessage = async (message: MessageRow, inRow: Buffer | undefined, { messageId, replay }: InboundJob, job: JobContext): Promise<void> => {
+    // Read here for a large message: only once it has its turn (its bytes are in parts, not in the row).
+    const content = inRow ?? await getContent(deps.knex, messageId);
     if (!content) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} has no stored content`);
     const log = messageLogger(deps.log, { messageId, partnerId: message.partnerId, filename: message.filename });
     const ctx: InboundContext = { message, content, partners: deps.partners(), log, problems: [], generation: replay ?? 0, lastAttempt: job.lastAttempt };

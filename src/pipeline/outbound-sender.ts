@@ -5,7 +5,7 @@ import { GatewayError } from '../errors/gateway-error';
 import { messageLogger, type Logger } from '../log/logger';
 import type { PartnerRegistry } from '../partners/partner-registry';
 import type { FailureHook, JobHandler } from '../queue/queue-worker';
-import { getContent, getMessage, recordStage } from '../store/messages.repo';
+import { getContent, getMessage, getMessageWithContent, recordStage } from '../store/messages.repo';
 import { folderSettings } from '../transports/folder/folder.config';
 import { writeOutFile } from '../transports/folder/folder.transport';
 import { safeJoin } from '../transports/folder/safe-path';
@@ -27,12 +27,13 @@ export interface OutboundJob {
 export function outboundSender(deps: { knex: Knex; config: GatewayConfig; partners: () => PartnerRegistry; log: Logger; fetch?: FetchFn }):
   { handle: JobHandler<OutboundJob>; onFailure: FailureHook<OutboundJob> } {
   const handle: JobHandler<OutboundJob> = async ({ messageId }) => {
-    const m = await getMessage(deps.knex, messageId);
-    if (!m) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} is not in the store`);
+    const found = await getMessageWithContent(deps.knex, messageId);
+    if (!found) throw new GatewayError('MESSAGE_NOT_FOUND', `message ${messageId} is not in the store`);
+    const m = found.message;
     if (m.status === 'done') return;
     const profile = m.partnerId ? deps.partners().get(m.partnerId) : undefined;
     if (!profile) throw new GatewayError('PARTNER_UNKNOWN', `outbound message ${messageId} is for partner '${m.partnerId}', which has no profile`);
-    const content = (await getContent(deps.knex, messageId))!;
+    const content = found.content ?? (await getContent(deps.knex, messageId))!;
     const channel = marketplaceOf(profile)?.outbound;
     const unconfigured = channel?.unconfigured?.(profile);
     if (channel && !unconfigured) {

@@ -26,14 +26,14 @@ export interface OutboundDocument {
 }
 
 /**
- * The file name of an outbound message: its label and its message id. The id is unique in the
+ * The file name of an outbound message is `<stem>-m<message id>.edi`, the stem its label in letters,
+ * digits, '-' and '_' (enqueueOutbound writes it in SQL). The id is unique in the
  * store, across restarts and every gateway process sharing it, so a name is never reused (a replay's
  * new 997 does not collide with the first), while a send that runs again writes the same name (the
  * folder sender takes the same bytes already there as sent).
  */
-export function outboundFilename(label: string, messageId: number): string {
-  const safe = label.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^[_-]+|[_-]+$/g, '') || 'EDI';
-  return `${safe}-m${messageId}.edi`;
+function filenameStem(label: string): string {
+  return label.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^[_-]+|[_-]+$/g, '') || 'EDI';
 }
 
 /**
@@ -73,24 +73,26 @@ export async function ackNumbers<K extends ControlKind>(knex: Knex, messageId: n
  * exactly when what produced it is committed.
  */
 export async function enqueueOutbound(trx: Knex.Transaction, queue: JobQueue, doc: OutboundDocument): Promise<{ messageId: number; created: boolean; filename?: string }> {
-  if (doc.key) {
-    const existing = await trx('messages').where({ transport: 'outbox', transport_ref: doc.key }).first('id');
-    if (existing) return { messageId: existing.id, created: false };
-  }
   const sha256 = crypto.createHash('sha256').update(doc.content).digest('hex');
-  // The id is taken first because the name holds it and messages are immutable (no UPDATE after).
-  const { rows: [{ id: raw }] } = await trx.raw(`SELECT nextval(pg_get_serial_sequence('messages', 'id')) AS id`);
-  const id = Number(raw);
-  const filename = outboundFilename(doc.label, id);
   const stored = contentColumns(doc.content);
-  await trx.raw(
-    `INSERT INTO messages (id, direction, transport, transport_ref, partner_id, filename, content, content_parts, sha256, size_bytes)
-     OVERRIDING SYSTEM VALUE VALUES (?, 'out', 'outbox', ?, ?, ?, ?, ?, ?, ?)`,
-    [id, doc.key ?? null, doc.partnerId, filename, stored.content, stored.content_parts, sha256, doc.content.length],
+  // One statement: the id is taken in it because the name holds it (filenameStem) and
+  // messages are immutable (no UPDATE after); a key already stored inserts nothing.
+  const { rows } = await trx.raw(
+    `WITH n AS (SELECT nextval(pg_get_serial_sequence('messages', 'id')) AS id)
+     INSERT INTO messages (id, direction, transport, transport_ref, partner_id, filename, content, content_parts, sha256, size_bytes)
+     OVERRIDING SYSTEM VALUE SELECT n.id, 'out', 'outbox', ?, ?, ? || '-m' || n.id || '.edi', ?, ?, ?, ? FROM n
+     ON CONFLICT (transport, transport_ref) WHERE transport_ref IS NOT NULL DO NOTHING
+     RETURNING id, filename`,
+    [doc.key ?? null, doc.partnerId, filenameStem(doc.label), stored.content, stored.content_parts, sha256, doc.content.length],
   );
+  if (!rows.length) {
+    const existing = await trx('messages').where({ transport: 'outbox', transport_ref: doc.key! }).first('id');
+    return { messageId: existing.id, created: false };
+  }
+  const id = Number(rows[0].id);
   await insertContentParts(trx, id, doc.content);
   await recordStage(trx, id, { stage: 'rendered', outcome: 'ok', status: 'received', detail: doc.description });
   if (doc.cycle) await holdForCycle(trx, id, doc.partnerId, doc.cycle);
   else await queue.send(QUEUES.outbound, { messageId: id }, trx);
-  return { messageId: id, created: true, filename };
+  return { messageId: id, created: true, filename: rows[0].filename as string };
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ReceivedAperak, ReceivedContrl } from '../acks/read-edifact-acks';
 import type { EdifactInterchangeSpec } from '../parsers/edifact/serializer';
-import { recordInterchange } from './interchanges.repo';
+import { insertOutboundGroup, recordOutboundInterchange } from './outbound-acks.repo';
 
 export interface EdifactOutboundRecord {
   messageId: number;
@@ -18,23 +18,19 @@ export interface EdifactOutboundRecord {
  */
 export async function recordOutboundEdifact(trx: Knex.Transaction, o: EdifactOutboundRecord): Promise<void> {
   const s = o.spec;
-  await recordInterchange(trx, { messageId: o.messageId, ordinal: 0, direction: 'out', standard: 'EDIFACT',
+  const interchangeId = await recordOutboundInterchange(trx, { messageId: o.messageId, ordinal: 0, direction: 'out', standard: 'EDIFACT',
     senderQualifier: s.sender.qualifier ?? '', senderId: s.sender.id, receiverQualifier: s.recipient.qualifier ?? '', receiverId: s.recipient.id,
     controlNumber: s.controlRef, partnerId: o.partnerId, status: 'sent' });
-  const ic = await trx('interchanges').where({ message_id: o.messageId, ordinal: 0 }).first('id');
   const groups = s.groups?.length ? s.groups.map((g) => ({ functionalId: g.groupId, control: g.reference, messages: g.messages }))
     : [{ functionalId: s.messages?.[0]?.type ?? '', control: s.controlRef, messages: s.messages ?? [] }];
   for (const g of groups) {
     // A CONTRL is never acknowledged.
     const expect = g.messages.every((m) => m.type === 'CONTRL') ? undefined : o.expectAck;
-    const [row] = await trx('outbound_groups').insert({
-      interchange_id: ic.id, message_id: o.messageId, partner_id: o.partnerId, functional_id: g.functionalId,
-      control_number: g.control, set_count: g.messages.length, ack_expected: expect ? 'CONTRL' : null,
-      ack_due_at: expect ? new Date(s.date.getTime() + expect.withinHours * 3_600_000) : null,
-    }).returning('id');
-    if (g.messages.length) {
-      await trx('outbound_sets').insert(g.messages.map((m) => ({ group_id: row.id, type: m.type, control_number: m.reference })));
-    }
+    await insertOutboundGroup(trx, {
+      interchangeId, messageId: o.messageId, partnerId: o.partnerId, functionalId: g.functionalId, control: g.control,
+      ackExpected: expect ? 'CONTRL' : null, ackDueAt: expect ? new Date(s.date.getTime() + expect.withinHours * 3_600_000) : null,
+      sets: g.messages.map((m) => ({ type: m.type, control: m.reference })),
+    });
   }
 }
 

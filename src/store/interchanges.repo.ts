@@ -50,10 +50,12 @@ export interface NewInterchange extends InterchangeKey {
 }
 
 /** Records an interchange of a message once: recording it again (a replay) changes nothing. */
-export async function recordInterchange(db: Knex | Knex.Transaction, i: NewInterchange): Promise<void> {
-  await db('interchanges').insert({
+/** Records an interchange; its row id, or undefined when the message's interchange at that ordinal was recorded before. */
+export async function recordInterchange(db: Knex | Knex.Transaction, i: NewInterchange): Promise<number | undefined> {
+  const [row] = await db('interchanges').insert({
     message_id: i.messageId, ordinal: i.ordinal, direction: i.direction, standard: i.standard,
     sender_qualifier: i.senderQualifier, sender_id: i.senderId, receiver_qualifier: i.receiverQualifier, receiver_id: i.receiverId,
     control_number: i.controlNumber, partner_id: i.partnerId, status: i.status, duplicate_of: i.duplicateOf ?? null,
-  }).onConflict(['message_id', 'ordinal']).ignore();
+  }).onConflict(['message_id', 'ordinal']).ignore().returning('id');
+  return row ? Number(row.id) : undefined;
 }

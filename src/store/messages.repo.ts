@@ -206,6 +206,20 @@ export async function getMessage(db: Knex, id: number): Promise<MessageRow | und
   return rows[0];
 }
 
+/**
+ * A message and its bytes in one round trip, for a job about to work on it. The bytes come along
+ * when they are in the row (a duplicate receipt's are its original's); a message stored in parts
+ * gets undefined for getContent to read when it is needed.
+ */
+export async function getMessageWithContent(db: Knex, id: number): Promise<{ message: MessageRow; content: Buffer | undefined } | undefined> {
+  const { rows } = await db.raw(
+    `SELECT ${MESSAGE_COLUMNS}, coalesce(m.content, o.content) AS content
+       FROM messages m JOIN message_state s ON s.message_id = m.id LEFT JOIN messages o ON o.id = m.duplicate_of WHERE m.id = ?`, [id]);
+  if (!rows[0]) return undefined;
+  const { content, ...message } = rows[0] as MessageRow & { content: Buffer | null };
+  return { message, content: content ?? undefined };
+}
+
 /** The stored bytes; a duplicate receipt's are its original's. With `headBytes`, only the first so many. */
 export async function getContent(db: Knex, id: number, headBytes?: number): Promise<Buffer | undefined> {
   return readContent(db, id, headBytes);

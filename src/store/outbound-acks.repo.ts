@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ReceivedGroupAck, ReceivedTa1 } from '../acks/read-x12-acks';
 import type { InterchangeSpec } from '../parsers/x12/serializer';
-import { recordInterchange } from './interchanges.repo';
+import { recordInterchange, type NewInterchange } from './interchanges.repo';
 
 export interface OutboundRecord {
   messageId: number;
@@ -14,22 +14,47 @@ export interface OutboundRecord {
 /** Records an interchange we send, with its groups and sets, so that acknowledgments can be matched. */
 export async function recordOutbound(trx: Knex.Transaction, o: OutboundRecord): Promise<void> {
   const s = o.spec;
-  await recordInterchange(trx, { messageId: o.messageId, ordinal: 0, direction: 'out', standard: 'X12',
+  const interchangeId = await recordOutboundInterchange(trx, { messageId: o.messageId, ordinal: 0, direction: 'out', standard: 'X12',
     senderQualifier: s.sender.qualifier, senderId: s.sender.id, receiverQualifier: s.receiver.qualifier, receiverId: s.receiver.id,
     controlNumber: String(s.controlNumber).padStart(9, '0'), partnerId: o.partnerId, status: 'sent' });
-  const ic = await trx('interchanges').where({ message_id: o.messageId, ordinal: 0 }).first('id');
   for (const g of s.groups) {
     // Acknowledgments are never acknowledged.
     const expect = g.functionalId === 'FA' ? undefined : o.expectAck;
-    const [row] = await trx('outbound_groups').insert({
-      interchange_id: ic.id, message_id: o.messageId, partner_id: o.partnerId, functional_id: g.functionalId,
-      control_number: String(g.controlNumber), set_count: g.sets.length, ack_expected: expect?.kind ?? null,
-      ack_due_at: expect ? new Date(s.date.getTime() + expect.withinHours * 3_600_000) : null,
-    }).returning('id');
-    if (g.sets.length) {
-      await trx('outbound_sets').insert(g.sets.map((set) => ({ group_id: row.id, type: set.type, control_number: set.controlNumber })));
-    }
+    await insertOutboundGroup(trx, {
+      interchangeId, messageId: o.messageId, partnerId: o.partnerId, functionalId: g.functionalId, control: String(g.controlNumber),
+      ackExpected: expect?.kind ?? null, ackDueAt: expect ? new Date(s.date.getTime() + expect.withinHours * 3_600_000) : null,
+      sets: g.sets.map((set) => ({ type: set.type, control: set.controlNumber })),
+    });
   }
+}
+
+/** The interchange of a message we send, recorded; its row id (the one recorded before, if it was). */
+export async function recordOutboundInterchange(trx: Knex.Transaction, i: NewInterchange): Promise<number> {
+  return await recordInterchange(trx, i)
+    ?? Number((await trx('interchanges').where({ message_id: i.messageId, ordinal: i.ordinal }).first('id')).id);
+}
+
+export interface OutboundGroup {
+  interchangeId: number;
+  messageId: number;
+  partnerId: string;
+  functionalId: string;
+  control: string;
+  ackExpected: string | null;
+  ackDueAt: Date | null;
+  sets: { type: string; control: string }[];
+}
+
+/** A group we send and its sets (X12 sets, EDIFACT messages), in one statement: the register acknowledgments are matched to. */
+export async function insertOutboundGroup(trx: Knex.Transaction, g: OutboundGroup): Promise<void> {
+  await trx.raw(
+    `WITH g AS (
+       INSERT INTO outbound_groups (interchange_id, message_id, partner_id, functional_id, control_number, set_count, ack_expected, ack_due_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id)
+     INSERT INTO outbound_sets (group_id, type, control_number)
+     SELECT g.id, s.type, s.control FROM g, jsonb_to_recordset(?::jsonb) AS s(type text, control text)`,
+    [g.interchangeId, g.messageId, g.partnerId, g.functionalId, g.control, g.sets.length, g.ackExpected, g.ackDueAt, JSON.stringify(g.sets)],
+  );
 }
 
 export interface AckMatch {
