@@ -111,7 +111,10 @@ export async function recordTrails(db: Knex | Knex.Transaction, trails: readonly
      VALUES ${states.map(() => '(?, ?, ?, ?, ?, ?::int)').join(', ')}
      ON CONFLICT (message_id) DO UPDATE SET status = EXCLUDED.status, stage = EXCLUDED.stage,
        error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
-       attempts = message_state.attempts + EXCLUDED.attempts, updated_at = clock_timestamp()`,
+       attempts = message_state.attempts + EXCLUDED.attempts, updated_at = clock_timestamp()
+     -- Our record of a send never undoes the partner's answer to it, however late it is written
+     -- (a resend starts with a replay record, which moves the stage on first).
+     WHERE NOT (EXCLUDED.stage = 'sent' AND message_state.stage = 'acknowledged')`,
     [...bindings, ...states.flat()],
   );
 }

@@ -110,6 +110,18 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     expect(found).toBeUndefined();
   });
 
+  it('never lets a late record of our send undo the partner\'s rejection of it; a resend moves on', async () => {
+    const r = await rt.receive({ content: Buffer.from('late send'), transport: 'test', partnerId: 'acme-retail' });
+    await recordStage(rt.store.knex, r.messageId, { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED', detail: 'AK9 R' });
+    await recordStage(rt.store.knex, r.messageId, { stage: 'sent', outcome: 'ok', status: 'done', detail: 'folder out/x.edi' });
+    expect(await getMessage(rt.store.knex, r.messageId)).toMatchObject({ status: 'exception', stage: 'acknowledged', errorCode: 'PARTNER_REJECTED' });
+    // The send is still in the trail.
+    expect((await getEvents(rt.store.knex, r.messageId)).map((e) => e.stage)).toEqual(['received', 'acknowledged', 'sent']);
+    await recordStage(rt.store.knex, r.messageId, { stage: 'replay', outcome: 'info', status: 'received', detail: 'send again' });
+    await recordStage(rt.store.knex, r.messageId, { stage: 'sent', outcome: 'ok', status: 'done' });
+    expect(await getMessage(rt.store.knex, r.messageId)).toMatchObject({ status: 'done', stage: 'sent' });
+  });
+
   it('hands out control numbers once each, even to many callers at once', async () => {
     const other = await import('knex').then((k) => k.default({ client: 'pg', connection: rt.store.connection as any, pool: { min: 0, max: 4 } }));
     try {
