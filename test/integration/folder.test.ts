@@ -192,4 +192,25 @@ describe('folder transport', () => {
       expect(fs.existsSync(file)).toBe(true);
     });
   });
+
+  it('removes what a killed write left in out/ once it is stale, and nothing else', async () => {
+    const { t, s } = transport('acme-retail');
+    const old = new Date(Date.now() - 60_000);
+    const stale = path.join(s.outDir, '.997-000000001-m7.edi.0a1b2c3d.tmp');
+    const fresh = path.join(s.outDir, '.997-000000002-m8.edi.9f8e7d6c.tmp');
+    const theirs = path.join(s.outDir, '.partner-upload.tmp'); // not a name our writes use
+    const whole = path.join(s.outDir, '997-000000003-m9.edi');
+    for (const f of [stale, fresh, theirs, whole]) fs.writeFileSync(f, 'x');
+    for (const f of [stale, theirs, whole]) fs.utimesSync(f, old, old);
+    t.sweepOut(Date.now());
+    expect(fs.existsSync(stale)).toBe(false);
+    expect([fresh, theirs, whole].map((f) => fs.existsSync(f))).toEqual([true, true, true]);
+    // Looked at again only after a while: the fresh one, once stale, goes then.
+    fs.utimesSync(fresh, old, old);
+    t.sweepOut(Date.now());
+    expect(fs.existsSync(fresh)).toBe(true);
+    t.sweepOut(Date.now() + 31_000);
+    expect(fs.existsSync(fresh)).toBe(false);
+    expect(fs.existsSync(whole)).toBe(true);
+  });
 });

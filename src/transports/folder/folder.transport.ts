@@ -45,6 +45,11 @@ export function plainName(name: string): string {
   return `${within(chars).join('')}…${within(chars.reverse()).reverse().join('')}`;
 }
 
+/** writeOutFile's temporary names: `.<name>.<8 hex>.tmp`. */
+const OUR_TEMP = /^\..+\.[0-9a-f]{8}\.tmp$/;
+/** An unfinished write this old is a dead process's: a live one lasts milliseconds. */
+const TEMP_STALE_MS = 30_000;
+
 /** Files stored together (one transaction) when a poll finds many: at most this many, and this many bytes. */
 const BATCH_FILES = 100;
 const BATCH_BYTES = 8 * 1024 * 1024;
@@ -80,6 +85,7 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
   private timer?: NodeJS.Timeout;
   private polling?: Promise<PollSummary>;
   private stopped = false;
+  private sweptAt = -Infinity;
 
   constructor(
     private readonly settings: FolderSettings,
@@ -102,6 +108,7 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
   start(): void {
     this.stopped = false;
     const tick = async () => {
+      this.sweepOut(Date.now());
       await this.pollOnce().then(() => transportHealth.pollSucceeded('folder', this.partnerId), (err) => {
         transportHealth.pollFailed('folder', this.partnerId, (err as NodeJS.ErrnoException).code);
         this.log.error({ err, partnerId: this.partnerId }, 'folder poll failed');
@@ -115,6 +122,30 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.polling?.catch(() => undefined);
+  }
+
+  /**
+   * Removes what a killed write left in out/: writeOutFile's dot-named temporary files, once
+   * older than TEMP_STALE_MS (a live write lasts milliseconds). Never a whole file. Looked at on
+   * the first poll and then every TEMP_STALE_MS.
+   */
+  sweepOut(now: number): void {
+    if (now - this.sweptAt < TEMP_STALE_MS) return;
+    this.sweptAt = now;
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.settings.outDir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!OUR_TEMP.test(name)) continue;
+      const file = path.join(this.settings.outDir, name);
+      const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+      if (!stat?.isFile() || now - stat.mtimeMs < TEMP_STALE_MS) continue;
+      fs.rmSync(file, { force: true });
+      this.log.info({ file: name, partnerId: this.partnerId }, 'removed an unfinished write from out/ (a stopped process left it)');
+    }
   }
 
   pollOnce(): Promise<PollSummary> {
