@@ -7,7 +7,7 @@ import { newProductCache } from '../odoo/writers/lookups';
 import { ORDER_BATCH, type BatchOutcome } from '../odoo/writers/order-batch';
 import { OrderCoalescer } from '../odoo/writers/order-coalescer';
 import { withLookupCache } from '../odoo/writers/read-cache';
-import { documentFromRow, pendingOriginals, setOdooLinks, type PendingOriginal, type StoredDocument } from '../store/documents.repo';
+import { documentFromRow, firstDocuments, pendingOriginals, setOdooLinks, type PendingOriginal, type StoredDocument } from '../store/documents.repo';
 import type { InboundStage } from './inbound-stages';
 import { StageProgress, type ProgressOptions } from './progress';
 
@@ -66,7 +66,7 @@ export function odooStage(deps: OdooStageDeps): InboundStage {
       const base = () => deps.knex('documents').where({ message_id: ctx.message.id }).whereIn('type', types);
       const pageSize = Math.max(batchSize, 100);
       const pageAfter = async (ordinal: number) => (await base().andWhere('ordinal', '>', ordinal).orderBy('ordinal').limit(pageSize)).map(documentFromRow);
-      let page = await pageAfter(-1);
+      let page = await firstDocuments(deps.knex, ctx.message.id, types, pageSize);
       if (!page.length) return 'nothing for Odoo';
       // Counted only when there is more than a page: a one-order file is one read, not three.
       const total = page.length < pageSize ? page.length : Number((await base().count('* as n').first())?.n ?? 0);

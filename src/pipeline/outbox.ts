@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { QUEUES, type JobQueue } from '../queue/job-queue';
-import { nextControlNumbers, type ControlKind } from '../store/control-numbers.repo';
+import { takeControlNumbers, type ControlKind } from '../store/control-numbers.repo';
+import { GroupCalls, groupsPer } from '../lib/group-calls';
 import { recordStage } from '../store/messages.repo';
 import { contentColumns, insertContentParts } from '../store/message-content';
 import { holdForCycle, type OutboundCycle } from './outbound-schedule';
@@ -57,16 +58,25 @@ export function ackKey(messageId: number, ordinal: number, generation: number): 
  */
 export async function ackNumbers<K extends ControlKind>(knex: Knex, messageId: number, generation: number,
   owed: readonly { ordinal: number; partnerId: string }[], kinds: readonly K[]): Promise<Map<number, Record<K, number>>> {
+  const taken = await Promise.all(owed.map((o) => ackNumberGroups(knex).call({ key: ackKey(messageId, o.ordinal, generation), partnerId: o.partnerId, kinds })));
   const out = new Map<number, Record<K, number>>();
-  if (!owed.length) return out;
-  const keys = owed.map((o) => ackKey(messageId, o.ordinal, generation));
-  const sent = new Set((await knex('messages').where({ transport: 'outbox' }).whereIn('transport_ref', keys).select('transport_ref'))
-    .map((r: { transport_ref: string }) => r.transport_ref));
-  for (const [i, o] of owed.entries()) {
-    if (!sent.has(keys[i])) out.set(o.ordinal, await nextControlNumbers(knex, o.partnerId, kinds));
-  }
+  owed.forEach((o, i) => { if (taken[i]) out.set(o.ordinal, taken[i] as Record<K, number>); });
   return out;
 }
+
+type AckNumberRequest = { key: string; partnerId: string; kinds: readonly ControlKind[] };
+
+/**
+ * The acknowledgments owed by the messages validated at about the same time take their numbers
+ * together (GroupCalls): one read of the keys already stored, one statement for the numbers.
+ */
+const ackNumberGroups = groupsPer((knex: Knex) => new GroupCalls<AckNumberRequest, Partial<Record<ControlKind, number>> | undefined>(async (requests) => {
+  const sent = new Set((await knex('messages').where({ transport: 'outbox' }).whereIn('transport_ref', requests.map((r) => r.key)).select('transport_ref'))
+    .map((r: { transport_ref: string }) => r.transport_ref));
+  const todo = requests.filter((r) => !sent.has(r.key));
+  const numbers = await takeControlNumbers(knex, todo);
+  return requests.map((r) => (sent.has(r.key) ? undefined : numbers[todo.indexOf(r)]));
+}));
 
 /**
  * Stores an outbound document and queues its sending, in the caller's transaction: it is sent

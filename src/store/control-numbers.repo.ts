@@ -26,15 +26,36 @@ export async function nextControlNumber(db: Knex | Knex.Transaction, partnerId: 
   return Number(rows[0].last_value);
 }
 
-/** Several sequences' next numbers in one statement (an acknowledgment's interchange and group numbers), in `kinds` order. */
-export async function nextControlNumbers<T extends ControlKind>(db: Knex | Knex.Transaction, partnerId: string, kinds: readonly T[]): Promise<Record<T, number>> {
+/**
+ * Next numbers for many requests at once, one statement: each request gets one number of each of
+ * its kinds, consecutive in request order within a partner's sequence. A sequence that would pass
+ * its largest value starts again at 1 for the whole run (the numbers just below the top are skipped:
+ * a gap, which X12 and EDIFACT allow; a number used twice, which they forbid, cannot happen).
+ */
+export async function takeControlNumbers<T extends ControlKind>(db: Knex | Knex.Transaction,
+  requests: readonly { partnerId: string; kinds: readonly T[] }[]): Promise<Record<T, number>[]> {
+  const counts = new Map<string, { partnerId: string; kind: T; n: number; next: number }>();
+  const at = (partnerId: string, kind: T) => `${partnerId}\u0000${kind}`;
+  for (const r of requests) {
+    for (const kind of r.kinds) {
+      const c = counts.get(at(r.partnerId, kind));
+      if (c) c.n++; else counts.set(at(r.partnerId, kind), { partnerId: r.partnerId, kind, n: 1, next: 0 });
+    }
+  }
+  if (!counts.size) return requests.map(() => ({}) as Record<T, number>);
+  const runs = [...counts.values()];
   const { rows } = await db.raw(
-    `INSERT INTO control_numbers (partner_id, kind, last_value) VALUES ${kinds.map(() => '(?, ?, 1)').join(', ')}
+    `INSERT INTO control_numbers (partner_id, kind, last_value) VALUES ${runs.map(() => '(?, ?, ?::bigint)').join(', ')}
      ON CONFLICT (partner_id, kind) DO UPDATE
-       SET last_value = CASE WHEN control_numbers.last_value >= (?::jsonb ->> control_numbers.kind)::bigint THEN 1 ELSE control_numbers.last_value + 1 END,
+       SET last_value = CASE WHEN control_numbers.last_value + EXCLUDED.last_value > (?::jsonb ->> control_numbers.kind)::bigint
+                             THEN EXCLUDED.last_value ELSE control_numbers.last_value + EXCLUDED.last_value END,
            updated_at = now()
-     RETURNING kind, last_value`, [...kinds.flatMap((k) => [partnerId, k]), JSON.stringify(CONTROL_MAX)]);
-  return Object.fromEntries(rows.map((r: { kind: T; last_value: string | number }) => [r.kind, Number(r.last_value)])) as Record<T, number>;
+     RETURNING partner_id, kind, last_value`, [...runs.flatMap((c) => [c.partnerId, c.kind, c.n]), JSON.stringify(CONTROL_MAX)]);
+  for (const r of rows as { partner_id: string; kind: T; last_value: string | number }[]) {
+    const c = counts.get(at(r.partner_id, r.kind))!;
+    c.next = Number(r.last_value) - c.n + 1;
+  }
+  return requests.map((r) => Object.fromEntries(r.kinds.map((kind) => [kind, counts.get(at(r.partnerId, kind))!.next++])) as Record<T, number>);
 }
 
 /** The number nextControlNumber would hand out, without taking it (for `ack`, which stores nothing). */

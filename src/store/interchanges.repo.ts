@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { GroupCalls, groupsPer } from '../lib/group-calls';
 
 export interface InterchangeKey {
   standard: 'X12' | 'EDIFACT';
@@ -18,10 +19,33 @@ export interface PriorInterchange {
  * window, in another message. The same message replayed is not a duplicate of itself.
  */
 export async function findPriorInterchange(db: Knex, key: InterchangeKey, since: Date, excludeMessageId?: number): Promise<PriorInterchange | undefined> {
-  const q = priorInterchangeSql(key, since, excludeMessageId);
-  const { rows } = await db.raw(q.sql, q.bindings);
-  return rows[0];
+  if (db.isTransaction) {
+    const q = priorInterchangeSql(key, since, excludeMessageId);
+    const { rows } = await db.raw(q.sql, q.bindings);
+    return rows[0];
+  }
+  return priorLookups(db).call({ key, since, excludeMessageId });
 }
+
+type PriorLookup = { key: InterchangeKey; since: Date; excludeMessageId?: number };
+
+/** The checks of messages validated at about the same time, one statement for all (GroupCalls); each as priorInterchangeSql. */
+const priorLookups = groupsPer((db: Knex) => new GroupCalls<PriorLookup, PriorInterchange | undefined>(async (lookups) => {
+  const { rows } = await db.raw(
+    `SELECT k.n, p.id, p."messageId", p."recordedAt"
+       FROM (VALUES ${lookups.map(() => '(?::int, ?::text, ?::text, ?::text, ?::text, ?::timestamptz, ?::bigint)').join(', ')})
+            AS k (n, standard, sender_qualifier, sender_id, control_number, since, exclude)
+       JOIN LATERAL (
+         SELECT id, message_id AS "messageId", recorded_at AS "recordedAt" FROM interchanges i
+          WHERE i.direction = 'in' AND i.standard = k.standard AND i.sender_qualifier = k.sender_qualifier AND i.sender_id = k.sender_id
+            AND i.control_number = k.control_number AND i.duplicate_of IS NULL AND i.recorded_at >= k.since
+            AND (k.exclude IS NULL OR i.message_id <> k.exclude)
+          ORDER BY id LIMIT 1) p ON true`,
+    lookups.flatMap((l, n) => [n, l.key.standard, l.key.senderQualifier, l.key.senderId, l.key.controlNumber, l.since, l.excludeMessageId ?? null]));
+  const found = new Map<number, PriorInterchange>();
+  for (const r of rows as (PriorInterchange & { n: number })[]) found.set(Number(r.n), { id: r.id, messageId: r.messageId, recordedAt: r.recordedAt });
+  return lookups.map((_, n) => found.get(n));
+}));
 
 /**
  * findPriorInterchange's statement, `?` placeholders, for readers without knex as well (the

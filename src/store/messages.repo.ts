@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors/gateway-error';
 import type { Knex } from 'knex';
+import { GroupCalls, groupsPer } from '../lib/group-calls';
 import { contentColumns, insertContentParts, readContent } from './message-content';
 
 /** The mutable "where is this message now"; the audit trail in message_events says how it got there. */
@@ -80,8 +81,29 @@ export function recordStage(db: Knex | Knex.Transaction, messageId: number, r: S
  * the last status among them: a message's trail costs one round trip however many stages it has.
  */
 export function recordTrail(db: Knex | Knex.Transaction, messageId: number, records: readonly StageRecord[]): Promise<void> {
-  return recordTrails(db, [{ messageId, records }]);
+  if (db.isTransaction || !records.length) return recordTrails(db, [{ messageId, records }]);
+  return trailGroups(db as Knex).call({ messageId, records });
 }
+
+type Trail = { messageId: number; records: readonly StageRecord[] };
+
+/**
+ * The trails written outside a transaction at about the same time go in one statement (16 lanes
+ * each ending a message, the sends of 997s): GroupCalls. A message twice in a group (its send and
+ * a partner's answer, say) is written in rounds, in order, in one transaction.
+ */
+const trailGroups = groupsPer((db: Knex) => new GroupCalls<Trail, void>(async (trails) => {
+  const rounds: Trail[][] = [];
+  const seen = new Map<number, number>();
+  for (const t of trails) {
+    const round = seen.get(t.messageId) ?? 0;
+    seen.set(t.messageId, round + 1);
+    (rounds[round] ??= []).push(t);
+  }
+  if (rounds.length === 1) await recordTrails(db, trails);
+  else await db.transaction(async (trx) => { for (const r of rounds) await recordTrails(trx, r); });
+  return trails.map(() => undefined);
+}));
 
 /** recordTrail for many messages at once, still one statement: a batch of receipts, say. Each message at most once. */
 export async function recordTrails(db: Knex | Knex.Transaction, trails: readonly { messageId: number; records: readonly StageRecord[] }[]): Promise<void> {
@@ -214,14 +236,27 @@ export async function getMessage(db: Knex, id: number): Promise<MessageRow | und
  * when they are in the row (a duplicate receipt's are its original's); a message stored in parts
  * gets undefined for getContent to read when it is needed.
  */
-export async function getMessageWithContent(db: Knex, id: number): Promise<{ message: MessageRow; content: Buffer | undefined } | undefined> {
+export function getMessageWithContent(db: Knex, id: number): Promise<MessageWithContent | undefined> {
+  return messageReads(db).call(id);
+}
+
+export type MessageWithContent = { message: MessageRow; content: Buffer | undefined };
+
+/**
+ * The jobs that start at about the same time read their messages in one statement (GroupCalls).
+ * The lanes bound how many: a group holds what its jobs would have held one by one.
+ */
+const messageReads = groupsPer((db: Knex) => new GroupCalls<number, MessageWithContent | undefined>(async (ids) => {
   const { rows } = await db.raw(
     `SELECT ${MESSAGE_COLUMNS}, coalesce(m.content, o.content) AS content
-       FROM messages m JOIN message_state s ON s.message_id = m.id LEFT JOIN messages o ON o.id = m.duplicate_of WHERE m.id = ?`, [id]);
-  if (!rows[0]) return undefined;
-  const { content, ...message } = rows[0] as MessageRow & { content: Buffer | null };
-  return { message, content: content ?? undefined };
-}
+       FROM messages m JOIN message_state s ON s.message_id = m.id LEFT JOIN messages o ON o.id = m.duplicate_of
+      WHERE m.id IN (${ids.map(() => '?').join(', ')})`, ids);
+  const byId = new Map<number, MessageWithContent>();
+  for (const { content, ...message } of rows as (MessageRow & { content: Buffer | null })[]) {
+    byId.set(Number(message.id), { message, content: content ?? undefined });
+  }
+  return ids.map((id) => byId.get(id));
+}));
 
 /** The stored bytes; a duplicate receipt's are its original's. With `headBytes`, only the first so many. */
 export async function getContent(db: Knex, id: number, headBytes?: number): Promise<Buffer | undefined> {

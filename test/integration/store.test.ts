@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
 import type { Runtime } from '../../src/daemon/runtime';
-import { nextControlNumber, nextControlNumbers, peekControlNumber } from '../../src/store/control-numbers.repo';
+import { nextControlNumber, peekControlNumber, takeControlNumbers } from '../../src/store/control-numbers.repo';
 import { listExceptions } from '../../src/store/exceptions.repo';
-import { getContent, getEvents, getMessage, listMessages, recordStage } from '../../src/store/messages.repo';
+import { getContent, getEvents, getMessage, getMessageWithContent, listMessages, recordStage } from '../../src/store/messages.repo';
+import { findPriorInterchange, recordInterchange } from '../../src/store/interchanges.repo';
+import { firstDocuments, saveDocuments, setOdooLinks } from '../../src/store/documents.repo';
 import { CONTENT_PART_BYTES } from '../../src/store/message-content';
 import { BACKENDS, testRuntime, x12Interchange } from '../helpers';
 
@@ -148,17 +150,79 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     // An acknowledgment's interchange and group numbers: one statement, each kind wrapping at its own largest value.
     await rt.store.knex('control_numbers').insert({ partner_id: 'ack-test', kind: 'isa', last_value: 999_999_999 });
     await rt.store.knex('control_numbers').insert({ partner_id: 'ack-test', kind: 'unb', last_value: 999_999_999 });
-    expect(await nextControlNumbers(rt.store.knex, 'ack-test', ['isa', 'gs'])).toEqual({ isa: 1, gs: 1 });
-    expect(await nextControlNumbers(rt.store.knex, 'ack-test', ['isa', 'gs'])).toEqual({ isa: 2, gs: 2 });
-    expect(await nextControlNumbers(rt.store.knex, 'ack-test', ['unb', 'unh'])).toEqual({ unb: 1_000_000_000, unh: 1 });
+    const next = async <K extends 'isa' | 'gs' | 'unb' | 'unh'>(db: typeof rt.store.knex, kinds: K[]) => (await takeControlNumbers(db, [{ partnerId: 'ack-test', kinds }]))[0];
+    expect(await next(rt.store.knex, ['isa', 'gs'])).toEqual({ isa: 1, gs: 1 });
+    expect(await next(rt.store.knex, ['isa', 'gs'])).toEqual({ isa: 2, gs: 2 });
+    expect(await next(rt.store.knex, ['unb', 'unh'])).toEqual({ unb: 1_000_000_000, unh: 1 });
     expect(await peekControlNumber(rt.store.knex, 'ack-test', 'gs')).toBe(3);
     const other = await import('knex').then((k) => k.default({ client: 'pg', connection: rt.store.connection as any, pool: { min: 0, max: 4 } }));
     try {
-      const got = await Promise.all(Array.from({ length: 60 }, (_, i) => nextControlNumbers(i % 2 ? other : rt.store.knex, 'ack-test', ['isa', 'gs'])));
+      const got = await Promise.all(Array.from({ length: 60 }, (_, i) => next(i % 2 ? other : rt.store.knex, ['isa', 'gs'])));
       expect(new Set(got.map((g) => g.isa)).size).toBe(60);
       expect(new Set(got.map((g) => g.gs)).size).toBe(60);
     } finally {
       await other.destroy();
     }
+  });
+
+  it('takes the numbers of many requests in one statement: consecutive per sequence, a run past the top starting again at 1', async () => {
+    await rt.store.knex('control_numbers').insert({ partner_id: 'run-test', kind: 'isa', last_value: 999_999_998 });
+    await rt.store.knex('control_numbers').insert({ partner_id: 'run-test', kind: 'gs', last_value: 41 });
+    const got = await takeControlNumbers(rt.store.knex, [
+      { partnerId: 'run-test', kinds: ['isa', 'gs'] }, { partnerId: 'run-new', kinds: ['isa'] },
+      { partnerId: 'run-test', kinds: ['isa', 'gs'] }, { partnerId: 'run-new', kinds: ['isa'] },
+    ]);
+    // Two isa numbers would pass the top: the run takes 1 and 2, and 999,999,999 is left unused (a gap), never a number twice.
+    expect(got).toEqual([{ isa: 1, gs: 42 }, { isa: 1 }, { isa: 2, gs: 43 }, { isa: 2 }]);
+    expect(await peekControlNumber(rt.store.knex, 'run-test', 'isa')).toBe(3);
+    expect(await peekControlNumber(rt.store.knex, 'run-test', 'gs')).toBe(44);
+    expect(await takeControlNumbers(rt.store.knex, [{ partnerId: 'run-test', kinds: [] }])).toEqual([{}]);
+  });
+
+  it('groups the statements of callers that come together, each getting its own answer', async () => {
+    const knex = rt.store.knex;
+    const [a, b, c] = await Promise.all(['group a', 'group b', 'group c'].map((t) => rt.receive({ content: Buffer.from(t), transport: 'test', partnerId: 'acme-retail' })));
+    // Reads: each its own message and bytes, nothing for an id that is not there.
+    const reads = await Promise.all([a, b, c].map((r) => getMessageWithContent(knex, r.messageId)).concat(getMessageWithContent(knex, 99_999_999)));
+    expect(reads.map((r) => r?.content?.toString())).toEqual(['group a', 'group b', 'group c', undefined]);
+    expect(reads.slice(0, 3).map((r) => r!.message.id)).toEqual([a.messageId, b.messageId, c.messageId]);
+    // Trails: one message twice in the group is written in call order, so the partner's rejection still stands.
+    const unknown = recordStage(knex, 99_999_999, { stage: 'x', outcome: 'info', status: 'done' });
+    await Promise.all([
+      recordStage(knex, a.messageId, { stage: 'acknowledged', outcome: 'failed', status: 'exception', code: 'PARTNER_REJECTED', detail: 'AK9 R' }),
+      recordStage(knex, b.messageId, { stage: 'process', outcome: 'ok', status: 'done' }),
+      recordStage(knex, a.messageId, { stage: 'sent', outcome: 'ok', status: 'done' }),
+      recordStage(knex, c.messageId, { stage: 'process', outcome: 'failed', status: 'exception', code: 'X', detail: 'c failed' }),
+    ]);
+    // A message that is not there fails its own call alone (the group is run again one by one).
+    await expect(unknown).rejects.toThrow(/foreign key|violates/);
+    expect((await getEvents(knex, a.messageId)).map((e) => e.stage)).toEqual(['received', 'acknowledged', 'sent']);
+    expect(await getMessage(knex, a.messageId)).toMatchObject({ status: 'exception', stage: 'acknowledged' });
+    expect(await getMessage(knex, b.messageId)).toMatchObject({ status: 'done', stage: 'process' });
+    expect(await getMessage(knex, c.messageId)).toMatchObject({ status: 'exception', errorMessage: 'c failed' });
+    // Duplicate checks: each by its own key, window and excluded message.
+    const key = { standard: 'X12' as const, senderQualifier: 'ZZ', senderId: 'GROUPS', controlNumber: '000000001' };
+    await recordInterchange(knex, { ...key, messageId: a.messageId, ordinal: 0, direction: 'in', receiverQualifier: 'ZZ', receiverId: 'US', partnerId: 'acme-retail', status: 'accepted' });
+    const long = new Date(Date.now() - 86_400_000);
+    const priors = await Promise.all([
+      findPriorInterchange(knex, key, long, b.messageId),
+      findPriorInterchange(knex, key, long, a.messageId),
+      findPriorInterchange(knex, { ...key, controlNumber: '000000002' }, long, b.messageId),
+      findPriorInterchange(knex, key, new Date(Date.now() + 60_000), b.messageId),
+      findPriorInterchange(knex, key, long),
+    ]);
+    expect(priors.map((p) => p?.messageId)).toEqual([a.messageId, undefined, undefined, undefined, a.messageId]);
+    // Documents: saved together, read back a page per message, linked together.
+    const order = (n: number) => ({ type: 'order', partnerId: 'acme-retail', poNumber: `GRP-${n}`, purpose: 'original', lines: [] }) as any;
+    await Promise.all([
+      saveDocuments(knex, a.messageId, [0, 1, 2].map((o) => ({ ordinal: o, sourceControl: `a/${o}`, document: order(o) }))),
+      saveDocuments(knex, b.messageId, [{ ordinal: 0, sourceControl: 'b/0', document: order(9) }]),
+    ]);
+    const pages = await Promise.all([firstDocuments(knex, a.messageId, ['order'], 2), firstDocuments(knex, b.messageId, ['order'], 2),
+      firstDocuments(knex, c.messageId, ['order'], 2), firstDocuments(knex, a.messageId, ['invoice'], 5)]);
+    expect(pages.map((p) => p.map((d) => d.sourceControl))).toEqual([['a/0', 'a/1'], ['b/0'], [], []]);
+    await Promise.all([setOdooLinks(knex, [{ id: pages[0][0].id, model: 'sale.order', odooId: 5 }]), setOdooLinks(knex, [{ id: pages[1][0].id, model: 'sale.order', odooId: 6 }])]);
+    const linked = await Promise.all([firstDocuments(knex, a.messageId, ['order'], 1), firstDocuments(knex, b.messageId, ['order'], 1)]);
+    expect(linked.map((p) => p[0].odooId)).toEqual([5, 6]);
   });
 });
