@@ -17,7 +17,9 @@ export class GroupCalls<I, O> {
    * @param runMany answers the items in order (one result per item).
    * @param maxItems at most this many items in one run; the rest go in the next.
    */
-  constructor(private readonly runMany: (items: I[]) => Promise<O[]>, private readonly maxItems = 100) {}
+  constructor(private readonly runMany: (items: I[]) => Promise<O[]>, private readonly maxItems = 100,
+    /** False inside a database transaction: a failed statement has aborted it, and every caller gets that error. */
+    private readonly retryAlone = true) {}
 
   call(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -35,7 +37,7 @@ export class GroupCalls<I, O> {
         const out = await this.runMany(group.map((g) => g.item));
         group.forEach((g, i) => g.resolve(out[i]));
       } catch (err) {
-        if (group.length === 1) { group[0].reject(err); continue; }
+        if (group.length === 1 || !this.retryAlone) { group.forEach((g) => g.reject(err)); continue; }
         for (const g of group) {
           try { g.resolve((await this.runMany([g.item]))[0]); } catch (e) { g.reject(e); }
         }
@@ -46,8 +48,8 @@ export class GroupCalls<I, O> {
 }
 
 /**
- * One GroupCalls per owner (a knex instance: calls on one store group, never across stores), made
- * on first use and dropped with its owner.
+ * One GroupCalls per owner (a knex instance or transaction: calls on one store group, never across
+ * stores or transactions), made on first use and dropped with its owner.
  */
 export function groupsPer<K extends object, I, O>(make: (owner: K) => GroupCalls<I, O>): (owner: K) => GroupCalls<I, O> {
   const groups = new WeakMap<K, GroupCalls<I, O>>();

@@ -11,6 +11,7 @@ import type { JobQueue } from '../queue/job-queue';
 import { applyAperak, applyContrl, recordOutboundEdifact } from '../store/edifact-acks.repo';
 import { recordInterchange } from '../store/interchanges.repo';
 import { knexHistory } from '../store/history';
+import { inSharedTransaction } from '../store/transaction-groups';
 import { recordStage } from '../store/messages.repo';
 import { edifactContext, flagEdifactDuplicates } from './edifact-inspect';
 import { collectAcceptedMessages, type PendingEdifactMessage } from '../translators/translate-edifact';
@@ -104,8 +105,9 @@ export function edifactValidateStage(deps: EdifactStageDeps): InboundStage {
       }), ['unb', 'unh']);
       // A CONTRL is sent once per run of the message: a job run again sends nothing twice, a replay
       // (a new generation) sends a new one, with its own UNB reference.
-      await deps.knex.transaction(async (trx) => {
-        notes.push(...await applyReceivedAcks(trx, ctx.message.id, received));
+      // Shared with the validate stages of other lanes (transaction-groups.ts): it may run twice, so it keeps nothing outside.
+      notes.push(...await inSharedTransaction(deps.knex, async (trx) => {
+        const applied = await applyReceivedAcks(trx, ctx.message.id, received);
         for (const [ordinal, ic] of result.interchanges.entries()) {
           const r = ic.report;
           await recordInterchange(trx, { messageId: ctx.message.id, ordinal, direction: 'in', standard: 'EDIFACT',
@@ -125,7 +127,8 @@ export function edifactValidateStage(deps: EdifactStageDeps): InboundStage {
           // Stored meanwhile by another run of the same job: that run recorded it.
           if (created) await recordOutboundEdifact(trx, { messageId: ackId, partnerId: partner.id, spec: contrl.spec! });
         }
-      });
+        return applied;
+      }));
       ctx.edifact = result;
       ctx.edifactMessages = pending;
       const ics = result.report.interchanges;

@@ -80,29 +80,57 @@ const ackNumberGroups = groupsPer((knex: Knex) => new GroupCalls<AckNumberReques
 
 /**
  * Stores an outbound document and queues its sending, in the caller's transaction: it is sent
- * exactly when what produced it is committed.
+ * exactly when what produced it is committed. The documents stored in one transaction at about
+ * the same time (the 997s of the messages sharing a transaction: transaction-groups.ts) go in one
+ * statement each for their rows, their trails and their jobs.
  */
 export async function enqueueOutbound(trx: Knex.Transaction, queue: JobQueue, doc: OutboundDocument): Promise<{ messageId: number; created: boolean; filename?: string }> {
-  const sha256 = crypto.createHash('sha256').update(doc.content).digest('hex');
-  const stored = contentColumns(doc.content);
-  // One statement: the id is taken in it because the name holds it (filenameStem) and
-  // messages are immutable (no UPDATE after); a key already stored inserts nothing.
-  const { rows } = await trx.raw(
-    `WITH n AS (SELECT nextval(pg_get_serial_sequence('messages', 'id')) AS id)
-     INSERT INTO messages (id, direction, transport, transport_ref, partner_id, filename, content, content_parts, sha256, size_bytes)
-     OVERRIDING SYSTEM VALUE SELECT n.id, 'out', 'outbox', ?, ?, ? || '-m' || n.id || '.edi', ?, ?, ?, ? FROM n
-     ON CONFLICT (transport, transport_ref) WHERE transport_ref IS NOT NULL DO NOTHING
-     RETURNING id, filename`,
-    [doc.key ?? null, doc.partnerId, filenameStem(doc.label), stored.content, stored.content_parts, sha256, doc.content.length],
-  );
-  if (!rows.length) {
-    const existing = await trx('messages').where({ transport: 'outbox', transport_ref: doc.key! }).first('id');
-    return { messageId: existing.id, created: false };
-  }
-  const id = Number(rows[0].id);
+  const stored = await outboxInserts(trx).call(doc);
+  if (!stored.created) return stored;
+  const id = stored.messageId;
   await insertContentParts(trx, id, doc.content);
   await recordStage(trx, id, { stage: 'rendered', outcome: 'ok', status: 'received', detail: doc.description });
   if (doc.cycle) await holdForCycle(trx, id, doc.partnerId, doc.cycle);
-  else await queue.send(QUEUES.outbound, { messageId: id }, trx);
-  return { messageId: id, created: true, filename: rows[0].filename as string };
+  else await outboundJobs(trx).call({ queue, messageId: id });
+  return stored;
 }
+
+/**
+ * The rows, each with its id and name in one statement: the id is taken in it because the name
+ * holds it (filenameStem) and messages are immutable (no UPDATE after); a key already stored
+ * inserts nothing, and its message is looked up instead.
+ */
+const outboxInserts = groupsPer((trx: Knex.Transaction) => new GroupCalls<OutboundDocument, { messageId: number; created: boolean; filename?: string }>(async (docs) => {
+  const { rows } = await trx.raw(
+    `WITH n AS (SELECT nextval(pg_get_serial_sequence('messages', 'id')) AS id, v.*
+                  FROM (VALUES ${docs.map(() => '(?::int, ?::text, ?::text, ?::text, ?::bytea, ?::int, ?::text, ?::bigint)').join(', ')})
+                    AS v (n, transport_ref, partner_id, stem, content, content_parts, sha256, size_bytes)),
+          ins AS (
+            INSERT INTO messages (id, direction, transport, transport_ref, partner_id, filename, content, content_parts, sha256, size_bytes)
+            OVERRIDING SYSTEM VALUE
+            SELECT n.id, 'out', 'outbox', n.transport_ref, n.partner_id, n.stem || '-m' || n.id || '.edi', n.content, n.content_parts, n.sha256, n.size_bytes FROM n
+            ON CONFLICT (transport, transport_ref) WHERE transport_ref IS NOT NULL DO NOTHING
+            RETURNING id, filename)
+     SELECT n.n, ins.id, ins.filename FROM n LEFT JOIN ins ON ins.id = n.id ORDER BY n.n`,
+    docs.flatMap((doc, n) => {
+      const stored = contentColumns(doc.content);
+      return [n, doc.key ?? null, doc.partnerId, filenameStem(doc.label), stored.content, stored.content_parts,
+        crypto.createHash('sha256').update(doc.content).digest('hex'), doc.content.length];
+    }));
+  const inserted = rows as { n: number; id: number | null; filename: string | null }[];
+  // A key already stored (a job run again): its message, found by the key.
+  const again = docs.filter((_, i) => inserted[i].id === null).map((d) => d.key!);
+  const existing = again.length
+    ? new Map((await trx('messages').where({ transport: 'outbox' }).whereIn('transport_ref', again).select('id', 'transport_ref'))
+      .map((r: { id: number; transport_ref: string }) => [r.transport_ref, Number(r.id)]))
+    : undefined;
+  return docs.map((doc, i) => inserted[i].id !== null
+    ? { messageId: Number(inserted[i].id), created: true, filename: inserted[i].filename! }
+    : { messageId: existing!.get(doc.key!)!, created: false });
+}, 100, false));
+
+/** The sending jobs of the documents stored in one transaction, in one statement (sendMany). */
+const outboundJobs = groupsPer((trx: Knex.Transaction) => new GroupCalls<{ queue: JobQueue; messageId: number }, void>(async (jobs) => {
+  await jobs[0].queue.sendMany(QUEUES.outbound, jobs.map((j) => ({ messageId: j.messageId })), trx);
+  return jobs.map(() => undefined);
+}, 100, false));

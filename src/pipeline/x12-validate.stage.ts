@@ -12,6 +12,7 @@ import { recordStage } from '../store/messages.repo';
 import type { JobQueue } from '../queue/job-queue';
 import { recordInterchange } from '../store/interchanges.repo';
 import { knexHistory } from '../store/history';
+import { inSharedTransaction } from '../store/transaction-groups';
 import type { InboundStage } from './inbound-stages';
 import { ackKey, ackNumbers, enqueueOutbound } from './outbox';
 import type { PartnerProfile } from '../partners/profile.schema';
@@ -109,8 +110,9 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
       // Acknowledgments are sent once per run of the message: a job run again finds its key and
       // sends nothing twice; a replay (a person's decision, a new generation) sends them again, as
       // a new interchange with its own control numbers.
-      await deps.knex.transaction(async (trx) => {
-        notes.push(...await applyReceivedAcks(trx, ctx.message.id, result, functionalAcks));
+      // Shared with the validate stages of other lanes (transaction-groups.ts): it may run twice, so it keeps nothing outside.
+      notes.push(...await inSharedTransaction(deps.knex, async (trx) => {
+        const applied = await applyReceivedAcks(trx, ctx.message.id, result, functionalAcks);
         for (const [ordinal, ic] of result.interchanges.entries()) {
           const r = ic.report;
           await recordInterchange(trx, { messageId: ctx.message.id, ordinal, direction: 'in', standard: 'X12',
@@ -131,7 +133,8 @@ export function x12ValidateStage(deps: X12StageDeps): InboundStage {
           // Stored meanwhile by another run of the same job: that run recorded it.
           if (created) await recordOutbound(trx, { messageId: ackId, partnerId: partner.id, spec: acks.spec! });
         }
-      });
+        return applied;
+      }));
       ctx.x12 = result;
       ctx.x12Validation = validation;
       const ics = result.report.interchanges;

@@ -73,13 +73,22 @@ export interface NewInterchange extends InterchangeKey {
   duplicateOf?: number;
 }
 
-/** Records an interchange of a message once: recording it again (a replay) changes nothing. */
-/** Records an interchange; its row id, or undefined when the message's interchange at that ordinal was recorded before. */
-export async function recordInterchange(db: Knex | Knex.Transaction, i: NewInterchange): Promise<number | undefined> {
-  const [row] = await db('interchanges').insert({
+/**
+ * Records an interchange of a message once: recording it again (a replay) changes nothing. Its row
+ * id, or undefined when it was recorded before. The interchanges recorded at about the same time
+ * (the messages sharing a transaction: transaction-groups.ts) go in one statement.
+ */
+export function recordInterchange(db: Knex | Knex.Transaction, i: NewInterchange): Promise<number | undefined> {
+  return interchangeInserts(db).call(i);
+}
+
+const interchangeInserts = groupsPer((db: Knex | Knex.Transaction) => new GroupCalls<NewInterchange, number | undefined>(async (list) => {
+  const rows: { id: number; message_id: number; ordinal: number }[] = await db('interchanges').insert(list.map((i) => ({
     message_id: i.messageId, ordinal: i.ordinal, direction: i.direction, standard: i.standard,
     sender_qualifier: i.senderQualifier, sender_id: i.senderId, receiver_qualifier: i.receiverQualifier, receiver_id: i.receiverId,
     control_number: i.controlNumber, partner_id: i.partnerId, status: i.status, duplicate_of: i.duplicateOf ?? null,
-  }).onConflict(['message_id', 'ordinal']).ignore().returning('id');
-  return row ? Number(row.id) : undefined;
-}
+  }))).onConflict(['message_id', 'ordinal']).ignore().returning(['id', 'message_id', 'ordinal']);
+  const ids = new Map(rows.map((r) => [`${r.message_id}:${r.ordinal}`, Number(r.id)]));
+  // The same interchange twice in a group: the first call stored it, the second finds it recorded.
+  return list.map((i) => { const k = `${i.messageId}:${i.ordinal}`; const id = ids.get(k); ids.delete(k); return id; });
+}, 100, !db.isTransaction));

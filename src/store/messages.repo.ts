@@ -81,18 +81,19 @@ export function recordStage(db: Knex | Knex.Transaction, messageId: number, r: S
  * the last status among them: a message's trail costs one round trip however many stages it has.
  */
 export function recordTrail(db: Knex | Knex.Transaction, messageId: number, records: readonly StageRecord[]): Promise<void> {
-  if (db.isTransaction || !records.length) return recordTrails(db, [{ messageId, records }]);
-  return trailGroups(db as Knex).call({ messageId, records });
+  if (!records.length) return Promise.resolve();
+  return trailGroups(db).call({ messageId, records });
 }
 
 type Trail = { messageId: number; records: readonly StageRecord[] };
 
 /**
- * The trails written outside a transaction at about the same time go in one statement (16 lanes
- * each ending a message, the sends of 997s): GroupCalls. A message twice in a group (its send and
- * a partner's answer, say) is written in rounds, in order, in one transaction.
+ * The trails written at about the same time go in one statement (16 lanes each ending a message,
+ * the sends of 997s, the messages sharing a transaction: transaction-groups.ts): GroupCalls. A
+ * message twice in a group (its send and a partner's answer, say) is written in rounds, in order,
+ * in one transaction.
  */
-const trailGroups = groupsPer((db: Knex) => new GroupCalls<Trail, void>(async (trails) => {
+const trailGroups = groupsPer((db: Knex | Knex.Transaction) => new GroupCalls<Trail, void>(async (trails) => {
   const rounds: Trail[][] = [];
   const seen = new Map<number, number>();
   for (const t of trails) {
@@ -103,7 +104,7 @@ const trailGroups = groupsPer((db: Knex) => new GroupCalls<Trail, void>(async (t
   if (rounds.length === 1) await recordTrails(db, trails);
   else await db.transaction(async (trx) => { for (const r of rounds) await recordTrails(trx, r); });
   return trails.map(() => undefined);
-}));
+}, 100, !db.isTransaction));
 
 /** recordTrail for many messages at once, still one statement: a batch of receipts, say. Each message at most once. */
 export async function recordTrails(db: Knex | Knex.Transaction, trails: readonly { messageId: number; records: readonly StageRecord[] }[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { GroupCalls, groupsPer } from '../lib/group-calls';
 import type { ReceivedGroupAck, ReceivedTa1 } from '../acks/read-x12-acks';
 import type { InterchangeSpec } from '../parsers/x12/serializer';
 import { recordInterchange, type NewInterchange } from './interchanges.repo';
@@ -45,17 +46,34 @@ export interface OutboundGroup {
   sets: { type: string; control: string }[];
 }
 
-/** A group we send and its sets (X12 sets, EDIFACT messages), in one statement: the register acknowledgments are matched to. */
-export async function insertOutboundGroup(trx: Knex.Transaction, g: OutboundGroup): Promise<void> {
-  await trx.raw(
-    `WITH g AS (
-       INSERT INTO outbound_groups (interchange_id, message_id, partner_id, functional_id, control_number, set_count, ack_expected, ack_due_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id)
-     INSERT INTO outbound_sets (group_id, type, control_number)
-     SELECT g.id, s.type, s.control FROM g, jsonb_to_recordset(?::jsonb) AS s(type text, control text)`,
-    [g.interchangeId, g.messageId, g.partnerId, g.functionalId, g.control, g.sets.length, g.ackExpected, g.ackDueAt, JSON.stringify(g.sets)],
-  );
+/**
+ * A group we send and its sets (X12 sets, EDIFACT messages): the register acknowledgments are
+ * matched to. The groups stored in one transaction at about the same time (the 997s of the messages
+ * sharing it: transaction-groups.ts) go in one statement with their sets.
+ */
+export function insertOutboundGroup(trx: Knex.Transaction, g: OutboundGroup): Promise<void> {
+  return groupInserts(trx).call(g);
 }
+
+const groupInserts = groupsPer((trx: Knex.Transaction) => new GroupCalls<OutboundGroup, void>(async (groups) => {
+  // Each group's sets find their group by its place in the list (n), which the insert returns.
+  await trx.raw(
+    `WITH v AS (SELECT * FROM jsonb_to_recordset(?::jsonb) AS v (n int, interchange_id bigint, message_id bigint, partner_id text,
+                  functional_id text, control_number text, set_count int, ack_expected text, ack_due_at timestamptz, sets jsonb)),
+          g AS (
+            INSERT INTO outbound_groups (interchange_id, message_id, partner_id, functional_id, control_number, set_count, ack_expected, ack_due_at)
+            SELECT interchange_id, message_id, partner_id, functional_id, control_number, set_count, ack_expected, ack_due_at FROM v ORDER BY n
+            RETURNING id, message_id, interchange_id, functional_id, control_number)
+     INSERT INTO outbound_sets (group_id, type, control_number)
+     SELECT g.id, s.type, s.control
+       FROM g JOIN v ON v.message_id = g.message_id AND v.interchange_id = g.interchange_id AND v.functional_id = g.functional_id AND v.control_number = g.control_number,
+            jsonb_to_recordset(v.sets) AS s (type text, control text)`,
+    [JSON.stringify(groups.map((g, n) => ({ n, interchange_id: g.interchangeId, message_id: g.messageId, partner_id: g.partnerId,
+      functional_id: g.functionalId, control_number: g.control, set_count: g.sets.length, ack_expected: g.ackExpected,
+      ack_due_at: g.ackDueAt?.toISOString() ?? null, sets: g.sets })))],
+  );
+  return groups.map(() => undefined);
+}, 100, false));
 
 export interface AckMatch {
   /** The outbound message the acknowledgment is about. */

@@ -54,6 +54,26 @@ describe('folder transport', () => {
     expect(fs.readdirSync(s.inDir).filter((n) => n.startsWith('po-batch-'))).toEqual([]);
   });
 
+  it('running, takes a backlog poll after poll without waiting the interval, and looks again at unstable files once stableSeconds has passed', async () => {
+    const { s } = transport('acme-retail', 0.3);
+    // A minute between polls: only the pacing can take these files within the test's time.
+    const t = new FolderTransport({ ...s, pollMs: 60_000, maxFilesPerPoll: 3 }, rt.receive, silentLog);
+    const names = Array.from({ length: 7 }, (_, i) => `po-pace-${i}.edi`);
+    names.forEach((n, i) => fs.writeFileSync(path.join(s.inDir, n), x12Interchange('ACMERETAIL', String(400 + i).padStart(9, '0'))));
+    t.start();
+    try {
+      // First poll: all seen, none stable; 0.3 s later: 3 taken; then at once 3 and 1 more.
+      for (let waited = 0; fs.readdirSync(s.inDir).some((n) => n.startsWith('po-pace-')); waited += 50) {
+        if (waited > 20_000) throw new Error(`still in in/ after 20 s: ${fs.readdirSync(s.inDir).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await t.stop();
+    }
+    const stored = await listMessages(rt.store.knex, { partnerId: 'acme-retail', limit: 7 });
+    expect(stored.map((m) => m.filename).sort()).toEqual(names);
+  });
+
   it('leaves in-progress names alone and honours include/exclude', async () => {
     const { t, s } = transport('swift-3pl');
     fs.writeFileSync(path.join(s.inDir, '.hidden.edi'), 'x');

@@ -5,6 +5,7 @@ import { listExceptions } from '../../src/store/exceptions.repo';
 import { getContent, getEvents, getMessage, getMessageWithContent, listMessages, recordStage } from '../../src/store/messages.repo';
 import { findPriorInterchange, recordInterchange } from '../../src/store/interchanges.repo';
 import { firstDocuments, saveDocuments, setOdooLinks } from '../../src/store/documents.repo';
+import { inSharedTransaction } from '../../src/store/transaction-groups';
 import { CONTENT_PART_BYTES } from '../../src/store/message-content';
 import { BACKENDS, testRuntime, x12Interchange } from '../helpers';
 
@@ -224,5 +225,36 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     await Promise.all([setOdooLinks(knex, [{ id: pages[0][0].id, model: 'sale.order', odooId: 5 }]), setOdooLinks(knex, [{ id: pages[1][0].id, model: 'sale.order', odooId: 6 }])]);
     const linked = await Promise.all([firstDocuments(knex, a.messageId, ['order'], 1), firstDocuments(knex, b.messageId, ['order'], 1)]);
     expect(linked.map((p) => p[0].odooId)).toEqual([5, 6]);
+  });
+
+  it('shares a transaction between the bodies that come together; one failing, the others commit alone and it fails with its own error', async () => {
+    const knex = rt.store.knex;
+    const ms = await Promise.all([1, 2, 3, 4].map((i) => rt.receive({ content: Buffer.from(`shared ${i}`), transport: 'test', partnerId: 'acme-retail' })));
+    const runs = new Map<number, number>();
+    const txids = new Map<number, string[]>();
+    const body = (m: { messageId: number }, fail: boolean) => inSharedTransaction(knex, async (trx) => {
+      runs.set(m.messageId, (runs.get(m.messageId) ?? 0) + 1);
+      const { rows } = await trx.raw('SELECT txid_current()::text AS id');
+      txids.set(m.messageId, [...txids.get(m.messageId) ?? [], rows[0].id]);
+      const id = await recordInterchange(trx, { standard: 'X12', senderQualifier: 'ZZ', senderId: 'SHARED', controlNumber: String(m.messageId),
+        messageId: m.messageId, ordinal: 0, direction: 'in', receiverQualifier: 'ZZ', receiverId: 'US', partnerId: 'acme-retail', status: 'accepted' });
+      await recordStage(trx, m.messageId, { stage: 'validate', outcome: 'ok', status: 'processing' });
+      if (fail) throw new Error(`body ${m.messageId} refuses`);
+      return id;
+    });
+    // All four at once: one transaction, their interchanges and trails one statement each.
+    const ok = await Promise.all(ms.map((m) => body(m, false)));
+    expect(ok.every((id) => typeof id === 'number')).toBe(true);
+    expect(new Set(ms.map((m) => txids.get(m.messageId)![0])).size).toBe(1);
+    // Again, the third failing: the rollback undoes the group; each runs again alone, the third fails by itself.
+    const again = await Promise.all([5, 6, 7].map((i) => rt.receive({ content: Buffer.from(`shared ${i}`), transport: 'test', partnerId: 'acme-retail' })));
+    const out = await Promise.allSettled(again.map((m, i) => body(m, i === 1)));
+    expect(out.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((out[1] as PromiseRejectedResult).reason.message).toBe(`body ${again[1].messageId} refuses`);
+    expect(again.map((m) => runs.get(m.messageId))).toEqual([2, 2, 2]);
+    const stored = await knex('interchanges').where({ sender_id: 'SHARED' }).whereIn('message_id', again.map((m) => m.messageId)).pluck('message_id');
+    expect(stored.map(Number).sort()).toEqual([again[0].messageId, again[2].messageId].sort());
+    expect(await getMessage(knex, again[1].messageId)).toMatchObject({ status: 'received' });
+    expect(await getMessage(knex, again[2].messageId)).toMatchObject({ status: 'processing' });
   });
 });

@@ -49,6 +49,8 @@ export function plainName(name: string): string {
 const OUR_TEMP = /^\..+\.[0-9a-f]{8}\.tmp$/;
 /** An unfinished write this old is a dead process's: a live one lasts milliseconds. */
 const TEMP_STALE_MS = 30_000;
+/** The soonest a file waiting to be stable is looked at again. */
+const MIN_RECHECK_MS = 250;
 
 /** Files stored together (one transaction) when a poll finds many: at most this many, and this many bytes. */
 const BATCH_FILES = 100;
@@ -83,6 +85,8 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
   private readonly seen = new Map<string, Seen>();
   private readonly forgotten = new Set<string>();
   private timer?: NodeJS.Timeout;
+  /** When the next poll is due (poll() sets it): pollMs, or sooner when files are waiting for it. */
+  private nextPollMs = 0;
   private polling?: Promise<PollSummary>;
   private stopped = false;
   private sweptAt = -Infinity;
@@ -113,7 +117,7 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
         transportHealth.pollFailed('folder', this.partnerId, (err as NodeJS.ErrnoException).code);
         this.log.error({ err, partnerId: this.partnerId }, 'folder poll failed');
       });
-      if (!this.stopped) this.timer = setTimeout(tick, this.settings.pollMs);
+      if (!this.stopped) this.timer = setTimeout(tick, this.nextPollMs);
     };
     this.timer = setTimeout(tick, 0);
   }
@@ -228,7 +232,21 @@ export class FolderTransport implements InboundTransport, OutboundTransport {
     await flush();
     const names = new Set(all.map((c) => c.name));
     for (const name of this.seen.keys()) if (!names.has(name)) this.seen.delete(name);
+    this.nextPollMs = this.dueAfter(summary, handled);
     return summary;
+  }
+
+  /**
+   * A backlog is taken at the store's pace, not maxFilesPerPoll per interval: after a poll that
+   * stored files and stopped at the limit, the next one starts at once. Files seen but not stable
+   * yet are looked at again once stableMs has passed, if that is sooner than the interval (the
+   * second sighting is what makes them stable). Otherwise the interval.
+   */
+  private dueAfter(summary: PollSummary, handled: number): number {
+    const s = this.settings;
+    if (handled >= s.maxFilesPerPoll && summary.received > 0) return 0;
+    if (summary.waiting > 0 && s.stableMs > 0) return Math.min(s.pollMs, Math.max(s.stableMs, MIN_RECHECK_MS));
+    return s.pollMs;
   }
 
   /** A file's outcome when it is done with (refused, not stable yet), or the file read and checked, ready to store. */
