@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 import { GatewayError } from '../errors/gateway-error';
 import type { Logger } from '../log/logger';
-import { collectHistory, invalidateHistorySnapshot, storeFingerprint, writeHistorySnapshot } from './history-snapshot';
-import { PGliteServer } from './pglite-server';
+import { invalidateHistorySnapshot, storeFingerprint, writeHistorySnapshot } from './history-snapshot';
+import type { FromPGliteWorker, PGliteWorkerData } from './pglite-worker';
 import { EMBEDDED_START_PARAMS, ensureDataDir } from './pglite-init';
 import { PORT, connectionFor, isAlive, readOwner, socketDirFor, startingPid, startingRecord, storePaths, type OwnerRecord, type StoreRole } from './store-owner';
 
@@ -119,7 +119,7 @@ async function tryBecomeOwner(
   }
   HELD.add(lockFile);
   fs.writeSync(fd, startingRecord());
-  let db: PGlite | undefined;
+  let worker: Worker | undefined;
   try {
     // From here on the store may change: a history snapshot of an earlier owner no longer holds
     // (history-snapshot.ts). Removed before PGlite starts, so a crash cannot leave it in place.
@@ -128,9 +128,8 @@ async function tryBecomeOwner(
     const socketPath = path.join(socketDir, `.s.PGSQL.${PORT}`);
     fs.rmSync(socketPath, { force: true }); // left by an owner that was killed
     await ensureDataDir(dataDir);
-    db = await PGlite.create(dataDir, { startParams: EMBEDDED_START_PARAMS });
-    const server = new PGliteServer(db);
-    await server.listen(socketPath);
+    const started = await startWorker({ dataDir, socketPath, startParams: EMBEDDED_START_PARAMS }, options.log);
+    worker = started;
     fs.chmodSync(socketPath, 0o600);
     const record: OwnerRecord = { pid: process.pid, role: options.role, socketDir, startedAt: new Date().toISOString() };
     fs.ftruncateSync(fd, 0);
@@ -138,7 +137,6 @@ async function tryBecomeOwner(
     fs.closeSync(fd);
     options.log.debug({ dataDir, socketPath }, 'embedded store opened');
 
-    const opened = db;
     let closed = false;
     return {
       connection: connectionFor(socketDir),
@@ -146,16 +144,10 @@ async function tryBecomeOwner(
       close: async () => {
         if (closed) return;
         closed = true;
-        // Other processes may be attached: let them finish before the database goes away.
-        const until = Date.now() + 30_000;
-        while (server.connections > 0 && Date.now() < until) await sleep(50);
-        await server.close();
-        // Nobody else can write now: leave the history the read-only CLI commands need, so that
-        // they need not boot PGlite (history-snapshot.ts). Never fails the close.
-        const collected = await Promise.resolve()
-          .then(() => collectHistory((text, params) => opened.query(text, params), options.historyWindowDays?.() ?? 365))
-          .catch((err: Error) => ({ reason: err.message }));
-        await opened.close();
+        // The worker waits for attached processes, closes the server and the database, and hands
+        // back the history the read-only CLI commands need (history-snapshot.ts). Never fails the close.
+        const collected = await askToClose(started, options.historyWindowDays?.() ?? 365).catch((err: Error) => ({ reason: err.message }));
+        await started.terminate();
         if ('snapshot' in collected) {
           try {
             writeHistorySnapshot(storeDir, { ...collected.snapshot, store: storeFingerprint(dataDir) });
@@ -174,8 +166,56 @@ async function tryBecomeOwner(
     try { fs.closeSync(fd); } catch { /* already closed */ }
     fs.rmSync(lockFile, { force: true });
     HELD.delete(lockFile);
-    await db?.close().catch(() => undefined);
+    await worker?.terminate().catch(() => undefined);
     throw new GatewayError('STORE_UNAVAILABLE', `${dataDir}: cannot open the embedded store: ${(err as Error).message}`,
       undefined, { cause: err });
   }
+}
+
+/**
+ * The worker's script: beside this module when it runs compiled; from dist/ when this module runs
+ * as TypeScript (the tests: a worker thread does not go through their TypeScript transform, and
+ * the tests' global setup builds dist/ first).
+ */
+function workerScript(): string {
+  return __filename.endsWith('.ts')
+    ? path.resolve(__dirname, '..', '..', 'dist', 'store', 'pglite-worker.js')
+    : path.join(__dirname, 'pglite-worker.js');
+}
+
+/** Starts the database's thread and waits until it serves (or says why it cannot). */
+function startWorker(data: PGliteWorkerData, log: Logger): Promise<Worker> {
+  // Its own heap kept small: the database's memory is WebAssembly's, outside it; its JavaScript only passes messages.
+  const worker = new Worker(workerScript(), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 } });
+  return new Promise<Worker>((resolve, reject) => {
+    const early = (err: Error) => reject(err);
+    const exited = (code: number) => reject(new Error(`the embedded store's thread stopped (exit ${code}) before it served`));
+    worker.once('error', early);
+    worker.once('exit', exited);
+    worker.once('message', (m: FromPGliteWorker) => {
+      worker.off('error', early);
+      worker.off('exit', exited);
+      if (m.type !== 'ready') {
+        void worker.terminate();
+        reject(new Error(m.type === 'failed' ? m.message : `unexpected message ${m.type}`));
+        return;
+      }
+      // Past this point a failure of the thread is the store going away: connections fail, jobs retry, and it is said loudly.
+      worker.on('error', (err) => log.error({ err }, 'embedded store: its thread failed; the store is unavailable'));
+      resolve(worker);
+    });
+  });
+}
+
+function askToClose(worker: Worker, historyWindowDays: number): Promise<Extract<FromPGliteWorker, { type: 'closed' }>['collected']> {
+  return new Promise((resolve, reject) => {
+    const exited = (code: number) => reject(new Error(`the embedded store's thread stopped (exit ${code}) while closing`));
+    worker.once('exit', exited);
+    worker.on('message', (m: FromPGliteWorker) => {
+      if (m.type !== 'closed') return;
+      worker.off('exit', exited);
+      resolve(m.collected);
+    });
+    worker.postMessage({ type: 'close', historyWindowDays });
+  });
 }
