@@ -185,8 +185,9 @@ function workerScript(): string {
 
 /** Starts the database's thread and waits until it serves (or says why it cannot). */
 function startWorker(data: PGliteWorkerData, log: Logger): Promise<Worker> {
-  // Its own heap kept small: the database's memory is WebAssembly's, outside it; its JavaScript only passes messages.
-  const worker = new Worker(workerScript(), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 } });
+  // A small young generation: the database's memory is WebAssembly's, outside the heap, and its JavaScript only passes
+  // messages (the default semi-spaces cost about 25 MB of resident memory). The old generation is left room for big results.
+  const worker = new Worker(workerScript(), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 1024 } });
   return new Promise<Worker>((resolve, reject) => {
     const early = (err: Error) => reject(err);
     const exited = (code: number) => reject(new Error(`the embedded store's thread stopped (exit ${code}) before it served`));
