@@ -32,7 +32,8 @@ describe('large messages take turns, small ones do not wait for them', () => {
     const processor = inboundProcessor({ knex: rt.store.knex, partners: rt.partners, log: silentLog, stages: [hold] });
     const big = (i: number) => Buffer.concat([x12Interchange('ACMERETAIL', String(90000 + i).padStart(9, '0')), Buffer.alloc(CONTENT_PART_BYTES + 10, 0x20)]);
     const larges = await Promise.all(Array.from({ length: 6 }, (_, i) => rt.receive({ content: big(i), transport: 'test', transportRef: `large-${i}` })));
-    const runs = larges.map((r) => processor.handle({ messageId: r.messageId }, job()));
+    let settled = 0;
+    const runs = larges.map((r) => processor.handle({ messageId: r.messageId }, job()).finally(() => { settled++; }));
     const until = async (cond: () => boolean) => { for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 25)); };
     await until(() => running === 4);
     expect(running).toBe(4);
@@ -41,7 +42,9 @@ describe('large messages take turns, small ones do not wait for them', () => {
     await processor.handle({ messageId: small.messageId }, job());
     expect((await getMessage(rt.store.knex, small.messageId))!.status).toBe('done');
     expect(running).toBe(4);
-    while (release.length || running) {
+    // Until every run has ended: one let go, a waiting one takes its turn and is held in its place
+    // (a moment without any held does not mean the waiting ones are through).
+    while (settled < runs.length) {
       release.shift()?.();
       await new Promise((r) => setTimeout(r, 25));
     }
