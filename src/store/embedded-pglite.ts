@@ -209,6 +209,8 @@ function startWorker(data: PGliteWorkerData, log: Logger): Promise<Worker> {
 }
 
 function askToClose(worker: Worker, historyWindowDays: number): Promise<Extract<FromPGliteWorker, { type: 'closed' }>['collected']> {
+  // A thread that died earlier (logged then) would never answer: the close goes on without it.
+  if (worker.threadId === -1) return Promise.reject(new Error('the embedded store\'s thread had already stopped'));
   return new Promise((resolve, reject) => {
     const exited = (code: number) => reject(new Error(`the embedded store's thread stopped (exit ${code}) while closing`));
     worker.once('exit', exited);
